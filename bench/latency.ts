@@ -1,0 +1,115 @@
+/**
+ * Tick → decision latency at a given rate, next to the raw core-NATS round trip at the same rate,
+ * both measured here in one run. Run by `npm run bench` (or alone: node --import tsx bench/latency.ts).
+ * Pipeline: feed and signals as separate processes; a decision's latency is its arrival here minus
+ * the feed's recvTs of its tick. Raw: messages of the same size sent from here through an echo
+ * process and back. The first 2 s of each are excluded (process warm-up).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bus, encodeValidTick, startNatsServer } from '@tickflow/bus';
+import { PipelineMonitor, percentile } from '../services/cli/src/monitor.ts';
+
+const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
+const ECHO = fileURLToPath(new URL('./echo.ts', import.meta.url));
+const SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 8);
+const WARM_UP_MS = 2000;
+
+export interface LatencyRow {
+  rate: number;
+  pipeline: { p50?: number; p99?: number; p999?: number; n: number };
+  raw: { p50?: number; p99?: number; p999?: number; n: number };
+}
+
+const summary = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), p999: percentile(s, 99.9), n: s.length };
+};
+
+function child(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+const ready = (p: ChildProcess, word: string) =>
+  new Promise<void>((resolve) =>
+    p.stdout?.on('data', (d: Buffer) => d.toString().includes(word) && resolve()),
+  );
+
+async function rawRoundTrip(bus: Bus, url: string, rate: number): Promise<number[]> {
+  const echo = child(['--import', 'tsx', ECHO, url], {});
+  await ready(echo, 'ready');
+  const out: number[] = [];
+  const started = performance.now();
+  bus.subscribe('bench.pong', (_s, data) => {
+    const sentAt = new DataView(data.buffer, data.byteOffset).getFloat64(0);
+    if (sentAt - started > WARM_UP_MS) out.push(performance.now() - sentAt);
+  });
+  const payload = encodeValidTick({
+    v: 1,
+    venue: 'synth',
+    symbol: 'BTC-USD',
+    seq: 1,
+    ts: 1,
+    price: '100.25',
+    size: '0.5',
+    recvTs: 1,
+  });
+  let sent = 0;
+  while (performance.now() - started < SECONDS * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate) - sent;
+    for (let i = 0; i < due; i++) {
+      const msg = new Uint8Array(payload.length + 8);
+      msg.set(payload, 8);
+      new DataView(msg.buffer).setFloat64(0, performance.now());
+      bus.nc.publish('bench.ping', msg);
+      sent++;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await bus.flush();
+  await new Promise((r) => setTimeout(r, 200));
+  echo.kill('SIGTERM');
+  return out;
+}
+
+export async function measureLatency(rate: number): Promise<LatencyRow> {
+  const dir = mkdtempSync(join(tmpdir(), 'tickflow-latency-'));
+  const server = await startNatsServer({ storeDir: join(dir, 'nats') });
+  const env = { NATS_URL: server.url, TICKFLOW_LOG_LEVEL: 'warn' };
+  const bus = await Bus.connect({ url: server.url, name: 'bench-latency' });
+  try {
+    await bus.ensureStreams();
+    const raw = await rawRoundTrip(bus, server.url, rate);
+    const signals = child([BIN, 'signals', '--port', '0'], env);
+    await new Promise((r) => setTimeout(r, 1500));
+    const monitor = new PipelineMonitor(bus);
+    const feed = child(
+      [BIN, 'feed', '--port', '0', '--rate', String(rate), '--symbols', '50', '--duration', String(SECONDS)],
+      env,
+    );
+    await new Promise((r) => feed.once('exit', r));
+    await new Promise((r) => setTimeout(r, 500));
+    monitor.close();
+    signals.kill('SIGTERM');
+    await new Promise((r) => signals.once('exit', r));
+    return {
+      rate,
+      pipeline: { ...monitor.latency(true), p999: summary(monitor.steadyLatenciesMs).p999 },
+      raw: summary(raw),
+    };
+  } finally {
+    await bus.drain();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const rate of [10_000, 50_000]) console.log(JSON.stringify(await measureLatency(rate)));
+}

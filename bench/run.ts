@@ -1,0 +1,394 @@
+/**
+ * `npm run bench`: each figure next to its raw baseline measured in the same run, with peak RSS.
+ * A benchmark, not a test: it prints numbers and asserts nothing. Medians of `RUNS` runs, since
+ * this machine has two noisy cores. Results and the command go to docs/BENCHMARKS.md by hand.
+ */
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  Bus,
+  DurablePublisher,
+  decode,
+  encode,
+  encodeValidTick,
+  readStream,
+  startNatsServer,
+  subjects,
+  tickMsgId,
+} from '@tickflow/bus';
+import { type Tick, validateTick } from '@tickflow/core';
+import { feedSpec, startFeed } from '@tickflow/feed';
+import { EMA, RollingStdDev, RSI, SMA } from '@tickflow/indicators';
+import { createLogger, resolveConfig } from '@tickflow/runtime';
+import { signalsSpec, startSignals } from '@tickflow/signals';
+import * as ts from 'trading-signals';
+import { measureLatency } from './latency.ts';
+import { measureRest } from './rest.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const N = Number(process.env.BENCH_TICKS ?? 100_000);
+const FEED_N = Number(process.env.BENCH_FEED_TICKS ?? 1_000_000);
+const REPLAY_N = Number(process.env.BENCH_REPLAY_ROWS ?? 500_000);
+const SIGNALS_N = Number(process.env.BENCH_SIGNALS_TICKS ?? 500_000);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+let peakRss = 0;
+const track = () => {
+  peakRss = Math.max(peakRss, rssMiB());
+};
+
+function tick(i: number): Tick {
+  return {
+    v: 1,
+    venue: 'bench',
+    symbol: `S${i % 50}`,
+    seq: Math.floor(i / 50) + 1,
+    ts: 1_770_000_000_000_000 + i,
+    price: (100 + (i % 1000) / 100).toFixed(2),
+    size: '1.250',
+    recvTs: 1_770_000_000_000_000 + i,
+  };
+}
+
+async function timed(fn: () => Promise<number> | number): Promise<number> {
+  const start = performance.now();
+  const n = await fn();
+  track();
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function main(): Promise<void> {
+  Error.stackTraceLimit = 0; // as in the feed process (see DESIGN.md pitfalls)
+  const dir = mkdtempSync(join(tmpdir(), 'tickflow-bench-'));
+  const server = await startNatsServer({ storeDir: join(dir, 'nats') });
+  const bus = await Bus.connect({ url: server.url, name: 'bench' });
+  await bus.ensureStreams();
+  const payloads = Array.from({ length: N }, (_, i) => tick(i));
+  const rows: [string, string, string][] = [];
+  try {
+    // Raw: core NATS publish → subscriber in the same process (no JetStream).
+    const core: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      core.push(
+        await timed(async () => {
+          let got = 0;
+          const done = new Promise<void>((resolve) => {
+            const off = bus.subscribe(`bench.core.${r}`, () => {
+              if (++got === N) {
+                off();
+                resolve();
+              }
+            });
+          });
+          await bus.flush();
+          for (const t of payloads) bus.nc.publish(`bench.core.${r}`, encode(t));
+          await done;
+          return N;
+        }),
+      );
+    }
+    // The per-message JetStream publisher signals and the bot use (≤ 1,000 awaiting PubAck).
+    const durable: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      durable.push(
+        await timed(async () => {
+          const publisher = new DurablePublisher(bus.js, { maxInFlight: 1000 });
+          for (const t of payloads) {
+            const venue = `bench${r}`;
+            await publisher.publish(
+              subjects.tick(venue, t.symbol),
+              { ...t, venue },
+              tickMsgId(venue, t.symbol, t.seq),
+            );
+          }
+          await publisher.settle();
+          return N;
+        }),
+      );
+    }
+    // Feed end to end: synthetic (as fast as possible) → pipeline → ConfirmingPublisher → TICKS,
+    // timed until the stream confirmed the last tick; next to core publishes of the same encoded
+    // ticks without headers, timed until the stream stored them all (no confirmation at all).
+    const feedRates: number[] = [];
+    const rawStored: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const venue = `feedbench${r}`;
+      const before = (await bus.jsm.streams.info('TICKS')).state.messages;
+      const feed = await startFeed(
+        resolveConfig(
+          feedSpec,
+          {
+            port: '0',
+            venue,
+            count: String(FEED_N),
+            pace: 'afap',
+            symbols: '50',
+            start: '2026-01-05T14:30:00Z',
+            timeScale: '1000',
+            spikePct: '0',
+          },
+          { NATS_URL: server.url },
+        ),
+        createLogger('bench', 'warn'),
+      );
+      const stats = await feed.done;
+      // From the first tick to the stream's confirmation of the last (start-up excluded).
+      feedRates.push(stats.published / (((stats.finishedAt ?? Date.now()) - stats.startedAt) / 1000));
+      await feed.close();
+      track();
+      const stored = (await bus.jsm.streams.info('TICKS')).state.messages - before;
+      if (stored !== FEED_N) throw new Error(`ledger: published ${FEED_N}, TICKS holds ${stored} new`);
+
+      // 10,000 encoded ticks cycled: the stream stores every copy (no msg ids), memory stays small.
+      const encodedTicks = Array.from({ length: 10_000 }, (_, k) =>
+        encodeValidTick({ ...tick(k), venue: `raw${r}` }),
+      );
+      const base = (await bus.jsm.streams.info('TICKS')).state.messages;
+      rawStored.push(
+        await timed(async () => {
+          for (let i = 0; i < FEED_N; i++) {
+            bus.nc.publish(`ticks.raw${r}.S${i % 50}`, encodedTicks[i % 10_000] as Uint8Array);
+            if (i % 10_000 === 0) await new Promise((res) => setImmediate(res));
+          }
+          while ((await bus.jsm.streams.info('TICKS')).state.messages - base < FEED_N) {
+            await new Promise((res) => setTimeout(res, 5));
+          }
+          return FEED_N;
+        }),
+      );
+    }
+    rows.push([
+      'feed synthetic → TICKS, confirmed (ticks/s)',
+      Math.round(median(feedRates)).toLocaleString('en-US'),
+      `raw core publish stored by the stream ${Math.round(median(rawStored)).toLocaleString('en-US')} (${((median(feedRates) / median(rawStored)) * 100).toFixed(0)} %)`,
+    ]);
+    // Replay: a CSV file → feed → TICKS at --speed 0, next to reading the same file's lines raw.
+    const csv = join(dir, 'replay.csv');
+    const lines = ['ts,symbol,price,size,side,trade_id'];
+    for (let i = 0; i < REPLAY_N; i++) {
+      lines.push(
+        `${1_770_000_000_000_000 + i * 1000},S${i % 20}-USD,${(100 + (i % 500) / 100).toFixed(2)},0.5,buy,${i}`,
+      );
+    }
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const replayRates: number[] = [];
+    const readRates: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      readRates.push(
+        await timed(async () => {
+          let n = 0;
+          for await (const _ of createInterface({ input: createReadStream(csv) })) n++;
+          return n - 1;
+        }),
+      );
+      const feed = await startFeed(
+        resolveConfig(
+          feedSpec,
+          { port: '0', source: 'replay', file: csv, speed: '0', venue: `replay${r}`, spikePct: '0' },
+          { NATS_URL: server.url },
+        ),
+        createLogger('bench', 'warn'),
+      );
+      const stats = await feed.done;
+      await feed.close();
+      if (stats.published !== REPLAY_N) throw new Error(`replay published ${stats.published} of ${REPLAY_N}`);
+      replayRates.push(stats.published / (((stats.finishedAt ?? Date.now()) - stats.startedAt) / 1000));
+      track();
+    }
+    rows.push([
+      'feed replay CSV → TICKS, confirmed (ticks/s)',
+      Math.round(median(replayRates)).toLocaleString('en-US'),
+      `raw readline of the same file ${Math.round(median(readRates)).toLocaleString('en-US')} lines/s`,
+    ]);
+    rows.push([
+      'per-message awaited-window publish (ticks/s)',
+      Math.round(median(durable)).toLocaleString('en-US'),
+      `raw core pub→sub ${Math.round(median(core)).toLocaleString('en-US')} (${((median(durable) / median(core)) * 100).toFixed(0)} %)`,
+    ]);
+
+    // JSON codec + validation (what every consumer does per tick) vs bare JSON.parse.
+    const encoded = payloads.map((t) => encode(t));
+    const parseOnly: number[] = [];
+    const decodeValidate: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const text = new TextDecoder();
+      parseOnly.push(
+        await timed(() => encoded.reduce((n, b) => n + (JSON.parse(text.decode(b)) ? 1 : 0), 0)),
+      );
+      decodeValidate.push(
+        await timed(() =>
+          encoded.reduce(
+            (n, b) => n + (validateTick(decode(b), { now: Number.MAX_SAFE_INTEGER }).ok ? 1 : 0),
+            0,
+          ),
+        ),
+      );
+    }
+    rows.push([
+      'decode + validateTick (ticks/s)',
+      Math.round(median(decodeValidate)).toLocaleString('en-US'),
+      `raw JSON.parse ${Math.round(median(parseOnly)).toLocaleString('en-US')}`,
+    ]);
+
+    // Signals: consume a TICKS stream of SIGNALS_N ticks (50 symbols) with every update and
+    // decision, timed until the durable consumer's backlog is 0; next to an ordered read of the
+    // same stream (no processing, no acks). A separate broker, so only these ticks are in it.
+    const consumeRates: number[] = [];
+    const readRates2: number[] = [];
+    const sdir = join(dir, 'signals');
+    const sserver = await startNatsServer({ storeDir: sdir });
+    try {
+      const feed = await startFeed(
+        resolveConfig(
+          feedSpec,
+          {
+            port: '0',
+            count: String(SIGNALS_N),
+            pace: 'afap',
+            symbols: '50',
+            start: '2026-01-05T14:30:00Z',
+            timeScale: '1000',
+            spikePct: '0',
+          },
+          { NATS_URL: sserver.url },
+        ),
+        createLogger('bench', 'warn'),
+      );
+      await feed.done;
+      await feed.close();
+      const sbus = await Bus.connect({ url: sserver.url, name: 'bench-signals' });
+      for (let r = 0; r < RUNS; r++) {
+        readRates2.push(
+          await timed(async () => (await readStream(sbus.js, sbus.jsm, 'TICKS', () => {})).count),
+        );
+        const durable = `bench-signals-${r}`;
+        const started = performance.now();
+        const signals = await startSignals(
+          resolveConfig(signalsSpec, { port: '0', durable }, { NATS_URL: sserver.url }),
+          createLogger('bench', 'warn'),
+        );
+        while (signals.service.lastApplied < SIGNALS_N) {
+          await new Promise((res) => setTimeout(res, 10));
+        }
+        consumeRates.push(SIGNALS_N / ((performance.now() - started) / 1000));
+        await signals.close();
+        track();
+      }
+      await sbus.drain();
+    } finally {
+      await sserver.stop();
+    }
+    rows.push([
+      'signals consumption, all updates + decisions (ticks/s)',
+      Math.round(median(consumeRates)).toLocaleString('en-US'),
+      `raw ordered read of the same stream ${Math.round(median(readRates2)).toLocaleString('en-US')} (${((median(consumeRates) / median(readRates2)) * 100).toFixed(0)} %)`,
+    ]);
+
+    // SMA20 update vs a bare loop summing the same prices (the floor of any O(1) indicator).
+    const prices = Float64Array.from({ length: 2_000_000 }, (_, i) => 100 + Math.sin(i / 100));
+    const sma: number[] = [];
+    const loop: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      loop.push(
+        await timed(() => {
+          let s = 0;
+          for (const p of prices) s += p;
+          return s > 0 ? prices.length : 0;
+        }),
+      );
+      sma.push(
+        await timed(() => {
+          const ind = new SMA(20);
+          for (const p of prices) ind.update(p);
+          return prices.length;
+        }),
+      );
+    }
+    rows.push([
+      'SMA20 update (prices/s)',
+      Math.round(median(sma)).toLocaleString('en-US'),
+      `raw summing loop ${Math.round(median(loop)).toLocaleString('en-US')}`,
+    ]);
+
+    // The indicator bundle DESIGN names (SMA20 + EMA20 + stddev20 + RSI14), ours next to
+    // trading-signals on the same prices (its stddev comes with BollingerBands(20)).
+    const walk = Float64Array.from(
+      { length: 1_000_000 },
+      (_, i) => 100 * Math.exp(0.01 * Math.sin(i / 50) + (i % 7) * 1e-4),
+    );
+    const oursBundle: number[] = [];
+    const theirs: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      oursBundle.push(
+        await timed(() => {
+          const a = new SMA(20);
+          const b = new EMA(20);
+          const c = new RollingStdDev(20);
+          const d = new RSI(14);
+          for (const p of walk) {
+            a.update(p);
+            b.update(p);
+            c.update(p);
+            d.update(p);
+          }
+          return walk.length;
+        }),
+      );
+      theirs.push(
+        await timed(() => {
+          const a = new ts.SMA(20);
+          const b = new ts.EMA(20);
+          const c = new ts.BollingerBands(20);
+          const d = new ts.RSI(14);
+          for (const p of walk) {
+            a.add(p);
+            b.add(p);
+            c.add(p);
+            d.add(p);
+          }
+          return walk.length;
+        }),
+      );
+    }
+    rows.push([
+      'indicator bundle SMA20+EMA20+stddev20+RSI14 (prices/s)',
+      Math.round(median(oursBundle)).toLocaleString('en-US'),
+      `trading-signals 8.3 same inputs ${Math.round(median(theirs)).toLocaleString('en-US')} (${(median(oursBundle) / median(theirs)).toFixed(1)}×)`,
+    ]);
+  } finally {
+    await bus.drain();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Tick → decision latency (separate processes), next to the raw core round trip at the same rate.
+  const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(2)} ms`);
+  for (const rate of [10_000, 50_000]) {
+    const l = await measureLatency(rate);
+    track();
+    rows.push([
+      `tick→decision at ${rate.toLocaleString('en-US')}/s p50 / p99 / p99.9`,
+      `${ms(l.pipeline.p50)} / ${ms(l.pipeline.p99)} / ${ms(l.pipeline.p999)}`,
+      `raw core round trip ${ms(l.raw.p50)} / ${ms(l.raw.p99)} / ${ms(l.raw.p999)} (p99 ratio ${((l.pipeline.p99 ?? 0) / (l.raw.p99 ?? 1)).toFixed(1)}×)`,
+    ]);
+  }
+  // REST throughput and memory with 5,000 symbols (signals as its own process).
+  const rest = await measureRest();
+  rows.push([
+    'GET /v1/signals/:symbol, autocannon 10 connections (req/s)',
+    Math.round(rest.signals).toLocaleString('en-US'),
+    `bare node:http with the same body ${Math.round(rest.raw).toLocaleString('en-US')} (${((rest.signals / rest.raw) * 100).toFixed(0)} %)`,
+  ]);
+  rows.push(['signals RSS with 5,000 symbols (MiB)', rest.rss5000.toFixed(0), 'target ≤ 300']);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(
+    `tickflow bench — median of ${RUNS} runs; feed ${FEED_N.toLocaleString('en-US')} ticks, replay ${REPLAY_N.toLocaleString('en-US')} rows, others ${N.toLocaleString('en-US')}; node ${process.version}`,
+  );
+  for (const [name, ours, base] of rows)
+    console.log(`${name.padEnd(w)}  ${ours.padStart(30)}   baseline: ${base}`);
+  console.log(`peak RSS ${peakRss} MiB`);
+}
+
+await main();

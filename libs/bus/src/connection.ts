@@ -1,0 +1,132 @@
+import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
+import { ensureStreams, type StreamLimits } from './streams.ts';
+
+export interface BusOptions {
+  /** Default `nats://127.0.0.1:4222`. */
+  url?: string;
+  /** Connection name shown by the server (`tickflow-feed`, ...). */
+  name: string;
+  /** Give up on the first connect after this many ms (0 = keep trying forever). Default 5000. */
+  connectTimeoutMs?: number;
+  /** Called on connection status changes (disconnect, reconnect, errors) for logging. */
+  onStatus?: (event: { type: string; data: string }) => void;
+}
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+
+export class BusConnectError extends Error {
+  override name = 'BusConnectError';
+}
+
+/** One NATS connection with its JetStream client and manager. Only this package knows NATS. */
+export class Bus {
+  private readonly statusListeners = new Set<(type: string, data: string) => void>();
+  private watchingStatus = false;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly url: string,
+  ) {}
+
+  static async connect(opts: BusOptions): Promise<Bus> {
+    const url = opts.url ?? DEFAULT_NATS_URL;
+    const timeout = opts.connectTimeoutMs ?? 5000;
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: url,
+        name: opts.name,
+        timeout: timeout > 0 ? timeout : 20_000,
+        waitOnFirstConnect: timeout === 0,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        reconnectJitter: 100,
+        pingInterval: 10_000,
+      });
+    } catch (cause) {
+      throw new BusConnectError(`NATS at ${url} does not answer (${(cause as Error).message})`, { cause });
+    }
+    let jsm: JetStreamManager;
+    try {
+      jsm = await nc.jetstreamManager({ timeout: 5000 });
+    } catch (cause) {
+      await nc.close();
+      throw new BusConnectError(`NATS at ${url} has no JetStream (start nats-server with -js)`, { cause });
+    }
+    const bus = new Bus(nc, nc.jetstream(), jsm, url);
+    if (opts.onStatus) {
+      const onStatus = opts.onStatus;
+      // Only the events an operator acts on; nats.js debug events (pingTimer, reconnecting, ...)
+      // would flood the log at warn level.
+      const wanted = new Set(['disconnect', 'reconnect', 'error', 'ldm', 'update']);
+      bus.onStatus((type, data) => wanted.has(type) && onStatus({ type, data }));
+    }
+    return bus;
+  }
+
+  /** Every status event (`disconnect`, `reconnect`, `error`, ...) to `listener`; returns an unsubscribe. */
+  onStatus(listener: (type: string, data: string) => void): () => void {
+    this.statusListeners.add(listener);
+    if (!this.watchingStatus) {
+      this.watchingStatus = true;
+      void (async () => {
+        for await (const s of this.nc.status())
+          for (const l of this.statusListeners) l(String(s.type), String(s.data));
+      })();
+    }
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** A publisher at core-NATS speed with JetStream confirmation (see ConfirmingPublisher). */
+  confirmingPublisher(opts?: ConfirmingPublisherOptions): ConfirmingPublisher {
+    return new ConfirmingPublisher(this.nc, this.js, opts, (l) => this.onStatus((type) => l(type)));
+  }
+
+  /**
+   * A JSON document from a JetStream object store (chunked, so it may exceed the 1 MB message
+   * limit that bounds a KV value), or undefined when absent.
+   */
+  async objectGet<T>(bucket: string, name: string): Promise<T | undefined> {
+    const os = await this.js.views.os(bucket);
+    const data = await os.getBlob(name);
+    return data ? (JSON.parse(new TextDecoder().decode(data)) as T) : undefined;
+  }
+
+  /** Stores a JSON document in an object store (replacing the previous one of that name). */
+  async objectPut(bucket: string, name: string, value: unknown): Promise<void> {
+    const os = await this.js.views.os(bucket);
+    await os.putBlob({ name }, new TextEncoder().encode(JSON.stringify(value)));
+  }
+
+  ensureStreams(limits?: StreamLimits): Promise<void> {
+    return ensureStreams(this.jsm, limits);
+  }
+
+  get isConnected(): boolean {
+    return !this.nc.isClosed() && !this.nc.isDraining();
+  }
+
+  /**
+   * A plain (core NATS, not durable) subscription: for monitors and live views that may miss
+   * messages. Returns a function that unsubscribes.
+   */
+  subscribe(subject: string, onMessage: (subject: string, data: Uint8Array) => void): () => void {
+    const sub = this.nc.subscribe(subject, { callback: (err, m) => !err && onMessage(m.subject, m.data) });
+    return () => sub.unsubscribe();
+  }
+
+  /** Flushes pending publishes and waits for the server to have them. */
+  flush(): Promise<void> {
+    return this.nc.flush();
+  }
+
+  /** Drains subscriptions and pending publishes, then closes. Safe to call twice. */
+  async drain(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    if (!this.nc.isDraining()) await this.nc.drain();
+    await this.nc.closed();
+  }
+}

@@ -1,0 +1,40 @@
+export { DecodeError, decode, decodeText, encode, encodeValidTick } from './codec.ts';
+export {
+  ConfirmingPublisher,
+  type ConfirmingPublisherOptions,
+  type ConfirmingPublisherStats,
+  type OverflowPolicy,
+} from './confirming-publisher.ts';
+export { Bus, BusConnectError, type BusOptions, DEFAULT_NATS_URL } from './connection.ts';
+export {
+  type BusMessage,
+  type Consumption,
+  consumeDurable,
+  consumerBacklog,
+  type DurableConsumerOptions,
+  ensureDurableConsumer,
+  type Handler,
+  lastMessageOn,
+  readRecent,
+  readStream,
+} from './consume.ts';
+export { type BatchedConsumerOptions, ConsumerConfigError, consumeBatched } from './consume-batched.ts';
+export { DurablePublisher, type DurablePublisherOptions, PublishError } from './publish.ts';
+export { consumeFrom } from './replay-from.ts';
+export {
+  findNatsServer,
+  freePort,
+  type NatsServerHandle,
+  NatsServerNotFoundError,
+  NatsServerStartError,
+  startNatsServer,
+} from './server.ts';
+export {
+  DEFAULT_STREAM_LIMITS,
+  ensureStreams,
+  STREAM_NAMES,
+  type StreamLimits,
+  type StreamName,
+  StreamSetupError,
+} from './streams.ts';
+export { subjects, tickMsgId } from './subjects.ts';

@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+
+export class NatsServerNotFoundError extends Error {
+  override name = 'NatsServerNotFoundError';
+  constructor() {
+    super('nats-server not found on PATH; install it with: sudo apt-get install -y nats-server');
+  }
+}
+
+export class NatsServerStartError extends Error {
+  override name = 'NatsServerStartError';
+}
+
+/** Finds `nats-server` on PATH (and in /usr/sbin, where Debian puts it, often off a user's PATH). */
+export function findNatsServer(env: Record<string, string | undefined> = process.env): string | undefined {
+  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'].filter(Boolean);
+  for (const dir of dirs) {
+    const candidate = join(dir, 'nats-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** A free TCP port on loopback (asked of the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface NatsServerHandle {
+  url: string;
+  port: number;
+  storeDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private nats-server with JetStream on a free loopback port, its store in `storeDir`.
+ * Resolves once the server says it is ready; `stop()` sends SIGTERM and waits for the exit.
+ */
+export async function startNatsServer(opts: { storeDir: string; port?: number }): Promise<NatsServerHandle> {
+  const bin = findNatsServer();
+  if (!bin) throw new NatsServerNotFoundError();
+  mkdirSync(opts.storeDir, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', opts.storeDir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new NatsServerStartError(`nats-server not ready after 10 s:\n${log}`)),
+      10_000,
+    );
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('Server is ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new NatsServerStartError(`nats-server exited with code ${code}:\n${log}`));
+    });
+  });
+  // Keep draining stderr so the pipe never fills and blocks the server.
+  child.stderr?.resume();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir: opts.storeDir,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+export { decisionProblem, fillProblem, rejectProblem } from './messages.ts';
+export {
+  cents,
+  Dec,
+  dec,
+  InvalidDecimalError,
+  isDecimalString,
+  MONEY_DP,
+  money,
+  plain,
+  ZERO,
+} from './money.ts';
+export { PartitionSpecError, parsePartition, partitionOf } from './partition.ts';
+export { show } from './show.ts';
+export { isValidSymbol, isValidVenue, normaliseSymbol } from './symbols.ts';
+export {
+  type Clock,
+  InvalidDateError,
+  ManualClock,
+  MICROS_PER_DAY,
+  MICROS_PER_SECOND,
+  type Micros,
+  systemClock,
+  utcDateOf,
+  utcDateRange,
+  utcDateStartMicros,
+} from './time.ts';
+export type {
+  Decision,
+  DecisionAction,
+  Fill,
+  FillSide,
+  Position,
+  RejectedTick,
+  Tick,
+  TradeSide,
+} from './types.ts';
+export { WIRE_VERSION } from './types.ts';
+export {
+  type TickErrorCode,
+  type TickValidation,
+  TickValidationError,
+  type TickValidationOptions,
+  validateTick,
+} from './validate.ts';

@@ -1,0 +1,144 @@
+import { Dec, dec, type Fill, money, type Position, plain, ZERO } from '@tickflow/core';
+
+interface Book {
+  /** Signed quantity: positive long, negative short. */
+  qty: Dec;
+  /** Signed cost basis of the open quantity (qty × average cost). */
+  cost: Dec;
+  realized: Dec;
+  fees: Dec;
+  mark: Dec | undefined;
+}
+
+export interface PnlSummary {
+  realized: string;
+  unrealized: string;
+  fees: string;
+  /** realized + unrealized - fees */
+  net: string;
+  cash: string;
+  equity: string;
+}
+
+/**
+ * Positions, cash and P&L in exact decimals, average-cost method, long and short.
+ *
+ * The cost basis moves between `cost` and `realized` by the very same amount on every reduce, so
+ * realized + unrealized always equals the fills' cash flows plus the marked position, exactly,
+ * whatever rounding the average cost itself needs (a reduce at a non-terminating average cost is
+ * rounded at 40 significant digits). For display, each part is rounded to 8 places and unrealized
+ * is taken as the rounded total less the rounded realized, so the parts shown always add up.
+ */
+export class Portfolio {
+  private readonly books = new Map<string, Book>();
+  private cash: Dec;
+  private readonly applied = new Set<string>();
+
+  constructor(readonly initialCash: Dec = new Dec(100_000)) {
+    this.cash = initialCash;
+  }
+
+  /** Applies a fill once; returns false (and changes nothing) for a fill id already applied. */
+  apply(fill: Fill): boolean {
+    if (this.applied.has(fill.id)) return false;
+    this.applied.add(fill.id);
+    const book = this.book(fill.symbol);
+    const price = dec(fill.price);
+    const fee = dec(fill.fee);
+    let remaining = fill.side === 'BUY' ? dec(fill.qty) : dec(fill.qty).neg();
+    this.cash = this.cash.minus(remaining.mul(price)).minus(fee);
+    book.fees = book.fees.plus(fee);
+    // Reduce (or close) an opposite position first, then open with whatever is left: a flip.
+    if (!book.qty.isZero() && book.qty.isNegative() !== remaining.isNegative()) {
+      const closing = Dec.min(book.qty.abs(), remaining.abs());
+      const costRemoved = closing.eq(book.qty.abs()) ? book.cost : book.cost.mul(closing).div(book.qty.abs());
+      const proceeds = closing.mul(price).mul(book.qty.isNegative() ? -1 : 1);
+      book.realized = book.realized.plus(proceeds).minus(costRemoved);
+      book.cost = book.cost.minus(costRemoved);
+      book.qty = book.qty.plus(remaining.isNegative() ? closing.neg() : closing);
+      remaining = remaining.isNegative() ? remaining.plus(closing) : remaining.minus(closing);
+    }
+    if (!remaining.isZero()) {
+      book.qty = book.qty.plus(remaining);
+      book.cost = book.cost.plus(remaining.mul(price));
+    }
+    if (book.mark === undefined) book.mark = price;
+    return true;
+  }
+
+  /** Marks a symbol to a traded price (unrealized P&L uses the latest mark). */
+  mark(symbol: string, price: string): void {
+    this.book(symbol).mark = dec(price);
+  }
+
+  hasApplied(fillId: string): boolean {
+    return this.applied.has(fillId);
+  }
+
+  position(symbol: string): Position | undefined {
+    const b = this.books.get(symbol);
+    return b ? this.toPosition(symbol, b) : undefined;
+  }
+
+  positions(): Position[] {
+    return [...this.books.entries()].map(([s, b]) => this.toPosition(s, b));
+  }
+
+  pnl(): PnlSummary {
+    let realized = ZERO;
+    let unrealized = ZERO;
+    let fees = ZERO;
+    let value = ZERO;
+    for (const b of this.books.values()) {
+      realized = realized.plus(b.realized);
+      unrealized = unrealized.plus(this.unrealized(b));
+      fees = fees.plus(b.fees);
+      value = value.plus(b.mark ? b.qty.mul(b.mark) : b.cost);
+    }
+    const shown = splitForDisplay(realized, unrealized);
+    return {
+      realized: shown.realized,
+      unrealized: shown.unrealized,
+      fees: money(fees),
+      net: money(new Dec(shown.gross).minus(fees)),
+      cash: money(this.cash),
+      equity: money(this.cash.plus(value)),
+    };
+  }
+
+  private unrealized(b: Book): Dec {
+    return b.mark ? b.qty.mul(b.mark).minus(b.cost) : ZERO;
+  }
+
+  private toPosition(symbol: string, b: Book): Position {
+    const shown = splitForDisplay(b.realized, this.unrealized(b));
+    return {
+      symbol,
+      qty: plain(b.qty),
+      avgCost: b.qty.isZero() ? '0' : plain(b.cost.div(b.qty).toDecimalPlaces(12)),
+      realizedPnl: shown.realized,
+      unrealizedPnl: shown.unrealized,
+      fees: money(b.fees),
+      lastPrice: b.mark ? plain(b.mark) : '',
+    };
+  }
+
+  private book(symbol: string): Book {
+    let b = this.books.get(symbol);
+    if (!b) {
+      b = { qty: ZERO, cost: ZERO, realized: ZERO, fees: ZERO, mark: undefined };
+      this.books.set(symbol, b);
+    }
+    return b;
+  }
+}
+
+/** Rounds realized and the total to money places and derives unrealized, so the parts add up. */
+function splitForDisplay(
+  realized: Dec,
+  unrealized: Dec,
+): { realized: string; unrealized: string; gross: string } {
+  const gross = money(realized.plus(unrealized));
+  const r = money(realized);
+  return { realized: r, unrealized: money(new Dec(gross).minus(r)), gross };
+}

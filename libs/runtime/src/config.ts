@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { LOG_LEVELS } from './logger.ts';
+
+/**
+ * Typed configuration: every setting is declared once (flag, environment variable, default,
+ * validation, help text) and resolved with precedence flags > environment > default. Invalid values
+ * and unknown `TICKFLOW_*` variables are refused at start, all problems listed in one error.
+ */
+export interface Field<T> {
+  /** Long flag without dashes, e.g. `port` for `--port`. */
+  flag: string;
+  /** Environment variable, e.g. `TICKFLOW_SIGNALS_PORT`. */
+  env?: string;
+  description: string;
+  default: T;
+  /** Placeholder in --help (`<n>`, `<url>`); absent for boolean switches. */
+  valueName?: string;
+  parse(raw: string): T;
+}
+
+export type Spec = Record<string, Field<unknown>>;
+export type ConfigOf<S extends Spec> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+class ValueError extends Error {}
+
+type Common<T> = { flag: string; env?: string; description: string; default: T };
+
+export function int(o: Common<number> & { min?: number; max?: number }): Field<number> {
+  return {
+    ...o,
+    valueName: '<n>',
+    parse(raw) {
+      if (!/^-?\d+$/.test(raw.trim()))
+        throw new ValueError(`expected an integer, got ${JSON.stringify(raw)}`);
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n)) throw new ValueError(`integer out of range, got ${raw}`);
+      return inRange(n, o.min, o.max);
+    },
+  };
+}
+
+export function num(o: Common<number> & { min?: number; max?: number }): Field<number> {
+  return {
+    ...o,
+    valueName: '<x>',
+    parse(raw) {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n))
+        throw new ValueError(`expected a number, got ${JSON.stringify(raw)}`);
+      return inRange(n, o.min, o.max);
+    },
+  };
+}
+
+export function str(o: Common<string> & { pattern?: RegExp; hint?: string }): Field<string> {
+  return {
+    ...o,
+    valueName: '<value>',
+    parse(raw) {
+      if (o.pattern && !o.pattern.test(raw))
+        throw new ValueError(`expected ${o.hint ?? o.pattern}, got ${JSON.stringify(raw)}`);
+      return raw;
+    },
+  };
+}
+
+/** A string setting with no default (undefined until given). */
+export function optionalStr(
+  o: Omit<Common<undefined>, 'default'> & { pattern?: RegExp; hint?: string },
+): Field<string | undefined> {
+  return { ...str({ ...o, default: '' }), default: undefined };
+}
+
+export function choice<const C extends readonly string[]>(
+  o: Common<C[number]> & { choices: C },
+): Field<C[number]> {
+  return {
+    ...o,
+    valueName: `<${o.choices.join('|')}>`,
+    parse(raw) {
+      if (!o.choices.includes(raw))
+        throw new ValueError(`expected one of ${o.choices.join(', ')}, got ${JSON.stringify(raw)}`);
+      return raw;
+    },
+  };
+}
+
+export function url(o: Common<string> & { protocols: readonly string[] }): Field<string> {
+  return {
+    ...o,
+    valueName: '<url>',
+    parse(raw) {
+      let u: URL;
+      try {
+        u = new URL(raw);
+      } catch {
+        throw new ValueError(`expected a URL, got ${JSON.stringify(raw)}`);
+      }
+      if (!o.protocols.includes(u.protocol.replace(/:$/, ''))) {
+        throw new ValueError(`expected a ${o.protocols.join('/')} URL, got ${JSON.stringify(raw)}`);
+      }
+      return raw;
+    },
+  };
+}
+
+export function bool(o: Common<boolean>): Field<boolean> {
+  return {
+    ...o,
+    parse(raw) {
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new ValueError(`expected true or false, got ${JSON.stringify(raw)}`);
+    },
+  };
+}
+
+function inRange(n: number, min?: number, max?: number): number {
+  if (min !== undefined && n < min) throw new ValueError(`must be >= ${min}, got ${n}`);
+  if (max !== undefined && n > max) throw new ValueError(`must be <= ${max}, got ${n}`);
+  return n;
+}
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Declares every field of `spec` as an option of `cmd`, with its env variable and default in --help. */
+export function addOptions(cmd: Command, spec: Spec): Command {
+  for (const field of Object.values(spec)) {
+    const flags = field.valueName ? `--${field.flag} ${field.valueName}` : `--${field.flag}`;
+    const extra: string[] = [];
+    if (field.env) extra.push(`env ${field.env}`);
+    if (field.default !== undefined && field.default !== false)
+      extra.push(`default ${String(field.default)}`);
+    const desc = extra.length ? `${field.description} (${extra.join('; ')})` : field.description;
+    cmd.addOption(new Option(flags, desc));
+  }
+  return cmd;
+}
+
+/** Resolves flags > env > defaults; throws ConfigError naming every bad value and where it came from. */
+export function resolveConfig<S extends Spec>(
+  spec: S,
+  flags: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): ConfigOf<S> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, field] of Object.entries(spec)) {
+    const fromFlag = flags[camel(field.flag)];
+    const fromEnv = field.env ? env[field.env] : undefined;
+    try {
+      if (fromFlag !== undefined) out[key] = fromFlag === true ? true : field.parse(String(fromFlag));
+      else if (fromEnv !== undefined && fromEnv !== '') out[key] = field.parse(fromEnv);
+      else out[key] = field.default;
+    } catch (err) {
+      const where = fromFlag !== undefined ? `--${field.flag}` : `${field.env}`;
+      problems.push(`${where}: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out as ConfigOf<S>;
+}
+
+/** `TICKFLOW_*` variables that no spec declares: most likely typos, refused so they are not ignored. */
+export function unknownEnv(env: Record<string, string | undefined>, specs: Spec[]): string[] {
+  const known = new Set(specs.flatMap((s) => Object.values(s).flatMap((f) => (f.env ? [f.env] : []))));
+  return Object.keys(env).filter((k) => k.startsWith('TICKFLOW_') && !known.has(k));
+}
+
+/** Settings every service reads the same way. */
+export const commonSpec = {
+  natsUrl: url({
+    flag: 'nats-url',
+    env: 'NATS_URL',
+    description: 'NATS server URL',
+    default: 'nats://127.0.0.1:4222',
+    protocols: ['nats', 'tls'],
+  }),
+  host: str({ flag: 'host', env: 'TICKFLOW_HOST', description: 'HTTP listen address', default: '127.0.0.1' }),
+  logLevel: choice({
+    flag: 'log-level',
+    env: 'TICKFLOW_LOG_LEVEL',
+    description: 'log level',
+    default: 'info',
+    choices: LOG_LEVELS,
+  }),
+};
+
+/** Reads a file named by a setting; a missing or unreadable one is a ConfigError naming the flag. */
+export function readSettingFile(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError([`--${flag} ${path}: ${(cause as Error).message}`]);
+  }
+}

@@ -1,0 +1,30 @@
+export {
+  addOptions,
+  bool,
+  ConfigError,
+  type ConfigOf,
+  choice,
+  commonSpec,
+  type Field,
+  int,
+  num,
+  optionalStr,
+  readSettingFile,
+  resolveConfig,
+  type Spec,
+  str,
+  unknownEnv,
+  url,
+} from './config.ts';
+export { runUntilSignal } from './entry.ts';
+export {
+  createHttpApp,
+  type HealthReport,
+  type HealthStatus,
+  type HttpApp,
+  type HttpOptions,
+  listen,
+} from './http.ts';
+export { Lifecycle, type ServiceHandle } from './lifecycle.ts';
+export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';
+export { Counter, createRegistry, Gauge, Histogram, type Registry } from './metrics.ts';

@@ -1,0 +1,99 @@
+import type { Decision, Micros, Tick } from '@tickflow/core';
+import type { IndicatorState } from '@tickflow/indicators';
+import type { Strategy, StrategyFactory } from './strategy.ts';
+
+/** A StrategyEngine's state as plain JSON (see snapshot / restore). */
+export interface EngineState {
+  symbols: { key: string; lastSeq: number; strategy: IndicatorState }[];
+}
+
+/** Why a tick was not applied. Returned, not thrown: the caller counts and quarantines it. */
+export type EngineSkip = { kind: 'duplicate' | 'gap'; expected: number; got: number };
+
+export interface EngineResult {
+  decision?: Decision;
+  skip?: EngineSkip;
+}
+
+/**
+ * Routes ticks to one strategy instance per venue+symbol and enforces sequence order: a tick at or
+ * below the last applied seq is a duplicate (a redelivery) and changes nothing. A gap is applied but
+ * reported, so the caller can count it; the feed guarantees gap-free sequences.
+ */
+export class StrategyEngine {
+  private readonly byKey = new Map<string, { strategy: Strategy; lastSeq: number }>();
+
+  constructor(private readonly factory: StrategyFactory) {}
+
+  onTick(tick: Tick, now: Micros): EngineResult {
+    const key = `${tick.venue}:${tick.symbol}`;
+    let entry = this.byKey.get(key);
+    if (!entry) {
+      entry = { strategy: this.factory(tick.venue, tick.symbol), lastSeq: 0 };
+      this.byKey.set(key, entry);
+    }
+    if (tick.seq <= entry.lastSeq)
+      return { skip: { kind: 'duplicate', expected: entry.lastSeq + 1, got: tick.seq } };
+    const gap = tick.seq !== entry.lastSeq + 1 && entry.lastSeq !== 0;
+    const expected = entry.lastSeq + 1;
+    entry.lastSeq = tick.seq;
+    const decision = entry.strategy.onTick(tick, now);
+    const result: EngineResult = {};
+    if (decision) result.decision = decision;
+    if (gap) result.skip = { kind: 'gap', expected, got: tick.seq };
+    return result;
+  }
+
+  /** Every venue+symbol's sequence position and strategy state, as plain JSON. */
+  snapshot(): EngineState {
+    return {
+      symbols: [...this.byKey.entries()].map(([key, e]) => ({
+        key,
+        lastSeq: e.lastSeq,
+        strategy: e.strategy.snapshot(),
+      })),
+    };
+  }
+
+  /** Rebuilds the state a snapshot describes (strategies made by the factory, then restored). */
+  restore(state: EngineState): void {
+    this.byKey.clear();
+    for (const { key, lastSeq, strategy } of state.symbols) {
+      const [venue = '', symbol = ''] = key.split(':');
+      const s = this.factory(venue, symbol);
+      s.restore(strategy);
+      this.byKey.set(key, { strategy: s, lastSeq });
+    }
+  }
+
+  /** Latest state of one venue+symbol, or undefined when never seen. O(1). */
+  state(venue: string, symbol: string): { lastSeq: number; indicators: Record<string, number> } | undefined {
+    const e = this.byKey.get(`${venue}:${symbol}`);
+    return e ? { lastSeq: e.lastSeq, indicators: e.strategy.indicators() } : undefined;
+  }
+
+  /** Latest state of every symbol seen, keyed by symbol. */
+  symbols(): { venue: string; symbol: string; lastSeq: number; indicators: Record<string, number> }[] {
+    return [...this.byKey.entries()].map(([key, e]) => {
+      const [venue = '', symbol = ''] = key.split(':');
+      return { venue, symbol, lastSeq: e.lastSeq, indicators: e.strategy.indicators() };
+    });
+  }
+}
+
+/**
+ * Batch form: runs the same engine over archived ticks (any order; sorted here by venue, symbol,
+ * seq) and returns every decision. `decidedAt` is the tick time, since a replay has no wall clock.
+ */
+export function replayDecisions(ticks: readonly Tick[], factory: StrategyFactory): Decision[] {
+  const sorted = [...ticks].sort(
+    (a, b) => a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol) || a.seq - b.seq,
+  );
+  const engine = new StrategyEngine(factory);
+  const out: Decision[] = [];
+  for (const t of sorted) {
+    const r = engine.onTick(t, t.ts);
+    if (r.decision) out.push(r.decision);
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+import { type Bus, decode, readRecent, subjects } from '@tickflow/bus';
+import { type Fill, fillProblem, isValidSymbol } from '@tickflow/core';
+import { createHttpApp, type Registry } from '@tickflow/runtime';
+import { Type } from 'typebox';
+import type { PaperBot } from './bot.ts';
+
+const Money = Type.String({ description: 'decimal string, 8 places' });
+const PnlBody = Type.Object({
+  realized: Money,
+  unrealized: Money,
+  fees: Money,
+  net: Money,
+  cash: Money,
+  equity: Money,
+  fills: Type.Integer(),
+});
+const PositionBody = Type.Object({
+  symbol: Type.String(),
+  qty: Type.String(),
+  avgCost: Type.String(),
+  realizedPnl: Money,
+  unrealizedPnl: Money,
+  fees: Money,
+  lastPrice: Type.String(),
+});
+
+const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
+const HaltBody = Type.Object({ halted: Type.Boolean(), reason: Type.String() });
+const FillBody = Type.Object({
+  v: Type.Literal(1),
+  id: Type.String(),
+  decisionId: Type.String(),
+  symbol: Type.String(),
+  side: Type.Union([Type.Literal('BUY'), Type.Literal('SELL')]),
+  qty: Type.String(),
+  price: Type.String(),
+  fee: Type.String(),
+  ts: Type.Integer(),
+});
+
+/**
+ * REST for the bot: positions, fills (from FILLS), P&L and account (exact decimal strings), the
+ * kill switch (POST /v1/halt, /v1/resume with `Authorization: Bearer <token>`), health, metrics.
+ */
+export function buildApp(opts: { bus: Bus; bot: PaperBot; registry: Registry; adminToken?: string }) {
+  const app = createHttpApp({
+    registry: opts.registry,
+    health: () => ({
+      status: opts.bus.isConnected ? 'ok' : 'down',
+      checks: { nats: { ok: opts.bus.isConnected, detail: opts.bus.url } },
+    }),
+  });
+  app.get(
+    '/v1/positions',
+    { schema: { response: { 200: Type.Object({ positions: Type.Array(PositionBody) }) } } },
+    async () => ({
+      positions: opts.bot.portfolio.positions(),
+    }),
+  );
+  app.get(
+    '/v1/positions/:symbol',
+    {
+      schema: {
+        params: Type.Object({ symbol: Type.String({ maxLength: 41 }) }),
+        response: { 200: PositionBody, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const { symbol } = req.params;
+      if (!isValidSymbol(symbol))
+        return reply.code(400).send({ error: 'BAD_SYMBOL', message: `not a symbol: ${symbol}` });
+      const p = opts.bot.portfolio.position(symbol);
+      return p ?? reply.code(404).send({ error: 'NO_POSITION', message: `no fills in ${symbol}` });
+    },
+  );
+  app.get(
+    '/v1/fills',
+    {
+      schema: {
+        querystring: Type.Object({
+          symbol: Type.Optional(Type.String({ maxLength: 41 })),
+          since: Type.Optional(Type.String({ format: 'date-time' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        }),
+        response: { 200: Type.Object({ fills: Type.Array(FillBody) }), 400: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const { symbol, since, limit = 100 } = req.query;
+      if (symbol !== undefined && !isValidSymbol(symbol)) {
+        return reply.code(400).send({ error: 'BAD_SYMBOL', message: `not a symbol: ${symbol}` });
+      }
+      const messages = await readRecent(opts.bus.js, opts.bus.jsm, 'FILLS', {
+        ...(symbol ? { filterSubject: subjects.fill(symbol) } : {}),
+        ...(since ? { since: new Date(since) } : {}),
+        limit,
+      });
+      const fills: Fill[] = [];
+      for (const m of messages) {
+        try {
+          const f = decode(m.data) as Fill;
+          if (!fillProblem(f)) fills.push(f);
+        } catch {
+          // not a fill; the eod load counts those
+        }
+      }
+      return { fills };
+    },
+  );
+  app.get('/v1/account', async () => {
+    const pnl = opts.bot.portfolio.pnl();
+    return {
+      cash: pnl.cash,
+      equity: pnl.equity,
+      initialCash: opts.bot.portfolio.initialCash.toFixed(),
+      halted: opts.bot.halted,
+    };
+  });
+
+  // The kill switch. Without a configured token the endpoints are refused outright (403).
+  const authorised = (header: string | undefined) =>
+    opts.adminToken !== undefined && opts.adminToken.length > 0 && header === `Bearer ${opts.adminToken}`;
+  for (const [path, halt] of [
+    ['/v1/halt', true],
+    ['/v1/resume', false],
+  ] as const) {
+    app.post(
+      path,
+      {
+        schema: {
+          body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) })),
+          response: { 200: HaltBody, 401: ErrorBody, 403: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        if (!opts.adminToken) {
+          return reply
+            .code(403)
+            .send({ error: 'DISABLED', message: 'no admin token configured (--admin-token)' });
+        }
+        if (!authorised(req.headers.authorization)) {
+          return reply
+            .code(401)
+            .send({ error: 'UNAUTHORIZED', message: 'Authorization: Bearer <admin token> required' });
+        }
+        opts.bot.halted = halt;
+        opts.bot.haltReason = halt ? (req.body?.reason ?? 'manual halt') : '';
+        return { halted: opts.bot.halted, reason: opts.bot.haltReason };
+      },
+    );
+  }
+
+  app.get('/v1/pnl', { schema: { response: { 200: PnlBody } } }, async () => ({
+    ...opts.bot.portfolio.pnl(),
+    fills: opts.bot.filled,
+  }));
+  return app;
+}

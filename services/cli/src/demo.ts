@@ -1,0 +1,245 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  Bus,
+  consumerBacklog,
+  freePort,
+  type NatsServerHandle,
+  NatsServerNotFoundError,
+  startNatsServer,
+} from '@tickflow/bus';
+import { Dec } from '@tickflow/core';
+import { eodSpec, lastCompletedUtcDay, runEod } from '@tickflow/eod';
+import { type ConfigOf, commonSpec, createLogger, int, num, resolveConfig, url } from '@tickflow/runtime';
+import { ServiceProcess } from './children.ts';
+import { PipelineMonitor } from './monitor.ts';
+import { printSummary } from './summary.ts';
+
+export const demoSpec = {
+  natsUrl: url({
+    flag: 'nats-url',
+    env: 'NATS_URL',
+    description: 'use this NATS server instead of starting a private one',
+    default: '',
+    protocols: ['nats', 'tls'],
+  }),
+  logLevel: commonSpec.logLevel,
+  duration: num({
+    flag: 'duration',
+    env: 'TICKFLOW_DEMO_DURATION',
+    description: 'seconds of live feed',
+    default: 20,
+    min: 1,
+    max: 86_400,
+  }),
+  rate: int({
+    flag: 'rate',
+    env: 'TICKFLOW_DEMO_RATE',
+    description: 'ticks per second',
+    default: 5000,
+    min: 1,
+    max: 1_000_000,
+  }),
+  symbols: int({
+    flag: 'symbols',
+    env: 'TICKFLOW_DEMO_SYMBOLS',
+    description: 'number of symbols',
+    default: 5,
+    min: 1,
+    max: 5000,
+  }),
+  seed: int({
+    flag: 'seed',
+    env: 'TICKFLOW_DEMO_SEED',
+    description: 'random seed of the market',
+    default: 42,
+    min: 0,
+  }),
+  dataDir: eodSpec.dataDir,
+  reportsDir: eodSpec.reportsDir,
+  date: {
+    ...eodSpec.date,
+    description: 'trading date the compressed session simulates (default: the last completed UTC day)',
+  },
+};
+export type DemoConfig = ConfigOf<typeof demoSpec>;
+
+/** A US-equities-like session, 13:30–20:00 UTC, compressed into the demo's duration. */
+const SESSION_OPEN = 'T13:30:00Z';
+const SESSION_SECONDS = 6.5 * 3600;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function portFor(preferred: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePort) => {
+    const srv = createServer();
+    srv.once('error', () => void freePort().then(resolvePort));
+    srv.listen(preferred, '127.0.0.1', () => srv.close(() => resolvePort(preferred)));
+  });
+}
+
+/**
+ * The demo: a private nats-server (or NATS_URL), then signals, bot and feed as separate processes
+ * for a compressed session with live progress, then the end-of-day run into DuckDB and its report.
+ * Returns the exit code: 0 when the report's P&L equals the bot's and reconciliation is clean.
+ */
+export async function runDemo(c: DemoConfig): Promise<number> {
+  const dataDir = resolve(c.dataDir);
+  const logDir = join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  let server: NatsServerHandle | undefined;
+  let natsUrl = c.natsUrl;
+  if (!natsUrl) {
+    const storeDir = join(dataDir, 'nats');
+    // The demo's private broker: each run is a fresh session, so the previous run's store goes.
+    rmSync(storeDir, { recursive: true, force: true });
+    try {
+      server = await startNatsServer({ storeDir });
+    } catch (err) {
+      if (err instanceof NatsServerNotFoundError) {
+        process.stderr.write(
+          'tickflow demo: nats-server not found; install it with: sudo apt-get install -y nats-server\n',
+        );
+        return 1;
+      }
+      throw err;
+    }
+    natsUrl = server.url;
+    say(`● private nats-server on ${natsUrl} (JetStream store ${storeDir})`);
+  } else say(`● using NATS at ${natsUrl}`);
+
+  const children: ServiceProcess[] = [];
+  let monitorBus: Bus | undefined;
+  try {
+    monitorBus = await Bus.connect({ url: natsUrl, name: 'tickflow-demo' });
+    await monitorBus.ensureStreams();
+    const env = { ...process.env, NATS_URL: natsUrl };
+    const common = ['--log-level', c.logLevel];
+    const ports = { signals: await portFor(8080), bot: await portFor(8081), feed: await portFor(8082) };
+    for (const name of ['signals', 'bot'] as const) {
+      const p = ServiceProcess.spawn(
+        name,
+        [...common, '--port', String(ports[name])],
+        env,
+        join(logDir, `${name}.log`),
+      );
+      children.push(p);
+      await p.waitHealthy(ports[name]);
+    }
+    say(
+      `● signals http://127.0.0.1:${ports.signals}/v1/signals/BTC-USD   bot http://127.0.0.1:${ports.bot}/v1/pnl   logs ${logDir}`,
+    );
+
+    const date = c.date ?? lastCompletedUtcDay();
+    const monitor = new PipelineMonitor(monitorBus);
+    const feedArgs = [
+      ...common,
+      ...[
+        '--port',
+        String(ports.feed),
+        '--rate',
+        String(c.rate),
+        '--symbols',
+        String(c.symbols),
+        '--seed',
+        String(c.seed),
+      ],
+      ...[
+        '--duration',
+        String(c.duration),
+        '--start',
+        `${date}${SESSION_OPEN}`,
+        '--time-scale',
+        String(SESSION_SECONDS / c.duration),
+      ],
+    ];
+    say(
+      `● feed: ${c.symbols} symbols at ${c.rate} ticks/s for ${c.duration} s, simulating ${date} 13:30–20:00 UTC`,
+    );
+    const feed = ServiceProcess.spawn('feed', feedArgs, env, join(logDir, 'feed.log'));
+    children.push(feed);
+    const started = Date.now();
+    const progress = setInterval(() => void showProgress(monitor, ports.bot, started), 1000);
+    const feedCode = await feed.exited;
+    clearInterval(progress);
+    if (feedCode !== 0) throw new Error(`feed exited with code ${feedCode}:\n${feed.tail()}`);
+
+    // Let signals and the bot finish every message, then take the bot's final P&L.
+    const drainStart = Date.now();
+    while (true) {
+      const backlog =
+        (await signalsBacklog(ports.signals)) +
+        (await consumerBacklog(monitorBus.jsm, 'TICKS', 'bot-marks')) +
+        (await consumerBacklog(monitorBus.jsm, 'DECISIONS', 'bot'));
+      if (backlog === 0) break;
+      if (Date.now() - drainStart > 120_000)
+        throw new Error(`consumers still have ${backlog} messages after 120 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await showProgress(monitor, ports.bot, started, true);
+    const botPnl = (await (await fetch(`http://127.0.0.1:${ports.bot}/v1/pnl`)).json()) as {
+      net: string;
+      fills: number;
+    };
+    monitor.close();
+    for (const p of [...children].reverse()) await p.stop();
+
+    say(`● end of day for ${date}: JetStream → DuckDB → report`);
+    const eodLog = createLogger('eod', 'warn');
+    const result = await runEod(
+      {
+        ...resolveConfig(eodSpec, {}, {}),
+        natsUrl,
+        dataDir,
+        reportsDir: c.reportsDir,
+        date,
+        logLevel: c.logLevel,
+      },
+      eodLog,
+    );
+    const pnlMatches = new Dec(result.report.pnl.total).eq(botPnl.net);
+    printSummary(result, {
+      botNet: botPnl.net,
+      pnlMatches,
+      ticksPerSecond: monitor.tickRate(),
+      latency: monitor.latency(),
+      steady: monitor.latency(true),
+    });
+    return pnlMatches && result.report.reconciliation.clean ? 0 : 1;
+  } finally {
+    for (const p of children) await p.stop();
+    await monitorBus?.drain();
+    await server?.stop();
+  }
+}
+
+/** Signals' backlog from its /readyz (it replays TICKS by position, with no durable consumer). */
+async function signalsBacklog(port: number): Promise<number> {
+  const body = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { backlog: number | null };
+  return body.backlog ?? Number.POSITIVE_INFINITY;
+}
+
+async function showProgress(
+  m: PipelineMonitor,
+  botPort: number,
+  started: number,
+  final = false,
+): Promise<void> {
+  let pnl = '…';
+  try {
+    pnl = ((await (await fetch(`http://127.0.0.1:${botPort}/v1/pnl`)).json()) as { net: string }).net;
+  } catch {
+    // bot busy or gone: keep the line going
+  }
+  const secs = (Date.now() - started) / 1000;
+  const lat = m.latency();
+  const line =
+    `  ${secs.toFixed(0).padStart(3)} s  ticks ${m.ticks.toLocaleString('en-US')} (${Math.round(m.ticks / Math.max(secs, 0.001)).toLocaleString('en-US')}/s)` +
+    `  decisions ${m.decisions}  fills ${m.fills}  P&L ${pnl}` +
+    (lat.p99 !== undefined
+      ? `  tick→decision p50 ${lat.p50?.toFixed(1)} ms p99 ${lat.p99.toFixed(1)} ms`
+      : '');
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}\x1b[K${final ? '\n' : ''}`);
+  else if (final || Math.round(secs) % 5 === 0) say(line);
+}

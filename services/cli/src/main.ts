@@ -1,0 +1,38 @@
+import { BusConnectError, NatsServerNotFoundError } from '@tickflow/bus';
+import { PartitionSpecError } from '@tickflow/core';
+import { SourceConfigError } from '@tickflow/feed';
+import { ConfigError, unknownEnv } from '@tickflow/runtime';
+import { StrategyConfigError, StrategyFileError } from '@tickflow/strategy';
+import { ALL_SPECS, buildProgram } from './commands.ts';
+
+/** Entry point of the `tickflow` command: refuses bad configuration before anything starts. */
+async function main(): Promise<void> {
+  const unknown = unknownEnv(process.env, ALL_SPECS);
+  if (unknown.length) {
+    process.stderr.write(
+      `tickflow: unknown environment variable(s): ${unknown.join(', ')} (typo? see tickflow <command> --help)\n`,
+    );
+    process.exit(2);
+  }
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof SourceConfigError ||
+      err instanceof PartitionSpecError ||
+      err instanceof StrategyFileError ||
+      err instanceof StrategyConfigError
+    ) {
+      process.stderr.write(`tickflow: ${err.message}\n`);
+      process.exit(2);
+    }
+    if (err instanceof BusConnectError || err instanceof NatsServerNotFoundError) {
+      process.stderr.write(`tickflow: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+await main();

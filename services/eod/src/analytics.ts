@@ -1,0 +1,112 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Dec, money } from '@tickflow/core';
+
+/** Minutes in a 365-day, 24-hour year: the annualisation factor of 1-minute return volatility. */
+export const MINUTES_PER_YEAR = 525_600;
+
+export interface SymbolRow {
+  venue: string;
+  symbol: string;
+  ticks: number;
+  firstSeq: number;
+  lastSeq: number;
+  seqGaps: number;
+  duplicates: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  returns1m: number;
+  volatility1mAnnualised: number | null;
+  decisions: number;
+  fills: number;
+  netQty: string;
+  fees: string;
+  /** Cash flows of the day's fills, less fees, plus the net position marked at the close. */
+  pnl: string;
+}
+
+/** DECIMAL text from DuckDB ("12.3400000000") normalised to an exact plain string ("12.34"). */
+const plainDec = (x: unknown) => new Dec(String(x)).toFixed();
+
+/** Runs the day's analytics in DuckDB; money stays DECIMAL until it is formatted here. */
+export async function symbolAnalytics(conn: DuckDBConnection, date: string): Promise<SymbolRow[]> {
+  const d = `DATE '${date}'`;
+  const reader = await conn.runAndReadAll(`
+    WITH t AS (SELECT * FROM ticks WHERE trade_date = ${d}),
+    summary AS (
+      SELECT venue, symbol, count(*) AS ticks, count(DISTINCT seq) AS distinct_seq,
+             min(seq) AS first_seq, max(seq) AS last_seq,
+             arg_min(price, seq) AS open, max(price) AS high, min(price) AS low,
+             arg_max(price, seq) AS close, sum(size) AS volume
+      FROM t GROUP BY venue, symbol),
+    bars AS (
+      SELECT venue, symbol, ts // 60000000 AS minute, arg_max(price, seq)::DOUBLE AS close
+      FROM t GROUP BY venue, symbol, minute),
+    rets AS (
+      SELECT venue, symbol, ln(close / lag(close) OVER (PARTITION BY venue, symbol ORDER BY minute)) AS r
+      FROM bars),
+    vol AS (
+      SELECT venue, symbol, count(r) AS n, stddev_samp(r) * sqrt(${MINUTES_PER_YEAR}) AS vol
+      FROM rets GROUP BY venue, symbol),
+    dec AS (
+      SELECT venue, symbol, count(*) AS decisions FROM decisions WHERE trade_date = ${d} GROUP BY venue, symbol),
+    f AS (
+      SELECT symbol, count(*) AS fills,
+             sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END) AS net_qty,
+             sum(CASE WHEN side = 'BUY' THEN -qty * price ELSE qty * price END) AS cash_flow,
+             sum(fee) AS fees
+      FROM fills WHERE trade_date = ${d} GROUP BY symbol)
+    SELECT s.venue, s.symbol, s.ticks, s.first_seq, s.last_seq,
+           (s.last_seq - s.first_seq + 1) - s.distinct_seq AS seq_gaps, s.ticks - s.distinct_seq AS duplicates,
+           s.open::VARCHAR AS open, s.high::VARCHAR AS high, s.low::VARCHAR AS low, s.close::VARCHAR AS close,
+           s.volume::VARCHAR AS volume, coalesce(v.n, 0) AS returns_1m, v.vol AS vol_1m,
+           coalesce(dec.decisions, 0) AS decisions, coalesce(f.fills, 0) AS fills,
+           coalesce(f.net_qty, 0)::VARCHAR AS net_qty, coalesce(f.fees, 0)::VARCHAR AS fees,
+           (coalesce(f.cash_flow, 0) - coalesce(f.fees, 0) + coalesce(f.net_qty, 0) * s.close)::VARCHAR AS pnl
+    FROM summary s
+    LEFT JOIN vol v USING (venue, symbol)
+    LEFT JOIN dec USING (venue, symbol)
+    LEFT JOIN f USING (symbol)
+    ORDER BY s.symbol, s.venue`);
+  return reader.getRowObjectsJS().map((r) => ({
+    venue: String(r.venue),
+    symbol: String(r.symbol),
+    ticks: Number(r.ticks),
+    firstSeq: Number(r.first_seq),
+    lastSeq: Number(r.last_seq),
+    seqGaps: Number(r.seq_gaps),
+    duplicates: Number(r.duplicates),
+    open: plainDec(r.open),
+    high: plainDec(r.high),
+    low: plainDec(r.low),
+    close: plainDec(r.close),
+    volume: plainDec(r.volume),
+    returns1m: Number(r.returns_1m),
+    volatility1mAnnualised: r.vol_1m === null || r.vol_1m === undefined ? null : Number(r.vol_1m),
+    decisions: Number(r.decisions),
+    fills: Number(r.fills),
+    netQty: plainDec(r.net_qty),
+    fees: money(new Dec(String(r.fees))),
+    pnl: money(new Dec(String(r.pnl))),
+  }));
+}
+
+export async function rejectCounts(
+  conn: DuckDBConnection,
+  date: string,
+): Promise<{ code: string; count: number }[]> {
+  const reader = await conn.runAndReadAll(
+    `SELECT code, count(*) AS n FROM rejects WHERE trade_date = DATE '${date}' GROUP BY code ORDER BY n DESC, code`,
+  );
+  return reader.getRowObjectsJS().map((r) => ({ code: String(r.code), count: Number(r.n) }));
+}
+
+/** Fills that have no tick of their symbol that day cannot be marked: they are listed, not hidden. */
+export async function unmarkedFills(conn: DuckDBConnection, date: string): Promise<number> {
+  const reader = await conn.runAndReadAll(`
+    SELECT count(*) AS n FROM fills f WHERE trade_date = DATE '${date}'
+      AND NOT EXISTS (SELECT 1 FROM ticks t WHERE t.trade_date = f.trade_date AND t.symbol = f.symbol)`);
+  return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
+}

@@ -1,0 +1,59 @@
+import { type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+
+export const eodSpec = {
+  ...commonSpec,
+  date: optionalStr({
+    flag: 'date',
+    env: 'TICKFLOW_EOD_DATE',
+    description: 'trading date (UTC) to process, YYYY-MM-DD; default: the last completed UTC day',
+    pattern: /^\d{4}-\d{2}-\d{2}$/,
+    hint: 'YYYY-MM-DD',
+  }),
+  dataDir: str({
+    flag: 'data-dir',
+    env: 'TICKFLOW_DATA_DIR',
+    description: 'data directory',
+    default: './data',
+  }),
+  db: optionalStr({
+    flag: 'db',
+    env: 'TICKFLOW_EOD_DB',
+    description: 'DuckDB file (default <data-dir>/tickflow.duckdb)',
+  }),
+  reportsDir: str({
+    flag: 'reports-dir',
+    env: 'TICKFLOW_REPORTS_DIR',
+    description: 'where reports/<date>/ go',
+    default: './reports',
+  }),
+  strategies: optionalStr({
+    flag: 'strategies',
+    env: 'TICKFLOW_SIGNALS_STRATEGIES',
+    description:
+      'the JSON strategy file signals ran (for the batch recomputation); default: SMA cross with --fast/--slow/--qty',
+  }),
+  fast: int({
+    flag: 'fast',
+    env: 'TICKFLOW_SIGNALS_FAST',
+    description: 'fast SMA period of the batch recomputation',
+    default: 10,
+    min: 1,
+  }),
+  slow: int({
+    flag: 'slow',
+    env: 'TICKFLOW_SIGNALS_SLOW',
+    description: 'slow SMA period of the batch recomputation',
+    default: 30,
+    min: 2,
+  }),
+  qty: str({
+    flag: 'qty',
+    env: 'TICKFLOW_SIGNALS_QTY',
+    description: 'quantity per decision of the batch recomputation',
+    default: '1',
+    pattern: /^\d+(\.\d+)?$/,
+    hint: 'a positive decimal',
+  }),
+};
+
+export type EodConfig = ConfigOf<typeof eodSpec>;

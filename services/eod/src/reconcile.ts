@@ -1,0 +1,108 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Dec, type Tick, WIRE_VERSION } from '@tickflow/core';
+import { replayDecisions, type StrategyFactory } from '@tickflow/strategy';
+
+export interface DecisionBreak {
+  id: string;
+  kind: 'missing' | 'extra' | 'differing';
+  detail: string;
+}
+
+export interface DecisionReconciliation {
+  /** Decisions the speed layer recorded (DECISIONS) for the date. */
+  speed: number;
+  /** Decisions the batch recomputation produced from the archived ticks. */
+  batch: number;
+  matched: number;
+  /** In batch, not in speed. */
+  missing: number;
+  /** In speed, not in batch. */
+  extra: number;
+  differing: number;
+  breaks: DecisionBreak[];
+}
+
+const plain = (x: unknown) => new Dec(String(x)).toFixed();
+
+/** The date's archived ticks from DuckDB, as v1 ticks with exact prices. */
+export async function archivedTicks(conn: DuckDBConnection, date: string): Promise<Tick[]> {
+  const reader = await conn.runAndReadAll(`
+    SELECT venue, symbol, seq, ts, price::VARCHAR AS price, size::VARCHAR AS size, side, recv_ts
+    FROM ticks WHERE trade_date = DATE '${date}' ORDER BY venue, symbol, seq`);
+  return reader.getRowObjectsJS().map((r) => {
+    const t: Tick = {
+      v: WIRE_VERSION,
+      venue: String(r.venue),
+      symbol: String(r.symbol),
+      seq: Number(r.seq),
+      ts: Number(r.ts),
+      price: plain(r.price),
+      size: plain(r.size),
+      recvTs: Number(r.recv_ts),
+    };
+    if (r.side === 'buy' || r.side === 'sell') t.side = r.side;
+    return t;
+  });
+}
+
+/**
+ * Recomputes the date's decisions in batch with the same strategy code the speed layer runs and
+ * compares them with what DECISIONS recorded: by id, then action, quantity and reference price.
+ */
+export async function reconcileDecisions(
+  conn: DuckDBConnection,
+  date: string,
+  factory: StrategyFactory,
+): Promise<DecisionReconciliation> {
+  const batch = replayDecisions(await archivedTicks(conn, date), factory);
+  const reader = await conn.runAndReadAll(`
+    SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price
+    FROM decisions WHERE trade_date = DATE '${date}'`);
+  const speed = new Map(reader.getRowObjectsJS().map((r) => [String(r.id), r]));
+  const result: DecisionReconciliation = {
+    speed: speed.size,
+    batch: batch.length,
+    matched: 0,
+    missing: 0,
+    extra: 0,
+    differing: 0,
+    breaks: [],
+  };
+  const seen = new Set<string>();
+  for (const b of batch) {
+    seen.add(b.id);
+    const s = speed.get(b.id);
+    if (!s) {
+      result.missing++;
+      result.breaks.push({
+        id: b.id,
+        kind: 'missing',
+        detail: `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed layer has none`,
+      });
+      continue;
+    }
+    const same =
+      s.action === b.action &&
+      new Dec(String(s.qty)).eq(b.qty) &&
+      new Dec(String(s.ref_price)).eq(b.refPrice);
+    if (same) result.matched++;
+    else {
+      result.differing++;
+      result.breaks.push({
+        id: b.id,
+        kind: 'differing',
+        detail: `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed ${s.action} ${plain(s.qty)} @ ${plain(s.ref_price)}`,
+      });
+    }
+  }
+  for (const [id, s] of speed) {
+    if (seen.has(id)) continue;
+    result.extra++;
+    result.breaks.push({
+      id,
+      kind: 'extra',
+      detail: `speed ${s.action} ${plain(s.qty)} @ ${plain(s.ref_price)}; batch has none`,
+    });
+  }
+  return result;
+}

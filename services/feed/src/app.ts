@@ -1,0 +1,22 @@
+import type { Bus } from '@tickflow/bus';
+import { createHttpApp, type Registry } from '@tickflow/runtime';
+import type { FeedService } from './feed.ts';
+import type { TickSource } from './sources/types.ts';
+
+/** The feed's HTTP surface: health (NATS connection, source liveness), stats and metrics. */
+export function buildApp(opts: { bus: Bus; feed: FeedService; source: TickSource; registry: Registry }) {
+  const app = createHttpApp({
+    registry: opts.registry,
+    health: () => {
+      const nats = opts.bus.isConnected;
+      const source = opts.source.health();
+      const sourceOk = source.ok && !source.stale;
+      return {
+        status: !nats ? 'down' : sourceOk ? 'ok' : 'degraded',
+        checks: { nats: { ok: nats, detail: opts.bus.url }, source: { ok: sourceOk, detail: source.detail } },
+      };
+    },
+  });
+  app.get('/v1/stats', async () => ({ ...opts.feed.stats, source: opts.source.health() }));
+  return app;
+}

@@ -1,0 +1,165 @@
+import {
+  type Bus,
+  type ConfirmingPublisher,
+  decode,
+  encode,
+  encodeValidTick,
+  lastMessageOn,
+  subjects,
+  tickMsgId,
+} from '@tickflow/bus';
+import {
+  type Clock,
+  isValidVenue,
+  type RejectedTick,
+  systemClock,
+  type Tick,
+  WIRE_VERSION,
+} from '@tickflow/core';
+import type { Logger, Registry } from '@tickflow/runtime';
+import { FeedMetrics } from './metrics.ts';
+import type { Outcome, TickPipeline } from './pipeline.ts';
+import type { SourceEvent, TickSource } from './sources/types.ts';
+
+export interface FeedStats {
+  received: number;
+  published: number;
+  rejected: number;
+  duplicates: number;
+  outOfOrder: number;
+  startedAt: number;
+  finishedAt?: number;
+}
+
+/**
+ * Source → pipeline (validate, dedup, spike filter, sequence) → durable publish. Every tick gets
+ * the next `seq` of its venue+symbol (continued from TICKS after a restart) and `Nats-Msg-Id`
+ * venue:symbol:seq; rejects go to `rejects.<venue>` with the raw input, a code and a reason.
+ * `run()` resolves when the source ends (or `stop()`), after the publisher confirmed everything.
+ */
+export class FeedService {
+  readonly stats: FeedStats = {
+    received: 0,
+    published: 0,
+    rejected: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    startedAt: 0,
+  };
+  readonly metrics: FeedMetrics;
+  private rejectCounter = 0;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly source: TickSource,
+    private readonly pipeline: TickPipeline,
+    private readonly publisher: ConfirmingPublisher,
+    private readonly log: Logger,
+    registry: Registry,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.metrics = new FeedMetrics(
+      registry,
+      source.name,
+      () => publisher.stats,
+      () => source.health(),
+    );
+  }
+
+  /**
+   * Looks up the last seq of a venue+symbol in TICKS the first time it is seen, so a restarted feed
+   * continues each sequence instead of starting again at 1 (whatever the source).
+   */
+  private async resumeSequence(venue: string, symbol: string): Promise<void> {
+    let last = 0;
+    try {
+      const data = await lastMessageOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol));
+      const seq = data ? (decode(data) as Partial<Tick>).seq : undefined;
+      if (typeof seq === 'number') last = seq;
+    } catch (err) {
+      // An invalid subject token cannot be in TICKS; the pipeline will reject the trade.
+      this.log.debug({ err, venue, symbol }, 'no last message lookup');
+    }
+    this.pipeline.resume(venue, symbol, last);
+    if (last > 0) this.log.info({ venue, symbol, lastSeq: last }, 'continuing sequence from TICKS');
+  }
+
+  async run(): Promise<FeedStats> {
+    this.stats.startedAt = Date.now();
+    try {
+      for await (const batch of this.source.batches()) {
+        const wait = this.handleBatch(batch);
+        if (wait) await wait;
+      }
+      await this.publisher.flush();
+    } finally {
+      this.stats.finishedAt = Date.now();
+    }
+    return this.stats;
+  }
+
+  stop(): void {
+    this.source.stop();
+  }
+
+  /**
+   * Handles a batch synchronously; returns a promise only when it must wait (the first tick of a
+   * new venue+symbol needs its last seq from TICKS, or a full outbox pushes back), and then goes
+   * on with the rest of the batch in order.
+   */
+  private handleBatch(batch: SourceEvent[], from = 0): Promise<void> | undefined {
+    const now = this.clock.nowMicros();
+    if (from === 0) this.metrics.observeBatch(batch.length);
+    for (let i = from; i < batch.length; i++) {
+      const event = batch[i] as SourceEvent;
+      if (event.kind === 'trade' && !this.pipeline.knows(event.trade.venue, event.trade.symbol)) {
+        return this.resumeSequence(event.trade.venue, event.trade.symbol).then(() =>
+          this.handleBatch(batch, i),
+        );
+      }
+      this.stats.received++;
+      const wait = this.apply(this.pipeline.handle(event, now));
+      if (wait) return wait.then(() => this.handleBatch(batch, i + 1));
+    }
+    return undefined;
+  }
+
+  private apply(o: Outcome): Promise<void> | undefined {
+    switch (o.kind) {
+      case 'publish': {
+        const t = o.tick;
+        if (o.outOfOrder) {
+          this.stats.outOfOrder++;
+          this.metrics.outOfOrder.inc({ venue: t.venue });
+        }
+        this.stats.published++;
+        this.metrics.countPublished(t.venue);
+        return this.publisher.publish(
+          subjects.tick(t.venue, t.symbol),
+          encodeValidTick(t),
+          tickMsgId(t.venue, t.symbol, t.seq),
+        );
+      }
+      case 'duplicate':
+        this.stats.duplicates++;
+        this.metrics.duplicates.inc({ venue: o.venue });
+        return undefined;
+      case 'reject': {
+        // A venue that cannot be a subject token is filed under `unknown`, raw input kept.
+        const venue = isValidVenue(o.venue) ? o.venue : 'unknown';
+        const at = this.clock.nowMicros();
+        const msg: RejectedTick = { v: WIRE_VERSION, venue, raw: o.raw, reason: o.reason, code: o.code, at };
+        this.stats.rejected++;
+        this.metrics.rejected.inc({ venue, code: o.code });
+        if (this.stats.rejected <= 10 || this.stats.rejected % 1000 === 0) {
+          this.log.warn(
+            { venue, code: o.code, reason: o.reason, rejected: this.stats.rejected },
+            'tick rejected',
+          );
+        }
+        const id = `reject:${venue}:${at}:${++this.rejectCounter}`;
+        return this.publisher.publish(subjects.reject(venue), encode(msg), id);
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+export { buildApp } from './app.ts';
+export { type FeedConfig, feedSpec } from './config.ts';
+export { FeedService, type FeedStats } from './feed.ts';
+export { startFeed } from './main.ts';
+export { DEFAULT_PIPELINE, type Outcome, type PipelineOptions, TickPipeline } from './pipeline.ts';
+export { SeededRandom } from './random.ts';
+export { createSource, SourceConfigError } from './source-factory.ts';
+export { SyntheticSource, type SyntheticSourceOptions } from './sources/synthetic-source.ts';
+export type { RawTrade, SourceEvent, SourceHealth, TickSource } from './sources/types.ts';
+export {
+  SyntheticMarket,
+  type SyntheticOptions,
+  type SyntheticTrade,
+  syntheticSymbols,
+} from './synthetic.ts';

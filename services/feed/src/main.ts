@@ -1,0 +1,84 @@
+import { Bus } from '@tickflow/bus';
+import { type Clock, systemClock } from '@tickflow/core';
+import {
+  createLogger,
+  createRegistry,
+  Lifecycle,
+  type Logger,
+  listen,
+  type ServiceHandle,
+} from '@tickflow/runtime';
+import { buildApp } from './app.ts';
+import type { FeedConfig } from './config.ts';
+import { FeedService, type FeedStats } from './feed.ts';
+import { TickPipeline } from './pipeline.ts';
+import { createSource } from './source-factory.ts';
+
+/**
+ * Starts the feed: connect, make sure the streams exist, build the source, listen, publish.
+ * `done` resolves with the final stats when the source ends or the duration is up; `close()` stops
+ * intake, waits until the stream confirmed every tick, closes HTTP and drains NATS.
+ */
+export async function startFeed(
+  config: FeedConfig,
+  log: Logger = createLogger('feed', config.logLevel),
+  clock: Clock = systemClock,
+): Promise<ServiceHandle<FeedStats> & { feed: FeedService }> {
+  // nats.js spends about half of a JetStream publish capturing stack traces for its timeout errors.
+  Error.stackTraceLimit = 0;
+  const source = createSource(config, clock, log);
+  const bus = await Bus.connect({
+    url: config.natsUrl,
+    name: 'tickflow-feed',
+    onStatus: (s) => log.warn(s, 'nats status'),
+  });
+  await bus.ensureStreams();
+  const registry = createRegistry('feed');
+  let confirmed: (ms: number) => void = () => {};
+  const publisher = bus.confirmingPublisher({
+    onConfirmed: (ms) => confirmed(ms),
+    confirmEvery: config.confirmEvery,
+    maxOutboxBytes: config.outboxMib * 1024 * 1024,
+    overflow: config.overflow,
+    onEvent: (e) => {
+      if (e.type === 'dropped')
+        log.error({ dropped: e.count }, 'outbox full: oldest unconfirmed ticks dropped');
+      else
+        log.warn(
+          { count: e.count, err: e.error },
+          e.type === 'resent' ? 'ticks re-sent' : 'confirmation failed',
+        );
+    },
+  });
+  const pipeline = new TickPipeline({
+    dedupWindow: config.dedupWindow,
+    spike: {
+      maxPct: config.spikePct,
+      window: config.spikeWindow,
+      minSamples: Math.min(11, config.spikeWindow),
+    },
+    // A compressed or historical session runs ahead of the wall clock by design.
+    maxFutureMicros: config.timeScale > 1 ? Number.MAX_SAFE_INTEGER : config.maxFuture * 1e6,
+  });
+  const feed = new FeedService(bus, source, pipeline, publisher, log, registry, clock);
+  bus.onStatus((type) => type === 'reconnect' && feed.metrics.natsReconnects.inc());
+  confirmed = (ms) => feed.metrics.confirmSeconds.observe(ms / 1000);
+  const app = buildApp({ bus, feed, source, registry });
+  const port = await listen(app, config.host, config.port);
+  log.info({ port, nats: bus.url, source: source.name }, 'feed started');
+  const timer = config.duration > 0 ? setTimeout(() => feed.stop(), config.duration * 1000) : undefined;
+  const running = feed.run().then((stats) => {
+    if (timer) clearTimeout(timer);
+    log.info(stats, 'feed finished');
+    return stats;
+  });
+  const lifecycle = new Lifecycle(log)
+    .onClose('intake', async () => {
+      feed.stop();
+      await running;
+    })
+    .onClose('publisher', () => publisher.close())
+    .onClose('http', () => app.close())
+    .onClose('nats', () => bus.drain());
+  return { done: running, close: () => lifecycle.close(), port, feed };
+}

@@ -1,0 +1,110 @@
+import { type Micros, type Tick, validateTick, WIRE_VERSION } from '@tickflow/core';
+import { RecentIds } from './hygiene/recent-ids.ts';
+import { DEFAULT_SPIKE_FILTER, SpikeFilter, type SpikeFilterOptions } from './hygiene/spike-filter.ts';
+import type { RawTrade, SourceEvent } from './sources/types.ts';
+
+export interface PipelineOptions {
+  /** Trade ids remembered per venue+symbol for dropping replays. Default 10,000. */
+  dedupWindow: number;
+  spike: SpikeFilterOptions;
+  /** How far ahead of the wall clock an exchange timestamp may be (µs). */
+  maxFutureMicros: Micros;
+}
+
+export const DEFAULT_PIPELINE: PipelineOptions = {
+  dedupWindow: 10_000,
+  spike: DEFAULT_SPIKE_FILTER,
+  maxFutureMicros: 5_000_000,
+};
+
+/** What to do with one source event. */
+export type Outcome =
+  | { kind: 'publish'; tick: Tick; outOfOrder: boolean }
+  | { kind: 'reject'; venue: string; raw: string; code: string; reason: string }
+  | { kind: 'duplicate'; venue: string; symbol: string; tradeId: string };
+
+/**
+ * The feed's hygiene, the same for every source, pure apart from its own state: validate the
+ * mapped trade, drop venue replays by trade id, quarantine price spikes, then give the tick the
+ * next gap-free `seq` of its venue+symbol. A rejected or dropped trade never consumes a seq.
+ * Out-of-order exchange timestamps are published (they are real trades) and flagged.
+ */
+export class TickPipeline {
+  /** Per venue+symbol: one map lookup per tick for all of its state. */
+  private readonly keys = new Map<string, KeyState>();
+  private readonly spikes: SpikeFilter;
+
+  constructor(private readonly opts: PipelineOptions = DEFAULT_PIPELINE) {
+    this.spikes = new SpikeFilter(opts.spike);
+  }
+
+  /** Continues a symbol's sequence after a restart (the last seq found in TICKS; 0 for none). */
+  resume(venue: string, symbol: string, lastSeq: number): void {
+    const key = `${venue}:${symbol}`;
+    const state = this.keys.get(key);
+    if (state) state.seq = lastSeq;
+    else this.keys.set(key, { key, seq: lastSeq, lastTs: undefined, recent: undefined });
+  }
+
+  /** Whether the sequence of this venue+symbol is known (resumed or started in this process). */
+  knows(venue: string, symbol: string): boolean {
+    return this.keys.has(`${venue}:${symbol}`);
+  }
+
+  handle(event: SourceEvent, now: Micros): Outcome {
+    if (event.kind === 'invalid') return { ...event, kind: 'reject' };
+    const t = event.trade;
+    const key = `${t.venue}:${t.symbol}`;
+    let state = this.keys.get(key);
+    if (!state) {
+      state = { key, seq: 0, lastTs: undefined, recent: undefined };
+      this.keys.set(key, state);
+    }
+    const seq = state.seq + 1;
+    const checked = validateTick(toTick(t, seq), { now, maxFutureMicros: this.opts.maxFutureMicros });
+    if (!checked.ok) return reject(t, checked.error.code, checked.error.message);
+    if (t.tradeId !== undefined) {
+      state.recent ??= new RecentIds(this.opts.dedupWindow);
+      if (!state.recent.add(t.tradeId))
+        return { kind: 'duplicate', venue: t.venue, symbol: t.symbol, tradeId: t.tradeId };
+    }
+    const deviation = this.spikes.check(key, Number(t.price));
+    if (deviation !== undefined) {
+      return reject(
+        t,
+        'PRICE_SPIKE',
+        `price ${t.price} is ${deviation.toFixed(1)} % from the rolling median`,
+      );
+    }
+    state.seq = seq;
+    const last = state.lastTs;
+    state.lastTs = last === undefined || t.ts > last ? t.ts : last;
+    return { kind: 'publish', tick: checked.tick, outOfOrder: last !== undefined && t.ts < last };
+  }
+}
+
+interface KeyState {
+  key: string;
+  seq: number;
+  lastTs: Micros | undefined;
+  recent: RecentIds | undefined;
+}
+
+function toTick(t: RawTrade, seq: number): Tick {
+  const tick: Tick = {
+    v: WIRE_VERSION,
+    venue: t.venue,
+    symbol: t.symbol,
+    seq,
+    ts: t.ts,
+    price: t.price,
+    size: t.size,
+    recvTs: t.recvTs,
+  };
+  if (t.side) tick.side = t.side;
+  return tick;
+}
+
+function reject(t: RawTrade, code: string, reason: string): Outcome {
+  return { kind: 'reject', venue: t.venue, raw: JSON.stringify(t), code, reason };
+}

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import type { Clock } from '@tickflow/core';
+import type { Logger } from '@tickflow/runtime';
+import type { FeedConfig } from './config.ts';
+import {
+  binanceSource,
+  coinbaseSource,
+  type ExchangeSourceSettings,
+  SourceConfigError,
+} from './sources/exchange-source.ts';
+import { ReplaySource } from './sources/replay.ts';
+import { SyntheticSource } from './sources/synthetic-source.ts';
+import { parseTimestamp } from './sources/timestamps.ts';
+import type { TickSource } from './sources/types.ts';
+
+export { SourceConfigError };
+
+/** Builds the configured source; a setting that makes no sense for it is a SourceConfigError. */
+export function createSource(config: FeedConfig, clock: Clock, log: Logger): TickSource {
+  switch (config.source) {
+    case 'synthetic': {
+      const startTs = config.start === 'now' ? clock.nowMicros() : Date.parse(config.start) * 1000;
+      return new SyntheticSource({
+        venue: config.venue ?? 'synth',
+        symbols: config.symbols,
+        seed: config.seed,
+        startTs,
+        stepMicros: (1e6 / config.rate) * config.timeScale,
+        rate: config.rate,
+        pace: config.pace,
+        count: config.count,
+        regimeSwitchProb: config.regimes,
+        jumpProb: config.jumps,
+        clock,
+      });
+    }
+    case 'binance':
+    case 'coinbase': {
+      const settings: ExchangeSourceSettings & { symbols: string[]; url?: string } = {
+        symbols: config.markets.split(','),
+        clock,
+        log,
+        staleAfterMs: config.staleAfter * 1000,
+        onAlarm: (alarm) => log.error(alarm, 'source alarm'),
+        ...(config.url ? { url: config.url } : {}),
+      };
+      return config.source === 'binance' ? binanceSource(settings) : coinbaseSource(settings);
+    }
+    case 'replay': {
+      if (!config.file)
+        throw new SourceConfigError('--source replay needs --file <path to a CSV or NDJSON tick file>');
+      if (!existsSync(config.file)) throw new SourceConfigError(`--file ${config.file}: no such file`);
+      const micros = (iso: string | undefined, flag: string) => {
+        if (iso === undefined) return undefined;
+        const t = parseTimestamp(iso);
+        if (!t.ok) throw new SourceConfigError(`${flag}: ${t.reason}`);
+        return t.micros;
+      };
+      const from = micros(config.from, '--from');
+      const to = micros(config.to, '--to');
+      return new ReplaySource({
+        file: config.file,
+        venue: config.venue ?? 'replay',
+        speed: config.speed,
+        clock,
+        ...(config.replayFormat ? { format: config.replayFormat as 'csv' | 'ndjson' } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+      });
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** File formats a replay can read. */
+export type ReplayFormat = 'csv' | 'ndjson';
+
+/** A replay file that is missing, unreadable, of unknown format, corrupt, or without the needed columns. */
+export class ReplayFileError extends Error {
+  override name = 'ReplayFileError';
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`replay file ${file}: ${message}`, options);
+  }
+}
+
+/** What {@link inspectReplayFile} found out about a file before reading it. */
+export interface ReplayFileInfo {
+  file: string;
+  format: ReplayFormat;
+  gzip: boolean;
+}
+
+/** Longest line kept; the rest of a longer line is skipped so a file without newlines can't fill memory. */
+export const MAX_LINE_CHARS = 1 << 20;
+const READ_CHUNK_BYTES = 256 * 1024;
+
+/** Format from the name: `.csv`, `.ndjson` or `.jsonl`, each optionally followed by `.gz`. */
+export function formatFromName(file: string): ReplayFormat | undefined {
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.csv')) return 'csv';
+  if (name.endsWith('.ndjson') || name.endsWith('.jsonl')) return 'ndjson';
+  return undefined;
+}
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Checks that `file` is a readable regular file and works out its format (the given one, else from
+ * the extension) and compression (a `.gz` extension or the gzip magic bytes 1f 8b, so a compressed
+ * file without the extension still reads). Throws {@link ReplayFileError} with a clear message.
+ */
+export async function inspectReplayFile(file: string, format?: ReplayFormat): Promise<ReplayFileInfo> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new ReplayFileError(file, 'is not a regular file');
+  } catch (err) {
+    if (err instanceof ReplayFileError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : `cannot be read (${messageOf(err)})`;
+    throw new ReplayFileError(file, why, { cause: err });
+  }
+  const fmt = format ?? formatFromName(file);
+  if (!fmt) {
+    throw new ReplayFileError(file, 'unknown format: name it .csv/.ndjson/.jsonl[.gz] or pass the format');
+  }
+  let magic: Buffer;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+      magic = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw new ReplayFileError(file, `cannot be read (${messageOf(err)})`, { cause: err });
+  }
+  const gzip = (magic[0] === 0x1f && magic[1] === 0x8b) || /\.gz$/i.test(file);
+  return { file, format: fmt, gzip };
+}
+
+/** A text stream of the file, decompressed when needed; the caller iterates it (and so closes it). */
+function openText(info: ReplayFileInfo): Readable {
+  const raw = createReadStream(info.file, { highWaterMark: READ_CHUNK_BYTES });
+  if (!info.gzip) return raw.setEncoding('utf8');
+  // zlib's default 16 KiB output chunks cost a thread-pool round trip each: use the read chunk size.
+  const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
+  // pipe() does not forward errors: a read error must still end the iteration, as an error.
+  raw.on('error', (err) => gunzip.destroy(err));
+  gunzip.on('close', () => raw.destroy());
+  return raw.pipe(gunzip).setEncoding('utf8');
+}
+
+/**
+ * The file's lines, streamed: one array per read chunk (not one promise per line, which would
+ * dominate the cost on files of millions of rows). Line endings (`\n` or `\r\n`) are removed. A
+ * line longer than {@link MAX_LINE_CHARS} is cut there and its rest skipped. A read or gunzip
+ * failure rejects with {@link ReplayFileError}. Breaking out of the iteration closes the file.
+ */
+export async function* readLines(info: ReplayFileInfo): AsyncGenerator<string[]> {
+  const stream = openText(info);
+  let carry = '';
+  let skipping = false;
+  let first = true;
+  try {
+    for await (const chunk of stream) {
+      let text = chunk as string; // setEncoding('utf8') makes every chunk a string
+      if (first) {
+        // A UTF-8 byte order mark (Excel's CSV export) would otherwise become part of the first name.
+        if (text.startsWith('\uFEFF')) text = text.slice(1);
+        first = false;
+      }
+      const lines: string[] = [];
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        const piece = text.slice(start, nl);
+        start = nl + 1;
+        if (skipping) {
+          skipping = false;
+          continue;
+        }
+        lines.push(stripCr(carry === '' ? piece : carry + piece));
+        carry = '';
+      }
+      if (!skipping) {
+        carry += text.slice(start);
+        if (carry.length > MAX_LINE_CHARS) {
+          lines.push(carry.slice(0, MAX_LINE_CHARS));
+          carry = '';
+          skipping = true;
+        }
+      }
+      if (lines.length > 0) yield lines;
+    }
+  } catch (err) {
+    throw new ReplayFileError(info.file, `read failed (${messageOf(err)})`, { cause: err });
+  } finally {
+    stream.destroy();
+  }
+  if (!skipping && carry !== '') yield [stripCr(carry)];
+}
+
+const stripCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);

@@ -1,0 +1,251 @@
+import { isDecimalString, normaliseSymbol, type TradeSide } from '@tickflow/core';
+import { ReplayFileError } from './replay-input.ts';
+import { parseTimestamp } from './timestamps.ts';
+import type { RawTrade, SourceEvent } from './types.ts';
+
+/** Our names for the fields a replay file can carry. */
+export type ReplayField = 'ts' | 'symbol' | 'price' | 'size' | 'side' | 'venue' | 'trade_id';
+
+/** Maps our field names to a file's own column (CSV header) or key (NDJSON) names. */
+export type ReplayColumns = Partial<Record<ReplayField, string>>;
+
+/** Position of each of our fields among a file's column names; absent when the file lacks it. */
+export type ColumnIndex = Partial<Record<ReplayField, number>>;
+
+/** Names each field is found under when not mapped explicitly, lower case, in order of preference. */
+const ALIASES: Readonly<Record<ReplayField, readonly string[]>> = {
+  ts: ['ts', 'time', 'timestamp'],
+  symbol: ['symbol'],
+  price: ['price'],
+  size: ['size', 'qty', 'quantity', 'amount'],
+  side: ['side'],
+  venue: ['venue'],
+  trade_id: ['trade_id', 'id', 'tradeid'],
+};
+const FIELDS = Object.keys(ALIASES) as ReplayField[];
+/** A CSV header without one of these can't yield a single trade: a file error, not n bad rows. */
+const REQUIRED: readonly ReplayField[] = ['ts', 'symbol', 'price', 'size'];
+/**
+ * `raw` is clipped here: it travels to the REJECTS stream, and a garbage line can be a megabyte.
+ * Same limit as the exchange sources' invalid events, so rejects look alike whatever their source.
+ */
+export const MAX_RAW_CHARS = 16_384;
+
+/**
+ * Finds our fields among a file's column names: an explicit mapping first (exact name, then
+ * case-insensitive), else the default name and its aliases, case-insensitively.
+ */
+export function resolveColumns(names: readonly string[], columns: ReplayColumns = {}): ColumnIndex {
+  const lower = names.map((n) => n.trim().toLowerCase());
+  const index: ColumnIndex = {};
+  for (const field of FIELDS) {
+    const wanted = columns[field];
+    let i = -1;
+    if (wanted !== undefined) {
+      i = names.indexOf(wanted);
+      if (i < 0) i = lower.indexOf(wanted.trim().toLowerCase());
+    } else {
+      for (const alias of ALIASES[field]) {
+        i = lower.indexOf(alias);
+        if (i >= 0) break;
+      }
+    }
+    if (i >= 0) index[field] = i;
+  }
+  return index;
+}
+
+/**
+ * Splits one CSV line into cells (RFC 4180 quoting: `"a,b"`, `""` for a quote). Returns undefined
+ * for malformed quoting, so one bad line costs one invalid event instead of derailing the rest of
+ * the file. A quoted cell can't span lines: tick files have no multi-line cells.
+ */
+export function splitCsvLine(line: string): string[] | undefined {
+  if (!line.includes('"')) return line.split(',');
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let cell = '';
+      for (i++; ; ) {
+        const q = line.indexOf('"', i);
+        if (q < 0) return undefined; // unterminated quote
+        cell += line.slice(i, q);
+        i = q + 1;
+        if (line[i] !== '"') break;
+        cell += '"';
+        i++;
+      }
+      cells.push(cell);
+      if (i === line.length) return cells;
+      if (line[i] !== ',') return undefined; // text after a closing quote
+      i++;
+    } else {
+      const comma = line.indexOf(',', i);
+      const cell = line.slice(i, comma < 0 ? line.length : comma);
+      if (cell.includes('"')) return undefined; // stray quote inside an unquoted cell
+      cells.push(cell);
+      if (comma < 0) return cells;
+      i = comma + 1;
+    }
+  }
+}
+
+function cellAt(cells: readonly unknown[], i: number | undefined): unknown {
+  return i === undefined ? undefined : cells[i];
+}
+
+const isBlank = (v: unknown): boolean =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/** A cell as text: strings trimmed, JSON numbers in their shortest form; other types undefined. */
+const asText = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+
+/** The cell's decimal string as written (numbers via their shortest form; exponents refused). */
+const asDecimal = (v: unknown): string | undefined => {
+  const s = asText(v);
+  return s !== undefined && isDecimalString(s) ? s : undefined;
+};
+
+const SIDES: Readonly<Record<string, TradeSide>> = { buy: 'buy', b: 'buy', sell: 'sell', s: 'sell' };
+
+/** An `invalid` event; `raw` clipped to {@link MAX_RAW_CHARS}, and the reason says so. */
+function invalid(venue: string, raw: string, code: string, reason: string): SourceEvent {
+  if (raw.length <= MAX_RAW_CHARS) return { kind: 'invalid', venue, raw, code, reason };
+  const clipped = `${reason} (raw text clipped from ${raw.length} chars)`;
+  return { kind: 'invalid', venue, raw: raw.slice(0, MAX_RAW_CHARS), code, reason: clipped };
+}
+
+const show = (v: unknown): string => {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+};
+
+/**
+ * Maps one row's cells to a trade, or to an `invalid` event naming the first problem found: missing
+ * fields first, then bad values in the order ts, symbol, price, size, side. `recvTs` is left 0 (the
+ * source stamps it when it emits the batch). `raw` is the row's original text.
+ */
+export function mapRow(
+  cells: readonly unknown[],
+  index: ColumnIndex,
+  raw: string,
+  venue: string,
+): SourceEvent {
+  // Plain locals, no per-row closures: this runs millions of times per file.
+  const rowVenue = asText(cellAt(cells, index.venue));
+  const v = rowVenue ? rowVenue.toLowerCase() : venue;
+  const tsCell = cellAt(cells, index.ts);
+  const symbolCell = cellAt(cells, index.symbol);
+  const priceCell = cellAt(cells, index.price);
+  const sizeCell = cellAt(cells, index.size);
+  if (isBlank(tsCell)) return invalid(v, raw, 'MISSING_FIELD', 'no ts');
+  if (isBlank(symbolCell)) return invalid(v, raw, 'MISSING_FIELD', 'no symbol');
+  if (isBlank(priceCell)) return invalid(v, raw, 'MISSING_FIELD', 'no price');
+  if (isBlank(sizeCell)) return invalid(v, raw, 'MISSING_FIELD', 'no size');
+
+  const ts = parseTimestamp(tsCell);
+  if (!ts.ok) return invalid(v, raw, 'BAD_TIMESTAMP', `ts ${show(tsCell)}: ${ts.reason}`);
+  const symbolText = asText(symbolCell);
+  const symbol = symbolText === undefined ? undefined : normaliseSymbol(symbolText);
+  if (symbol === undefined) return invalid(v, raw, 'BAD_SYMBOL', `symbol ${show(symbolCell)} is not valid`);
+  const price = asDecimal(priceCell);
+  if (price === undefined) return invalid(v, raw, 'BAD_PRICE', `price ${show(priceCell)} is not a decimal`);
+  const size = asDecimal(sizeCell);
+  if (size === undefined) return invalid(v, raw, 'BAD_SIZE', `size ${show(sizeCell)} is not a decimal`);
+  const sideCell = cellAt(cells, index.side);
+  let side: TradeSide | undefined;
+  if (!isBlank(sideCell)) {
+    side = SIDES[asText(sideCell)?.toLowerCase() ?? ''];
+    if (side === undefined) return invalid(v, raw, 'BAD_SIDE', `side ${show(sideCell)} is not buy/sell/b/s`);
+  }
+
+  const trade: RawTrade = { venue: v, symbol, ts: ts.micros, price, size, recvTs: 0 };
+  if (side) trade.side = side;
+  // A trade id of another JSON type (object, boolean) is dropped: the id is optional, the trade is fine.
+  const tradeIdCell = cellAt(cells, index.trade_id);
+  const tradeId = isBlank(tradeIdCell) ? undefined : asText(tradeIdCell);
+  if (tradeId) trade.tradeId = tradeId;
+  return { kind: 'trade', trade };
+}
+
+/** Turns a file's lines into events; undefined for lines that are not rows (header, blank). */
+export interface RowReader {
+  read(line: string): SourceEvent | undefined;
+}
+
+/**
+ * Rows of a CSV file. The first non-blank line is the header; a header lacking ts, symbol, price or
+ * size throws {@link ReplayFileError} (no row could ever be a trade). `raw` of an invalid row is the
+ * original line verbatim (not the cells re-joined), so quoting and spacing survive for the reject log.
+ */
+export function csvRows(file: string, venue: string, columns?: ReplayColumns): RowReader {
+  let index: ColumnIndex | undefined;
+  return {
+    read(line) {
+      if (line.trim() === '') return undefined;
+      if (index === undefined) {
+        const names = splitCsvLine(line);
+        if (!names) throw new ReplayFileError(file, `malformed CSV header: ${show(line)}`);
+        index = resolveColumns(names, columns);
+        const missing = REQUIRED.filter((f) => index?.[f] === undefined);
+        if (missing.length > 0) {
+          const hint = 'map them with the columns option';
+          throw new ReplayFileError(
+            file,
+            `header ${show(line)} has no ${missing.join(', ')} column (${hint})`,
+          );
+        }
+        return undefined;
+      }
+      const cells = splitCsvLine(line);
+      if (!cells) return invalid(venue, line, 'BAD_CSV', 'malformed CSV quoting');
+      return mapRow(cells, index, line, venue);
+    },
+  };
+}
+
+/**
+ * Rows of an NDJSON file: one JSON object per line, keys resolved like CSV headers. Key sets are
+ * resolved once and cached, since files repeat one shape (or a few) on every line.
+ */
+export function ndjsonRows(venue: string, columns?: ReplayColumns): RowReader {
+  const shapes = new Map<string, ColumnIndex>();
+  // The last line's keys and their index: most files have one shape, so most lines match it.
+  let lastKeys: string[] = [];
+  let lastIndex: ColumnIndex = {};
+  return {
+    read(line) {
+      if (line.trim() === '') return undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        return invalid(venue, line, 'BAD_JSON', 'not JSON');
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return invalid(venue, line, 'BAD_JSON', 'not a JSON object');
+      }
+      const keys = Object.keys(value);
+      if (!sameKeys(keys, lastKeys)) {
+        const shape = keys.join('\n');
+        let index = shapes.get(shape);
+        if (index === undefined) {
+          if (shapes.size >= 256) shapes.clear(); // a file with ever-new key sets: bound the cache
+          index = resolveColumns(keys, columns);
+          shapes.set(shape, index);
+        }
+        lastKeys = keys;
+        lastIndex = index;
+      }
+      return mapRow(Object.values(value), lastIndex, line, venue);
+    },
+  };
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { SyntheticSource } from './synthetic-source.ts';
+import type { SourceEvent } from './types.ts';
+
+const base = { venue: 'synth', symbols: 3, seed: 1, startTs: 1_770_000_000_000_000, stepMicros: 1000 };
+
+async function collect(src: SyntheticSource, max = Number.POSITIVE_INFINITY): Promise<SourceEvent[]> {
+  const out: SourceEvent[] = [];
+  for await (const b of src.batches()) {
+    out.push(...b);
+    if (out.length >= max) src.stop();
+  }
+  return out;
+}
+
+describe('SyntheticSource', () => {
+  it('emits exactly `count` trades as fast as possible in afap mode', async () => {
+    const events = await collect(new SyntheticSource({ ...base, rate: 1, pace: 'afap', count: 2500 }));
+    expect(events).toHaveLength(2500);
+    expect(events.every((e) => e.kind === 'trade' && e.trade.venue === 'synth')).toBe(true);
+  });
+
+  it('paces to the rate in realtime mode', async () => {
+    const t = performance.now();
+    await collect(new SyntheticSource({ ...base, rate: 2000, pace: 'realtime', count: 600 }));
+    const secs = (performance.now() - t) / 1000;
+    expect(secs).toBeGreaterThan(0.2);
+    expect(secs).toBeLessThan(1.5);
+  });
+
+  it('stops promptly when told', async () => {
+    const events = await collect(new SyntheticSource({ ...base, rate: 1, pace: 'afap', count: 0 }), 3000);
+    expect(events.length).toBeGreaterThanOrEqual(3000);
+    expect(events.length).toBeLessThan(5000);
+  });
+
+  it('adds regimes and jumps only when asked, keeping the plain market unchanged', async () => {
+    const plain = await collect(new SyntheticSource({ ...base, rate: 1, pace: 'afap', count: 500 }));
+    const again = await collect(
+      new SyntheticSource({ ...base, rate: 1, pace: 'afap', count: 500, regimeSwitchProb: 0, jumpProb: 0 }),
+    );
+    const jumpy = await collect(
+      new SyntheticSource({ ...base, rate: 1, pace: 'afap', count: 500, jumpProb: 0.2 }),
+    );
+    const prices = (es: SourceEvent[]) => es.map((e) => (e.kind === 'trade' ? e.trade.price : ''));
+    expect(prices(again)).toEqual(prices(plain));
+    expect(prices(jumpy)).not.toEqual(prices(plain));
+  });
+});

@@ -1,0 +1,61 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Bus } from '@tickflow/bus';
+import { createHttpApp, type Registry } from '@tickflow/runtime';
+import { decisionsRoutes } from './routes/decisions.ts';
+import { signalsRoutes } from './routes/signals.ts';
+import { streamRoutes } from './routes/stream.ts';
+import type { SignalsService } from './signals.ts';
+import type { StreamHub } from './stream-hub.ts';
+
+export interface SignalsAppOptions {
+  bus: Bus;
+  signals: SignalsService;
+  registry: Registry;
+  consuming: () => boolean;
+  /** Messages the consumer has not handled yet; /readyz says not ready above `readyBacklog`. */
+  backlog: () => Promise<number>;
+  readyBacklog?: number;
+  hub: StreamHub;
+}
+
+/**
+ * The speed layer's HTTP API: signals and indicators (memory), decisions (DECISIONS stream),
+ * health, readiness, metrics, and OpenAPI at /docs. `listen` happens in main.ts only.
+ */
+export async function buildApp(opts: SignalsAppOptions) {
+  const app = createHttpApp({
+    registry: opts.registry,
+    health: () => {
+      const nats = opts.bus.isConnected;
+      const consuming = opts.consuming();
+      return {
+        status: nats && consuming ? 'ok' : nats ? 'degraded' : 'down',
+        checks: { nats: { ok: nats, detail: opts.bus.url }, consumer: { ok: consuming } },
+      };
+    },
+  });
+  await app.register(swagger, {
+    openapi: { info: { title: 'tickflow signals', version: '1' } },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // Ready = consuming and caught up: a load balancer should not send traffic to a replaying node.
+  app.get('/readyz', async (_req, reply) => {
+    const limit = opts.readyBacklog ?? 10_000;
+    let backlog = Number.POSITIVE_INFINITY;
+    try {
+      backlog = await opts.backlog();
+    } catch {
+      // NATS unreachable: not ready
+    }
+    const ready = opts.bus.isConnected && opts.consuming() && backlog <= limit;
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ ready, backlog: Number.isFinite(backlog) ? backlog : null, limit });
+  });
+  await app.register(signalsRoutes(opts.signals));
+  await app.register(streamRoutes(opts.hub));
+  await app.register(decisionsRoutes(opts.bus));
+  return app;
+}

@@ -1,0 +1,75 @@
+import { BarBuilder, type BuiltBar, FIVE_MINUTE_BARS, MINUTE_BARS, SECOND_BARS } from '@tickflow/indicators';
+
+export const BAR_INTERVALS = { '1s': SECOND_BARS, '1m': MINUTE_BARS, '5m': FIVE_MINUTE_BARS } as const;
+export type BarInterval = keyof typeof BAR_INTERVALS;
+
+export interface BarView {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  trades: number;
+}
+
+const view = (b: Readonly<BuiltBar>): BarView => ({
+  ts: b.ts,
+  open: b.open,
+  high: b.high,
+  low: b.low,
+  close: b.close,
+  volume: b.volume,
+  trades: b.trades,
+});
+
+/**
+ * Time bars per symbol for the REST view (1s, 1m, 5m by exchange time), the last `keep` (120) completed
+ * bars of each kept: memory is bounded by symbols × intervals × keep. Not checkpointed:
+ * after a restart the history holds the bars of the ticks replayed since the checkpoint; the
+ * end-of-day report has the full day.
+ */
+export class BarStore {
+  private readonly bySymbol = new Map<
+    string,
+    { builders: Record<BarInterval, BarBuilder>; done: Record<BarInterval, BarView[]> }
+  >();
+
+  constructor(readonly keep = 120) {}
+
+  update(symbol: string, price: number, size: number, ts: number): void {
+    let s = this.bySymbol.get(symbol);
+    if (!s) {
+      s = {
+        builders: {
+          '1s': new BarBuilder(BAR_INTERVALS['1s']),
+          '1m': new BarBuilder(BAR_INTERVALS['1m']),
+          '5m': new BarBuilder(BAR_INTERVALS['5m']),
+        },
+        done: { '1s': [], '1m': [], '5m': [] },
+      };
+      this.bySymbol.set(symbol, s);
+    }
+    for (const interval of ['1s', '1m', '5m'] as const) {
+      const closed = s.builders[interval].update(price, size, ts);
+      if (!closed) continue;
+      const ring = s.done[interval];
+      ring.push(view(closed));
+      // Trim in steps (not on every bar) to keep the splice cost amortised; at most 1.5 × keep held.
+      if (ring.length > this.keep * 1.5) ring.splice(0, ring.length - this.keep);
+    }
+  }
+
+  /** The last `limit` completed bars, oldest first, and the bar still forming; undefined for an unknown symbol. */
+  bars(
+    symbol: string,
+    interval: BarInterval,
+    limit: number,
+  ): { bars: BarView[]; forming: BarView | null } | undefined {
+    const s = this.bySymbol.get(symbol);
+    if (!s) return undefined;
+    const done = s.done[interval];
+    const current = s.builders[interval].current;
+    return { bars: done.slice(-Math.min(limit, this.keep)), forming: current ? view(current) : null };
+  }
+}

@@ -1,0 +1,70 @@
+import { type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+
+export const signalsSpec = {
+  ...commonSpec,
+  port: int({
+    flag: 'port',
+    env: 'TICKFLOW_SIGNALS_PORT',
+    description: 'HTTP port',
+    default: 8080,
+    min: 0,
+    max: 65535,
+  }),
+  durable: str({
+    flag: 'durable',
+    env: 'TICKFLOW_SIGNALS_DURABLE',
+    description: 'instance name: its checkpoint key in KV (tickflow_checkpoints, signals.<name>)',
+    default: 'signals',
+    pattern: /^[A-Za-z0-9_-]{1,64}$/,
+    hint: 'letters, digits, _ or -',
+  }),
+  partition: str({
+    flag: 'partition',
+    env: 'TICKFLOW_SIGNALS_PARTITION',
+    description:
+      'this instance’s share i/n of the venue+symbols (FNV-1a hash mod n); give each instance its own --durable',
+    default: '0/1',
+    pattern: /^\d+\/\d+$/,
+    hint: 'i/n, e.g. 0/2',
+  }),
+  checkpointMs: int({
+    flag: 'checkpoint-ms',
+    env: 'TICKFLOW_SIGNALS_CHECKPOINT_MS',
+    description: 'ms between checkpoints of state + TICKS position (a restart replays at most this much)',
+    default: 2000,
+    min: 50,
+    max: 3_600_000,
+  }),
+  strategies: optionalStr({
+    flag: 'strategies',
+    env: 'TICKFLOW_SIGNALS_STRATEGIES',
+    description:
+      'JSON file of per-symbol strategies, sizing and risk gates (docs/STRATEGIES.md); default: SMA cross with --fast/--slow/--qty',
+  }),
+  fast: int({
+    flag: 'fast',
+    env: 'TICKFLOW_SIGNALS_FAST',
+    description: 'fast SMA period (ticks)',
+    default: 10,
+    min: 1,
+    max: 100_000,
+  }),
+  slow: int({
+    flag: 'slow',
+    env: 'TICKFLOW_SIGNALS_SLOW',
+    description: 'slow SMA period (ticks)',
+    default: 30,
+    min: 2,
+    max: 100_000,
+  }),
+  qty: str({
+    flag: 'qty',
+    env: 'TICKFLOW_SIGNALS_QTY',
+    description: 'quantity per decision (decimal)',
+    default: '1',
+    pattern: /^\d+(\.\d+)?$/,
+    hint: 'a positive decimal like 1 or 0.5',
+  }),
+};
+
+export type SignalsConfig = ConfigOf<typeof signalsSpec>;

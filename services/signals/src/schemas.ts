@@ -1,0 +1,81 @@
+import { Type } from 'typebox';
+
+/** Response schemas (TypeBox): they validate our output shape and speed up serialisation. */
+export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
+
+const Indicators = Type.Record(Type.String(), Type.Number());
+
+export const DecisionBody = Type.Object({
+  v: Type.Literal(1),
+  id: Type.String(),
+  strategy: Type.String(),
+  venue: Type.String(),
+  symbol: Type.String(),
+  action: Type.Union([Type.Literal('BUY'), Type.Literal('SELL'), Type.Literal('FLAT')]),
+  qty: Type.String(),
+  refPrice: Type.String(),
+  tickSeq: Type.Integer(),
+  tickTs: Type.Integer(),
+  decidedAt: Type.Integer(),
+  reason: Type.String(),
+  indicators: Indicators,
+});
+
+export const SymbolViewBody = Type.Object({
+  venue: Type.String(),
+  symbol: Type.String(),
+  lastSeq: Type.Integer(),
+  indicators: Indicators,
+  lastDecision: Type.Union([DecisionBody, Type.Null()]),
+});
+
+export const SymbolParams = Type.Object({ symbol: Type.String({ minLength: 1, maxLength: 41 }) });
+
+export const SymbolListBody = Type.Object({ symbols: Type.Array(Type.String()) });
+export const SignalsListBody = Type.Object({ signals: Type.Array(SymbolViewBody) });
+
+export const IndicatorsQuery = Type.Object({
+  names: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$',
+      description: 'comma-separated names, e.g. sma10,sma30',
+    }),
+  ),
+});
+export const IndicatorsBody = Type.Object({
+  symbol: Type.String(),
+  venue: Type.String(),
+  lastSeq: Type.Integer(),
+  indicators: Type.Record(Type.String(), Type.Number()),
+});
+
+export const DecisionsQuery = Type.Object({
+  symbol: Type.Optional(Type.String({ maxLength: 41 })),
+  since: Type.Optional(
+    Type.String({ format: 'date-time', description: 'ISO 8601; decisions stored at or after it' }),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+export const DecisionsBody = Type.Object({ decisions: Type.Array(DecisionBody) });
+
+export const BarsQuery = Type.Object({
+  interval: Type.Optional(
+    Type.Union([Type.Literal('1s'), Type.Literal('1m'), Type.Literal('5m')], { default: '1m' }),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 100 })),
+});
+const BarBody = Type.Object({
+  ts: Type.Integer({ description: 'bar start, epoch µs (exchange time)' }),
+  open: Type.Number(),
+  high: Type.Number(),
+  low: Type.Number(),
+  close: Type.Number(),
+  volume: Type.Number(),
+  trades: Type.Integer(),
+});
+export const BarsBody = Type.Object({
+  symbol: Type.String(),
+  interval: Type.String(),
+  bars: Type.Array(BarBody),
+  forming: Type.Union([BarBody, Type.Null()]),
+});

@@ -1,0 +1,230 @@
+import { type Bus, type BusMessage, type ConfirmingPublisher, decode, encode, subjects } from '@tickflow/bus';
+import { type Clock, type Decision, partitionOf, systemClock, type Tick, validateTick } from '@tickflow/core';
+import { Counter, Histogram, type Logger, type Registry } from '@tickflow/runtime';
+import { type EngineState, StrategyEngine, type StrategyFactory } from '@tickflow/strategy';
+import { BarStore } from './bars.ts';
+
+/** What signals stores in NATS KV to resume after a restart (see SignalsService.checkpoint). */
+export interface SignalsCheckpoint {
+  v: 1;
+  /** TICKS stream sequence the state reflects: resume from the next one. */
+  streamSeq: number;
+  /** Fingerprint of the strategy setup (see strategySetup). */
+  strategies: string;
+  engine: EngineState;
+  venueOf: [string, string][];
+  lastDecisions: Decision[];
+  /** `i/n` of the instance that wrote it. */
+  partition?: string;
+}
+
+export interface SymbolView {
+  venue: string;
+  symbol: string;
+  lastSeq: number;
+  indicators: Record<string, number>;
+  lastDecision: Decision | null;
+}
+
+/**
+ * The speed layer's core: validates each tick from TICKS, updates the symbol's strategy state and,
+ * when the rule fires, publishes the decision (awaiting its PubAck) before the tick is acked. Bad
+ * messages are counted and logged, never crash the service; a redelivered tick changes nothing.
+ */
+export class SignalsService {
+  private readonly engine: StrategyEngine;
+  private readonly lastDecisions = new Map<string, Decision>();
+  /** Symbol → the venue it was first seen on, for symbol-keyed look-ups. */
+  private readonly venueOf = new Map<string, string>();
+  private readonly publisher: ConfirmingPublisher;
+  /** Publishes that had to wait for outbox room; the next commit waits for them. */
+  private waiting: Promise<void>[] = [];
+  private readonly ticks: Counter;
+  private readonly decisions: Counter<'action'>;
+  private readonly bad: Counter<'code'>;
+  private readonly latency: Histogram;
+  consumed = 0;
+  decided = 0;
+  readonly bars = new BarStore();
+  /** Stream sequence of the last TICKS message handled (applied, skipped or refused). */
+  lastApplied = 0;
+  /** Told of every applied tick's symbol and every decision (the WebSocket hub listens). */
+  listener: { touched(symbol: string): void; decision(d: Decision): void } | undefined;
+
+  constructor(
+    bus: Bus,
+    factory: StrategyFactory,
+    /** Identifies the strategy setup; a checkpoint from another setup is refused. */
+    private readonly fingerprint: string,
+    private readonly log: Logger,
+    registry: Registry,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.engine = new StrategyEngine(factory);
+    // Decisions go out at once as core publishes with their id as Nats-Msg-Id; `commit()` waits
+    // until DECISIONS confirmed them, and only then are the ticks that caused them acked.
+    this.publisher = bus.confirmingPublisher({ confirmEvery: 500, confirmIntervalMs: 10 });
+    this.ticks = new Counter({
+      name: 'tickflow_signals_ticks_total',
+      help: 'Ticks applied',
+      registers: [registry],
+    });
+    this.decisions = new Counter({
+      name: 'tickflow_signals_decisions_total',
+      help: 'Decisions published',
+      labelNames: ['action'],
+      registers: [registry],
+    });
+    this.bad = new Counter({
+      name: 'tickflow_signals_bad_messages_total',
+      help: 'Messages on TICKS that were not valid ticks, or out of sequence, by code',
+      labelNames: ['code'],
+      registers: [registry],
+    });
+    this.latency = new Histogram({
+      name: 'tickflow_signals_tick_to_decision_seconds',
+      help: 'From the feed receiving a tick (recvTs) to its decision being stamped (decidedAt)',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    });
+  }
+
+  /**
+   * Handles one TICKS message synchronously: the state change happens now and a decision, if any,
+   * is sent at once. The consumer acks a batch of ticks only after `commit()`.
+   */
+  onMessage(msg: BusMessage): void {
+    this.handle(msg);
+    this.lastApplied = msg.streamSeq;
+  }
+
+  /** This instance's share of the venue+symbols: others' ticks are skipped unread. */
+  partition = { index: 0, count: 1 };
+  private readonly owned = new Map<string, boolean>();
+  skippedOtherPartitions = 0;
+
+  private ownsSubject(subject: string): boolean {
+    let mine = this.owned.get(subject);
+    if (mine === undefined) {
+      const [, venue = '', symbol = ''] = subject.split('.');
+      mine = partitionOf(venue, symbol, this.partition.count) === this.partition.index;
+      this.owned.set(subject, mine);
+    }
+    return mine;
+  }
+
+  private handle(msg: BusMessage): void {
+    if (this.partition.count > 1 && !this.ownsSubject(msg.subject)) {
+      this.skippedOtherPartitions++;
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = decode(msg.data);
+    } catch {
+      this.bad.inc({ code: 'BAD_JSON' });
+      this.log.warn({ subject: msg.subject, streamSeq: msg.streamSeq }, 'TICKS message is not JSON; skipped');
+      return;
+    }
+    // The feed already validated; re-checking costs little and keeps a rogue publisher out.
+    const checked = validateTick(raw, {
+      now: this.clock.nowMicros(),
+      maxFutureMicros: Number.MAX_SAFE_INTEGER,
+    });
+    if (!checked.ok) {
+      this.bad.inc({ code: checked.error.code });
+      this.log.warn(
+        { subject: msg.subject, code: checked.error.code, reason: checked.error.message },
+        'invalid tick skipped',
+      );
+      return;
+    }
+    this.apply(checked.tick);
+  }
+
+  /**
+   * The service's state as plain JSON, at `streamSeq`: restoring it and consuming from
+   * streamSeq + 1 continues exactly as if the process had never stopped. Taken synchronously, so
+   * state and position always agree; store it only after `commit()` (decisions confirmed).
+   */
+  checkpoint(): SignalsCheckpoint {
+    return {
+      v: 1,
+      streamSeq: this.lastApplied,
+      strategies: this.fingerprint,
+      engine: this.engine.snapshot(),
+      venueOf: [...this.venueOf.entries()],
+      lastDecisions: [...this.lastDecisions.values()],
+    };
+  }
+
+  /** Restores a checkpoint; refuses (returns the reason) one taken with other strategy parameters. */
+  restore(cp: SignalsCheckpoint): string | undefined {
+    if (cp.v !== 1) return `unknown checkpoint version ${String(cp.v)}`;
+    if (cp.strategies !== this.fingerprint)
+      return `checkpoint was taken with other strategies: ${cp.strategies.slice(0, 200)}`;
+    this.engine.restore(cp.engine);
+    this.venueOf.clear();
+    for (const [symbol, venue] of cp.venueOf) this.venueOf.set(symbol, venue);
+    this.lastDecisions.clear();
+    for (const d of cp.lastDecisions) this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
+    this.lastApplied = cp.streamSeq;
+    return undefined;
+  }
+
+  /** Resolves when every decision sent so far is stored in DECISIONS. */
+  async commit(): Promise<void> {
+    const waiting = this.waiting;
+    this.waiting = [];
+    await Promise.all(waiting);
+    await this.publisher.confirmed();
+  }
+
+  async close(): Promise<void> {
+    await this.commit();
+    await this.publisher.close();
+  }
+
+  private apply(tick: Tick): void {
+    if (!this.venueOf.has(tick.symbol)) this.venueOf.set(tick.symbol, tick.venue);
+    const result = this.engine.onTick(tick, this.clock.nowMicros());
+    if (result.skip) {
+      this.bad.inc({ code: result.skip.kind === 'duplicate' ? 'DUPLICATE_SEQ' : 'SEQ_GAP' });
+      if (result.skip.kind === 'gap') this.log.warn({ symbol: tick.symbol, ...result.skip }, 'sequence gap');
+    }
+    if (result.skip?.kind === 'duplicate') return;
+    this.consumed++;
+    this.ticks.inc();
+    this.bars.update(tick.symbol, Number(tick.price), Number(tick.size), tick.ts);
+    this.listener?.touched(tick.symbol);
+    const d = result.decision;
+    if (!d) return;
+    this.latency.observe((d.decidedAt - tick.recvTs) / 1e6);
+    this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
+    this.decided++;
+    this.decisions.inc({ action: d.action });
+    this.listener?.decision(d);
+    const wait = this.publisher.publish(subjects.decision(d.symbol), encode(d), d.id);
+    if (wait) this.waiting.push(wait);
+  }
+
+  /** Latest state of one symbol (on the first venue it was seen on), or undefined. O(1). */
+  view(symbol: string): SymbolView | undefined {
+    const venue = this.venueOf.get(symbol);
+    const s = venue === undefined ? undefined : this.engine.state(venue, symbol);
+    if (!s || venue === undefined) return undefined;
+    return { venue, symbol, ...s, lastDecision: this.lastDecisions.get(`${venue}:${symbol}`) ?? null };
+  }
+
+  /** Latest state of every venue+symbol, sorted by symbol then venue. */
+  views(): SymbolView[] {
+    return this.engine
+      .symbols()
+      .map((s) => ({ ...s, lastDecision: this.lastDecisions.get(`${s.venue}:${s.symbol}`) ?? null }))
+      .sort((a, b) => a.symbol.localeCompare(b.symbol) || a.venue.localeCompare(b.venue));
+  }
+
+  symbols(): string[] {
+    return [...this.venueOf.keys()].sort();
+  }
+}

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bus, consumerBacklog, decode, freePort, readStream } from '@tickflow/bus';
+import { Dec } from '@tickflow/core';
+import { eodSpec, runEod } from '@tickflow/eod';
+import { feedSpec, startFeed } from '@tickflow/feed';
+import { createLogger, resolveConfig } from '@tickflow/runtime';
+import { signalsSpec, startSignals } from '@tickflow/signals';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+
+const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
+const DATE = '2026-06-01';
+const silent = createLogger('test', 'silent');
+
+describe('bot killed with SIGKILL mid-stream and restarted', () => {
+  let nats: TestNats;
+  let bus: Bus;
+  let port: number;
+  const children: ChildProcess[] = [];
+  const bot = () => {
+    const c = spawn(process.execPath, [BIN, 'bot', '--port', String(port), '--log-level', 'warn'], {
+      env: { PATH: process.env.PATH ?? '', NATS_URL: nats.url },
+      stdio: 'ignore',
+    });
+    children.push(c);
+    return c;
+  };
+  const healthy = () =>
+    waitFor(
+      'bot healthy',
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
+      20_000,
+    );
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    port = await freePort();
+    const env = { NATS_URL: nats.url };
+    const signals = await startSignals(resolveConfig(signalsSpec, { port: '0' }, env), silent);
+    const first = bot();
+    await healthy();
+    const feed = await startFeed(
+      resolveConfig(
+        feedSpec,
+        {
+          port: '0',
+          count: '40000',
+          rate: '20000',
+          symbols: '4',
+          start: `${DATE}T14:00:00Z`,
+          timeScale: '100',
+        },
+        env,
+      ),
+      silent,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    bot();
+    await healthy();
+    await feed.done;
+    await feed.close();
+    bus = await Bus.connect({ url: nats.url, name: 'bot-recovery' });
+    await waitFor(
+      'everything handled',
+      async () =>
+        (await signalsBacklog(signals.port)) +
+          (await consumerBacklog(bus.jsm, 'TICKS', 'bot-marks')) +
+          (await consumerBacklog(bus.jsm, 'DECISIONS', 'bot')) ===
+        0,
+      30_000,
+    );
+    await signals.close();
+    await waitFor('bot drained', async () => (await consumerBacklog(bus.jsm, 'DECISIONS', 'bot')) === 0);
+  });
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await bus?.drain();
+    await nats?.stop();
+  });
+
+  it('fills every decision exactly once', async () => {
+    const decisions: string[] = [];
+    const fills: string[] = [];
+    await readStream(bus.js, bus.jsm, 'DECISIONS', (m) =>
+      decisions.push((decode(m.data) as { id: string }).id),
+    );
+    await readStream(bus.js, bus.jsm, 'FILLS', (m) =>
+      fills.push((decode(m.data) as { decisionId: string }).decisionId),
+    );
+    expect(decisions.length).toBeGreaterThan(100);
+    expect(new Set(fills).size).toBe(fills.length);
+    expect(fills.sort()).toEqual(decisions.sort());
+  });
+
+  it('reports after the restart the P&L the batch layer computes from the fills', async () => {
+    const pnl = (await (await fetch(`http://127.0.0.1:${port}/v1/pnl`)).json()) as {
+      net: string;
+      fills: number;
+    };
+    const config = resolveConfig(
+      eodSpec,
+      { date: DATE, db: join(nats.dir, 'b.duckdb'), reportsDir: join(nats.dir, 'r') },
+      { NATS_URL: nats.url },
+    );
+    const { report } = await runEod(config, silent);
+    expect(pnl.fills).toBe(report.load.fills);
+    expect(new Dec(report.pnl.total).eq(pnl.net)).toBe(true);
+  });
+});

@@ -1,0 +1,168 @@
+import {
+  Bus,
+  consumeBatched,
+  consumeDurable,
+  consumerBacklog,
+  DurablePublisher,
+  decode,
+  encode,
+  ensureDurableConsumer,
+  readStream,
+  subjects,
+  tickMsgId,
+} from '@tickflow/bus';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+
+describe('libs/bus against a real nats-server', () => {
+  let nats: TestNats;
+  let bus: Bus;
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    bus = await Bus.connect({ url: nats.url, name: 'bus-test' });
+    await bus.ensureStreams();
+  });
+  afterAll(async () => {
+    await bus?.drain();
+    await nats?.stop();
+  });
+
+  it('creates the four streams idempotently, discarding new messages when full', async () => {
+    await bus.ensureStreams();
+    const names = [];
+    for await (const s of bus.jsm.streams.list()) names.push(s.config.name);
+    expect(names.sort()).toEqual(['DECISIONS', 'FILLS', 'REJECTS', 'TICKS']);
+    const info = await bus.jsm.streams.info('TICKS');
+    expect(info.config.discard).toBe('new');
+    expect(info.config.duplicate_window).toBe(120 * 1e9);
+    expect(info.config.subjects).toEqual(['ticks.*.*']);
+  });
+
+  it('drops a re-published message with the same Nats-Msg-Id', async () => {
+    const publisher = new DurablePublisher(bus.js);
+    const subject = subjects.tick('dedup', 'AAA');
+    await publisher.publish(subject, { n: 1 }, tickMsgId('dedup', 'AAA', 1));
+    await publisher.publish(subject, { n: 1 }, tickMsgId('dedup', 'AAA', 1));
+    await publisher.settle();
+    expect(publisher.acked).toBe(2);
+    expect(publisher.duplicates).toBe(1);
+    const info = await bus.jsm.streams.info('TICKS', { subjects_filter: subject });
+    expect(info.state.subjects?.[subject]).toBe(1);
+  });
+
+  it('redelivers a message whose handler threw, and acks it once handled', async () => {
+    const publisher = new DurablePublisher(bus.js);
+    await publisher.publish(subjects.decision('REDELIVER'), { n: 1 }, 'redeliver-1');
+    await publisher.settle();
+    let calls = 0;
+    const consumption = await consumeDurable(
+      bus.js,
+      bus.jsm,
+      { stream: 'DECISIONS', durable: 'redeliver', filterSubject: subjects.decision('REDELIVER') },
+      () => {
+        calls++;
+        if (calls === 1) throw new Error('transient');
+      },
+      () => {},
+    );
+    await waitFor('the redelivery', () => calls >= 2, 10_000);
+    await waitFor(
+      'the ack',
+      async () => (await consumerBacklog(bus.jsm, 'DECISIONS', 'redeliver')) === 0,
+      10_000,
+    );
+    await consumption.stop();
+    expect(calls).toBe(2);
+  });
+
+  it('acks only when the promise a handler returned resolves', async () => {
+    const publisher = new DurablePublisher(bus.js);
+    await publisher.publish(subjects.fill('LATER'), { n: 1 }, 'later-1');
+    await publisher.settle();
+    let release: () => void = () => {};
+    const handled = new Promise<void>((r) => {
+      release = r;
+    });
+    let seen = false;
+    const consumption = await consumeDurable(
+      bus.js,
+      bus.jsm,
+      { stream: 'FILLS', durable: 'later', filterSubject: subjects.fill('LATER') },
+      () => {
+        seen = true;
+        return handled;
+      },
+      () => {},
+    );
+    await waitFor('delivery', () => seen, 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await bus.jsm.consumers.info('FILLS', 'later')).num_ack_pending).toBe(1);
+    release();
+    await waitFor('the ack', async () => (await consumerBacklog(bus.jsm, 'FILLS', 'later')) === 0, 10_000);
+    await consumption.stop();
+  });
+
+  it('reads a stream back from its first message to its last, then stops', async () => {
+    const publisher = new DurablePublisher(bus.js);
+    for (let i = 1; i <= 2500; i++)
+      await publisher.publish(subjects.reject('readback'), { i }, `readback-${i}`);
+    await publisher.settle();
+    const seen: number[] = [];
+    const r = await readStream(bus.js, bus.jsm, 'REJECTS', (m) =>
+      seen.push((decode(m.data) as { i: number }).i),
+    );
+    expect(r.count).toBe(2500);
+    expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+  });
+
+  it('acks a batch only after its commit succeeded (AckPolicy.All), and not when it failed', async () => {
+    const publisher = new DurablePublisher(bus.js);
+    for (let i = 1; i <= 300; i++) await publisher.publish(subjects.decision('BATCH'), { i }, `batch-${i}`);
+    await publisher.settle();
+    let seen = 0;
+    let commitOk = false;
+    const opts = {
+      stream: 'DECISIONS' as const,
+      durable: 'batched',
+      filterSubject: subjects.decision('BATCH'),
+      commitEvery: 100,
+    };
+    const c1 = await consumeBatched(
+      bus.js,
+      bus.jsm,
+      opts,
+      () => seen++,
+      async () => {
+        if (!commitOk) throw new Error('not stored yet');
+      },
+      () => {},
+    );
+    await waitFor('all 300 handled', () => seen === 300, 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await consumerBacklog(bus.jsm, 'DECISIONS', 'batched')).toBe(300);
+    commitOk = true;
+    await c1.stop();
+    expect(await consumerBacklog(bus.jsm, 'DECISIONS', 'batched')).toBe(0);
+    expect((await bus.jsm.consumers.info('DECISIONS', 'batched')).config.ack_policy).toBe('all');
+  });
+
+  it('refuses to reuse a durable consumer created with another ack policy', async () => {
+    await ensureDurableConsumer(bus.jsm, { stream: 'DECISIONS', durable: 'explicit-one' });
+    await expect(
+      consumeBatched(
+        bus.js,
+        bus.jsm,
+        { stream: 'DECISIONS', durable: 'explicit-one' },
+        () => {},
+        async () => {},
+        () => {},
+      ),
+    ).rejects.toThrow(/ack policy explicit/);
+  });
+
+  it('encodes and decodes the JSON codec symmetrically', () => {
+    expect(decode(encode({ price: '1.10', seq: 3 }))).toEqual({ price: '1.10', seq: 3 });
+    expect(() => decode(new TextEncoder().encode('{nope'))).toThrow(/not valid JSON/);
+  });
+});

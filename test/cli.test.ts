@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@tickflow/bus';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
+
+/** Runs the real `tickflow` command; the environment is trimmed to PATH and HOME plus `env`. */
+function tickflow(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('tickflow CLI', () => {
+  it('lists its subcommands and each one has --help naming its environment variables', () => {
+    const top = tickflow(['--help']);
+    expect(top.code).toBe(0);
+    for (const cmd of ['demo', 'feed', 'signals', 'bot', 'eod']) expect(top.out).toContain(cmd);
+    const feed = tickflow(['feed', '--help']);
+    expect(feed.out).toContain('--rate <n>');
+    expect(feed.out).toContain('TICKFLOW_FEED_RATE');
+    expect(tickflow(['eod', 'run', '--help']).out).toContain('TICKFLOW_DATA_DIR');
+  });
+
+  it('refuses an invalid flag value before starting, naming the flag', () => {
+    const r = tickflow(['feed', '--rate', 'fast', '--symbols', '0']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--rate: expected an integer');
+    expect(r.err).toContain('--symbols: must be >= 1');
+  });
+
+  it('refuses an invalid environment value, naming the variable, and lets a flag win over it', () => {
+    const bad = tickflow(['signals', '--port', '0'], { TICKFLOW_SIGNALS_FAST: 'ten' });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('TICKFLOW_SIGNALS_FAST: expected an integer');
+    const overridden = tickflow(['signals', '--fast', 'x'], { TICKFLOW_SIGNALS_FAST: '5' });
+    expect(overridden.err).toContain('--fast: expected an integer');
+  });
+
+  it('refuses an unknown TICKFLOW_ variable as a likely typo', () => {
+    const r = tickflow(['feed'], { TICKFLOW_FEED_RAET: '10' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('TICKFLOW_FEED_RAET');
+  });
+
+  it('says clearly when the NATS server it was given does not answer', async () => {
+    const port = await freePort();
+    const r = tickflow(['demo', '--duration', '1'], {
+      NATS_URL: `nats://127.0.0.1:${port}`,
+      TICKFLOW_DATA_DIR: '/tmp/tickflow-cli-test',
+    });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`NATS at nats://127.0.0.1:${port} does not answer`);
+  });
+});

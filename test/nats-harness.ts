@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type NatsServerHandle, startNatsServer } from '@tickflow/bus';
+
+export interface TestNats {
+  url: string;
+  server: NatsServerHandle;
+  /** A fresh temp directory for this suite (JetStream store, DuckDB file, reports). */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private nats-server for one suite: free loopback port, JetStream in a temp dir (never
+ * the machine's own broker on :4222). `stop()` kills it and removes the directory.
+ */
+export async function startTestNats(): Promise<TestNats> {
+  const dir = mkdtempSync(join(tmpdir(), 'tickflow-test-'));
+  const server = await startNatsServer({ storeDir: join(dir, 'nats') });
+  return {
+    url: server.url,
+    server,
+    dir,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns true or the timeout passes (then throws with `what`). */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Signals' backlog (TICKS messages not yet handled), from its /readyz. */
+export async function signalsBacklog(port: number): Promise<number> {
+  const body = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { backlog: number | null };
+  return body.backlog ?? Number.POSITIVE_INFINITY;
+}
