@@ -28,11 +28,11 @@ describe('libs/bus against a real nats-server', () => {
     await nats?.stop();
   });
 
-  it('creates the four streams idempotently, discarding new messages when full', async () => {
+  it('creates the five streams idempotently, discarding new messages when full', async () => {
     await bus.ensureStreams();
     const names = [];
     for await (const s of bus.jsm.streams.list()) names.push(s.config.name);
-    expect(names.sort()).toEqual(['DECISIONS', 'FILLS', 'REJECTS', 'TICKS']);
+    expect(names.sort()).toEqual(['DECISIONS', 'FILLS', 'ORDERS', 'REJECTS', 'TICKS']);
     const info = await bus.jsm.streams.info('TICKS');
     expect(info.config.discard).toBe('new');
     expect(info.config.duplicate_window).toBe(120 * 1e9);

@@ -1,5 +1,5 @@
-import { botSpec, startBot } from '@tickflow/bot';
-import { Bus, consumerBacklog, DurablePublisher, subjects } from '@tickflow/bus';
+import { botBacklog, botSpec, startBot } from '@tickflow/bot';
+import { Bus, consumerBacklog, DurablePublisher, decode, readRecent, subjects } from '@tickflow/bus';
 import type { Decision } from '@tickflow/core';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
@@ -18,10 +18,7 @@ describe('signals and bot services', () => {
   const env = () => ({ NATS_URL: nats.url });
   const drained = () =>
     waitFor('consumers to drain', async () => {
-      const n =
-        (await signalsBacklog(signals.port)) +
-        (await consumerBacklog(bus.jsm, 'TICKS', 'bot-marks')) +
-        (await consumerBacklog(bus.jsm, 'DECISIONS', 'bot'));
+      const n = (await signalsBacklog(signals.port)) + (await botBacklog(bus, bot.port));
       return n === 0;
     });
 
@@ -209,7 +206,26 @@ describe('signals and bot services', () => {
     expect((await getJson(signals.port, '/healthz')).status).toBe(200);
   });
 
-  it('fills a decision once even when it arrives twice, and skips an unusable one', async () => {
+  /** Ticks of a symbol the synthetic feed does not trade, for hand-made decisions to fill against. */
+  async function publishTicks(symbol: string, ticks: [seq: number, price: string][]): Promise<void> {
+    const publisher = new DurablePublisher(bus.js);
+    for (const [seq, price] of ticks) {
+      const tick = {
+        v: 1,
+        venue: 'synth',
+        symbol,
+        seq,
+        ts: 1_770_040_800_000_000 + seq * 1000,
+        price,
+        size: '10',
+        recvTs: 1_770_040_800_000_000 + seq * 1000,
+      };
+      await publisher.publish(subjects.tick('synth', symbol), tick, `synth:${symbol}:${seq}`);
+    }
+    await publisher.settle();
+  }
+
+  it('fills a decision once, at the tick after the one that caused it, even when it arrives twice', async () => {
     const before = (await getJson<{ fills: number }>(bot.port, '/v1/pnl')).body.fills;
     const decision: Decision = {
       v: 1,
@@ -232,6 +248,11 @@ describe('signals and bot services', () => {
     await publisher.publish(subjects.decision('AAPL'), decision, 'copy-2');
     await publisher.publish(subjects.decision('AAPL'), { ...decision, id: 'bad', qty: '-1' }, 'bad-1');
     await publisher.settle();
+    await publishTicks('AAPL', [
+      [1, '100.50'],
+      [2, '100.60'],
+      [3, '100.70'],
+    ]);
     await drained();
     expect((await getJson<{ fills: number }>(bot.port, '/v1/pnl')).body.fills).toBe(before + 1);
     const positions = (
@@ -248,7 +269,15 @@ describe('signals and bot services', () => {
       bot.port,
       '/v1/fills?symbol=AAPL',
     );
-    expect(fills.body.fills).toEqual([expect.objectContaining({ symbol: 'AAPL', side: 'BUY', qty: '2' })]);
+    expect(fills.body.fills).toEqual([
+      expect.objectContaining({
+        symbol: 'AAPL',
+        side: 'BUY',
+        qty: '2',
+        price: '100.60',
+        ts: 1_770_040_800_002_000,
+      }),
+    ]);
     expect((await getJson<{ qty: string }>(bot.port, '/v1/positions/AAPL')).body.qty).toBe('2');
     expect((await getJson(bot.port, '/v1/positions/ZZZ-USD')).status).toBe(404);
     expect((await getJson(bot.port, '/v1/positions/a.b')).status).toBe(400);
@@ -288,8 +317,24 @@ describe('signals and bot services', () => {
     const publisher = new DurablePublisher(bus.js);
     await publisher.publish(subjects.decision('MSFT'), decision, 'halted-1');
     await publisher.settle();
+    await publishTicks('MSFT', [
+      [1, '400'],
+      [2, '401'],
+    ]);
     await drained();
     expect((await getJson<{ fills: number }>(bot.port, '/v1/pnl')).body.fills).toBe(before);
+    const events = await readRecent(bus.js, bus.jsm, 'ORDERS', {
+      filterSubject: 'orders.rejected.MSFT',
+      limit: 10,
+    });
+    expect(events.map((m) => decode(m.data))).toEqual([
+      expect.objectContaining({
+        id: 'rejected:manual:synth:MSFT:1',
+        status: 'REJECTED',
+        reason: 'HALTED',
+        qty: '1',
+      }),
+    ]);
     expect(await getText(bot.port, '/metrics')).toMatch(
       /tickflow_bot_decisions_rejected_total\{reason="HALTED",service="bot"\} 1/,
     );

@@ -181,14 +181,14 @@ export async function consumerBacklog(
 
 /**
  * Reads at most `limit` messages of a stream, oldest first, optionally only one subject and only
- * those the server stored at or after `since` (a Date). Stops at the end of the stream as it was
- * when called. For REST look-ups of recent history; not for bulk reads.
+ * those the server stored at or after `since` (a Date) or from stream sequence `fromSeq` on. Stops
+ * at the end of the stream as it was when called. For REST look-ups of recent history; not for bulk reads.
  */
 export async function readRecent(
   js: JetStreamClient,
   jsm: JetStreamManager,
   stream: StreamName,
-  opts: { filterSubject?: string; since?: Date; limit: number },
+  opts: { filterSubject?: string; since?: Date; fromSeq?: number; limit: number },
 ): Promise<BusMessage[]> {
   const info = await jsm.streams.info(
     stream,
@@ -206,6 +206,7 @@ export async function readRecent(
     ...(opts.since
       ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: opts.since.toISOString() }
       : {}),
+    ...(opts.fromSeq ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.fromSeq } : {}),
   });
   const out: BusMessage[] = [];
   // fetch, not consume: it ends on its own when nothing (more) matches, instead of waiting.

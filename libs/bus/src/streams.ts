@@ -8,7 +8,7 @@ import {
 } from 'nats';
 import { subjects } from './subjects.ts';
 
-export type StreamName = 'TICKS' | 'REJECTS' | 'DECISIONS' | 'FILLS';
+export type StreamName = 'TICKS' | 'REJECTS' | 'DECISIONS' | 'FILLS' | 'ORDERS';
 
 export interface StreamLimits {
   /** Oldest message kept, seconds. Default 7 days. */
@@ -30,6 +30,7 @@ const SUBJECTS: Record<StreamName, string> = {
   REJECTS: subjects.allRejects,
   DECISIONS: subjects.allDecisions,
   FILLS: subjects.allFills,
+  ORDERS: subjects.allOrderEvents,
 };
 
 export const STREAM_NAMES = Object.keys(SUBJECTS) as StreamName[];
@@ -55,7 +56,7 @@ export class StreamSetupError extends Error {
   override name = 'StreamSetupError';
 }
 
-/** Creates the four streams, or updates them to the wanted limits when they exist. Idempotent. */
+/** Creates the streams, or updates them to the wanted limits when they exist. Idempotent. */
 export async function ensureStreams(
   jsm: JetStreamManager,
   limits: StreamLimits = DEFAULT_STREAM_LIMITS,

@@ -10,10 +10,13 @@ export const subjects = {
   reject: (venue: string) => `rejects.${venue}`,
   decision: (symbol: string) => `decisions.${symbol}`,
   fill: (symbol: string) => `fills.${symbol}`,
+  /** An order the bot did not fill (in full): `orders.rejected.<symbol>`, `orders.expired.<symbol>`. */
+  orderEvent: (status: 'rejected' | 'expired', symbol: string) => `orders.${status}.${symbol}`,
   allTicks: 'ticks.*.*',
   allRejects: 'rejects.*',
   allDecisions: 'decisions.*',
   allFills: 'fills.*',
+  allOrderEvents: 'orders.*.*',
 } as const;
 
 /** Dedup id of a tick in TICKS (`Nats-Msg-Id`): a re-published tick is dropped by the window. */

@@ -30,6 +30,8 @@ export type {
   DecisionAction,
   Fill,
   FillSide,
+  OrderEvent,
+  OrderStatus,
   Position,
   RejectedTick,
   Tick,

@@ -19,6 +19,7 @@ export function decisionProblem(d: Partial<Decision> | null): string | undefined
   if (!isQty(d.qty)) return `bad qty ${show(d.qty)}`;
   if (!isQty(d.refPrice)) return `bad refPrice ${show(d.refPrice)}`;
   if (!isInt(d.tickSeq) || !isInt(d.tickTs) || !isInt(d.decidedAt)) return 'bad tickSeq, tickTs or decidedAt';
+  if (d.tickStreamSeq !== undefined && !isInt(d.tickStreamSeq)) return 'bad tickStreamSeq';
   return undefined;
 }
 

@@ -47,6 +47,11 @@ export interface Decision {
   refPrice: string;
   tickSeq: number;
   tickTs: number;
+  /**
+   * TICKS stream sequence of the deciding tick, when the decision came from the live stream: the
+   * bot reads the ticks after it from there. Not part of the identity (a batch replay has none).
+   */
+  tickStreamSeq?: number;
   /** Wall-clock time of the decision, epoch microseconds (for latency; not part of the identity). */
   decidedAt: number;
   reason: string;
@@ -68,6 +73,31 @@ export interface Fill {
   fee: string;
   /** Exchange time of the fill, epoch microseconds (the decision's tick time in the skeleton). */
   ts: number;
+}
+
+export type OrderStatus = 'REJECTED' | 'EXPIRED';
+
+/**
+ * A decision the bot did not fill (in full), as published on `orders.<status>.<symbol>`: rejected
+ * before it went out (risk limits, halted) or expired with a rest unfilled. Like fills, never lost.
+ */
+export interface OrderEvent {
+  v: typeof WIRE_VERSION;
+  /** Deterministic: `<status lower case>:<decisionId>`. */
+  id: string;
+  decisionId: string;
+  symbol: string;
+  status: OrderStatus;
+  /** Machine-readable: HALTED, MAX_POSITION, MAX_NOTIONAL, MAX_GROSS_EXPOSURE, TTL. */
+  reason: string;
+  message: string;
+  side: FillSide;
+  /** The quantity not filled. */
+  qty: string;
+  /** Exchange time: the decision's tick (rejected) or the tick past the time to live (expired), µs. */
+  ts: number;
+  /** Wall-clock time the bot recorded it, epoch microseconds. */
+  at: number;
 }
 
 /** A position in one symbol. Quantities and money are decimal strings on the wire. */

@@ -1,2 +1,19 @@
-export { DEFAULT_FILL_MODEL, type FillModel, fillDecision, fillId } from './fill.ts';
+export {
+  DEFAULT_EXECUTION,
+  type ExecutionModel,
+  fillId,
+  MarketOrder,
+  type OrderState,
+  type TapeTick,
+} from './execution.ts';
 export { type PnlSummary, Portfolio } from './portfolio.ts';
+export {
+  checkRisk,
+  lossLimitBreached,
+  NO_LIMITS,
+  type OrderExposure,
+  type RiskLimits,
+  type RiskReason,
+  type RiskVerdict,
+} from './risk.ts';
+export { type SimulatedDay, simulateExecution } from './simulate.ts';

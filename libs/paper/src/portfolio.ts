@@ -71,6 +71,22 @@ export class Portfolio {
     this.book(symbol).mark = dec(price);
   }
 
+  /** Σ |position × mark| over every symbol but `except` (a symbol never marked counts its cost). */
+  grossExposure(except?: string): Dec {
+    let gross = ZERO;
+    for (const [symbol, b] of this.books) {
+      if (symbol !== except) gross = gross.plus((b.mark ? b.qty.mul(b.mark) : b.cost).abs());
+    }
+    return gross;
+  }
+
+  /** Cash plus every position at its mark, unrounded (for limits; `pnl()` rounds for display). */
+  equity(): Dec {
+    let value = ZERO;
+    for (const b of this.books.values()) value = value.plus(b.mark ? b.qty.mul(b.mark) : b.cost);
+    return this.cash.plus(value);
+  }
+
   hasApplied(fillId: string): boolean {
     return this.applied.has(fillId);
   }

@@ -3,6 +3,7 @@ import { type Fill, fillProblem, isValidSymbol } from '@tickflow/core';
 import { createHttpApp, type Registry } from '@tickflow/runtime';
 import { Type } from 'typebox';
 import type { PaperBot } from './bot.ts';
+import type { TradingSession } from './session.ts';
 
 const Money = Type.String({ description: 'decimal string, 8 places' });
 const PnlBody = Type.Object({
@@ -24,6 +25,31 @@ const PositionBody = Type.Object({
   lastPrice: Type.String(),
 });
 
+const AccountBody = Type.Object({
+  cash: Money,
+  equity: Money,
+  initialCash: Type.String(),
+  halted: Type.Boolean(),
+  haltReason: Type.String(),
+  day: Type.String({ description: 'UTC date of the trading day, from the ticks (exchange time)' }),
+  dayOpenEquity: Money,
+  dayPnl: Money,
+  fills: Type.Integer(),
+  rejected: Type.Integer(),
+  workingOrders: Type.Integer(),
+  pendingOrders: Type.Integer({
+    description: 'decisions taken but not done (working or queued behind one): they wait for later ticks',
+  }),
+});
+const OrderBody = Type.Object({
+  decisionId: Type.String(),
+  symbol: Type.String(),
+  side: Type.Union([Type.Literal('BUY'), Type.Literal('SELL')]),
+  qty: Type.String(),
+  filled: Type.String(),
+  remaining: Type.String(),
+  decidedTs: Type.Integer({ description: 'exchange time of the deciding tick, epoch µs' }),
+});
 const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 const HaltBody = Type.Object({ halted: Type.Boolean(), reason: Type.String() });
 const FillBody = Type.Object({
@@ -42,7 +68,13 @@ const FillBody = Type.Object({
  * REST for the bot: positions, fills (from FILLS), P&L and account (exact decimal strings), the
  * kill switch (POST /v1/halt, /v1/resume with `Authorization: Bearer <token>`), health, metrics.
  */
-export function buildApp(opts: { bus: Bus; bot: PaperBot; registry: Registry; adminToken?: string }) {
+export function buildApp(opts: {
+  bus: Bus;
+  bot: PaperBot;
+  session: TradingSession;
+  registry: Registry;
+  adminToken?: string;
+}) {
   const app = createHttpApp({
     registry: opts.registry,
     health: () => ({
@@ -107,15 +139,39 @@ export function buildApp(opts: { bus: Bus; bot: PaperBot; registry: Registry; ad
       return { fills };
     },
   );
-  app.get('/v1/account', async () => {
+  app.get('/v1/account', { schema: { response: { 200: AccountBody } } }, async () => {
     const pnl = opts.bot.portfolio.pnl();
     return {
       cash: pnl.cash,
       equity: pnl.equity,
       initialCash: opts.bot.portfolio.initialCash.toFixed(),
       halted: opts.bot.halted,
+      haltReason: opts.bot.haltReason,
+      day: opts.session.day,
+      dayOpenEquity: opts.session.dayOpenEquity.toFixed(8),
+      dayPnl: opts.session.dayPnl(),
+      fills: opts.bot.filled,
+      rejected: opts.bot.rejected,
+      workingOrders: opts.bot.working.size,
+      pendingOrders: opts.bot.pendingOrders,
     };
   });
+  app.get(
+    '/v1/orders',
+    { schema: { response: { 200: Type.Object({ orders: Type.Array(OrderBody) }) } } },
+    async () => ({
+      orders: [...opts.bot.working.values()].map((o) => ({
+        decisionId: o.decision.id,
+        symbol: o.decision.symbol,
+        side: o.side ?? 'BUY',
+        qty: o.qty.toFixed(),
+        filled: o.filledQty,
+        remaining: o.remainingQty,
+        decidedTs: o.decision.tickTs,
+      })),
+    }),
+  );
+  app.get('/v1/session', async () => opts.session.snapshot());
 
   // The kill switch. Without a configured token the endpoints are refused outright (403).
   const authorised = (header: string | undefined) =>

@@ -1,41 +1,111 @@
 import { type Bus, type BusMessage, DurablePublisher, decode, subjects } from '@tickflow/bus';
-import { type Decision, decisionProblem, isDecimalString, isValidSymbol } from '@tickflow/core';
-import { type FillModel, fillDecision, type Portfolio } from '@tickflow/paper';
+import {
+  type Dec,
+  type Decision,
+  decisionProblem,
+  type Fill,
+  isDecimalString,
+  isValidSymbol,
+  type OrderEvent,
+  WIRE_VERSION,
+} from '@tickflow/core';
+import {
+  checkRisk,
+  type ExecutionModel,
+  MarketOrder,
+  type Portfolio,
+  type RiskLimits,
+  type RiskVerdict,
+} from '@tickflow/paper';
 import { Counter, type Logger, type Registry } from '@tickflow/runtime';
+import { DecisionFills } from './decision-fills.ts';
+import { type BackfillFrom, Tape } from './tape.ts';
+
+interface Lane {
+  tail: Promise<void>;
+  /** Orders of the symbol not yet done (the working one and those queued behind it). */
+  count: number;
+  /** Whether the working order has matched every tick so far and waits for the next one. */
+  headWaiting: boolean;
+}
+
+export interface PaperBotOptions {
+  execution: ExecutionModel;
+  limits: RiskLimits;
+  /** Ticks kept per venue+symbol for orders whose ticks passed before their decision arrived. */
+  tapeCapacity: number;
+  /** Reads a lane of TICKS back from the stream (see Tape). */
+  backfill: ConstructorParameters<typeof Tape>[1];
+}
 
 /**
- * The paper-trading bot: each decision becomes a fill (published to FILLS and acknowledged before
- * the decision is acked) applied to the portfolio; each tick marks its symbol. The fill id derives
- * from the decision id, so a redelivered decision is neither filled nor applied twice.
+ * The paper-trading bot. Each decision becomes a market order that executes against the ticks
+ * after it (libs/paper MarketOrder): orders of one symbol run one after another in decision order,
+ * each fill is applied to the portfolio and published to FILLS, and the decision is acked only once
+ * its order is done and every fill (or its rejection or expiry, on ORDERS) is stored. Fill ids derive
+ * from the decision id and the execution is a pure function of the decision and the tape, so a
+ * redelivered decision recomputes the same fills and applies none twice.
  */
 export class PaperBot {
   private readonly publisher: DurablePublisher;
   private readonly fills: Counter<'side'>;
   private readonly bad: Counter<'stream'>;
+  private readonly rejectedTotal: Counter<'reason'>;
+  private readonly expiredTotal: Counter;
+  readonly tape: Tape;
+  readonly decisionFills = new DecisionFills();
+  /** Decisions the bot rejected or expired (from ORDERS at start, then its own): never re-executed. */
+  readonly closedDecisions = new Set<string>();
+  /** Each symbol's order chain: the next order of the symbol starts after the tail. */
+  private readonly lanes = new Map<string, Lane>();
+  /** Orders in progress by decision id: a redelivery joins the one already running. */
+  private readonly inProgress = new Map<string, Promise<void>>();
+  /** Working orders, for GET /v1/orders. */
+  readonly working = new Map<string, MarketOrder>();
   filled = 0;
+  rejected = 0;
+
+  /**
+   * Decisions waiting for ticks that have not happened yet: an order that has seen every tick of
+   * the tape so far and is still working, and the orders queued behind it in its symbol. Each is
+   * an unacked DECISIONS message, so once the bot has read and matched everything, its DECISIONS
+   * backlog equals this count.
+   */
+  get pendingOrders(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) if (lane.headWaiting) n += lane.count;
+    return n;
+  }
   /** The kill switch: while halted no decision is filled. */
   halted = false;
   haltReason = '';
-  private readonly rejected: Counter<'reason'>;
+  /** Called after every fill: the loss limit check. */
+  afterFill: () => void = () => {};
 
   constructor(
     bus: Bus,
     readonly portfolio: Portfolio,
-    private readonly model: FillModel,
+    private readonly opts: PaperBotOptions,
     private readonly log: Logger,
     registry: Registry,
   ) {
     this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000 });
+    this.tape = new Tape(opts.tapeCapacity, opts.backfill);
     this.fills = new Counter({
       name: 'tickflow_bot_fills_total',
       help: 'Fills published',
       labelNames: ['side'],
       registers: [registry],
     });
-    this.rejected = new Counter({
+    this.rejectedTotal = new Counter({
       name: 'tickflow_bot_decisions_rejected_total',
       help: 'Decisions not filled, by reason',
       labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.expiredTotal = new Counter({
+      name: 'tickflow_bot_orders_expired_total',
+      help: 'Orders whose unfilled rest expired (time to live in exchange time)',
       registers: [registry],
     });
     this.bad = new Counter({
@@ -47,13 +117,14 @@ export class PaperBot {
   }
 
   /**
-   * Handles one DECISIONS message: the fill is applied now (in decision order); the returned
-   * promise resolves once FILLS has stored it, so the decision is acked only then.
+   * Handles one DECISIONS message. The order joins its symbol's chain at once (decision order);
+   * the returned promise resolves when the order is done and everything it caused is stored, so
+   * the decision is acked only then.
    */
   onDecision(msg: BusMessage): Promise<void> | undefined {
-    let d: Partial<Decision>;
+    let d: Decision;
     try {
-      d = decode(msg.data) as Partial<Decision>;
+      d = decode(msg.data) as Decision;
     } catch {
       this.bad.inc({ stream: 'DECISIONS' });
       this.log.warn({ subject: msg.subject }, 'decision is not JSON; skipped');
@@ -65,33 +136,168 @@ export class PaperBot {
       this.log.warn({ subject: msg.subject, problem }, 'unusable decision skipped');
       return undefined;
     }
-    if (this.halted) {
-      // Halted (kill switch): decisions are logged and rejected with the reason, never filled.
-      this.rejected.inc({ reason: 'HALTED' });
-      this.log.warn({ decision: d.id, reason: this.haltReason }, 'decision rejected: bot halted');
-      return undefined;
+    const running = this.inProgress.get(d.id);
+    if (running) return running;
+    if (this.closedDecisions.has(d.id)) return undefined;
+    let lane = this.lanes.get(d.symbol);
+    if (!lane) {
+      lane = { tail: Promise.resolve(), count: 0, headWaiting: false };
+      this.lanes.set(d.symbol, lane);
     }
-    const position = this.portfolio.position((d as Decision).symbol)?.qty ?? '0';
-    const fill = fillDecision(d as Decision, this.model, position);
-    if (!fill || this.portfolio.hasApplied(fill.id)) return undefined;
-    this.portfolio.apply(fill);
-    this.filled++;
-    this.fills.inc({ side: fill.side });
-    return this.publisher.publishAcked(subjects.fill(fill.symbol), fill, fill.id);
+    const own = lane;
+    own.count++;
+    const done = own.tail.then(() => this.execute(d, own));
+    const tail = done.catch(() => {}); // a failed order must not stall the orders behind it
+    own.tail = tail;
+    this.inProgress.set(d.id, done);
+    void tail.then(() => {
+      this.inProgress.delete(d.id);
+      own.headWaiting = false;
+      if (--own.count === 0 && this.lanes.get(d.symbol) === own) this.lanes.delete(d.symbol);
+    });
+    return done;
   }
 
-  onTick(msg: BusMessage): void {
-    let t: { symbol?: unknown; price?: unknown };
+  /**
+   * Handles one TICKS message: marks its symbol and extends the tape orders match against.
+   * Returns the tick's exchange time, or undefined for an unusable message (counted).
+   */
+  onTick(msg: BusMessage): number | undefined {
+    let t: {
+      venue?: unknown;
+      symbol?: unknown;
+      price?: unknown;
+      size?: unknown;
+      seq?: unknown;
+      ts?: unknown;
+    };
     try {
       t = decode(msg.data) as typeof t;
     } catch {
       this.bad.inc({ stream: 'TICKS' });
-      return;
+      return undefined;
     }
-    if (!isValidSymbol(t.symbol) || !isDecimalString(t.price)) {
+    const { venue, symbol, price, size, seq, ts } = t;
+    if (
+      !isValidSymbol(symbol) ||
+      !isDecimalString(price) ||
+      !isDecimalString(size) ||
+      typeof venue !== 'string' ||
+      !Number.isSafeInteger(seq) ||
+      !Number.isSafeInteger(ts)
+    ) {
       this.bad.inc({ stream: 'TICKS' });
-      return;
+      return undefined;
     }
-    this.portfolio.mark(t.symbol, t.price);
+    this.portfolio.mark(symbol, price);
+    this.tape.push(venue, symbol, { seq: seq as number, ts: ts as number, price, size });
+    return ts as number;
+  }
+
+  private async execute(d: Decision, lane: Lane): Promise<void> {
+    const before = this.decisionFills.positionBefore(this.portfolio, d);
+    const order = new MarketOrder(d, before.toFixed(), this.opts.execution);
+    if (order.state !== 'WORKING' || !order.side) return; // a FLAT with nothing to close
+    const verdict = this.preTradeCheck(d, order, before);
+    if (verdict) {
+      if (this.decisionFills.has(d.symbol, d.id)) {
+        // Some of it was filled before a restart: finishing it is not a new risk.
+        this.log.info({ decision: d.id }, 'resuming a partly filled order despite the risk check');
+      } else return this.reject(d, order, verdict);
+    }
+    this.working.set(d.id, order);
+    const stored: Promise<void>[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const from: BackfillFrom =
+          d.tickStreamSeq !== undefined
+            ? { streamSeq: d.tickStreamSeq + 1 }
+            : { since: new Date(Math.floor(d.decidedAt / 1000) - 60_000) };
+        let stop: (() => void) | undefined;
+        let finished = false;
+        const onTick = (tick: Parameters<MarketOrder['onTick']>[0]): boolean => {
+          if (finished) return true;
+          const fill = order.onTick(tick);
+          if (fill) stored.push(this.record(fill));
+          if (order.state !== 'WORKING') {
+            finished = true;
+            stop?.();
+            resolve();
+          }
+          return finished;
+        };
+        this.tape.follow(d.venue, d.symbol, d.tickSeq, from, onTick).then((s) => {
+          stop = s;
+          if (finished) s();
+          else lane.headWaiting = true; // it has seen the whole tape: it waits for the next tick
+        }, reject);
+      });
+    } finally {
+      this.working.delete(d.id);
+    }
+    if (order.expiredAt > 0) {
+      this.expiredTotal.inc();
+      stored.push(
+        this.publishEvent(d, order, 'EXPIRED', {
+          reason: 'TTL',
+          message: `${order.remainingQty} of ${order.qty.toFixed()} unfilled after the order's time to live`,
+        }),
+      );
+    }
+    await Promise.all(stored);
+  }
+
+  private preTradeCheck(d: Decision, order: MarketOrder, before: Dec): RiskVerdict | undefined {
+    if (this.halted) return { reason: 'HALTED', message: `bot halted: ${this.haltReason}` };
+    const delta = order.side === 'BUY' ? order.qty : order.qty.neg();
+    return checkRisk(this.opts.limits, {
+      symbol: d.symbol,
+      positionBefore: before.toFixed(),
+      delta: delta.toFixed(),
+      refPrice: d.refPrice,
+      grossOfOthers: this.portfolio.grossExposure(d.symbol).toFixed(),
+    });
+  }
+
+  /** Applies a fill once and stores it in FILLS (same id, so a re-publish is dropped by dedup). */
+  private record(fill: Fill): Promise<void> {
+    if (this.portfolio.apply(fill)) {
+      this.decisionFills.add(fill);
+      this.filled++;
+      this.fills.inc({ side: fill.side });
+      this.afterFill();
+    }
+    return this.publisher.publishAcked(subjects.fill(fill.symbol), fill, fill.id);
+  }
+
+  private reject(d: Decision, order: MarketOrder, verdict: RiskVerdict): Promise<void> {
+    this.rejected++;
+    this.rejectedTotal.inc({ reason: verdict.reason });
+    this.log.warn({ decision: d.id, ...verdict }, 'decision rejected');
+    return this.publishEvent(d, order, 'REJECTED', verdict);
+  }
+
+  private publishEvent(
+    d: Decision,
+    order: MarketOrder,
+    status: OrderEvent['status'],
+    why: { reason: string; message: string },
+  ): Promise<void> {
+    this.closedDecisions.add(d.id);
+    const event: OrderEvent = {
+      v: WIRE_VERSION,
+      id: `${status.toLowerCase()}:${d.id}`,
+      decisionId: d.id,
+      symbol: d.symbol,
+      status,
+      reason: why.reason,
+      message: why.message,
+      side: order.side ?? 'BUY',
+      qty: order.remainingQty,
+      ts: status === 'EXPIRED' ? order.expiredAt : d.tickTs,
+      at: Date.now() * 1000,
+    };
+    const subject = subjects.orderEvent(status === 'REJECTED' ? 'rejected' : 'expired', d.symbol);
+    return this.publisher.publishAcked(subject, event, event.id);
   }
 }

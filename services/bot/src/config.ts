@@ -1,4 +1,4 @@
-import { type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+import { bool, type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 
@@ -28,10 +28,92 @@ export const botSpec = {
   feeBps: str({
     flag: 'fee-bps',
     env: 'TICKFLOW_BOT_FEE_BPS',
-    description: 'taker fee in basis points of notional',
+    description: 'taker fee in basis points of notional (market orders take liquidity)',
     default: '1',
     pattern: DECIMAL,
     hint: 'a non-negative decimal',
+  }),
+  minFee: str({
+    flag: 'min-fee',
+    env: 'TICKFLOW_BOT_MIN_FEE',
+    description: 'minimum fee per fill, in quote currency',
+    default: '0',
+    pattern: DECIMAL,
+    hint: 'a non-negative decimal',
+  }),
+  latencyMs: int({
+    flag: 'latency-ms',
+    env: 'TICKFLOW_BOT_LATENCY_MS',
+    description: 'order latency in exchange time: fills use the first tick this long after the decision',
+    default: 0,
+    min: 0,
+    max: 3_600_000,
+  }),
+  slippageBps: str({
+    flag: 'slippage-bps',
+    env: 'TICKFLOW_BOT_SLIPPAGE_BPS',
+    description: 'fixed slippage per fill in basis points (buys pay more, sells get less)',
+    default: '0',
+    pattern: DECIMAL,
+    hint: 'a non-negative decimal',
+  }),
+  impactBps: str({
+    flag: 'impact-bps',
+    env: 'TICKFLOW_BOT_IMPACT_BPS',
+    description: 'extra slippage in bps per unit of participation (fill qty / tick size)',
+    default: '0',
+    pattern: DECIMAL,
+    hint: 'a non-negative decimal',
+  }),
+  partialFills: bool({
+    flag: 'partial-fills',
+    env: 'TICKFLOW_BOT_PARTIAL_FILLS',
+    description: "fill at most each tick's printed size; the rest waits for later ticks",
+    default: false,
+  }),
+  orderTtlMs: int({
+    flag: 'order-ttl-ms',
+    env: 'TICKFLOW_BOT_ORDER_TTL_MS',
+    description: 'exchange time after the decision when an unfilled rest expires (published on ORDERS)',
+    default: 60_000,
+    min: 1,
+    max: 86_400_000,
+  }),
+  maxPosition: optionalStr({
+    flag: 'max-position',
+    env: 'TICKFLOW_BOT_MAX_POSITION',
+    description: 'largest absolute position per symbol (unset: no limit)',
+    pattern: DECIMAL,
+    hint: 'a non-negative decimal',
+  }),
+  maxNotional: optionalStr({
+    flag: 'max-notional',
+    env: 'TICKFLOW_BOT_MAX_NOTIONAL',
+    description: 'largest absolute position value per symbol (unset: no limit)',
+    pattern: DECIMAL,
+    hint: 'a non-negative decimal',
+  }),
+  maxGrossExposure: optionalStr({
+    flag: 'max-gross-exposure',
+    env: 'TICKFLOW_BOT_MAX_GROSS_EXPOSURE',
+    description: 'largest sum of |position value| over all symbols (unset: no limit)',
+    pattern: DECIMAL,
+    hint: 'a non-negative decimal',
+  }),
+  dailyLossLimit: optionalStr({
+    flag: 'daily-loss-limit',
+    env: 'TICKFLOW_BOT_DAILY_LOSS_LIMIT',
+    description: "halt when the UTC day's net P&L falls to minus this (unset: no limit)",
+    pattern: DECIMAL,
+    hint: 'a non-negative decimal',
+  }),
+  tapeTicks: int({
+    flag: 'tape-ticks',
+    env: 'TICKFLOW_BOT_TAPE_TICKS',
+    description: 'recent ticks kept per symbol for matching; older ones are read back from TICKS',
+    default: 256,
+    min: 1,
+    max: 1_000_000,
   }),
   cash: str({
     flag: 'cash',

@@ -1,6 +1,6 @@
 import { Bus, consumeBatched, consumeDurable, PublishError, subjects } from '@tickflow/bus';
 import { dec } from '@tickflow/core';
-import { Portfolio } from '@tickflow/paper';
+import { DEFAULT_EXECUTION, type ExecutionModel, Portfolio, type RiskLimits } from '@tickflow/paper';
 import {
   createLogger,
   createRegistry,
@@ -10,15 +10,42 @@ import {
   type ServiceHandle,
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
+import { streamBackfill } from './backfill.ts';
 import { PaperBot } from './bot.ts';
 import type { BotConfig } from './config.ts';
-import { rebuildFromFills } from './rebuild.ts';
+import { rebuildBot } from './rebuild.ts';
+import { TradingSession } from './session.ts';
+
+/** Object store bucket of the bot's day-open equities and end-of-session snapshots. */
+export const BOT_BUCKET = 'tickflow_bot';
+
+export function executionOf(config: BotConfig): ExecutionModel {
+  return {
+    ...DEFAULT_EXECUTION,
+    latencyMs: config.latencyMs,
+    slippageBps: config.slippageBps,
+    impactBps: config.impactBps,
+    takerFeeBps: config.feeBps,
+    minFee: config.minFee,
+    partialFills: config.partialFills,
+    ttlMs: config.orderTtlMs,
+  };
+}
+
+export function limitsOf(config: BotConfig): RiskLimits {
+  return {
+    maxPosition: config.maxPosition ?? '',
+    maxNotional: config.maxNotional ?? '',
+    maxGrossExposure: config.maxGrossExposure ?? '',
+    dailyLossLimit: config.dailyLossLimit ?? '',
+  };
+}
 
 /** Starts the bot: DECISIONS → fills → FILLS and the portfolio; TICKS → marks; REST. */
 export async function startBot(
   config: BotConfig,
   log: Logger = createLogger('bot', config.logLevel),
-): Promise<ServiceHandle & { bot: PaperBot }> {
+): Promise<ServiceHandle & { bot: PaperBot; session: TradingSession }> {
   const bus = await Bus.connect({
     url: config.natsUrl,
     name: 'tickflow-bot',
@@ -27,13 +54,33 @@ export async function startBot(
   await bus.ensureStreams();
   const registry = createRegistry('bot');
   const portfolio = new Portfolio(dec(config.cash));
-  const rebuilt = await rebuildFromFills(bus, portfolio);
-  if (rebuilt.fills) log.info(rebuilt, 'positions rebuilt from FILLS');
-  const bot = new PaperBot(bus, portfolio, { feeBps: config.feeBps }, log, registry);
-  bot.filled = rebuilt.fills;
+  const limits = limitsOf(config);
+  const bot = new PaperBot(
+    bus,
+    portfolio,
+    { execution: executionOf(config), limits, tapeCapacity: config.tapeTicks, backfill: streamBackfill(bus) },
+    log,
+    registry,
+  );
+  const rebuilt = await rebuildBot(bus, bot);
+  if (rebuilt.fills || rebuilt.closed) log.info(rebuilt, 'positions rebuilt from FILLS and ORDERS');
+  const session = new TradingSession(
+    bot,
+    limits,
+    {
+      get: (name) => bus.objectGet(BOT_BUCKET, name),
+      put: (name, value) => bus.objectPut(BOT_BUCKET, name, value),
+    },
+    config.durable,
+    log,
+  );
+  bot.afterFill = () => session.checkLossLimit();
+  // Marks move the day's P&L too: check the loss limit a few times a second, not per tick.
+  const lossTimer = setInterval(() => session.checkLossLimit(), 250);
   const app = buildApp({
     bus,
     bot,
+    session,
     registry,
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
   });
@@ -58,7 +105,10 @@ export async function startBot(
       filterSubject: subjects.allTicks,
       ackWaitSeconds: 5,
     },
-    (m) => bot.onTick(m),
+    (m) => {
+      const ts = bot.onTick(m);
+      if (ts !== undefined) session.onTickTime(ts);
+    },
     async () => {},
     (err, m) => log.error({ err, subject: m?.subject }, 'mark handling failed'),
   );
@@ -73,10 +123,12 @@ export async function startBot(
   log.info({ port, nats: bus.url }, 'bot started');
   const lifecycle = new Lifecycle(log)
     .onClose('intake', async () => {
+      clearInterval(lossTimer);
       await decisions.stop();
       await marks.stop();
     })
+    .onClose('session snapshot', () => session.saveSnapshot())
     .onClose('http', () => app.close())
     .onClose('nats', () => bus.drain());
-  return { done, close: () => lifecycle.close(), port, bot };
+  return { done, close: () => lifecycle.close(), port, bot, session };
 }

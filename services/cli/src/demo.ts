@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { botBacklog } from '@tickflow/bot';
 import {
   Bus,
-  consumerBacklog,
   freePort,
   type NatsServerHandle,
   NatsServerNotFoundError,
@@ -168,10 +168,8 @@ export async function runDemo(c: DemoConfig): Promise<number> {
     // Let signals and the bot finish every message, then take the bot's final P&L.
     const drainStart = Date.now();
     while (true) {
-      const backlog =
-        (await signalsBacklog(ports.signals)) +
-        (await consumerBacklog(monitorBus.jsm, 'TICKS', 'bot-marks')) +
-        (await consumerBacklog(monitorBus.jsm, 'DECISIONS', 'bot'));
+      // Orders on each symbol's last ticks wait for ticks that will not come: they don't count.
+      const backlog = (await signalsBacklog(ports.signals)) + (await botBacklog(monitorBus, ports.bot));
       if (backlog === 0) break;
       if (Date.now() - drainStart > 120_000)
         throw new Error(`consumers still have ${backlog} messages after 120 s`);

@@ -94,9 +94,13 @@ export class SignalsService {
    * is sent at once. The consumer acks a batch of ticks only after `commit()`.
    */
   onMessage(msg: BusMessage): void {
+    this.current = msg.streamSeq;
     this.handle(msg);
     this.lastApplied = msg.streamSeq;
   }
+
+  /** TICKS sequence of the message in hand: a decision names it, so the bot reads the tape from there. */
+  private current = 0;
 
   /** This instance's share of the venue+symbols: others' ticks are skipped unread. */
   partition = { index: 0, count: 1 };
@@ -199,6 +203,7 @@ export class SignalsService {
     this.listener?.touched(tick.symbol);
     const d = result.decision;
     if (!d) return;
+    if (this.current > 0) d.tickStreamSeq = this.current;
     this.latency.observe((d.decidedAt - tick.recvTs) / 1e6);
     this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
     this.decided++;

@@ -1,0 +1,17 @@
+import { type Bus, consumerBacklog } from '@tickflow/bus';
+
+/**
+ * What the bot has yet to handle: ticks not yet read plus decisions not yet taken. Decisions
+ * taken whose orders wait for later ticks (its `pendingOrders`) do not count: with the feed
+ * stopped they wait for ticks that have not happened, so a drained pipeline reads 0 here.
+ */
+export async function botBacklog(bus: Bus, port: number, durable = 'bot'): Promise<number> {
+  const ticks = await consumerBacklog(bus.jsm, 'TICKS', `${durable}-marks`);
+  // Read the backlog on both sides of the count: an order finishing in between cannot hide one.
+  const before = await consumerBacklog(bus.jsm, 'DECISIONS', durable);
+  const account = (await (await fetch(`http://127.0.0.1:${port}/v1/account`)).json()) as {
+    pendingOrders?: number;
+  };
+  const after = await consumerBacklog(bus.jsm, 'DECISIONS', durable);
+  return ticks + Math.max(0, Math.max(before, after) - (account.pendingOrders ?? 0));
+}

@@ -1,0 +1,127 @@
+import { type Dec, dec, money, type Position, utcDateOf, WIRE_VERSION } from '@tickflow/core';
+import { lossLimitBreached, type PnlSummary, type RiskLimits } from '@tickflow/paper';
+import type { Logger } from '@tickflow/runtime';
+import type { PaperBot } from './bot.ts';
+
+const DAY_MICROS = 86_400_000_000;
+
+/** Positions and P&L at the end of a trading day, as stored in NATS for the eod reconciliation. */
+export interface SessionSnapshot {
+  v: typeof WIRE_VERSION;
+  date: string;
+  /** Wall-clock time the snapshot was taken, epoch microseconds. */
+  takenAt: number;
+  /** Exchange time of the last tick the bot had seen, epoch microseconds. */
+  lastTickTs: number;
+  dayOpenEquity: string;
+  dayPnl: string;
+  pnl: PnlSummary;
+  positions: Position[];
+  fills: number;
+  rejected: number;
+  halted: boolean;
+  haltReason: string;
+}
+
+/** Where snapshots and day-open equities are kept (the bot's NATS object store). */
+export interface SessionStore {
+  get(name: string): Promise<unknown>;
+  put(name: string, value: unknown): Promise<void>;
+}
+
+/**
+ * The trading day, in exchange time (UTC dates of the ticks): remembers the equity the day opened
+ * with (stored, so a restart keeps it), halts the bot when the day's net P&L reaches the daily
+ * loss limit, and stores a snapshot of positions and P&L when the day ends (the first tick of the
+ * next date) and when the bot stops.
+ */
+export class TradingSession {
+  day = '';
+  dayOpenEquity: Dec;
+  lastTickTs = 0;
+  private dayStart = 0;
+  private dayEnd = 0;
+
+  constructor(
+    private readonly bot: PaperBot,
+    private readonly limits: RiskLimits,
+    private readonly store: SessionStore,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {
+    this.dayOpenEquity = bot.portfolio.equity();
+  }
+
+  /** Called with each tick's exchange time; rolls the day when its UTC date changes. */
+  onTickTime(ts: number): void {
+    this.lastTickTs = ts;
+    if (ts >= this.dayStart && ts < this.dayEnd) return; // the hot path: no date formatting
+    const date = utcDateOf(ts);
+    this.dayStart = Math.floor(ts / DAY_MICROS) * DAY_MICROS;
+    this.dayEnd = this.dayStart + DAY_MICROS;
+    if (date === this.day) return;
+    const ended = this.day;
+    if (ended) void this.saveSnapshot(ended);
+    this.day = date;
+    this.dayOpenEquity = this.bot.portfolio.equity();
+    void this.openDay(date);
+  }
+
+  /** Halts the bot when the day's loss reached the limit. Cheap enough for every fill. */
+  checkLossLimit(): void {
+    if (this.bot.halted || !this.limits.dailyLossLimit) return;
+    const pnl = this.dayPnl();
+    if (lossLimitBreached(this.limits, pnl)) {
+      this.bot.halted = true;
+      this.bot.haltReason = `daily loss limit: the day's net P&L is ${pnl}, limit -${this.limits.dailyLossLimit}`;
+      this.log.error({ dayPnl: pnl, limit: this.limits.dailyLossLimit }, 'halted: daily loss limit reached');
+    }
+  }
+
+  dayPnl(): string {
+    return money(this.bot.portfolio.equity().minus(this.dayOpenEquity));
+  }
+
+  snapshot(date = this.day): SessionSnapshot {
+    return {
+      v: WIRE_VERSION,
+      date,
+      takenAt: Date.now() * 1000,
+      lastTickTs: this.lastTickTs,
+      dayOpenEquity: money(this.dayOpenEquity),
+      dayPnl: this.dayPnl(),
+      pnl: this.bot.portfolio.pnl(),
+      positions: this.bot.portfolio.positions(),
+      fills: this.bot.filled,
+      rejected: this.bot.rejected,
+      halted: this.bot.halted,
+      haltReason: this.bot.haltReason,
+    };
+  }
+
+  /** Stores the snapshot of `date` (`<prefix>.session.<date>`); failures are logged, not thrown. */
+  async saveSnapshot(date = this.day): Promise<void> {
+    if (!date) return;
+    const snap = this.snapshot(date);
+    try {
+      await this.store.put(`${this.prefix}.session.${date}`, snap);
+      this.log.info({ date, equity: snap.pnl.equity, dayPnl: snap.dayPnl }, 'session snapshot stored');
+    } catch (err) {
+      this.log.error({ err, date }, 'cannot store the session snapshot');
+    }
+  }
+
+  /** Restores the day's opening equity stored before a restart, or stores the one just taken. */
+  private async openDay(date: string): Promise<void> {
+    const name = `${this.prefix}.day-open.${date}`;
+    try {
+      const stored = (await this.store.get(name)) as { equity?: unknown } | undefined;
+      if (typeof stored?.equity === 'string' && this.day === date) {
+        this.dayOpenEquity = dec(stored.equity);
+        this.checkLossLimit();
+      } else await this.store.put(name, { equity: this.dayOpenEquity.toFixed(), at: Date.now() * 1000 });
+    } catch (err) {
+      this.log.warn({ err, date }, 'cannot read or store the day-open equity; using the current equity');
+    }
+  }
+}
