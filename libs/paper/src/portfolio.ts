@@ -27,7 +27,9 @@ export interface PnlSummary {
  * realized + unrealized always equals the fills' cash flows plus the marked position, exactly,
  * whatever rounding the average cost itself needs (a reduce at a non-terminating average cost is
  * rounded at 40 significant digits). For display, each part is rounded to 8 places and unrealized
- * is taken as the rounded total less the rounded realized, so the parts shown always add up.
+ * is taken as the rounded total less the rounded realized, so realized + unrealized shown add up to
+ * the rounded total; `net` is the exact realized + unrealized - fees rounded once, which is what
+ * the batch layer reports (fees have 8 places, so it differs from the shown parts only on a tie).
  */
 export class Portfolio {
   private readonly books = new Map<string, Book>();
@@ -116,7 +118,8 @@ export class Portfolio {
       realized: shown.realized,
       unrealized: shown.unrealized,
       fees: money(fees),
-      net: money(new Dec(shown.gross).minus(fees)),
+      // Rounded once from the exact value, as the batch layer rounds its total.
+      net: money(realized.plus(unrealized).minus(fees)),
       cash: money(this.cash),
       equity: money(this.cash.plus(value)),
     };

@@ -25,6 +25,8 @@ export interface SymbolRow {
   fees: string;
   /** Cash flows of the day's fills, less fees, plus the net position marked at the close. */
   pnl: string;
+  /** The same, unrounded: totals add these and round once, as the bot does. */
+  pnlExact: string;
 }
 
 /** DECIMAL text from DuckDB ("12.3400000000") normalised to an exact plain string ("12.34"). */
@@ -90,6 +92,7 @@ export async function symbolAnalytics(conn: DuckDBConnection, date: string): Pro
     netQty: plainDec(r.net_qty),
     fees: money(new Dec(String(r.fees))),
     pnl: money(new Dec(String(r.pnl))),
+    pnlExact: plainDec(r.pnl),
   }));
 }
 

@@ -34,7 +34,7 @@ export function buildReport(parts: {
   let fees = ZERO;
   let fills = 0;
   for (const s of parts.symbols) {
-    total = total.plus(new Dec(s.pnl));
+    total = total.plus(new Dec(s.pnlExact));
     fees = fees.plus(new Dec(s.fees));
     fills += s.fills;
   }
