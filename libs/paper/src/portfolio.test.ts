@@ -181,4 +181,32 @@ describe('Portfolio P&L identity', () => {
     expect(pnl.net).toBe('-867.13010000');
     expect(dec(pnl.realized).plus(pnl.unrealized).minus(pnl.fees).eq(pnl.net)).toBe(true);
   });
+
+  it('does not drift over a million fills at non-terminating average costs', { timeout: 60_000 }, () => {
+    // Buy 3 lots at three prices (average cost n/3, non-terminating), sell them one at a time:
+    // after every cycle the position is flat, so realized P&L must equal the cash flows exactly.
+    const p = new Portfolio();
+    let flows = new Dec(0);
+    let count = 0;
+    const add = (side: FillSide, price: string) => {
+      p.apply(fill(side, '1', price, '0.00000007'));
+      count++;
+      flows = side === 'BUY' ? flows.minus(price) : flows.plus(price);
+      flows = flows.minus('0.00000007');
+    };
+    for (let cycle = 0; count < 1_000_000; cycle++) {
+      const base = 100 + (cycle % 97) / 100;
+      add('BUY', base.toFixed(2));
+      add('BUY', (base + 0.01).toFixed(2));
+      add('BUY', (base + 0.04).toFixed(2)); // average base + 0.0166…
+      add('SELL', (base + 0.02).toFixed(2));
+      add('SELL', (base - 0.03).toFixed(2));
+      add('SELL', (base + 0.04).toFixed(2));
+    }
+    const pnl = p.pnl();
+    expect(p.position('BTC-USD')?.qty).toBe('0');
+    expect(pnl.unrealized).toBe('0.00000000');
+    expect(dec(pnl.net).eq(flows.toDecimalPlaces(8))).toBe(true);
+    expect(dec(pnl.cash).minus(p.initialCash).eq(flows)).toBe(true);
+  });
 });
