@@ -120,6 +120,22 @@ describe('bot risk limits, expiry and the daily loss limit against a real nats-s
     expect(a.rejected).toBe(2);
   });
 
+  it('describes its REST API in OpenAPI at /docs', async () => {
+    const doc = (await (await fetch(`http://127.0.0.1:${bot.port}/docs/json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/positions',
+        '/v1/fills',
+        '/v1/pnl',
+        '/v1/account',
+        '/v1/orders',
+        '/v1/halt',
+      ]),
+    );
+  });
+
   it('stores an end-of-session snapshot of positions and P&L in NATS when it stops', async () => {
     await bot.close();
     const snap = await bus.objectGet<SessionSnapshot>(BOT_BUCKET, 'bot.session.2026-05-28');

@@ -103,6 +103,26 @@ describe('libs/bus against a real nats-server', () => {
     await consumption.stop();
   });
 
+  it('with double acks, has every ack confirmed by the server once stop() returns', async () => {
+    const publisher = new DurablePublisher(bus.js);
+    for (let i = 1; i <= 50; i++) await publisher.publish(subjects.fill('DOUBLE'), { i }, `double-${i}`);
+    await publisher.settle();
+    let seen = 0;
+    const consumption = await consumeDurable(
+      bus.js,
+      bus.jsm,
+      { stream: 'FILLS', durable: 'double', filterSubject: subjects.fill('DOUBLE'), doubleAck: true },
+      async () => {
+        seen++;
+      },
+      () => {},
+    );
+    await waitFor('all delivered', () => seen === 50, 10_000);
+    await consumption.stop();
+    // No waiting: stop() waits for the outstanding acks, and each one was confirmed.
+    expect(await consumerBacklog(bus.jsm, 'FILLS', 'double')).toBe(0);
+  });
+
   it('reads a stream back from its first message to its last, then stops', async () => {
     const publisher = new DurablePublisher(bus.js);
     for (let i = 1; i <= 2500; i++)

@@ -85,7 +85,15 @@ const toBusMessage = (m: JsMsg): BusMessage => ({
 export async function consumeDurable(
   js: JetStreamClient,
   jsm: JetStreamManager,
-  opts: DurableConsumerOptions & { maxOutstanding?: number },
+  opts: DurableConsumerOptions & {
+    maxOutstanding?: number;
+    /**
+     * Double ack: wait for the server to confirm each ack (`ackAck`), so a message counts as done
+     * only once the server knows it; a lost ack would otherwise mean a redelivery. Costs a round
+     * trip per message: for low-rate, high-value streams (decisions), not ticks.
+     */
+    doubleAck?: boolean;
+  },
   handler: Handler,
   onError: (err: unknown, msg: BusMessage) => void,
 ): Promise<Consumption> {
@@ -108,11 +116,15 @@ export async function consumeDurable(
         fail(err);
         continue;
       }
-      if (!(result instanceof Promise)) {
+      if (!(result instanceof Promise) && !opts.doubleAck) {
         m.ack();
         continue;
       }
-      const p: Promise<void> = result.then(() => m.ack(), fail).finally(() => outstanding.delete(p));
+      const ack = opts.doubleAck ? () => m.ackAck().then(() => {}) : () => m.ack();
+      const p: Promise<void> = Promise.resolve(result)
+        .then(ack)
+        .catch(fail)
+        .finally(() => outstanding.delete(p));
       outstanding.add(p);
       while (outstanding.size >= maxOutstanding) await Promise.race(outstanding);
     }

@@ -1,3 +1,5 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import { type Bus, decode, readRecent, subjects } from '@tickflow/bus';
 import { type Fill, fillProblem, isValidSymbol } from '@tickflow/core';
 import { createHttpApp, type Registry } from '@tickflow/runtime';
@@ -68,7 +70,7 @@ const FillBody = Type.Object({
  * REST for the bot: positions, fills (from FILLS), P&L and account (exact decimal strings), the
  * kill switch (POST /v1/halt, /v1/resume with `Authorization: Bearer <token>`), health, metrics.
  */
-export function buildApp(opts: {
+export async function buildApp(opts: {
   bus: Bus;
   bot: PaperBot;
   session: TradingSession;
@@ -82,6 +84,8 @@ export function buildApp(opts: {
       checks: { nats: { ok: opts.bus.isConnected, detail: opts.bus.url } },
     }),
   });
+  await app.register(swagger, { openapi: { info: { title: 'tickflow paper-trading bot', version: '1' } } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get(
     '/v1/positions',
     { schema: { response: { 200: Type.Object({ positions: Type.Array(PositionBody) }) } } },
@@ -171,7 +175,11 @@ export function buildApp(opts: {
       })),
     }),
   );
-  app.get('/v1/session', async () => opts.session.snapshot());
+  app.get(
+    '/v1/session',
+    { schema: { description: 'The end-of-session snapshot as it would be stored now' } },
+    async () => opts.session.snapshot(),
+  );
 
   // The kill switch. Without a configured token the endpoints are refused outright (403).
   const authorised = (header: string | undefined) =>

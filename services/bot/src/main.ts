@@ -77,7 +77,7 @@ export async function startBot(
   bot.afterFill = () => session.checkLossLimit();
   // Marks move the day's P&L too: check the loss limit a few times a second, not per tick.
   const lossTimer = setInterval(() => session.checkLossLimit(), 250);
-  const app = buildApp({
+  const app = await buildApp({
     bus,
     bot,
     session,
@@ -115,7 +115,13 @@ export async function startBot(
   const decisions = await consumeDurable(
     bus.js,
     bus.jsm,
-    { stream: 'DECISIONS', durable: config.durable, filterSubject: subjects.allDecisions, ackWaitSeconds: 5 },
+    {
+      stream: 'DECISIONS',
+      durable: config.durable,
+      filterSubject: subjects.allDecisions,
+      ackWaitSeconds: 5,
+      doubleAck: true,
+    },
     (m) => bot.onDecision(m),
     onError,
   );
