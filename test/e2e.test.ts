@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { botSpec, startBot } from '@tickflow/bot';
-import { Bus, consumerBacklog } from '@tickflow/bus';
+import { botBacklog, botSpec, startBot } from '@tickflow/bot';
+import { Bus } from '@tickflow/bus';
 import { Dec, type Tick } from '@tickflow/core';
 import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
@@ -48,10 +48,7 @@ describe('synthetic feed → signals → bot → eod', () => {
 
     const bus = await Bus.connect({ url: nats.url, name: 'e2e' });
     await waitFor('signals and bot to drain', async () => {
-      const backlog =
-        (await signalsBacklog(signals.port)) +
-        (await consumerBacklog(bus.jsm, 'TICKS', 'bot-marks')) +
-        (await consumerBacklog(bus.jsm, 'DECISIONS', 'bot'));
+      const backlog = (await signalsBacklog(signals.port)) + (await botBacklog(bus, bot.port));
       return backlog === 0;
     });
     await bus.drain();

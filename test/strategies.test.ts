@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { botSpec, startBot } from '@tickflow/bot';
-import { Bus, consumerBacklog, decode, readStream } from '@tickflow/bus';
+import { botBacklog, botSpec, startBot } from '@tickflow/bot';
+import { Bus, decode, readStream } from '@tickflow/bus';
 import { Dec } from '@tickflow/core';
 import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
@@ -51,15 +51,12 @@ describe('per-symbol strategies from a config file, speed layer vs batch layer',
     await feed.close();
     const bus = await Bus.connect({ url: nats.url, name: 'strategies-test' });
     await waitFor('signals and bot to drain', async () => {
-      const n =
-        (await signalsBacklog(signals.port)) +
-        (await consumerBacklog(bus.jsm, 'TICKS', 'bot-marks')) +
-        (await consumerBacklog(bus.jsm, 'DECISIONS', 'bot'));
+      const n = (await signalsBacklog(signals.port)) + (await botBacklog(bus, bot.port));
       return n === 0;
     });
     await signals.close();
     await new Promise((r) => setTimeout(r, 200));
-    await waitFor('bot to drain', async () => (await consumerBacklog(bus.jsm, 'DECISIONS', 'bot')) === 0);
+    await waitFor('bot to drain', async () => (await botBacklog(bus, bot.port)) === 0);
     botNet = ((await (await fetch(`http://127.0.0.1:${bot.port}/v1/pnl`)).json()) as { net: string }).net;
     await bot.close();
     await readStream(bus.js, bus.jsm, 'DECISIONS', (m) =>

@@ -171,14 +171,23 @@ export async function lastMessageOn(
   stream: StreamName,
   subject: string,
 ): Promise<Uint8Array | undefined> {
+  return (await lastOn(jsm, stream, subject))?.data;
+}
+
+/** The last message on a subject, or undefined when there is none. */
+async function lastOn(jsm: JetStreamManager, stream: StreamName, subject: string) {
   try {
-    const m = await jsm.streams.getMessage(stream, { last_by_subj: subject });
-    return m.data;
+    return await jsm.streams.getMessage(stream, { last_by_subj: subject });
   } catch (err) {
     if (err instanceof NatsError && (err.api_error?.err_code === 10037 || err.code === '404'))
       return undefined;
     throw err;
   }
+}
+
+/** Stream sequence of the last message on a subject, 0 when there is none. */
+async function lastSeqOn(jsm: JetStreamManager, stream: StreamName, subject: string): Promise<number> {
+  return (await lastOn(jsm, stream, subject))?.seq ?? 0;
 }
 
 /** Messages the durable consumer has not yet been delivered plus those awaiting an ack. */
@@ -210,7 +219,13 @@ export async function readRecent(
     ? Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0)
     : info.state.messages;
   if (matching === 0 || opts.limit <= 0) return [];
-  const lastSeq = info.state.last_seq;
+  // The end to stop at: the subject's last message when the filter names one subject, so the read
+  // ends on it instead of waiting out the fetch for messages that will not come.
+  const lastSeq =
+    opts.filterSubject && !/[*>]/.test(opts.filterSubject)
+      ? await lastSeqOn(jsm, stream, opts.filterSubject)
+      : info.state.last_seq;
+  if (lastSeq === 0 || (opts.fromSeq !== undefined && opts.fromSeq > lastSeq)) return [];
   // Only name a deliver policy for `since`: an explicit DeliverPolicy.All stalled the ordered
   // consumer against nats-server 2.9 here (the default is the same policy).
   const consumer = await js.consumers.get(stream, {
@@ -226,7 +241,11 @@ export async function readRecent(
   for await (const m of batch) {
     if (m.seq > lastSeq) break;
     out.push(toBusMessage(m));
-    if (out.length >= opts.limit || m.info.pending === 0) break;
+    if (out.length >= opts.limit || m.seq >= lastSeq || m.info.pending === 0) {
+      // Ends the pull now: leaving the loop alone waits for the fetch to expire.
+      batch.stop();
+      break;
+    }
   }
   await consumer.delete().catch(() => {});
   return out;

@@ -19,6 +19,7 @@ export {
   readStream,
 } from './consume.ts';
 export { type BatchedConsumerOptions, ConsumerConfigError, consumeBatched } from './consume-batched.ts';
+export { nextOnSubject } from './direct.ts';
 export { DurablePublisher, type DurablePublisherOptions, PublishError } from './publish.ts';
 export { consumeFrom } from './replay-from.ts';
 export {

@@ -49,6 +49,8 @@ function streamConfig(name: StreamName, limits: StreamLimits): Partial<StreamCon
     max_bytes: limits.maxBytes,
     duplicate_window: limits.duplicateWindowSeconds * NANOS_PER_SECOND,
     num_replicas: 1,
+    // Direct gets (the bot reads the ticks after a decision one by one) bypass the API queue.
+    allow_direct: true,
   };
 }
 

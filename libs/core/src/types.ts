@@ -45,6 +45,8 @@ export interface Decision {
   action: DecisionAction;
   qty: string;
   refPrice: string;
+  /** Present: a limit order at this price (rests until a tick trades through it); absent: market. */
+  limitPrice?: string;
   tickSeq: number;
   tickTs: number;
   /**

@@ -2,10 +2,10 @@ export {
   DEFAULT_EXECUTION,
   type ExecutionModel,
   fillId,
-  MarketOrder,
   type OrderState,
+  PaperOrder,
   type TapeTick,
-} from './execution.ts';
+} from './order.ts';
 export { type PnlSummary, Portfolio } from './portfolio.ts';
 export {
   checkRisk,

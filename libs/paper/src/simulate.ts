@@ -1,5 +1,5 @@
 import { Dec, type Decision, type Fill } from '@tickflow/core';
-import { DEFAULT_EXECUTION, type ExecutionModel, MarketOrder, type TapeTick } from './execution.ts';
+import { DEFAULT_EXECUTION, type ExecutionModel, PaperOrder, type TapeTick } from './order.ts';
 
 export interface SimulatedDay {
   /** Every fill, per symbol in decision order, each order's fills in tick order. */
@@ -39,7 +39,7 @@ export function simulateExecution(
       continue;
     }
     const before = position.get(d.symbol) ?? new Dec(0);
-    const order = new MarketOrder(d, before.toFixed(), model);
+    const order = new PaperOrder(d, before.toFixed(), model);
     const ticks = tape(d.venue, d.symbol);
     let net = before;
     for (let i = firstAfter(ticks, d.tickSeq); i < ticks.length && order.state === 'WORKING'; i++) {

@@ -36,7 +36,9 @@ describe('parseStrategyConfig', () => {
       params: { period: 14, oversold: 25, overbought: 75 },
       sizing: { kind: 'notional', notional: '1000', qtyDecimals: 4 },
       risk: { maxPosition: '5', cooldownMicros: 60_000_000, warmUpTicks: 100, maxNotional: '10000' },
+      order: { type: 'market' },
     });
+    expect(resolveSymbolConfig(config, 'ETH-USD').order).toEqual({ type: 'limit', offsetBps: '2' });
     // Same strategy as the defaults: default params merged under the symbol's.
     expect(resolveSymbolConfig(config, 'XRP-USD').params).toEqual({ fast: 5, slow: 20 });
     // Another strategy: its own built-in defaults, not sma-cross's params.
@@ -123,12 +125,63 @@ describe('parseStrategyConfig', () => {
       'symbols.BTC-USD.risk.stopLoss: unknown key',
     ],
     [
+      'an unknown order type',
+      withSymbol({ order: { type: 'stop' } }),
+      "symbols.BTC-USD.order.type: must be 'market' or 'limit'",
+    ],
+    [
+      'a limit offset given as a number',
+      withSymbol({ order: { type: 'limit', offsetBps: 5 } }),
+      'symbols.BTC-USD.order.offsetBps: must be a decimal string of basis points',
+    ],
+    [
       'a bad symbol',
       { defaults: { strategy: 'sma-cross' }, symbols: { 'btc usd': {} } },
       'symbols.btc usd: not a valid symbol',
     ],
   ])('names the path of %s', (_what, json, message) => {
     expect(problem(json)).toContain(message);
+  });
+});
+
+describe('order type', () => {
+  it('defaults to market orders and lets a symbol ask for limits', () => {
+    const config = parseStrategyConfig(withSymbol({ order: { type: 'limit', offsetBps: '5' } }));
+    expect(config.defaults.order).toEqual({ type: 'market' });
+    expect(resolveSymbolConfig(config, 'BTC-USD').order).toEqual({ type: 'limit', offsetBps: '5' });
+    expect(resolveSymbolConfig(config, 'ETH-USD').order).toEqual({ type: 'market' });
+  });
+
+  it('prices a limit below the tick to buy and above it to sell or to close a long', () => {
+    const always = (action: Decision['action']) => ({
+      name: 'always',
+      onTick: (t: Tick): Decision => ({
+        v: 1,
+        id: `always:${t.venue}:${t.symbol}:${t.seq}`,
+        strategy: 'always',
+        venue: t.venue,
+        symbol: t.symbol,
+        action,
+        qty: '0',
+        refPrice: t.price,
+        tickSeq: t.seq,
+        tickTs: t.ts,
+        decidedAt: t.ts,
+        reason: 'test',
+        indicators: {},
+      }),
+      indicators: () => ({}),
+      snapshot: () => ({}),
+      restore: () => {},
+    });
+    const limit = { type: 'limit', offsetBps: '10' } as const;
+    expect(new GatedStrategy(always('BUY'), undefined, {}, limit).onTick(tick(1, '200'), 0)?.limitPrice).toBe(
+      '199.8',
+    );
+    expect(
+      new GatedStrategy(always('SELL'), undefined, {}, limit).onTick(tick(1, '200'), 0)?.limitPrice,
+    ).toBe('200.2');
+    expect(new GatedStrategy(always('BUY')).onTick(tick(1, '200'), 0)?.limitPrice).toBeUndefined();
   });
 });
 

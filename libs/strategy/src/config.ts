@@ -6,7 +6,7 @@ import {
   type StrategyName,
   type StrategyParams,
 } from './registry.ts';
-import { GatedStrategy, parseTradingHours, type RiskLimits, type Sizing } from './risk.ts';
+import { GatedStrategy, type OrderType, parseTradingHours, type RiskLimits, type Sizing } from './risk.ts';
 import type { StrategyFactory } from './strategy.ts';
 
 /** One symbol's strategy, fully resolved (defaults merged). */
@@ -16,6 +16,8 @@ export interface SymbolStrategyConfig {
   params: StrategyParams;
   sizing: Sizing;
   risk: RiskLimits;
+  /** Market (default) or limit orders. */
+  order: OrderType;
 }
 
 /** A parsed strategy config file: defaults for every symbol, and per-symbol overrides. */
@@ -37,6 +39,7 @@ export class StrategyConfigError extends Error {
 
 type Obj = Record<string, unknown>;
 const FIXED_SIZING: Sizing = { kind: 'fixed', qty: '1' };
+const MARKET: OrderType = { type: 'market' };
 
 function object(x: unknown, path: string, allowed: readonly string[]): Obj {
   if (typeof x !== 'object' || x === null || Array.isArray(x))
@@ -109,6 +112,23 @@ function sizing(x: unknown, path: string): Sizing {
   throw new StrategyConfigError(join(path, 'kind'), "must be 'fixed' or 'notional'");
 }
 
+function orderType(x: unknown, path: string): OrderType {
+  const type = (x as Obj | null)?.type;
+  if (type === 'market') {
+    object(x, path, ['type']);
+    return { type };
+  }
+  if (type === 'limit') {
+    const o = object(x, path, ['type', 'offsetBps']);
+    const p = join(path, 'offsetBps');
+    if (!isDecimalString(o.offsetBps) || dec(o.offsetBps).isNegative() || dec(o.offsetBps).gte(10_000))
+      throw new StrategyConfigError(p, 'must be a decimal string of basis points, 0 ≤ offset < 10000');
+    return { type, offsetBps: o.offsetBps };
+  }
+  object(x, path, ['type', 'offsetBps']);
+  throw new StrategyConfigError(join(path, 'type'), "must be 'market' or 'limit'");
+}
+
 function risk(x: unknown, path: string): RiskLimits {
   const keys = ['maxPosition', 'maxNotional', 'cooldownMicros', 'tradingHours', 'warmUpTicks'] as const;
   const o = object(x, path, keys);
@@ -134,7 +154,7 @@ function risk(x: unknown, path: string): RiskLimits {
   return out;
 }
 
-const SECTION_KEYS = ['strategy', 'params', 'sizing', 'risk'] as const;
+const SECTION_KEYS = ['strategy', 'params', 'sizing', 'risk', 'order'] as const;
 
 /**
  * Validates a strategy config file's JSON (already `JSON.parse`d). Every unknown key is refused, every
@@ -150,6 +170,7 @@ export function parseStrategyConfig(json: unknown): StrategyConfig {
     params: { ...STRATEGIES[strategy].defaults, ...params(d.params ?? {}, 'defaults.params', strategy) },
     sizing: d.sizing === undefined ? FIXED_SIZING : sizing(d.sizing, 'defaults.sizing'),
     risk: d.risk === undefined ? {} : risk(d.risk, 'defaults.risk'),
+    order: d.order === undefined ? MARKET : orderType(d.order, 'defaults.order'),
   };
   const symbols: Record<string, Partial<SymbolStrategyConfig>> = {};
   const config: StrategyConfig = { defaults, symbols };
@@ -167,6 +188,7 @@ export function parseStrategyConfig(json: unknown): StrategyConfig {
     if (o.params !== undefined) own.params = params(o.params, `${path}.params`, effective);
     if (o.sizing !== undefined) own.sizing = sizing(o.sizing, `${path}.sizing`);
     if (o.risk !== undefined) own.risk = risk(o.risk, `${path}.risk`);
+    if (o.order !== undefined) own.order = orderType(o.order, `${path}.order`);
     symbols[symbol] = own;
     checkBuilds(resolveSymbolConfig(config, symbol), `${path}.params`);
   }
@@ -186,7 +208,7 @@ function checkBuilds(c: SymbolStrategyConfig, path: string): void {
 /**
  * One symbol's effective config: the symbol's strategy (else the default one); parameters = the
  * strategy's built-in defaults, then `defaults.params` when the strategy is the default one (params of
- * another strategy would not fit), then the symbol's; sizing = the symbol's, else the default; risk =
+ * another strategy would not fit), then the symbol's; sizing and order = the symbol's, else the default; risk =
  * the default limits with the symbol's limits merged over them key by key.
  */
 export function resolveSymbolConfig(config: StrategyConfig, symbol: string): SymbolStrategyConfig {
@@ -199,6 +221,7 @@ export function resolveSymbolConfig(config: StrategyConfig, symbol: string): Sym
     params: { ...base, ...own.params },
     sizing: own.sizing ?? config.defaults.sizing,
     risk: { ...config.defaults.risk, ...own.risk },
+    order: own.order ?? config.defaults.order,
   };
 }
 
@@ -206,6 +229,11 @@ export function resolveSymbolConfig(config: StrategyConfig, symbol: string): Sym
 export function factoryFromConfig(config: StrategyConfig): StrategyFactory {
   return (venue, symbol) => {
     const c = resolveSymbolConfig(config, symbol);
-    return new GatedStrategy(STRATEGIES[c.strategy].create(venue, symbol, c.params), c.sizing, c.risk);
+    return new GatedStrategy(
+      STRATEGIES[c.strategy].create(venue, symbol, c.params),
+      c.sizing,
+      c.risk,
+      c.order,
+    );
   };
 }

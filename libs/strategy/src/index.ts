@@ -28,6 +28,7 @@ export { MACD_CROSS_DEFAULTS, MacdCross, type MacdCrossParams } from './macd-cro
 export { STRATEGIES, STRATEGY_NAMES, type StrategyName, type StrategyParams } from './registry.ts';
 export {
   GatedStrategy,
+  type OrderType,
   parseTradingHours,
   RISK_REJECT_REASONS,
   type RiskLimits,

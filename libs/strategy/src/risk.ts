@@ -10,6 +10,12 @@ export type Sizing =
   | { kind: 'notional'; notional: string; qtyDecimals: number };
 
 /** Risk limits; every one is optional (absent = no limit). */
+/**
+ * The order a decision asks for: market (the default), or a limit `offsetBps` basis points better
+ * than the tick price (below it to buy, above it to sell), resting until a tick trades through.
+ */
+export type OrderType = { type: 'market' } | { type: 'limit'; offsetBps: string };
+
 export interface RiskLimits {
   /** Largest |position| a decision may lead to, a decimal string. */
   maxPosition?: string;
@@ -98,6 +104,7 @@ export class GatedStrategy implements Strategy {
     readonly inner: Strategy,
     readonly sizing: Sizing = { kind: 'fixed', qty: '1' },
     readonly limits: RiskLimits = {},
+    readonly order: OrderType = { type: 'market' },
   ) {
     this.name = inner.name;
     checkSizing(sizing);
@@ -117,6 +124,8 @@ export class GatedStrategy implements Strategy {
     const price = dec(tick.price);
     const qty = wanted.action === 'FLAT' ? this.position.abs() : this.size(price);
     const decision: Decision = { ...wanted, qty: plain(qty) };
+    const limit = this.limitPrice(wanted.action, price);
+    if (limit) decision.limitPrice = limit;
     const reject = (reason: RiskRejectReason, detail: string) => {
       this.counts[reason]++;
       this.last = { reason, detail, decision };
@@ -152,6 +161,15 @@ export class GatedStrategy implements Strategy {
     this.position = next;
     this.lastDecisionTs = tick.ts;
     return { decision };
+  }
+
+  /** A limit `offsetBps` better than `price`, rounded half-even to 10 places; none for market. */
+  private limitPrice(action: Decision['action'], price: Dec): string | undefined {
+    if (this.order.type === 'market') return undefined;
+    const buying = action === 'BUY' || (action === 'FLAT' && this.position.isNegative());
+    const offset = dec(this.order.offsetBps).div(10_000);
+    const factor = buying ? new Dec(1).minus(offset) : offset.plus(1);
+    return plain(price.mul(factor).toDecimalPlaces(10, Dec.ROUND_HALF_EVEN));
   }
 
   private size(price: Dec): Dec {

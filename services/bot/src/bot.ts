@@ -12,7 +12,7 @@ import {
 import {
   checkRisk,
   type ExecutionModel,
-  MarketOrder,
+  PaperOrder,
   type Portfolio,
   type RiskLimits,
   type RiskVerdict,
@@ -20,6 +20,11 @@ import {
 import { Counter, type Logger, type Registry } from '@tickflow/runtime';
 import { DecisionFills } from './decision-fills.ts';
 import { type BackfillFrom, Tape } from './tape.ts';
+
+/** An order given up because the bot stops: its decision is left unacked for the next process. */
+export class OrderAbandonedError extends Error {
+  override name = 'OrderAbandonedError';
+}
 
 interface Lane {
   tail: Promise<void>;
@@ -32,7 +37,7 @@ interface Lane {
 export interface PaperBotOptions {
   execution: ExecutionModel;
   limits: RiskLimits;
-  /** Ticks kept per venue+symbol for orders whose ticks passed before their decision arrived. */
+  /** Ticks kept (shared by all venue+symbols) for orders whose ticks passed before their decision. */
   tapeCapacity: number;
   /** Reads a lane of TICKS back from the stream (see Tape). */
   backfill: ConstructorParameters<typeof Tape>[1];
@@ -40,7 +45,7 @@ export interface PaperBotOptions {
 
 /**
  * The paper-trading bot. Each decision becomes a market order that executes against the ticks
- * after it (libs/paper MarketOrder): orders of one symbol run one after another in decision order,
+ * after it (libs/paper PaperOrder): orders of one symbol run one after another in decision order,
  * each fill is applied to the portfolio and published to FILLS, and the decision is acked only once
  * its order is done and every fill (or its rejection or expiry, on ORDERS) is stored. Fill ids derive
  * from the decision id and the execution is a pure function of the decision and the tape, so a
@@ -60,8 +65,10 @@ export class PaperBot {
   private readonly lanes = new Map<string, Lane>();
   /** Orders in progress by decision id: a redelivery joins the one already running. */
   private readonly inProgress = new Map<string, Promise<void>>();
+  private stopping = false;
+  private readonly abandons = new Set<() => void>();
   /** Working orders, for GET /v1/orders. */
-  readonly working = new Map<string, MarketOrder>();
+  readonly working = new Map<string, PaperOrder>();
   filled = 0;
   rejected = 0;
 
@@ -146,8 +153,14 @@ export class PaperBot {
     }
     const own = lane;
     own.count++;
-    const done = own.tail.then(() => this.execute(d, own));
-    const tail = done.catch(() => {}); // a failed order must not stall the orders behind it
+    // The next order of the symbol starts once this one is matched (its state applied); the decision
+    // is acked once, in addition, everything it caused is stored.
+    const matched = own.tail.then(() => this.execute(d, own));
+    const done = matched.then((r) => r.stored);
+    const tail = matched.then(
+      () => {},
+      () => {}, // a failed order must not stall the orders behind it
+    );
     own.tail = tail;
     this.inProgress.set(d.id, done);
     void tail.then(() => {
@@ -194,19 +207,37 @@ export class PaperBot {
     return ts as number;
   }
 
-  private async execute(d: Decision, lane: Lane): Promise<void> {
+  /**
+   * Stops working: every order still waiting for ticks (and every one queued behind it) fails with
+   * OrderAbandonedError, so its decision is not acked and comes back to the next process, which
+   * recomputes the same fills from the stream.
+   */
+  abandonOrders(): void {
+    this.stopping = true;
+    for (const abandon of this.abandons) abandon();
+    this.abandons.clear();
+  }
+
+  /**
+   * Runs one order to its end (filled, expired or rejected), applying its fills as they happen.
+   * Resolves then, with the promise of everything it caused being stored (wrapped in an object: an
+   * async function would adopt a returned promise, and the lane need not wait for the PubAcks).
+   */
+  private async execute(d: Decision, lane: Lane): Promise<{ stored: Promise<void> }> {
+    if (this.stopping) throw new OrderAbandonedError(`order for ${d.id} not started: the bot is stopping`);
     const before = this.decisionFills.positionBefore(this.portfolio, d);
-    const order = new MarketOrder(d, before.toFixed(), this.opts.execution);
-    if (order.state !== 'WORKING' || !order.side) return; // a FLAT with nothing to close
+    const order = new PaperOrder(d, before.toFixed(), this.opts.execution);
+    if (order.state !== 'WORKING' || !order.side) return { stored: Promise.resolve() }; // a FLAT with nothing to close
     const verdict = this.preTradeCheck(d, order, before);
     if (verdict) {
       if (this.decisionFills.has(d.symbol, d.id)) {
         // Some of it was filled before a restart: finishing it is not a new risk.
         this.log.info({ decision: d.id }, 'resuming a partly filled order despite the risk check');
-      } else return this.reject(d, order, verdict);
+      } else return { stored: this.reject(d, order, verdict) };
     }
     this.working.set(d.id, order);
     const stored: Promise<void>[] = [];
+    let abandon = () => {};
     try {
       await new Promise<void>((resolve, reject) => {
         const from: BackfillFrom =
@@ -215,7 +246,7 @@ export class PaperBot {
             : { since: new Date(Math.floor(d.decidedAt / 1000) - 60_000) };
         let stop: (() => void) | undefined;
         let finished = false;
-        const onTick = (tick: Parameters<MarketOrder['onTick']>[0]): boolean => {
+        const onTick = (tick: Parameters<PaperOrder['onTick']>[0]): boolean => {
           if (finished) return true;
           const fill = order.onTick(tick);
           if (fill) stored.push(this.record(fill));
@@ -226,6 +257,14 @@ export class PaperBot {
           }
           return finished;
         };
+        abandon = () => {
+          if (finished) return;
+          finished = true;
+          stop?.();
+          reject(new OrderAbandonedError(`order for ${d.id} abandoned: the bot is stopping`));
+        };
+        this.abandons.add(abandon);
+        if (this.stopping) abandon();
         this.tape.follow(d.venue, d.symbol, d.tickSeq, from, onTick).then((s) => {
           stop = s;
           if (finished) s();
@@ -234,6 +273,7 @@ export class PaperBot {
       });
     } finally {
       this.working.delete(d.id);
+      this.abandons.delete(abandon);
     }
     if (order.expiredAt > 0) {
       this.expiredTotal.inc();
@@ -244,10 +284,10 @@ export class PaperBot {
         }),
       );
     }
-    await Promise.all(stored);
+    return { stored: Promise.all(stored).then(() => {}) };
   }
 
-  private preTradeCheck(d: Decision, order: MarketOrder, before: Dec): RiskVerdict | undefined {
+  private preTradeCheck(d: Decision, order: PaperOrder, before: Dec): RiskVerdict | undefined {
     if (this.halted) return { reason: 'HALTED', message: `bot halted: ${this.haltReason}` };
     const delta = order.side === 'BUY' ? order.qty : order.qty.neg();
     return checkRisk(this.opts.limits, {
@@ -270,7 +310,7 @@ export class PaperBot {
     return this.publisher.publishAcked(subjects.fill(fill.symbol), fill, fill.id);
   }
 
-  private reject(d: Decision, order: MarketOrder, verdict: RiskVerdict): Promise<void> {
+  private reject(d: Decision, order: PaperOrder, verdict: RiskVerdict): Promise<void> {
     this.rejected++;
     this.rejectedTotal.inc({ reason: verdict.reason });
     this.log.warn({ decision: d.id, ...verdict }, 'decision rejected');
@@ -279,7 +319,7 @@ export class PaperBot {
 
   private publishEvent(
     d: Decision,
-    order: MarketOrder,
+    order: PaperOrder,
     status: OrderEvent['status'],
     why: { reason: string; message: string },
   ): Promise<void> {

@@ -33,6 +33,14 @@ export const botSpec = {
     pattern: DECIMAL,
     hint: 'a non-negative decimal',
   }),
+  makerFeeBps: str({
+    flag: 'maker-fee-bps',
+    env: 'TICKFLOW_BOT_MAKER_FEE_BPS',
+    description: 'maker fee in basis points of notional (limit orders filled while resting)',
+    default: '0',
+    pattern: DECIMAL,
+    hint: 'a non-negative decimal',
+  }),
   minFee: str({
     flag: 'min-fee',
     env: 'TICKFLOW_BOT_MIN_FEE',
@@ -110,10 +118,11 @@ export const botSpec = {
   tapeTicks: int({
     flag: 'tape-ticks',
     env: 'TICKFLOW_BOT_TAPE_TICKS',
-    description: 'recent ticks kept per symbol for matching; older ones are read back from TICKS',
-    default: 256,
-    min: 1,
-    max: 1_000_000,
+    description:
+      'recent ticks kept for matching, shared by all symbols (each keeps its share, at least 64; ~100 bytes each); older ones are read back from TICKS',
+    default: 500_000,
+    min: 64,
+    max: 50_000_000,
   }),
   cash: str({
     flag: 'cash',

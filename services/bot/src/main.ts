@@ -11,7 +11,7 @@ import {
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import { streamBackfill } from './backfill.ts';
-import { PaperBot } from './bot.ts';
+import { OrderAbandonedError, PaperBot } from './bot.ts';
 import type { BotConfig } from './config.ts';
 import { rebuildBot } from './rebuild.ts';
 import { TradingSession } from './session.ts';
@@ -26,6 +26,7 @@ export function executionOf(config: BotConfig): ExecutionModel {
     slippageBps: config.slippageBps,
     impactBps: config.impactBps,
     takerFeeBps: config.feeBps,
+    makerFeeBps: config.makerFeeBps,
     minFee: config.minFee,
     partialFills: config.partialFills,
     ttlMs: config.orderTtlMs,
@@ -92,6 +93,7 @@ export async function startBot(
   });
   done.catch(() => {}); // observed by the entry point; never an unhandled rejection
   const onError = (err: unknown, m: { subject: string }) => {
+    if (err instanceof OrderAbandonedError) return log.debug({ subject: m.subject }, err.message);
     log.error({ err, subject: m.subject }, 'handling failed');
     if (err instanceof PublishError) fatal(err);
   };
@@ -130,6 +132,8 @@ export async function startBot(
   const lifecycle = new Lifecycle(log)
     .onClose('intake', async () => {
       clearInterval(lossTimer);
+      // Orders waiting for ticks are given up (their decisions stay unacked for the next start).
+      bot.abandonOrders();
       await decisions.stop();
       await marks.stop();
     })

@@ -1,4 +1,5 @@
 import type { TapeTick } from '@tickflow/paper';
+import { TickWindow } from './tick-window.ts';
 
 /** Where to start reading a lane back from the stream: a TICKS sequence, or a store time. */
 export type BackfillFrom = { streamSeq: number } | { since: Date };
@@ -14,13 +15,18 @@ export type TapeBackfill = (
   venue: string,
   symbol: string,
   from: BackfillFrom,
+  /** How many ticks the caller would like (it may get fewer, or a few more). */
+  want: number,
 ) => Promise<{ ticks: StoredTick[]; more: boolean }>;
 
 type Listener = (tick: TapeTick) => void;
 
+/** A lane keeps at least this many ticks, however many lanes share the budget. */
+const MIN_PER_LANE = 64;
+
 interface Lane {
-  /** The last `capacity` ticks seen live, oldest first. */
-  ring: TapeTick[];
+  /** The last ticks seen live, oldest first: the lane's share of the budget. */
+  ring: TickWindow;
   /** The last batch read back from the stream: the next order of the lane likely needs it too. */
   history: StoredTick[];
   listeners: Set<Listener>;
@@ -29,23 +35,29 @@ interface Lane {
 /**
  * The recent tape per venue+symbol, as the bot's TICKS consumer sees it, so an order can be matched
  * against the ticks after its decision even when those passed by before the decision arrived (the
- * TICKS consumer usually runs a few ms ahead of DECISIONS; after a restart it may be far ahead).
- * Bounded: `capacity` live ticks per lane plus the last batch read back from the stream.
+ * TICKS consumer usually runs a few ms ahead of DECISIONS; in a burst or after a restart it may be
+ * far ahead). Bounded: `budget` live ticks shared by all lanes (each keeps budget / lanes, at least
+ * 64), plus each lane's last batch read back from the stream.
  */
 export class Tape {
   private readonly lanes = new Map<string, Lane>();
 
+  private perLane: number;
+
   constructor(
-    private readonly capacity: number,
+    private readonly budget: number,
     private readonly backfill: TapeBackfill,
-  ) {}
+  ) {
+    this.perLane = budget;
+  }
 
   push(venue: string, symbol: string, tick: TapeTick): void {
     const lane = this.lane(venue, symbol);
-    const last = lane.ring[lane.ring.length - 1];
-    if (last && tick.seq <= last.seq) return; // a redelivered tick: the tape already has it
+    const last = lane.ring.last;
+    // A redelivered tick, or one the feed's resend stored late: the tape (like signals) has moved on.
+    if (last && tick.seq <= last.seq) return;
     lane.ring.push(tick);
-    if (lane.ring.length > this.capacity) lane.ring.shift();
+    lane.ring.trim(this.perLane);
     for (const listener of lane.listeners) listener(tick);
   }
 
@@ -64,7 +76,7 @@ export class Tape {
     const lane = this.lane(venue, symbol);
     let seen = afterSeq;
     let done = false;
-    const offer = (ticks: readonly TapeTick[]) => {
+    const offer = (ticks: Iterable<TapeTick>) => {
       for (const t of ticks) {
         if (done) return;
         if (t.seq > seen) {
@@ -73,18 +85,21 @@ export class Tape {
         }
       }
     };
-    const covers = (ticks: readonly TapeTick[]) => ticks.length > 0 && (ticks[0] as TapeTick).seq <= seen + 1;
+    const covers = (first: TapeTick | undefined) => first !== undefined && first.seq <= seen + 1;
     let next: BackfillFrom | undefined = from;
+    // A market order usually needs the first tick or two: ask for few, then for more and more.
+    let want = 2;
     while (!done) {
-      if (covers(lane.history)) {
+      if (covers(lane.history[0])) {
         // The last read-back batch reaches back to the next tick needed: use it, continue after it.
         offer(lane.history);
         next = { streamSeq: (lane.history[lane.history.length - 1] as StoredTick).streamSeq + 1 };
         if (done) break;
       }
       // The ring holds the next tick needed (or nothing older is left to read): go live.
-      if (covers(lane.ring) || !next) break;
-      const batch = await this.backfill(venue, symbol, next);
+      if (covers(lane.ring.first) || !next) break;
+      const batch = await this.backfill(venue, symbol, next, want);
+      want = Math.min(want * 4, 1024);
       if (batch.ticks.length > 0) lane.history = batch.ticks;
       offer(batch.ticks);
       const last = batch.ticks[batch.ticks.length - 1];
@@ -106,8 +121,9 @@ export class Tape {
     const key = `${venue}\u0000${symbol}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { ring: [], history: [], listeners: new Set() };
+      lane = { ring: new TickWindow(), history: [], listeners: new Set() };
       this.lanes.set(key, lane);
+      this.perLane = Math.max(MIN_PER_LANE, Math.floor(this.budget / this.lanes.size));
     }
     return lane;
   }

@@ -10,14 +10,14 @@ import {
 } from '@tickflow/core';
 
 /**
- * How market orders execute against the tape. Every field is in exchange time or decimals, never
+ * How orders execute against the tape. Every field is in exchange time or decimals, never
  * wall-clock time, so a fill depends only on the decision and the tick stream: the batch layer
  * reproduces each fill exactly from the archived ticks.
  */
 export interface ExecutionModel {
   /** Order latency in exchange time: the order reaches the market this long after its tick. */
   latencyMs: number;
-  /** Fixed slippage in basis points, paid on every fill (buys higher, sells lower). */
+  /** Fixed slippage in basis points, paid on every market fill (buys higher, sells lower). */
   slippageBps: string;
   /**
    * Size-dependent impact in basis points per unit of participation: a fill of the tick's whole
@@ -27,6 +27,8 @@ export interface ExecutionModel {
   impactBps: string;
   /** Taker fee in basis points of notional (market orders take liquidity). */
   takerFeeBps: string;
+  /** Maker fee in basis points of notional (resting limit orders provide it). */
+  makerFeeBps: string;
   /** Minimum fee per fill, in quote currency. */
   minFee: string;
   /** When true a fill takes at most the tick's printed size; the rest waits for later ticks. */
@@ -40,6 +42,7 @@ export const DEFAULT_EXECUTION: ExecutionModel = {
   slippageBps: '0',
   impactBps: '0',
   takerFeeBps: '1',
+  makerFeeBps: '0',
   minFee: '0',
   partialFills: false,
   ttlMs: 60_000,
@@ -65,15 +68,22 @@ export function fillId(decisionId: string, n = 1): string {
 export type OrderState = 'WORKING' | 'FILLED' | 'EXPIRED';
 
 /**
- * One market order from a decision, matched against the ticks after it. BUY and SELL trade the
+ * One order from a decision, matched against the ticks after it. BUY and SELL trade the
  * decision's qty; FLAT trades the position held before this order (`positionBefore`, signed) back
  * to zero, and is done at once with no fill when there is none. Eligible ticks are those of the
  * decision's venue and symbol with a later `seq` than the deciding tick (never that tick itself)
  * and `ts >= tickTs + latency`. Pure: feed it ticks in seq order, get the same fills every time.
+ *
+ * Without `decision.limitPrice` it is a market order: it fills at the tick's price moved by
+ * slippage and impact, and pays the taker fee. With one it is a limit order resting in the book:
+ * it fills only when a tick trades *through* its price (a buy below it, a sell above it — a print
+ * at the limit itself may have been someone ahead in the queue), at its own price, without
+ * slippage, and pays the maker fee.
  */
-export class MarketOrder {
+export class PaperOrder {
   readonly side: FillSide | undefined;
   readonly qty: Dec;
+  readonly limit: Dec | undefined;
   private remaining: Dec;
   private fills = 0;
   state: OrderState;
@@ -95,6 +105,7 @@ export class MarketOrder {
       this.side = decision.action;
       this.qty = dec(decision.qty);
     }
+    this.limit = decision.limitPrice === undefined ? undefined : dec(decision.limitPrice);
     this.remaining = this.qty;
     this.state = this.side && !this.qty.isZero() ? 'WORKING' : 'FILLED';
     this.notBefore = decision.tickTs + model.latencyMs * 1000;
@@ -125,15 +136,19 @@ export class MarketOrder {
       this.expiredAt = tick.ts;
       return undefined;
     }
+    const tickPrice = dec(tick.price);
+    if (this.limit && (this.side === 'BUY' ? !tickPrice.lt(this.limit) : !tickPrice.gt(this.limit)))
+      return undefined;
     const printed = dec(tick.size);
     let qty = this.remaining;
     if (this.model.partialFills) {
       if (printed.isZero()) return undefined;
       qty = Dec.min(qty, printed);
     }
-    const slipped = this.slipped(dec(tick.price), qty, printed);
-    const price = slipped ?? dec(tick.price);
-    const fee = Dec.max(qty.mul(price).mul(dec(this.model.takerFeeBps)).div(10_000), dec(this.model.minFee));
+    const slipped = this.limit ? undefined : this.slipped(tickPrice, qty, printed);
+    const price = this.limit ?? slipped ?? tickPrice;
+    const feeBps = dec(this.limit ? this.model.makerFeeBps : this.model.takerFeeBps);
+    const fee = Dec.max(qty.mul(price).mul(feeBps).div(10_000), dec(this.model.minFee));
     this.remaining = this.remaining.minus(qty);
     if (this.remaining.isZero()) this.state = 'FILLED';
     this.fills++;
@@ -145,8 +160,9 @@ export class MarketOrder {
       symbol: this.decision.symbol,
       side,
       qty: plain(qty),
-      // Without slippage the tick's own price string, verbatim (as the venue printed it).
-      price: slipped ? plain(slipped) : tick.price,
+      // A limit fills at its price; a market order without slippage at the tick's own price
+      // string, verbatim (as the venue printed it).
+      price: this.limit ? plain(this.limit) : slipped ? plain(slipped) : tick.price,
       fee: money(fee),
       ts: tick.ts,
     };

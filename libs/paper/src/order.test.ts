@@ -1,7 +1,7 @@
 import type { Decision } from '@tickflow/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EXECUTION, type ExecutionModel, fillId, MarketOrder, type TapeTick } from './execution.ts';
+import { DEFAULT_EXECUTION, type ExecutionModel, fillId, PaperOrder, type TapeTick } from './order.ts';
 
 const T0 = 1_767_225_600_000_000; // 2026-01-01T00:00:00Z in µs
 
@@ -31,9 +31,9 @@ const tick = (seq: number, ms: number, price: string, size = '1'): TapeTick => (
 
 const model = (patch: Partial<ExecutionModel> = {}): ExecutionModel => ({ ...DEFAULT_EXECUTION, ...patch });
 
-describe('MarketOrder', () => {
+describe('PaperOrder', () => {
   it('never fills against the tick that caused the decision, only the next one', () => {
-    const order = new MarketOrder(decision(), '0');
+    const order = new PaperOrder(decision(), '0');
     expect(order.onTick(tick(42, 0, '64000.12'))).toBeUndefined();
     expect(order.onTick(tick(41, 0, '1'))).toBeUndefined();
     expect(order.onTick(tick(43, 1, '64001'))).toStrictEqual({
@@ -53,7 +53,7 @@ describe('MarketOrder', () => {
   });
 
   it('waits out its latency in exchange time before it can fill', () => {
-    const order = new MarketOrder(decision(), '0', model({ latencyMs: 5 }));
+    const order = new PaperOrder(decision(), '0', model({ latencyMs: 5 }));
     expect(order.onTick(tick(43, 4, '100'))).toBeUndefined();
     expect(order.onTick(tick(44, 5, '101'))?.price).toBe('101');
   });
@@ -61,26 +61,26 @@ describe('MarketOrder', () => {
   it('pays fixed slippage: a buy fills above the tick, a sell below', () => {
     // 100 × (1 ± 25 bp) = 100.25 / 99.75
     expect(
-      new MarketOrder(decision(), '0', model({ slippageBps: '25' })).onTick(tick(43, 1, '100'))?.price,
+      new PaperOrder(decision(), '0', model({ slippageBps: '25' })).onTick(tick(43, 1, '100'))?.price,
     ).toBe('100.25');
-    const sell = new MarketOrder(decision({ action: 'SELL' }), '0', model({ slippageBps: '25' }));
+    const sell = new PaperOrder(decision({ action: 'SELL' }), '0', model({ slippageBps: '25' }));
     expect(sell.onTick(tick(43, 1, '100'))?.price).toBe('99.75');
   });
 
   it('adds impact in proportion to the share of the printed size it takes', () => {
     // qty 0.5 of a 2-lot print: 10 bp × 0.25 = 2.5 bp, plus 1 bp fixed → 100 × 1.00035
-    const order = new MarketOrder(decision(), '0', model({ slippageBps: '1', impactBps: '10' }));
+    const order = new PaperOrder(decision(), '0', model({ slippageBps: '1', impactBps: '10' }));
     expect(order.onTick(tick(43, 1, '100', '2'))?.price).toBe('100.035');
   });
 
   it('charges the minimum fee when the bps fee is smaller', () => {
-    const order = new MarketOrder(decision({ qty: '1' }), '0', model({ takerFeeBps: '1', minFee: '0.05' }));
+    const order = new PaperOrder(decision({ qty: '1' }), '0', model({ takerFeeBps: '1', minFee: '0.05' }));
     // 1 × 100 × 1 bp = 0.01 < 0.05
     expect(order.onTick(tick(43, 1, '100'))?.fee).toBe('0.05000000');
   });
 
   it('fills partially, bounded by each printed size, with numbered fill ids', () => {
-    const order = new MarketOrder(decision({ qty: '2.5' }), '0', model({ partialFills: true }));
+    const order = new PaperOrder(decision({ qty: '2.5' }), '0', model({ partialFills: true }));
     const a = order.onTick(tick(43, 1, '100', '1'));
     const z = order.onTick(tick(44, 2, '100', '0'));
     const b = order.onTick(tick(45, 3, '101', '1'));
@@ -95,7 +95,7 @@ describe('MarketOrder', () => {
   });
 
   it('expires the unfilled rest on the first tick past its time to live', () => {
-    const order = new MarketOrder(decision({ qty: '3' }), '0', model({ partialFills: true, ttlMs: 1000 }));
+    const order = new PaperOrder(decision({ qty: '3' }), '0', model({ partialFills: true, ttlMs: 1000 }));
     expect(order.onTick(tick(43, 500, '100', '1'))?.qty).toBe('1');
     expect(order.onTick(tick(44, 1001, '100', '5'))).toBeUndefined();
     expect(order.state).toBe('EXPIRED');
@@ -103,11 +103,11 @@ describe('MarketOrder', () => {
   });
 
   it('closes a long with a SELL and a short with a BUY on FLAT, and does nothing when flat', () => {
-    const closeLong = new MarketOrder(decision({ action: 'FLAT', qty: '0' }), '1.5');
+    const closeLong = new PaperOrder(decision({ action: 'FLAT', qty: '0' }), '1.5');
     expect(closeLong.onTick(tick(43, 1, '100'))).toMatchObject({ side: 'SELL', qty: '1.5' });
-    const closeShort = new MarketOrder(decision({ action: 'FLAT', qty: '0' }), '-2');
+    const closeShort = new PaperOrder(decision({ action: 'FLAT', qty: '0' }), '-2');
     expect(closeShort.onTick(tick(43, 1, '100'))).toMatchObject({ side: 'BUY', qty: '2' });
-    const nothing = new MarketOrder(decision({ action: 'FLAT', qty: '0' }), '0');
+    const nothing = new PaperOrder(decision({ action: 'FLAT', qty: '0' }), '0');
     expect(nothing.state).toBe('FILLED');
     expect(nothing.onTick(tick(43, 1, '100'))).toBeUndefined();
   });
@@ -130,7 +130,7 @@ describe('MarketOrder', () => {
         (steps, centiQty, partialFills, latencyMs) => {
           const m = model({ partialFills, latencyMs, slippageBps: '3', impactBps: '7', ttlMs: 10_000_000 });
           const run = () => {
-            const order = new MarketOrder(decision({ qty: (centiQty / 100).toString() }), '0', m);
+            const order = new PaperOrder(decision({ qty: (centiQty / 100).toString() }), '0', m);
             let ms = 0;
             const fills = steps.flatMap((s, i) => {
               ms += s.dms;
@@ -149,5 +149,28 @@ describe('MarketOrder', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('rests a limit buy until a tick trades below it, then fills at the limit with the maker fee', () => {
+    const m = model({ makerFeeBps: '0.5', takerFeeBps: '10', slippageBps: '50' });
+    const order = new PaperOrder(decision({ qty: '2', limitPrice: '99.5' }), '0', m);
+    expect(order.onTick(tick(43, 1, '99.6'))).toBeUndefined();
+    expect(order.onTick(tick(44, 2, '99.5'))).toBeUndefined(); // at the limit: maybe not our turn
+    // 2 × 99.5 × 0.5 bp = 0.00995; no slippage on a resting order
+    expect(order.onTick(tick(45, 3, '99.49'))).toMatchObject({
+      side: 'BUY',
+      qty: '2',
+      price: '99.5',
+      fee: '0.00995000',
+    });
+  });
+
+  it('fills a limit sell only above its price, partially by printed size, and expires the rest', () => {
+    const m = model({ partialFills: true, ttlMs: 10 });
+    const order = new PaperOrder(decision({ action: 'SELL', qty: '3', limitPrice: '101' }), '0', m);
+    expect(order.onTick(tick(43, 1, '100.99', '5'))).toBeUndefined();
+    expect(order.onTick(tick(44, 2, '101.01', '1'))).toMatchObject({ side: 'SELL', qty: '1', price: '101' });
+    expect(order.onTick(tick(45, 11, '102', '9'))).toBeUndefined();
+    expect([order.state, order.remainingQty]).toEqual(['EXPIRED', '2']);
   });
 });
