@@ -32,7 +32,7 @@ const view = (b: Readonly<BuiltBar>): BarView => ({
 export class BarStore {
   private readonly bySymbol = new Map<
     string,
-    { builders: Record<BarInterval, BarBuilder>; done: Record<BarInterval, BarView[]> }
+    { builders: Record<BarInterval, BarBuilder>; done: Record<BarInterval, BarView[]>; lastTs: number }
   >();
 
   constructor(readonly keep = 120) {}
@@ -47,9 +47,11 @@ export class BarStore {
           '5m': new BarBuilder(BAR_INTERVALS['5m']),
         },
         done: { '1s': [], '1m': [], '5m': [] },
+        lastTs: ts,
       };
       this.bySymbol.set(symbol, s);
     }
+    s.lastTs = ts;
     for (const interval of ['1s', '1m', '5m'] as const) {
       const closed = s.builders[interval].update(price, size, ts);
       if (!closed) continue;
@@ -58,6 +60,11 @@ export class BarStore {
       // Trim in steps (not on every bar) to keep the splice cost amortised; at most 1.5 × keep held.
       if (ring.length > this.keep * 1.5) ring.splice(0, ring.length - this.keep);
     }
+  }
+
+  /** Exchange time (epoch µs) of the symbol's last tick, or undefined before its first. */
+  lastTs(symbol: string): number | undefined {
+    return this.bySymbol.get(symbol)?.lastTs;
   }
 
   /** The last `limit` completed bars, oldest first, and the bar still forming; undefined for an unknown symbol. */
