@@ -81,8 +81,17 @@ describe('dashboard served by signals, in a real Chromium', () => {
       return n === 0;
     });
   const hooks = () => page.evaluate(() => (globalThis as unknown as { __tickflow: Hooks }).__tickflow);
+  // A script error on the page fails at once, naming it, instead of waiting out the timeout.
   const until = (what: string, check: (h: Hooks) => boolean, timeoutMs = 15_000) =>
-    waitFor(what, async () => check(await hooks()), timeoutMs);
+    waitFor(
+      what,
+      async () => {
+        if (pageErrors.length)
+          throw new Error(`page error while waiting for ${what}: ${pageErrors.join('; ')}`);
+        return check(await hooks());
+      },
+      timeoutMs,
+    );
 
   beforeAll(async () => {
     nats = await startTestNats();
@@ -96,6 +105,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
     await drained();
     browser = await launchChromium();
     page = await browser.context.newPage();
+    page.setDefaultTimeout(10_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
   });
 
@@ -159,6 +169,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
 
   it('shows the bot’s equity, P&L and positions and the feed’s counters', async () => {
     await waitFor('bot and feed panels', async () => {
+      if (pageErrors.length) throw new Error(`page error: ${pageErrors.join('; ')}`);
       const state = await page.locator('#bot-state').textContent();
       const positions = await page.locator('#positions tbody tr').count();
       const feedText = await page.locator('#feed-figures').textContent();
