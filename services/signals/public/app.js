@@ -28,8 +28,19 @@ const hooks = {
   selected: '',
   interval: '',
   status: 'connecting',
+  /** Main-thread tasks over 50 ms (the browser's "long task"): the page's responsiveness. */
+  longTasks: 0,
+  longestTaskMs: 0,
 };
 window.__tickflow = hooks;
+if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      hooks.longTasks++;
+      hooks.longestTaskMs = Math.max(hooks.longestTaskMs, Math.round(e.duration));
+    }
+  }).observe({ type: 'longtask' });
+}
 
 const [hashSymbol, hashInterval] = decodeURIComponent(location.hash.slice(1)).split('/');
 let interval = ['1s', '1m', '5m'].includes(hashInterval) ? hashInterval : '1m';

@@ -7,7 +7,9 @@ const SPARK_POINTS = 60;
 
 /**
  * The symbol list: last price, change over the sparkline's window, the last decision, and a
- * 1-minute sparkline per symbol. `update` only records; `render` touches the DOM of changed rows.
+ * 1-minute sparkline per symbol. `update` only records; `render` touches the DOM of changed rows
+ * that are on screen (a row scrolled out of view is drawn when it comes back), so thousands of
+ * symbols cost what the visible few do.
  */
 export class SymbolList {
   constructor(tbody, empty, onSelect) {
@@ -19,6 +21,15 @@ export class SymbolList {
     this.selected = undefined;
     this.seedQueue = [];
     this.seeding = false;
+    this.last = undefined; // the greatest symbol listed
+    this.observer = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const r = this.rows.get(e.target.dataset.symbol);
+        if (!r) continue;
+        r.visible = e.isIntersecting;
+        if (r.visible && r.stale) this.dirty.add(e.target.dataset.symbol);
+      }
+    });
   }
 
   get size() {
@@ -43,7 +54,12 @@ export class SymbolList {
         if (r.points.length > SPARK_POINTS) r.points.shift();
       }
     }
-    this.dirty.add(view.symbol);
+    this.touch(view.symbol, r);
+  }
+
+  touch(symbol, r) {
+    r.stale = true;
+    if (r.visible) this.dirty.add(symbol);
   }
 
   add(symbol) {
@@ -54,11 +70,16 @@ export class SymbolList {
       '<td><canvas class="spark" width="80" height="22"></canvas></td>';
     tr.querySelector('.sym').textContent = symbol;
     tr.addEventListener('click', () => this.onSelect(symbol));
-    const r = { tr, view: undefined, points: [] };
-    // Rows stay in symbol order.
-    const after = [...this.rows.keys()].filter((s) => s > symbol).sort()[0];
+    // visible until the observer says otherwise: the first render must not wait for it
+    const r = { tr, view: undefined, points: [], visible: true, stale: false, decisionId: undefined };
+    // Rows stay in symbol order; symbols mostly arrive sorted (/v1/signals), so append then.
+    let after;
+    if (this.last !== undefined && symbol < this.last) {
+      after = [...this.rows.keys()].filter((s) => s > symbol).sort()[0];
+    } else this.last = symbol;
     this.tbody.insertBefore(tr, after ? this.rows.get(after).tr : null);
     this.rows.set(symbol, r);
+    this.observer.observe(tr);
     if (symbol === this.selected) tr.classList.add('selected');
     this.seedQueue.push(symbol);
     void this.seed();
@@ -81,7 +102,7 @@ export class SymbolList {
           const history = bars.map((b) => ({ time: b.ts / 1_000_000, open: b.open, close: b.close }));
           const newest = history.length ? history[history.length - 1].time : Number.NEGATIVE_INFINITY;
           r.points = [...history, ...r.points.filter((p) => p.time > newest)].slice(-SPARK_POINTS);
-          this.dirty.add(symbol);
+          this.touch(symbol, r);
         } catch {
           // the live points still draw; a later reconnect seeds again
         }
@@ -101,7 +122,8 @@ export class SymbolList {
     this.empty.hidden = this.rows.size > 0;
     for (const symbol of this.dirty) {
       const r = this.rows.get(symbol);
-      if (!r?.view) continue;
+      if (!r?.view || !r.visible) continue;
+      r.stale = false;
       const cells = r.tr.children;
       const last = r.view.indicators.price;
       cells[1].textContent = price(last);
@@ -110,10 +132,13 @@ export class SymbolList {
       cells[2].textContent = percent(chg);
       cells[2].className = `num chg ${sign(chg)}`;
       const d = r.view.lastDecision;
-      cells[3].innerHTML = d ? `<span class="badge ${d.action}"></span>` : '<span class="muted">—</span>';
-      if (d) {
-        cells[3].firstChild.textContent = d.action;
-        cells[3].title = `${d.strategy}: ${d.reason}`;
+      if ((d?.id ?? null) !== r.decisionId) {
+        r.decisionId = d?.id ?? null;
+        cells[3].innerHTML = d ? `<span class="badge ${d.action}"></span>` : '<span class="muted">—</span>';
+        if (d) {
+          cells[3].firstChild.textContent = d.action;
+          cells[3].title = `${d.strategy}: ${d.reason}`;
+        }
       }
       drawSparkline(
         cells[4].firstChild,
