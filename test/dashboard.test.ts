@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { botSpec, startBot } from '@tickflow/bot';
 import { Bus, consumerBacklog, freePort } from '@tickflow/bus';
 import { feedSpec, startFeed } from '@tickflow/feed';
@@ -48,6 +49,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
           port: String(port),
           botUrl: `http://127.0.0.1:${bot.port}`,
           feedUrl: `http://127.0.0.1:${feedPort}`,
+          reportsDir: join(nats.dir, 'reports'),
         },
         env(),
       ),
@@ -95,6 +97,11 @@ describe('dashboard served by signals, in a real Chromium', () => {
 
   beforeAll(async () => {
     nats = await startTestNats();
+    // Two days of reports; the dashboard links the newer.
+    for (const date of ['2026-02-27', '2026-03-01']) {
+      mkdirSync(join(nats.dir, 'reports', date), { recursive: true });
+      writeFileSync(join(nats.dir, 'reports', date, 'report.md'), `# tickflow end of day ${date}\n`);
+    }
     feedPort = await freePort();
     bot = await startBot(resolveConfig(botSpec, { port: '0' }, env()), silent);
     signals = await startSignalsOn(0);
@@ -118,7 +125,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
     await nats?.stop();
   });
 
-  it('serves the page and lightweight-charts from node_modules, and proxies the bot', async () => {
+  it('serves the page, lightweight-charts from node_modules, the bot through a proxy, and EOD reports', async () => {
     const base = `http://127.0.0.1:${signalsPort}`;
     const index = await fetch(`${base}/`);
     expect(index.status).toBe(200);
@@ -133,6 +140,12 @@ describe('dashboard served by signals, in a real Chromium', () => {
     };
     expect(botBody.reachable).toBe(true);
     expect(botBody.pnl.fills).toBeGreaterThan(0);
+    const report = await fetch(`${base}/reports/2026-03-01/report.md`);
+    expect(report.status).toBe(200);
+    expect(await report.text()).toBe('# tickflow end of day 2026-03-01\n');
+    expect((await fetch(`${base}/reports/2026-03-02/report.md`)).status).toBe(404);
+    expect((await fetch(`${base}/reports/2026-03-01/secret.txt`)).status).toBe(400);
+    expect((await fetch(`${base}/reports/..%2F..%2Fetc/report.md`)).status).toBe(400);
   });
 
   it('lists every symbol with its last price and last decision', async () => {
@@ -167,7 +180,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
     expect((await hooks()).signals).toBeGreaterThan(before.signals);
   });
 
-  it('shows the bot’s equity, P&L and positions and the feed’s counters', async () => {
+  it('shows the bot’s equity, P&L and positions, the feed’s counters and the latest EOD report', async () => {
     await waitFor('bot and feed panels', async () => {
       if (pageErrors.length) throw new Error(`page error: ${pageErrors.join('; ')}`);
       const state = await page.locator('#bot-state').textContent();
@@ -177,6 +190,9 @@ describe('dashboard served by signals, in a real Chromium', () => {
     });
     expect(await page.locator('#bot-figures').textContent()).toContain('equity');
     expect(await page.locator('#rejects tbody').textContent()).toContain('none');
+    const report = page.locator('#report-link');
+    expect(await report.textContent()).toBe('EOD report 2026-03-01');
+    expect(await report.getAttribute('href')).toBe('/reports/2026-03-01/report.md');
     // The screenshot shows BTC-USD with the lines and markers the live update drew.
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}/dashboard.png` });

@@ -160,5 +160,14 @@ stream.start();
 setInterval(() => {
   if (!document.hidden && hooks.status === 'live') void chart.reload().catch(() => {});
 }, RELOAD_MS);
+poll(async () => {
+  const { latest } = await getJson('/v1/dashboard/report');
+  const link = $('#report-link');
+  link.hidden = !latest;
+  if (latest) {
+    link.href = latest.href;
+    link.textContent = `EOD report ${latest.date}`;
+  }
+}, 30_000);
 poll(() => bot.refresh(), 1000);
 poll(() => feed.refresh(), 1000);

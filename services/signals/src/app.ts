@@ -5,6 +5,7 @@ import { createHttpApp, type Registry } from '@tickflow/runtime';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { dashboardApiRoutes } from './routes/dashboard-api.ts';
 import { decisionsRoutes } from './routes/decisions.ts';
+import { reportsRoutes } from './routes/reports.ts';
 import { signalsRoutes } from './routes/signals.ts';
 import { streamRoutes } from './routes/stream.ts';
 import type { SignalsService } from './signals.ts';
@@ -23,6 +24,8 @@ export interface SignalsAppOptions {
   /** Base URLs of the bot's REST API and the feed's HTTP server, read for the dashboard's panels. */
   botUrl: string;
   feedUrl: string;
+  /** Where eod writes reports/<date>/; the dashboard links the newest. */
+  reportsDir: string;
 }
 
 /**
@@ -73,6 +76,7 @@ export async function buildApp(opts: SignalsAppOptions) {
       feed: new Upstream(opts.feedUrl),
     }),
   );
+  await app.register(reportsRoutes(opts.reportsDir));
   await app.register(dashboardRoutes());
   return app;
 }

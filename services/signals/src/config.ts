@@ -80,6 +80,12 @@ export const signalsSpec = {
     default: 'http://127.0.0.1:8082',
     protocols: ['http', 'https'],
   }),
+  reportsDir: str({
+    flag: 'reports-dir',
+    env: 'TICKFLOW_REPORTS_DIR',
+    description: 'where eod writes reports/<date>/: the dashboard links the latest',
+    default: './reports',
+  }),
 };
 
 export type SignalsConfig = ConfigOf<typeof signalsSpec>;

@@ -77,6 +77,7 @@ export async function startSignals(
     bus,
     botUrl: config.botUrl,
     feedUrl: config.feedUrl,
+    reportsDir: config.reportsDir,
     signals: service,
     registry,
     consuming: () => consumption !== undefined,
