@@ -158,13 +158,17 @@ describe('dashboard served by signals, in a real Chromium', () => {
     expect(await rows.locator('.sig .badge').count()).toBe(3);
   });
 
-  it('draws the first symbol’s 1-minute candles with a marker at each decision', async () => {
-    await until('candles and markers', (h) => h.candles >= 20 && h.markers >= 1);
+  it('draws the first symbol’s 1-minute candles, its SMA lines, and a marker at each decision', async () => {
+    await until('candles, lines and markers', (h) => h.candles >= 20 && h.overlays >= 2 && h.markers >= 1);
     const chart = page.locator('#chart');
     expect(await chart.getAttribute('data-symbol')).toBe('BTC-USD');
     expect(await chart.getAttribute('data-interval')).toBe('1m');
     expect(Number(await chart.getAttribute('data-candles'))).toBeGreaterThanOrEqual(20);
     expect(Number(await chart.getAttribute('data-markers'))).toBeGreaterThanOrEqual(1);
+    expect(await chart.getAttribute('data-overlays')).toBe('2'); // sma10 and sma30
+    expect(await page.locator('#legend').textContent()).toMatch(
+      /^price [\d,.]+ · sma10 [\d,.]+ · sma30 [\d,.]+$/,
+    );
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
   });
 

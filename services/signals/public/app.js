@@ -127,9 +127,9 @@ const stream = new LiveStream({
 });
 
 function renderLegend() {
-  const v = chart.lastView;
+  const v = chart.lastView ?? list.rows.get(chart.symbol)?.view;
   if (!v) {
-    $('#legend').textContent = chart.overlays.size ? '' : 'indicator lines draw from live updates';
+    $('#legend').textContent = '';
     return;
   }
   const parts = Object.entries(v.indicators).map(([k, x]) => `${k} ${price(x)}`);

@@ -21,8 +21,9 @@ const candle = (b) => ({ time: b.ts / 1_000_000, open: b.open, high: b.high, low
 
 /**
  * One symbol's candlesticks (REST history, then live from the stream), its price-scale indicators
- * as lines (sampled from the stream per bar: the service holds current values, not their history),
- * and its decisions as BUY/SELL markers. Stream input only changes buffers; `render()` draws.
+ * as lines (each completed bar's values at its close from REST, the forming bar's from the
+ * stream), and its decisions as BUY/SELL markers. Stream input only changes buffers; `render()`
+ * draws.
  */
 export class PriceChart {
   constructor(el) {
@@ -86,6 +87,19 @@ export class PriceChart {
     const newest = history.length ? history[history.length - 1].time : Number.NEGATIVE_INFINITY;
     this.candles.replace([...history, ...this.candles.points.filter((c) => c.time > newest)]);
     const first = this.candles.points[0]?.time ?? 0;
+    const lines = new Map();
+    for (const b of bars.bars) {
+      for (const [name, value] of Object.entries(b.indicators ?? {})) {
+        if (!OVERLAY.test(name) || !Number.isFinite(value)) continue;
+        if (!lines.has(name)) lines.set(name, []);
+        lines.get(name).push({ time: b.ts / 1_000_000, value });
+      }
+    }
+    for (const [name, points] of lines) {
+      const buffer = this.overlay(name).buffer;
+      const newest = points[points.length - 1].time;
+      buffer.replace([...points, ...buffer.points.filter((p) => p.time > newest)]);
+    }
     for (const o of this.overlays.values()) o.buffer.trimBefore(first);
     const seen = new Set(decisions.decisions.map((d) => d.id));
     this.decisions = [...decisions.decisions, ...this.decisions.filter((d) => !seen.has(d.id))].slice(

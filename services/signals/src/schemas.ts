@@ -73,6 +73,11 @@ const BarBody = Type.Object({
   close: Type.Number(),
   volume: Type.Number(),
   trades: Type.Integer(),
+  indicators: Type.Optional(
+    Type.Record(Type.String(), Type.Number(), {
+      description: 'the strategy’s indicators as of the bar’s last trade (completed bars)',
+    }),
+  ),
 });
 export const BarsBody = Type.Object({
   symbol: Type.String(),

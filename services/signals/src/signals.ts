@@ -191,6 +191,10 @@ export class SignalsService {
 
   private apply(tick: Tick): void {
     if (!this.venueOf.has(tick.symbol)) this.venueOf.set(tick.symbol, tick.venue);
+    // A tick that opens new bars: the closing bars get the indicators as they were before it.
+    const closing = this.bars.closes(tick.symbol, tick.ts)
+      ? this.engine.state(tick.venue, tick.symbol)?.indicators
+      : undefined;
     const now = this.clock.nowMicros();
     const result = this.engine.onTick(tick, now);
     if (result.skip) {
@@ -201,7 +205,7 @@ export class SignalsService {
     this.consumed++;
     this.lastTickAt = now;
     this.ticks.inc();
-    this.bars.update(tick.symbol, Number(tick.price), Number(tick.size), tick.ts);
+    this.bars.update(tick.symbol, Number(tick.price), Number(tick.size), tick.ts, closing);
     this.listener?.touched(tick.symbol);
     const d = result.decision;
     if (!d) return;
