@@ -134,11 +134,11 @@ export class SymbolList {
       const d = r.view.lastDecision;
       if ((d?.id ?? null) !== r.decisionId) {
         r.decisionId = d?.id ?? null;
-        cells[3].innerHTML = d ? `<span class="badge ${d.action}"></span>` : '<span class="muted">—</span>';
-        if (d) {
-          cells[3].firstChild.textContent = d.action;
-          cells[3].title = `${d.strategy}: ${d.reason}`;
-        }
+        const badge = document.createElement('span');
+        badge.className = d ? `badge ${d.action}` : 'muted';
+        badge.textContent = d ? d.action : '—';
+        cells[3].replaceChildren(badge);
+        cells[3].title = d ? `${d.strategy}: ${d.reason}` : '';
       }
       drawSparkline(
         cells[4].firstChild,
