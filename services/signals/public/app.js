@@ -12,7 +12,10 @@ const RENDER_MS = 100;
 /** The chart re-reads exact bars at least this often (see reloadSoon). */
 const RELOAD_MS = 5000;
 
+/** @type {(sel: string) => HTMLElement} */
 const $ = (sel) => document.querySelector(sel);
+/** @type {NodeListOf<HTMLButtonElement>} */
+const intervalButtons = document.querySelectorAll('#intervals > button');
 
 // Counters for tests and curious humans: read-only figures of what the page has done.
 const hooks = {
@@ -32,7 +35,7 @@ const hooks = {
   longTasks: 0,
   longestTaskMs: 0,
 };
-window.__tickflow = hooks;
+Object.assign(window, { __tickflow: hooks });
 if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -56,7 +59,7 @@ async function select(symbol, fit = true) {
   list.select(symbol);
   history.replaceState(null, '', `#${encodeURIComponent(symbol)}/${interval}`);
   $('#chart-title').textContent = symbol;
-  for (const b of document.querySelectorAll('#intervals button')) {
+  for (const b of intervalButtons) {
     b.classList.toggle('active', b.dataset.interval === interval);
   }
   try {
@@ -68,7 +71,7 @@ async function select(symbol, fit = true) {
   if (fit) chart.fit();
 }
 
-for (const b of document.querySelectorAll('#intervals button')) {
+for (const b of intervalButtons) {
   b.addEventListener('click', () => {
     interval = b.dataset.interval;
     if (selected) void select(selected);
@@ -162,7 +165,7 @@ setInterval(() => {
 }, RELOAD_MS);
 poll(async () => {
   const { latest } = await getJson('/v1/dashboard/report');
-  const link = $('#report-link');
+  const link = /** @type {HTMLAnchorElement} */ ($('#report-link'));
   link.hidden = !latest;
   if (latest) {
     link.href = latest.href;

@@ -24,10 +24,11 @@ export class SymbolList {
     this.last = undefined; // the greatest symbol listed
     this.observer = new IntersectionObserver((entries) => {
       for (const e of entries) {
-        const r = this.rows.get(e.target.dataset.symbol);
+        const { symbol } = /** @type {HTMLElement} */ (e.target).dataset;
+        const r = this.rows.get(symbol);
         if (!r) continue;
         r.visible = e.isIntersecting;
-        if (r.visible && r.stale) this.dirty.add(e.target.dataset.symbol);
+        if (r.visible && r.stale) this.dirty.add(symbol);
       }
     });
   }
