@@ -28,6 +28,37 @@ interface Hooks {
   status: string;
 }
 
+/** The bits of a browser canvas `candlePixels` uses (the tests' tsconfig has no DOM types). */
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+  };
+}
+
+/** Runs in the page: counts pixels of the up (#26a69a) and down (#ef5350) candle colours. */
+function candlePixels(): { up: number; down: number } {
+  const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<Canvas> } })
+    .document;
+  const near = (d: Uint8ClampedArray, i: number, rgb: number[]) =>
+    Math.abs((d[i] ?? 0) - (rgb[0] ?? 0)) +
+      Math.abs((d[i + 1] ?? 0) - (rgb[1] ?? 0)) +
+      Math.abs((d[i + 2] ?? 0) - (rgb[2] ?? 0)) <
+    30;
+  let up = 0;
+  let down = 0;
+  for (const canvas of doc.querySelectorAll('#chart canvas')) {
+    if (!canvas.width || !canvas.height) continue;
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < d.length; i += 4) {
+      if (near(d, i, [0x26, 0xa6, 0x9a])) up++;
+      else if (near(d, i, [0xef, 0x53, 0x50])) down++;
+    }
+  }
+  return { up, down };
+}
+
 describe('dashboard served by signals, in a real Chromium', () => {
   let nats: TestNats;
   let bus: Bus;
@@ -170,6 +201,10 @@ describe('dashboard served by signals, in a real Chromium', () => {
       /^price [\d,.]+ · sma10 [\d,.]+ · sma30 [\d,.]+$/,
     );
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    // Drawn, not only held: pixels of the candle colours on the chart's canvases.
+    const painted = await page.evaluate(candlePixels);
+    expect(painted.up).toBeGreaterThan(200);
+    expect(painted.down).toBeGreaterThan(200);
   });
 
   it('updates live from the WebSocket: new candles, indicator lines and decisions', async () => {
