@@ -242,6 +242,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
     await page.locator('#intervals button[data-interval="1s"]').click();
     await until('ETH-USD 1s candles', (h) => h.selected === 'ETH-USD' && h.candles >= 20);
     expect(await page.locator('#chart').getAttribute('data-interval')).toBe('1s');
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard-1s.png` });
     await page.locator('#intervals button[data-interval="1m"]').click();
     await until('ETH-USD 1m candles', (h) => h.selected === 'ETH-USD' && h.candles >= 20 && h.markers >= 1);
   });
