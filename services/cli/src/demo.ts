@@ -117,10 +117,15 @@ export async function runDemo(c: DemoConfig): Promise<number> {
     const env = { ...process.env, NATS_URL: natsUrl };
     const common = ['--log-level', c.logLevel];
     const ports = { signals: await portFor(8080), bot: await portFor(8081), feed: await portFor(8082) };
+    // Signals serves the dashboard and reads the bot's and the feed's HTTP for its panels.
+    const neighbours = {
+      signals: ['--bot-url', `http://127.0.0.1:${ports.bot}`, '--feed-url', `http://127.0.0.1:${ports.feed}`],
+      bot: [],
+    };
     for (const name of ['signals', 'bot'] as const) {
       const p = ServiceProcess.spawn(
         name,
-        [...common, '--port', String(ports[name])],
+        [...common, '--port', String(ports[name]), ...neighbours[name]],
         env,
         join(logDir, `${name}.log`),
       );
@@ -130,6 +135,7 @@ export async function runDemo(c: DemoConfig): Promise<number> {
     say(
       `● signals http://127.0.0.1:${ports.signals}/v1/signals/BTC-USD   bot http://127.0.0.1:${ports.bot}/v1/pnl   logs ${logDir}`,
     );
+    say(`● dashboard http://127.0.0.1:${ports.signals}/   (open it in a browser; live while the feed runs)`);
 
     const date = c.date ?? lastCompletedUtcDay();
     const monitor = new PipelineMonitor(monitorBus);

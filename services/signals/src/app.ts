@@ -2,11 +2,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Bus } from '@tickflow/bus';
 import { createHttpApp, type Registry } from '@tickflow/runtime';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { dashboardApiRoutes } from './routes/dashboard-api.ts';
 import { decisionsRoutes } from './routes/decisions.ts';
+import { reportsRoutes } from './routes/reports.ts';
 import { signalsRoutes } from './routes/signals.ts';
 import { streamRoutes } from './routes/stream.ts';
 import type { SignalsService } from './signals.ts';
 import type { StreamHub } from './stream-hub.ts';
+import { Upstream } from './upstream.ts';
 
 export interface SignalsAppOptions {
   bus: Bus;
@@ -17,11 +21,17 @@ export interface SignalsAppOptions {
   backlog: () => Promise<number>;
   readyBacklog?: number;
   hub: StreamHub;
+  /** Base URLs of the bot's REST API and the feed's HTTP server, read for the dashboard's panels. */
+  botUrl: string;
+  feedUrl: string;
+  /** Where eod writes reports/<date>/; the dashboard links the newest. */
+  reportsDir: string;
 }
 
 /**
  * The speed layer's HTTP API: signals and indicators (memory), decisions (DECISIONS stream),
- * health, readiness, metrics, and OpenAPI at /docs. `listen` happens in main.ts only.
+ * health, readiness, metrics, OpenAPI at /docs, and the browser dashboard at /.
+ * `listen` happens in main.ts only.
  */
 export async function buildApp(opts: SignalsAppOptions) {
   const app = createHttpApp({
@@ -57,5 +67,16 @@ export async function buildApp(opts: SignalsAppOptions) {
   await app.register(signalsRoutes(opts.signals));
   await app.register(streamRoutes(opts.hub));
   await app.register(decisionsRoutes(opts.bus));
+  await app.register(
+    dashboardApiRoutes({
+      signals: opts.signals,
+      hub: opts.hub,
+      backlog: opts.backlog,
+      bot: new Upstream(opts.botUrl),
+      feed: new Upstream(opts.feedUrl),
+    }),
+  );
+  await app.register(reportsRoutes(opts.reportsDir));
+  await app.register(dashboardRoutes());
   return app;
 }

@@ -2,6 +2,7 @@ import { BarBuilder, type BuiltBar, FIVE_MINUTE_BARS, MINUTE_BARS, SECOND_BARS }
 
 export const BAR_INTERVALS = { '1s': SECOND_BARS, '1m': MINUTE_BARS, '5m': FIVE_MINUTE_BARS } as const;
 export type BarInterval = keyof typeof BAR_INTERVALS;
+const SECOND_US = 1_000_000;
 
 export interface BarView {
   ts: number;
@@ -11,6 +12,8 @@ export interface BarView {
   close: number;
   volume: number;
   trades: number;
+  /** The strategy's indicators as of the bar's last trade (completed bars; see BarStore.closes). */
+  indicators?: Record<string, number>;
 }
 
 const view = (b: Readonly<BuiltBar>): BarView => ({
@@ -25,19 +28,31 @@ const view = (b: Readonly<BuiltBar>): BarView => ({
 
 /**
  * Time bars per symbol for the REST view (1s, 1m, 5m by exchange time), the last `keep` (120) completed
- * bars of each kept: memory is bounded by symbols × intervals × keep. Not checkpointed:
+ * bars of each kept, each with the strategy's indicators at its close (the dashboard draws them):
+ * memory is bounded by symbols × intervals × keep. Not checkpointed:
  * after a restart the history holds the bars of the ticks replayed since the checkpoint; the
  * end-of-day report has the full day.
  */
 export class BarStore {
   private readonly bySymbol = new Map<
     string,
-    { builders: Record<BarInterval, BarBuilder>; done: Record<BarInterval, BarView[]> }
+    { builders: Record<BarInterval, BarBuilder>; done: Record<BarInterval, BarView[]>; lastTs: number }
   >();
 
   constructor(readonly keep = 120) {}
 
-  update(symbol: string, price: number, size: number, ts: number): void {
+  /**
+   * True when a trade at `ts` would complete the symbol's forming bars: the caller then takes the
+   * indicators before applying the trade and passes them to `update`. Checking the 1-second bar
+   * suffices: minute and 5-minute boundaries are second boundaries too.
+   */
+  closes(symbol: string, ts: number): boolean {
+    const current = this.bySymbol.get(symbol)?.builders['1s'].current;
+    return current !== undefined && ts >= current.ts + SECOND_US;
+  }
+
+  /** Adds a trade; `indicators` (as of the previous trade) go with the bars this trade completes. */
+  update(symbol: string, price: number, size: number, ts: number, indicators?: Record<string, number>): void {
     let s = this.bySymbol.get(symbol);
     if (!s) {
       s = {
@@ -47,17 +62,27 @@ export class BarStore {
           '5m': new BarBuilder(BAR_INTERVALS['5m']),
         },
         done: { '1s': [], '1m': [], '5m': [] },
+        lastTs: ts,
       };
       this.bySymbol.set(symbol, s);
     }
+    s.lastTs = ts;
     for (const interval of ['1s', '1m', '5m'] as const) {
       const closed = s.builders[interval].update(price, size, ts);
       if (!closed) continue;
       const ring = s.done[interval];
-      ring.push(view(closed));
+      const bar = view(closed);
+      // One object shared by the bars of every interval this trade completes.
+      if (indicators) bar.indicators = indicators;
+      ring.push(bar);
       // Trim in steps (not on every bar) to keep the splice cost amortised; at most 1.5 × keep held.
       if (ring.length > this.keep * 1.5) ring.splice(0, ring.length - this.keep);
     }
+  }
+
+  /** Exchange time (epoch µs) of the symbol's last tick, or undefined before its first. */
+  lastTs(symbol: string): number | undefined {
+    return this.bySymbol.get(symbol)?.lastTs;
   }
 
   /** The last `limit` completed bars, oldest first, and the bar still forming; undefined for an unknown symbol. */

@@ -1,4 +1,4 @@
-import { type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+import { type ConfigOf, commonSpec, int, optionalStr, str, url } from '@tickflow/runtime';
 
 export const signalsSpec = {
   ...commonSpec,
@@ -64,6 +64,27 @@ export const signalsSpec = {
     default: '1',
     pattern: /^\d+(\.\d+)?$/,
     hint: 'a positive decimal like 1 or 0.5',
+  }),
+  botUrl: url({
+    flag: 'bot-url',
+    env: 'TICKFLOW_SIGNALS_BOT_URL',
+    description: 'base URL of the bot’s REST API, proxied for the dashboard (/v1/dashboard/bot)',
+    default: 'http://127.0.0.1:8081',
+    protocols: ['http', 'https'],
+  }),
+  feedUrl: url({
+    flag: 'feed-url',
+    env: 'TICKFLOW_SIGNALS_FEED_URL',
+    description:
+      'base URL of the feed’s HTTP server, whose /metrics the dashboard shows (/v1/dashboard/feed)',
+    default: 'http://127.0.0.1:8082',
+    protocols: ['http', 'https'],
+  }),
+  reportsDir: str({
+    flag: 'reports-dir',
+    env: 'TICKFLOW_REPORTS_DIR',
+    description: 'where eod writes reports/<date>/: the dashboard links the latest',
+    default: './reports',
   }),
 };
 

@@ -75,6 +75,9 @@ export async function startSignals(
   const app = await buildApp({
     hub,
     bus,
+    botUrl: config.botUrl,
+    feedUrl: config.feedUrl,
+    reportsDir: config.reportsDir,
     signals: service,
     registry,
     consuming: () => consumption !== undefined,
@@ -113,7 +116,10 @@ export async function startSignals(
     { filterSubject: subjects.allTicks },
   );
   const port = await listen(app, config.host, config.port);
-  log.info({ port, nats: bus.url, from: service.lastApplied + 1 }, 'signals started');
+  log.info(
+    { port, nats: bus.url, from: service.lastApplied + 1, dashboard: `http://${config.host}:${port}/` },
+    'signals started',
+  );
   const lifecycle = new Lifecycle(log)
     .onClose('intake', () => consumption?.stop())
     .onClose('checkpoint', async () => {

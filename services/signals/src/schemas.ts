@@ -27,6 +27,7 @@ export const SymbolViewBody = Type.Object({
   lastSeq: Type.Integer(),
   indicators: Indicators,
   lastDecision: Type.Union([DecisionBody, Type.Null()]),
+  lastTs: Type.Optional(Type.Integer({ description: 'exchange time of the last tick applied, epoch µs' })),
 });
 
 export const SymbolParams = Type.Object({ symbol: Type.String({ minLength: 1, maxLength: 41 }) });
@@ -72,10 +73,49 @@ const BarBody = Type.Object({
   close: Type.Number(),
   volume: Type.Number(),
   trades: Type.Integer(),
+  indicators: Type.Optional(
+    Type.Record(Type.String(), Type.Number(), {
+      description: 'the strategy’s indicators as of the bar’s last trade (completed bars)',
+    }),
+  ),
 });
 export const BarsBody = Type.Object({
   symbol: Type.String(),
   interval: Type.String(),
   bars: Type.Array(BarBody),
   forming: Type.Union([BarBody, Type.Null()]),
+});
+
+// Dashboard: the bot's bodies are relayed as the bot sent them (its own schemas describe them).
+export const DashboardBotBody = Type.Object({
+  url: Type.String(),
+  reachable: Type.Boolean(),
+  error: Type.Optional(Type.String()),
+  account: Type.Optional(Type.Unknown()),
+  pnl: Type.Optional(Type.Unknown()),
+  positions: Type.Optional(Type.Unknown()),
+});
+export const DashboardFeedBody = Type.Object({
+  feed: Type.Object({
+    url: Type.String(),
+    reachable: Type.Boolean(),
+    error: Type.Optional(Type.String()),
+    published: Type.Optional(Type.Number({ description: 'ticks sent to TICKS' })),
+    confirmed: Type.Optional(Type.Number()),
+    rejected: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: 'by reason code' })),
+    duplicates: Type.Optional(Type.Number()),
+    outOfOrder: Type.Optional(Type.Number()),
+    outboxMessages: Type.Optional(Type.Number()),
+    resent: Type.Optional(Type.Number()),
+    dropped: Type.Optional(Type.Number()),
+    stale: Type.Optional(Type.Boolean({ description: 'the source has gone silent' })),
+  }),
+  signals: Type.Object({
+    consumed: Type.Integer({ description: 'ticks applied since start' }),
+    decided: Type.Integer(),
+    lastTickAgeMs: Type.Union([Type.Number(), Type.Null()], { description: 'wall time since the last tick' }),
+    backlog: Type.Union([Type.Integer(), Type.Null()]),
+    clients: Type.Integer({ description: 'open /v1/stream sockets' }),
+    serverTime: Type.Integer({ description: 'epoch ms, for rates' }),
+  }),
 });

@@ -24,6 +24,8 @@ export interface SymbolView {
   lastSeq: number;
   indicators: Record<string, number>;
   lastDecision: Decision | null;
+  /** Exchange time (epoch µs) of the last tick applied since start; absent for a symbol only restored. */
+  lastTs?: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export class SignalsService {
   private readonly latency: Histogram;
   consumed = 0;
   decided = 0;
+  /** Wall time (epoch µs) the last tick was applied; 0 before the first. The dashboard's staleness. */
+  lastTickAt = 0;
   readonly bars = new BarStore();
   /** Stream sequence of the last TICKS message handled (applied, skipped or refused). */
   lastApplied = 0;
@@ -191,15 +195,21 @@ export class SignalsService {
 
   private apply(tick: Tick): void {
     if (!this.venueOf.has(tick.symbol)) this.venueOf.set(tick.symbol, tick.venue);
-    const result = this.engine.onTick(tick, this.clock.nowMicros());
+    // A tick that opens new bars: the closing bars get the indicators as they were before it.
+    const closing = this.bars.closes(tick.symbol, tick.ts)
+      ? this.engine.state(tick.venue, tick.symbol)?.indicators
+      : undefined;
+    const now = this.clock.nowMicros();
+    const result = this.engine.onTick(tick, now);
     if (result.skip) {
       this.bad.inc({ code: result.skip.kind === 'duplicate' ? 'DUPLICATE_SEQ' : 'SEQ_GAP' });
       if (result.skip.kind === 'gap') this.log.warn({ symbol: tick.symbol, ...result.skip }, 'sequence gap');
     }
     if (result.skip?.kind === 'duplicate') return;
     this.consumed++;
+    this.lastTickAt = now;
     this.ticks.inc();
-    this.bars.update(tick.symbol, Number(tick.price), Number(tick.size), tick.ts);
+    this.bars.update(tick.symbol, Number(tick.price), Number(tick.size), tick.ts, closing);
     this.listener?.touched(tick.symbol);
     const d = result.decision;
     if (!d) return;
@@ -218,14 +228,24 @@ export class SignalsService {
     const venue = this.venueOf.get(symbol);
     const s = venue === undefined ? undefined : this.engine.state(venue, symbol);
     if (!s || venue === undefined) return undefined;
-    return { venue, symbol, ...s, lastDecision: this.lastDecisions.get(`${venue}:${symbol}`) ?? null };
+    return {
+      venue,
+      symbol,
+      ...s,
+      lastDecision: this.lastDecisions.get(`${venue}:${symbol}`) ?? null,
+      lastTs: this.bars.lastTs(symbol),
+    };
   }
 
   /** Latest state of every venue+symbol, sorted by symbol then venue. */
   views(): SymbolView[] {
     return this.engine
       .symbols()
-      .map((s) => ({ ...s, lastDecision: this.lastDecisions.get(`${s.venue}:${s.symbol}`) ?? null }))
+      .map((s) => ({
+        ...s,
+        lastDecision: this.lastDecisions.get(`${s.venue}:${s.symbol}`) ?? null,
+        lastTs: this.bars.lastTs(s.symbol),
+      }))
       .sort((a, b) => a.symbol.localeCompare(b.symbol) || a.venue.localeCompare(b.venue));
   }
 
