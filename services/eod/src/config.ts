@@ -1,4 +1,4 @@
-import { type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+import { bool, type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
 
 export const eodSpec = {
   ...commonSpec,
@@ -19,6 +19,17 @@ export const eodSpec = {
     flag: 'db',
     env: 'TICKFLOW_EOD_DB',
     description: 'DuckDB file (default <data-dir>/tickflow.duckdb)',
+  }),
+  archiveDir: optionalStr({
+    flag: 'archive-dir',
+    env: 'TICKFLOW_EOD_ARCHIVE_DIR',
+    description: 'Parquet archive root, <table>/date=YYYY-MM-DD/ below it (default <data-dir>/archive)',
+  }),
+  skipArchive: bool({
+    flag: 'skip-archive',
+    env: 'TICKFLOW_EOD_SKIP_ARCHIVE',
+    description: 'do not export the date to the Parquet archive',
+    default: false,
   }),
   reportsDir: str({
     flag: 'reports-dir',
