@@ -184,8 +184,8 @@ describe('eod analytics on a hand-checked day (real DuckDB file)', () => {
 
   it('counts rejected ticks by venue and reason code', () => {
     expect(report.quality.rejects.map((r) => [r.venue, r.code, r.count])).toEqual([
-      ['X', 'PRICE_SPIKE', 2],
-      ['X', 'BAD_PRICE', 1],
+      ['synth', 'PRICE_SPIKE', 2],
+      ['synth', 'BAD_PRICE', 1],
     ]);
   });
 

@@ -9,7 +9,7 @@ const at = (hms: string) => Date.parse(`${FIXTURE_DATE}T${hms}Z`) * 1000;
 
 const tick = (symbol: string, seq: number, hms: string, price: string, size: string): Tick => ({
   v: 1,
-  venue: 'X',
+  venue: 'synth',
   symbol,
   seq,
   ts: at(hms),
@@ -67,7 +67,7 @@ export const FIXTURE_FILLS: Fill[] = [
 
 const reject = (code: string, reason: string): RejectedTick => ({
   v: 1,
-  venue: 'X',
+  venue: 'synth',
   raw: '{"price":"-1"}',
   reason,
   code,
