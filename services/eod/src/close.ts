@@ -9,6 +9,7 @@ import { writeCsvFiles } from './csv.ts';
 import { pnlFromDuckDB } from './pnl.ts';
 import { rejectsByCode, tickQuality } from './quality.ts';
 import { reconcileDecisions } from './reconcile.ts';
+import { cashFlowPnl } from './reconcile-pnl.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { buildReport, type Report } from './report.ts';
@@ -66,6 +67,7 @@ export async function closeDay(
     profitAndLoss: await pnlFromDuckDB(conn, date),
     quality: await tickQuality(conn, date),
     rejectRows: await rejectsByCode(conn, date),
+    cashFlowPnl: await cashFlowPnl(conn, date),
   };
   step('reconcile');
   const decisions = await reconcileDecisions(conn, date, o.factory);

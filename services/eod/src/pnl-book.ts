@@ -32,7 +32,9 @@ export class AvgCostBook {
   fills = 0;
   roundTrips = 0;
   wins = 0;
-  mark: Dec | undefined;
+  /** The symbol's last trade seen; until there is one, the position is marked at its last fill. */
+  tradeMark: Dec | undefined;
+  private lastFillPrice: Dec | undefined;
   /** Realised − fees of the trip in progress. */
   private trip = ZERO;
 
@@ -64,8 +66,7 @@ export class AvgCostBook {
       this.qty = this.qty.plus(remaining);
       this.cost = this.cost.plus(remaining.mul(price));
     }
-    // Until a trade of the symbol is seen, a position is marked at its own fill price.
-    if (this.mark === undefined) this.mark = price;
+    this.lastFillPrice = price;
   }
 
   private closeTrip(): void {
@@ -74,8 +75,13 @@ export class AvgCostBook {
     this.trip = ZERO;
   }
 
+  get mark(): Dec | undefined {
+    return this.tradeMark ?? this.lastFillPrice;
+  }
+
   unrealised(): Dec {
-    return this.mark === undefined ? ZERO : this.qty.mul(this.mark).minus(this.cost);
+    const mark = this.mark;
+    return mark === undefined ? ZERO : this.qty.mul(mark).minus(this.cost);
   }
 
   /** realised + unrealised − fees at the current mark. */

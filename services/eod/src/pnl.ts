@@ -44,7 +44,11 @@ export interface MinuteMark {
  * DuckDB reads are in `pnlFromDuckDB`. The equity curve is sampled at the end of every minute in
  * which any symbol traded or filled; the total curve carries each symbol's last equity forward.
  */
-export function computePnl(fills: PnlFill[], marks: MinuteMark[]): { symbols: PnlRow[]; total: PnlTotal } {
+export function computePnl(
+  fills: PnlFill[],
+  marks: MinuteMark[],
+  closes: ReadonlyMap<string, string> = new Map(),
+): { symbols: PnlRow[]; total: PnlTotal } {
   const books = new Map<string, AvgCostBook>();
   const dds = new Map<string, Drawdown>();
   const totalDd = new Drawdown();
@@ -71,7 +75,7 @@ export function computePnl(fills: PnlFill[], marks: MinuteMark[]): { symbols: Pn
       // A symbol with trades but no fills yet has no P&L; it needs no book.
       const b = books.get(k.symbol);
       if (b) {
-        b.mark = new Dec(k.price);
+        b.tradeMark = new Dec(k.price);
         touched.add(k.symbol);
       }
     }
@@ -80,6 +84,18 @@ export function computePnl(fills: PnlFill[], marks: MinuteMark[]): { symbols: Pn
     for (const b of books.values()) equity = equity.plus(b.equity());
     if (books.size > 0) totalDd.observe(equity);
   }
+  // The close is the day's last trade in stream order (what the bot marks to); normally the last
+  // minute's mark already, but a late-stamped trade can make it differ.
+  let changed = false;
+  for (const [s, b] of books) {
+    const close = closes.get(s);
+    if (close !== undefined && !(b.tradeMark?.eq(close) ?? false)) {
+      b.tradeMark = new Dec(close);
+      dds.get(s)?.observe(b.equity());
+      changed = true;
+    }
+  }
+  if (changed) totalDd.observe([...books.values()].reduce((e, b) => e.plus(b.equity()), ZERO));
   const symbols = [...books.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([symbol, b]): PnlRow => {
@@ -168,5 +184,13 @@ export async function pnlFromDuckDB(conn: DuckDBConnection, date: string) {
   )
     .getRowObjectsJS()
     .map((r): MinuteMark => ({ symbol: String(r.symbol), minute: Number(r.minute), price: String(r.price) }));
-  return computePnl(fills, marks);
+  const closes = new Map(
+    (
+      await conn.runAndReadAll(`
+        SELECT symbol, arg_max(price, stream_seq)::VARCHAR AS price FROM ticks WHERE trade_date = ${d} GROUP BY symbol`)
+    )
+      .getRowObjectsJS()
+      .map((r) => [String(r.symbol), String(r.price)] as const),
+  );
+  return computePnl(fills, marks, closes);
 }

@@ -66,6 +66,8 @@ export interface ReportParts {
   quality: QualityRow[];
   rejectRows: RejectRow[];
   archive: ArchivedTable[];
+  /** The net P&L from `cashFlowPnl` (SQL), to reconcile with the average-cost books. */
+  cashFlowPnl: string;
 }
 
 export function buildReport(parts: ReportParts): Report {
@@ -81,7 +83,7 @@ export function buildReport(parts: ReportParts): Report {
   const q = parts.quality;
   const sumOf = (f: (r: QualityRow) => number) => q.reduce((n, r) => n + f(r), 0);
   const averageCost = parts.profitAndLoss.total.netExact;
-  const pnlEqual = new Dec(averageCost).eq(total);
+  const pnlEqual = new Dec(averageCost).eq(parts.cashFlowPnl);
   return {
     schema: REPORT_SCHEMA,
     date: parts.date,
@@ -105,7 +107,7 @@ export function buildReport(parts: ReportParts): Report {
     profitAndLoss: parts.profitAndLoss,
     reconciliation: {
       decisions: d,
-      pnl: { averageCost, cashFlow: total.toFixed(), equal: pnlEqual },
+      pnl: { averageCost, cashFlow: parts.cashFlowPnl, equal: pnlEqual },
       clean: d.missing === 0 && d.extra === 0 && d.differing === 0 && pnlEqual,
     },
     archive: parts.archive,
