@@ -15,8 +15,8 @@ import type { Report } from './report.ts';
 export interface EodResult {
   report: Report;
   paths: ReportPaths;
-  /** Wall time of the load (JetStream → DuckDB) and of the whole run, in ms. */
-  timings: { loadMs: number; totalMs: number };
+  /** Wall time of the load (JetStream → DuckDB), of the whole run and of each step, in ms. */
+  timings: { loadMs: number; totalMs: number; steps: Record<string, number> };
 }
 
 export interface EodRunOptions {
@@ -62,9 +62,17 @@ export async function runEod(
   try {
     await bus.ensureStreams();
     const started = Date.now();
+    const steps: Record<string, number> = {};
+    let current: { name: string; at: number } | undefined;
+    const step = (name: string) => {
+      const now = Date.now();
+      if (current) steps[current.name] = now - current.at;
+      current = name === 'done' ? undefined : { name, at: now };
+      if (name !== 'done') progress.step(name);
+    };
     const loader = await DayLoader.open(conn, date);
-    const watermarks = await collectDay(bus, loader, (stream) => progress.step(`reading ${stream}`));
-    progress.step('commit');
+    const watermarks = await collectDay(bus, loader, (stream) => step(`read ${stream}`));
+    step('commit');
     await loader.commit(watermarks);
     const loadMs = Date.now() - started;
     log.info({ date, ...loader.counts, ms: loadMs }, 'loaded into DuckDB');
@@ -75,12 +83,13 @@ export async function runEod(
       reportsDir: resolve(config.reportsDir),
       factory: setup.factory,
       load: { ...loader.counts, watermarks },
-      onStep: (s) => progress.step(s),
+      onStep: step,
     });
+    step('done');
     progress.stop();
     const totalMs = Date.now() - started;
-    log.info({ date, json: paths.json, archive: archiveDir, ms: totalMs }, 'report written');
-    return { report, paths, timings: { loadMs, totalMs } };
+    log.info({ date, json: paths.json, archive: archiveDir, ms: totalMs, steps }, 'report written');
+    return { report, paths, timings: { loadMs, totalMs, steps } };
   } finally {
     progress.stop();
     conn.closeSync();

@@ -38,7 +38,9 @@ export function renderSummary({ report: r, paths, timings }: EodResult, maxBreak
   }
   lines.push(
     '',
-    `  took ${(timings.totalMs / 1000).toFixed(2)} s (load ${(timings.loadMs / 1000).toFixed(2)} s)`,
+    `  took ${(timings.totalMs / 1000).toFixed(2)} s: ${Object.entries(timings.steps)
+      .map(([k, ms]) => `${k} ${(ms / 1000).toFixed(2)}`)
+      .join(', ')}`,
     `  report   ${paths.html}`,
     `           ${paths.json}  ${paths.markdown}`,
     `  csv      ${paths.csv.length} files in ${paths.csv[0] ? paths.csv[0].replace(/[^/]*$/, '') : ''}`,
