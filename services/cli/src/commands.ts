@@ -1,5 +1,14 @@
 import { type BotConfig, botSpec, startBot } from '@tickflow/bot';
-import { type EodConfig, EXIT_BREAKS, eodSpec, renderSummary, runEod } from '@tickflow/eod';
+import {
+  type EodArchiveConfig,
+  type EodConfig,
+  EXIT_BREAKS,
+  eodArchiveSpec,
+  eodSpec,
+  renderSummary,
+  runEod,
+  startLogArchiver,
+} from '@tickflow/eod';
 import { type FeedConfig, feedSpec, startFeed } from '@tickflow/feed';
 import { addOptions, createLogger, resolveConfig, runUntilSignal, type Spec } from '@tickflow/runtime';
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
@@ -7,7 +16,7 @@ import { Command } from 'commander';
 import { demoSpec, runDemo } from './demo.ts';
 
 /** Every spec the CLI knows, so an unknown TICKFLOW_* variable can be named as a likely typo. */
-export const ALL_SPECS: Spec[] = [feedSpec, signalsSpec, botSpec, eodSpec, demoSpec];
+export const ALL_SPECS: Spec[] = [feedSpec, signalsSpec, botSpec, eodSpec, eodArchiveSpec, demoSpec];
 
 const config = <S extends Spec>(spec: S, flags: Record<string, unknown>) =>
   resolveConfig(spec, flags, process.env);
@@ -75,6 +84,15 @@ Exit codes:
       });
       process.stdout.write(renderSummary(result));
       if (!result.report.reconciliation.clean) process.exitCode = EXIT_BREAKS;
+    });
+  addOptions(eod.command('archive'), eodArchiveSpec)
+    .description(
+      'archive TICKS, REJECTS, DECISIONS and FILLS all day to NDJSON segments <log-dir>/<STREAM>/<date>/ (durable consumers, ack after fsync); `eod run --from-log` loads them',
+    )
+    .action(async (flags) => {
+      const c: EodArchiveConfig = config(eodArchiveSpec, flags);
+      const log = createLogger('eod-archive', c.logLevel);
+      await runUntilSignal(await startLogArchiver(c, log), log);
     });
   return program;
 }

@@ -31,6 +31,18 @@ export const eodSpec = {
     description: 'do not export the date to the Parquet archive',
     default: false,
   }),
+  fromLog: bool({
+    flag: 'from-log',
+    env: 'TICKFLOW_EOD_FROM_LOG',
+    description:
+      'load the date from the day log segments `eod archive` wrote (<log-dir>/<STREAM>/<date>/) instead of reading JetStream',
+    default: false,
+  }),
+  logDir: optionalStr({
+    flag: 'log-dir',
+    env: 'TICKFLOW_EOD_LOG_DIR',
+    description: 'root of the day log segments for --from-log (default <data-dir>/log)',
+  }),
   reportsDir: str({
     flag: 'reports-dir',
     env: 'TICKFLOW_REPORTS_DIR',

@@ -9,6 +9,7 @@ import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { collectDay } from './collect.ts';
 import type { EodConfig } from './config.ts';
 import { DayLoader } from './loader.ts';
+import { stageFromLog } from './log-loader.ts';
 import { stepProgress } from './progress.ts';
 import type { Report } from './report.ts';
 
@@ -56,11 +57,12 @@ export async function runEod(
     : resolve(config.archiveDir ?? join(config.dataDir, 'archive'));
   mkdirSync(resolve(database, '..'), { recursive: true });
   const progress = stepProgress([...LOAD_STEPS, ...CLOSE_STEPS], options.progress === true);
-  const bus = await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' });
+  // From the day log, NATS is not needed at all.
+  const bus = config.fromLog ? undefined : await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' });
   const instance = await DuckDBInstance.create(database);
   const conn = await instance.connect();
   try {
-    await bus.ensureStreams();
+    await bus?.ensureStreams();
     const started = Date.now();
     const steps: Record<string, number> = {};
     let current: { name: string; at: number } | undefined;
@@ -71,7 +73,11 @@ export async function runEod(
       if (name !== 'done') progress.step(name);
     };
     const loader = await DayLoader.open(conn, date);
-    const watermarks = await collectDay(bus, loader, (stream) => step(`read ${stream}`));
+    const watermarks = bus
+      ? await collectDay(bus, loader, (stream) => step(`read ${stream}`))
+      : await stageFromLog(conn, loader, resolve(config.logDir ?? join(config.dataDir, 'log')), (stream) =>
+          step(`read log ${stream}`),
+        );
     step('commit');
     await loader.commit(watermarks);
     const loadMs = Date.now() - started;
@@ -94,6 +100,6 @@ export async function runEod(
     progress.stop();
     conn.closeSync();
     instance.closeSync();
-    await bus.drain();
+    await bus?.drain();
   }
 }
