@@ -3,7 +3,7 @@ import {
   Bus,
   type BusMessage,
   type Consumption,
-  consumeBatched,
+  consumeDurable,
   decodeText,
   type StreamName,
 } from '@tickflow/bus';
@@ -47,11 +47,11 @@ export interface LogArchiverStats {
 }
 
 /**
- * `tickflow eod archive`: one durable consumer per stream (`<durable>-<STREAM>`, AckPolicy.All)
+ * `tickflow eod archive`: one durable consumer per stream (`<durable>-<STREAM>`, explicit acks)
  * appends each valid message, as its JSON with `stream_seq` added, to
- * `<log-dir>/<STREAM>/<date>/<first seq>.ndjson`, the date by exchange time. Every batch is written
- * and fsynced before its last message is acked, so a message acked is a message on disk; a kill
- * loses only unacked messages, which JetStream redelivers. Invalid messages are counted and logged,
+ * `<log-dir>/<STREAM>/<date>/<first seq>.ndjson`, the date by exchange time. Lines are written and
+ * fsynced in group commits and each message is acked after the fsync that covers it, so a message
+ * acked is a message on disk; a kill loses only unacked messages, which JetStream redelivers. Invalid messages are counted and logged,
  * not written (the JetStream load counts them as unparseable).
  */
 export async function startLogArchiver(
@@ -75,7 +75,7 @@ export async function startLogArchiver(
     logs.push(segments);
     stats.written[stream] = 0;
     stats.invalid[stream] = 0;
-    const handler = (m: BusMessage) => {
+    const handler = (m: BusMessage): Promise<void> | void => {
       const text = decodeText(m.data);
       let value: unknown;
       try {
@@ -87,7 +87,7 @@ export async function startLogArchiver(
       if (ts === undefined || !text.startsWith('{')) {
         stats.invalid[stream] = (stats.invalid[stream] ?? 0) + 1;
         log.warn({ stream, streamSeq: m.streamSeq }, 'invalid message not written to the log');
-        return;
+        return undefined;
       }
       // The message's own bytes, with the stream sequence as the first field: no re-encoding.
       const rest = text.slice(1).trimStart();
@@ -97,15 +97,26 @@ export async function startLogArchiver(
         `{"stream_seq":${m.streamSeq}${rest === '}' ? '' : ','}${rest}\n`,
       );
       stats.written[stream] = (stats.written[stream] ?? 0) + 1;
+      // Acked (by consumeDurable) only once the group commit holding this line has been fsynced.
+      return segments.syncSoon();
     };
+    // Explicit acks, one per message, on purpose: with AckPolicy.All, after a crash the server sends
+    // new messages at once but redelivers the dead process's unacked ones only after ack_wait, so
+    // acking the newest would also ack the skipped ones before they were written (a test caught it).
     consumptions.push(
-      await consumeBatched(
+      await consumeDurable(
         bus.js,
         bus.jsm,
-        { stream, durable: `${config.durable}-${stream}`, commitEvery: 5000, commitIntervalMs: 100 },
+        {
+          stream,
+          durable: `${config.durable}-${stream}`,
+          batch: 2000,
+          maxAckPending: 20_000,
+          maxOutstanding: 10_000,
+          ackWaitSeconds: 30,
+        },
         handler,
-        () => segments.sync(),
-        (err) => log.error({ err, stream }, 'log archiver error'),
+        (err) => log.error({ err, stream }, 'log archiver error (message nak-ed, will be redelivered)'),
       ),
     );
   }

@@ -72,6 +72,20 @@ export class SegmentLog {
     return run;
   }
 
+  /**
+   * Group commit: a promise of a sync that starts within `delayMs` and so covers every line
+   * appended before the call. Many messages share one write + fsync.
+   */
+  syncSoon(delayMs = 20): Promise<void> {
+    this.scheduled ??= new Promise((r) => setTimeout(r, delayMs)).then(() => {
+      this.scheduled = undefined;
+      return this.sync();
+    });
+    return this.scheduled;
+  }
+
+  private scheduled: Promise<void> | undefined;
+
   /** Syncs and finishes every open segment (at shutdown). */
   async close(): Promise<void> {
     await this.sync();
