@@ -1,5 +1,8 @@
 import { Dec, dec, ZERO } from '@tickflow/core';
 
+/** Places kept for the cost removed by a partial reduce (far below money's 8). */
+export const COST_DP = 20;
+
 /** One fill as the P&L computation needs it; decimals as exact strings. */
 export interface PnlFill {
   symbol: string;
@@ -51,8 +54,14 @@ export class AvgCostBook {
     let remaining = f.side === 'BUY' ? qty : qty.neg();
     if (!this.qty.isZero() && this.qty.isNegative() !== remaining.isNegative()) {
       const closing = Dec.min(this.qty.abs(), remaining.abs());
-      // All of the cost when closing all, so no rounding of the average cost is left behind.
-      const costRemoved = closing.eq(this.qty.abs()) ? this.cost : this.cost.mul(closing).div(this.qty.abs());
+      // All of the cost when closing all, so no rounding of the average cost is left behind. A
+      // partial reduce removes cost × closing / qty, a ratio that may not terminate: it is rounded
+      // to COST_DP places and exactly that amount leaves the cost basis for realised P&L, so every
+      // amount stays a finite decimal and realised + unrealised equals the fills' cash flows plus
+      // the marked position exactly (40 significant digits would otherwise round the sums).
+      const costRemoved = closing.eq(this.qty.abs())
+        ? this.cost
+        : this.cost.mul(closing).div(this.qty.abs()).toDecimalPlaces(COST_DP, Dec.ROUND_HALF_EVEN);
       const proceeds = closing.mul(price).mul(this.qty.isNegative() ? -1 : 1);
       const realised = proceeds.minus(costRemoved);
       this.realised = this.realised.plus(realised);

@@ -1,3 +1,4 @@
+import { Dec } from '@tickflow/core';
 import { describe, expect, it } from 'vitest';
 import { computePnl, type MinuteMark } from './pnl.ts';
 import type { PnlFill } from './pnl-book.ts';
@@ -58,5 +59,24 @@ describe('computePnl (average cost, exact decimals)', () => {
   it('uses the close given for the day over the last minute mark', () => {
     const { symbols } = computePnl([fill('BUY', '1', '10', 0)], [mark('10', 0)], new Map([['S', '9']]));
     expect(symbols[0]).toMatchObject({ mark: '9', net: '-1.00000000', maxDrawdown: '1.00000000' });
+  });
+
+  it('keeps realised + unrealised exactly equal to cash flows + marked position when the average cost does not terminate', () => {
+    // Notional-sized fills (odd quantities, prices with many places) reduce at average costs like
+    // x / 3 or x / 7: the result must still equal the path-independent cash-flow form, exactly.
+    const fills: PnlFill[] = [];
+    let cash = new Dec(0);
+    let qty = new Dec(0);
+    for (let i = 0; i < 60; i++) {
+      const side = i % 3 === 2 ? 'SELL' : 'BUY';
+      const q = new Dec('0.0137').plus(new Dec(i % 7).div(1000)).toFixed();
+      const p = new Dec('61234.5678').plus(new Dec(i * 37).div(100)).toFixed();
+      fills.push({ ...fill(side, q, p, i), fee: '0.0123' });
+      cash = side === 'BUY' ? cash.minus(new Dec(q).mul(p)) : cash.plus(new Dec(q).mul(p));
+      qty = side === 'BUY' ? qty.plus(q) : qty.minus(q);
+    }
+    const { total } = computePnl(fills, [mark('61299.99', 70)]);
+    const expected = cash.minus(new Dec('0.0123').mul(60)).plus(qty.mul('61299.99'));
+    expect(total.netExact).toBe(expected.toFixed());
   });
 });
