@@ -14,7 +14,13 @@ const NONE: Progress = { step() {}, stop() {} };
 export function stepProgress(steps: readonly string[], enabled = process.stdout.isTTY === true): Progress {
   if (!enabled) return NONE;
   const bar = new cliProgress.SingleBar(
-    { format: 'eod [{bar}] {value}/{total} {step}', hideCursor: true, clearOnComplete: true },
+    {
+      format: 'eod [{bar}] {value}/{total} {step}',
+      hideCursor: true,
+      clearOnComplete: true,
+      // stdout, whose TTY-ness decided to show it (cli-progress defaults to stderr).
+      stream: process.stdout,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(steps.length, 0, { step: 'starting' });
