@@ -79,7 +79,8 @@ Exit codes:
     )
     .action(async (flags) => {
       const c: EodConfig = config(eodSpec, flags);
-      const result = await runEod(c, createLogger('eod', c.logLevel), {
+      // Logs to stderr: stdout carries the progress bar and the one-screen summary.
+      const result = await runEod(c, createLogger('eod', c.logLevel, process.stderr), {
         progress: process.stdout.isTTY === true,
       });
       process.stdout.write(renderSummary(result));
