@@ -56,7 +56,11 @@ describe('synthetic feed → signals → bot → eod', () => {
     await signals.close();
     await bot.close();
 
-    const config = resolveConfig(eodSpec, { date: DATE, db, reportsDir: join(nats.dir, 'reports') }, env);
+    const config = resolveConfig(
+      eodSpec,
+      { date: DATE, db, dataDir: nats.dir, reportsDir: join(nats.dir, 'reports') },
+      env,
+    );
     report = (await runEod(config, silent)).report;
   });
 
@@ -145,7 +149,7 @@ describe('synthetic feed → signals → bot → eod', () => {
   it('replaces the date on a re-run: same counts, no duplicates', async () => {
     const config = resolveConfig(
       eodSpec,
-      { date: DATE, db, reportsDir: join(nats.dir, 'reports') },
+      { date: DATE, db, dataDir: nats.dir, reportsDir: join(nats.dir, 'reports') },
       { NATS_URL: nats.url },
     );
     const again = (await runEod(config, silent)).report;

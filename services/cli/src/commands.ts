@@ -1,5 +1,14 @@
 import { type BotConfig, botSpec, startBot } from '@tickflow/bot';
-import { type EodConfig, eodSpec, runEod } from '@tickflow/eod';
+import {
+  type EodArchiveConfig,
+  type EodConfig,
+  EXIT_BREAKS,
+  eodArchiveSpec,
+  eodSpec,
+  renderSummary,
+  runEod,
+  startLogArchiver,
+} from '@tickflow/eod';
 import { type FeedConfig, feedSpec, startFeed } from '@tickflow/feed';
 import { addOptions, createLogger, resolveConfig, runUntilSignal, type Spec } from '@tickflow/runtime';
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
@@ -7,7 +16,7 @@ import { Command } from 'commander';
 import { demoSpec, runDemo } from './demo.ts';
 
 /** Every spec the CLI knows, so an unknown TICKFLOW_* variable can be named as a likely typo. */
-export const ALL_SPECS: Spec[] = [feedSpec, signalsSpec, botSpec, eodSpec, demoSpec];
+export const ALL_SPECS: Spec[] = [feedSpec, signalsSpec, botSpec, eodSpec, eodArchiveSpec, demoSpec];
 
 const config = <S extends Spec>(spec: S, flags: Record<string, unknown>) =>
   resolveConfig(spec, flags, process.env);
@@ -53,15 +62,38 @@ export function buildProgram(): Command {
 
   const eod = program.command('eod').description('end-of-day batch layer (DuckDB)');
   addOptions(eod.command('run'), eodSpec)
-    .description("load a date's TICKS, DECISIONS, FILLS and REJECTS into DuckDB and write its report")
+    .description(
+      "load a date's TICKS, DECISIONS, FILLS and REJECTS into DuckDB, archive it to Parquet, write its reports",
+    )
+    .addHelpText(
+      'after',
+      `
+Writes reports/<date>/report.{json,md,html} and one CSV per table, and the Parquet archive
+<data-dir>/archive/<table>/date=YYYY-MM-DD/ (unless --skip-archive). See docs/EOD.md.
+
+Exit codes:
+  0  loaded, reported and reconciled
+  1  failed (NATS, DuckDB, archive or report error; the previous state of the date is kept)
+  2  invalid flag or environment value
+  ${EXIT_BREAKS}  loaded and reported, but the reconciliation has breaks (listed on stdout and in the report)`,
+    )
     .action(async (flags) => {
       const c: EodConfig = config(eodSpec, flags);
-      const { report, paths } = await runEod(c, createLogger('eod', c.logLevel));
-      const rec = report.reconciliation;
-      process.stdout.write(
-        `${report.date}: ${report.load.ticks} ticks, ${report.load.decisions} decisions, ${report.load.fills} fills; ` +
-          `P&L ${report.pnl.total}; reconciliation ${rec.clean ? 'clean' : 'has breaks'}\n${paths.json}\n${paths.markdown}\n`,
-      );
+      // Logs to stderr: stdout carries the progress bar and the one-screen summary.
+      const result = await runEod(c, createLogger('eod', c.logLevel, process.stderr), {
+        progress: process.stdout.isTTY === true,
+      });
+      process.stdout.write(renderSummary(result));
+      if (!result.report.reconciliation.clean) process.exitCode = EXIT_BREAKS;
+    });
+  addOptions(eod.command('archive'), eodArchiveSpec)
+    .description(
+      'archive TICKS, REJECTS, DECISIONS and FILLS all day to NDJSON segments <log-dir>/<STREAM>/<date>/ (durable consumers, ack after fsync); `eod run --from-log` loads them',
+    )
+    .action(async (flags) => {
+      const c: EodArchiveConfig = config(eodArchiveSpec, flags);
+      const log = createLogger('eod-archive', c.logLevel);
+      await runUntilSignal(await startLogArchiver(c, log), log);
     });
   return program;
 }

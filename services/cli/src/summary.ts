@@ -48,5 +48,6 @@ export function printSummary(
   say('');
   say(`  report  ${paths.json}`);
   say(`          ${paths.markdown}`);
+  say(`          ${paths.html} (+ CSV per table)`);
   say(`  duckdb  ${paths.database}`);
 }

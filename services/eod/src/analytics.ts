@@ -1,8 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Dec, money } from '@tickflow/core';
-
-/** Minutes in a 365-day, 24-hour year: the annualisation factor of 1-minute return volatility. */
-export const MINUTES_PER_YEAR = 525_600;
+import { plainDec } from './sql.ts';
+import { MINUTES_PER_YEAR } from './volatility.ts';
 
 export interface SymbolRow {
   venue: string;
@@ -28,9 +27,6 @@ export interface SymbolRow {
   /** The same, unrounded: totals add these and round once, as the bot does. */
   pnlExact: string;
 }
-
-/** DECIMAL text from DuckDB ("12.3400000000") normalised to an exact plain string ("12.34"). */
-const plainDec = (x: unknown) => new Dec(String(x)).toFixed();
 
 /** Runs the day's analytics in DuckDB; money stays DECIMAL until it is formatted here. */
 export async function symbolAnalytics(conn: DuckDBConnection, date: string): Promise<SymbolRow[]> {

@@ -16,10 +16,15 @@ import type { DayLoader, Watermarks } from './loader.ts';
  * the loader. A message is in the date by its exchange time: a tick's `ts`, a decision's `tickTs`,
  * a fill's `ts`, a reject's `at`. Unparseable messages are counted, not dropped silently.
  */
-export async function collectDay(bus: Bus, loader: DayLoader): Promise<Watermarks> {
+export async function collectDay(
+  bus: Bus,
+  loader: DayLoader,
+  onStream?: (stream: StreamName) => void,
+): Promise<Watermarks> {
   const { start, end } = utcDateRange(loader.date);
   const inDay = (ts: number) => ts >= start && ts < end;
   const read = async (stream: StreamName, onValue: (value: unknown, m: BusMessage) => void) => {
+    onStream?.(stream);
     const r = await readStream(bus.js, bus.jsm, stream, (m) => {
       let value: unknown;
       try {

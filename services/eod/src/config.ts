@@ -1,4 +1,4 @@
-import { type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+import { bool, type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
 
 export const eodSpec = {
   ...commonSpec,
@@ -19,6 +19,29 @@ export const eodSpec = {
     flag: 'db',
     env: 'TICKFLOW_EOD_DB',
     description: 'DuckDB file (default <data-dir>/tickflow.duckdb)',
+  }),
+  archiveDir: optionalStr({
+    flag: 'archive-dir',
+    env: 'TICKFLOW_EOD_ARCHIVE_DIR',
+    description: 'Parquet archive root, <table>/date=YYYY-MM-DD/ below it (default <data-dir>/archive)',
+  }),
+  skipArchive: bool({
+    flag: 'skip-archive',
+    env: 'TICKFLOW_EOD_SKIP_ARCHIVE',
+    description: 'do not export the date to the Parquet archive',
+    default: false,
+  }),
+  fromLog: bool({
+    flag: 'from-log',
+    env: 'TICKFLOW_EOD_FROM_LOG',
+    description:
+      'load the date from the day log segments `eod archive` wrote (<log-dir>/<STREAM>/<date>/) instead of reading JetStream',
+    default: false,
+  }),
+  logDir: optionalStr({
+    flag: 'log-dir',
+    env: 'TICKFLOW_EOD_LOG_DIR',
+    description: 'root of the day log segments for --from-log (default <data-dir>/log)',
   }),
   reportsDir: str({
     flag: 'reports-dir',

@@ -1,6 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Decision, Fill, RejectedTick, Tick } from '@tickflow/core';
-import { LOADS_TABLE, stagingColumns, TABLE_NAMES, TABLES, type TableName } from './schema.ts';
+import { LOADS_TABLE, stagedSelect, stagingColumns, TABLE_NAMES, TABLES, type TableName } from './schema.ts';
 
 export interface LoadCounts {
   ticks: number;
@@ -107,8 +107,11 @@ export class DayLoader {
     try {
       for (const t of TABLE_NAMES) {
         await this.conn.run(`DELETE FROM ${t} WHERE trade_date = ${d}`);
-        // Casting VARCHAR → DECIMAL here is exact; by name, so column order cannot drift.
-        await this.conn.run(`INSERT INTO ${t} BY NAME SELECT ${d} AS trade_date, * FROM stage_${t}`);
+        // Casting VARCHAR → DECIMAL here rounds only beyond 10 places (never for wire values, which
+        // the contract limits); by name, so column order cannot drift.
+        await this.conn.run(
+          `INSERT INTO ${t} BY NAME SELECT ${d} AS trade_date, ${stagedSelect(t)} FROM stage_${t}`,
+        );
       }
       const c = this.counts;
       await this.conn.run(

@@ -1,8 +1,14 @@
 import { Dec, money, ZERO } from '@tickflow/core';
 import type { SymbolRow } from './analytics.ts';
+import type { ArchivedTable } from './archive.ts';
+import type { DailyBar } from './bars.ts';
 import type { LoadCounts, Watermarks } from './loader.ts';
+import type { PnlRow, PnlTotal } from './pnl.ts';
+import type { QualityRow, RejectRow } from './quality.ts';
 import type { DecisionReconciliation } from './reconcile.ts';
+import type { VolatilityRow } from './volatility.ts';
 
+/** v1 grows by added fields only; a consumer of the first v1 reports reads these unchanged. */
 export const REPORT_SCHEMA = 'tickflow.eod-report/v1';
 
 /** Everything the end-of-day run found for one date. Money as exact decimal strings. */
@@ -13,14 +19,39 @@ export interface Report {
   /** Where the numbers come from: the DuckDB file they were computed in. */
   database: string;
   load: LoadCounts & { watermarks: Watermarks };
+  /** Per venue+symbol overview (OHLC, 1m volatility, decisions, fills, P&L) — the first v1 table. */
   symbols: SymbolRow[];
   pnl: { total: string; fees: string; fills: number; unmarkedFills: number };
   rejects: { code: string; count: number }[];
-  quality: { seqGaps: number; duplicates: number; unparseable: number };
-  reconciliation: { decisions: DecisionReconciliation; clean: boolean };
+  quality: {
+    seqGaps: number;
+    duplicates: number;
+    unparseable: number;
+    missingSeqs: number;
+    outOfOrder: number;
+    symbols: QualityRow[];
+    rejects: RejectRow[];
+  };
+  /** Daily OHLCV + VWAP per venue+symbol. */
+  bars: DailyBar[];
+  /** Volatility estimators per venue+symbol, ranked (rank 1 = most volatile). */
+  volatility: VolatilityRow[];
+  /** P&L from FILLS, average cost, per symbol and total. */
+  profitAndLoss: { symbols: PnlRow[]; total: PnlTotal };
+  reconciliation: {
+    decisions: DecisionReconciliation;
+    /**
+     * The same net P&L two ways: the average-cost books (TypeScript, decimal.js) and the fills'
+     * cash flows plus the marked position (DuckDB DECIMAL). Exactly equal, or it is a break.
+     */
+    pnl: { averageCost: string; cashFlow: string; equal: boolean };
+    clean: boolean;
+  };
+  /** Parquet partitions written for the date (empty when archiving is off). */
+  archive: ArchivedTable[];
 }
 
-export function buildReport(parts: {
+export interface ReportParts {
   date: string;
   database: string;
   generatedAt: Date;
@@ -29,7 +60,17 @@ export function buildReport(parts: {
   rejects: Report['rejects'];
   unmarkedFills: number;
   decisions: DecisionReconciliation;
-}): Report {
+  bars: DailyBar[];
+  volatility: VolatilityRow[];
+  profitAndLoss: Report['profitAndLoss'];
+  quality: QualityRow[];
+  rejectRows: RejectRow[];
+  archive: ArchivedTable[];
+  /** The net P&L from `cashFlowPnl` (SQL), to reconcile with the average-cost books. */
+  cashFlowPnl: string;
+}
+
+export function buildReport(parts: ReportParts): Report {
   let total = ZERO;
   let fees = ZERO;
   let fills = 0;
@@ -39,6 +80,10 @@ export function buildReport(parts: {
     fills += s.fills;
   }
   const d = parts.decisions;
+  const q = parts.quality;
+  const sumOf = (f: (r: QualityRow) => number) => q.reduce((n, r) => n + f(r), 0);
+  const averageCost = parts.profitAndLoss.total.netExact;
+  const pnlEqual = new Dec(averageCost).eq(parts.cashFlowPnl);
   return {
     schema: REPORT_SCHEMA,
     date: parts.date,
@@ -52,60 +97,28 @@ export function buildReport(parts: {
       seqGaps: parts.symbols.reduce((n, s) => n + s.seqGaps, 0),
       duplicates: parts.symbols.reduce((n, s) => n + s.duplicates, 0),
       unparseable: parts.load.unparseable,
+      missingSeqs: sumOf((r) => r.missingSeqs),
+      outOfOrder: sumOf((r) => r.outOfOrder),
+      symbols: q,
+      rejects: parts.rejectRows,
     },
-    reconciliation: { decisions: d, clean: d.missing === 0 && d.extra === 0 && d.differing === 0 },
+    bars: parts.bars,
+    volatility: parts.volatility,
+    profitAndLoss: parts.profitAndLoss,
+    reconciliation: {
+      decisions: d,
+      pnl: { averageCost, cashFlow: parts.cashFlowPnl, equal: pnlEqual },
+      clean: d.missing === 0 && d.extra === 0 && d.differing === 0 && pnlEqual,
+    },
+    archive: parts.archive,
   };
 }
 
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
-
-/** The human-readable form of the report (Markdown). */
-export function renderMarkdown(r: Report): string {
-  const rec = r.reconciliation.decisions;
-  const lines = [
-    `# tickflow end-of-day report — ${r.date}`,
-    '',
-    `Generated ${r.generatedAt} from DuckDB \`${r.database}\`.`,
-    '',
-    '## Summary',
-    '',
-    `- Ticks: ${r.load.ticks}, decisions: ${r.load.decisions}, fills: ${r.load.fills}, rejects: ${r.load.rejects}, unparseable: ${r.load.unparseable}`,
-    `- P&L (fills marked at the close, after fees): **${r.pnl.total}**; fees ${r.pnl.fees}`,
-    `- Feed quality: ${r.quality.seqGaps} seq gaps, ${r.quality.duplicates} duplicates`,
-    `- Reconciliation: ${r.reconciliation.clean ? 'clean' : 'BREAKS'} — ${rec.matched} decisions matched, ${rec.missing} missing, ${rec.extra} extra, ${rec.differing} differing (speed ${rec.speed}, batch ${rec.batch})`,
-    '',
-    '## Symbols',
-    '',
-    '| symbol | ticks | open | high | low | close | vol (1m, ann.) | decisions | fills | net qty | fees | P&L |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...r.symbols.map(
-      (s) =>
-        `| ${s.symbol} | ${s.ticks} | ${s.open} | ${s.high} | ${s.low} | ${s.close} | ${pct(s.volatility1mAnnualised)} | ${s.decisions} | ${s.fills} | ${s.netQty} | ${s.fees} | ${s.pnl} |`,
-    ),
-    '',
-  ];
-  if (r.rejects.length) {
-    lines.push(
-      '## Rejected ticks',
-      '',
-      '| code | count |',
-      '|---|--:|',
-      ...r.rejects.map((x) => `| ${x.code} | ${x.count} |`),
-      '',
-    );
-  }
-  if (rec.breaks.length) {
-    lines.push(
-      '## Reconciliation breaks',
-      '',
-      ...rec.breaks.slice(0, 100).map((b) => `- ${b.kind} \`${b.id}\`: ${b.detail}`),
-    );
-    if (rec.breaks.length > 100) lines.push(`- … ${rec.breaks.length - 100} more in report.json`);
-    lines.push('');
-  }
-  lines.push(
-    'Volatility: standard deviation of 1-minute log returns of the last trade price, × √525,600 (24 × 365 minutes).',
-    '',
-  );
-  return lines.join('\n');
+/** The reconciliation's breaks as lines a person reads (decisions first, then P&L). */
+export function breakLines(r: Report): string[] {
+  const lines = r.reconciliation.decisions.breaks.map((b) => `${b.kind} decision ${b.id}: ${b.detail}`);
+  const p = r.reconciliation.pnl;
+  if (!p.equal)
+    lines.push(`P&L: average cost ${p.averageCost} ≠ cash flows marked at the close ${p.cashFlow}`);
+  return lines;
 }

@@ -1,20 +1,28 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Bus } from '@tickflow/bus';
 import { MICROS_PER_DAY, utcDateOf } from '@tickflow/core';
 import { createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
-import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
+import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { collectDay } from './collect.ts';
 import type { EodConfig } from './config.ts';
 import { DayLoader } from './loader.ts';
-import { reconcileDecisions } from './reconcile.ts';
-import { buildReport, type Report, renderMarkdown } from './report.ts';
+import { stageFromLog } from './log-loader.ts';
+import { stepProgress } from './progress.ts';
+import type { Report } from './report.ts';
 
 export interface EodResult {
   report: Report;
-  paths: { json: string; markdown: string; database: string };
+  paths: ReportPaths;
+  /** Wall time of the load (JetStream → DuckDB), of the whole run and of each step, in ms. */
+  timings: { loadMs: number; totalMs: number; steps: Record<string, number> };
+}
+
+export interface EodRunOptions {
+  /** Show a progress bar (the CLI passes `process.stdout.isTTY`); off by default. */
+  progress?: boolean;
 }
 
 /** The last completed UTC day before `nowMs`. */
@@ -22,13 +30,16 @@ export function lastCompletedUtcDay(nowMs = Date.now()): string {
   return utcDateOf(nowMs * 1000 - MICROS_PER_DAY);
 }
 
+const LOAD_STEPS = ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS', 'commit'] as const;
+
 /**
  * End of day for one date: JetStream → DuckDB (staged, one transaction, replacing the date) →
- * analytics and reconciliation in DuckDB → reports/<date>/report.json and report.md.
+ * 1-minute bars → Parquet archive → analytics and reconciliation in DuckDB → reports/<date>/.
  */
 export async function runEod(
   config: EodConfig,
   log: Logger = createLogger('eod', config.logLevel),
+  options: EodRunOptions = {},
 ): Promise<EodResult> {
   const date = config.date ?? lastCompletedUtcDay();
   // The batch recomputation must run the very strategies the speed layer ran.
@@ -41,37 +52,54 @@ export async function runEod(
     },
   );
   const database = resolve(config.db ?? join(config.dataDir, 'tickflow.duckdb'));
+  const archiveDir = config.skipArchive
+    ? undefined
+    : resolve(config.archiveDir ?? join(config.dataDir, 'archive'));
   mkdirSync(resolve(database, '..'), { recursive: true });
-  const bus = await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' });
+  const progress = stepProgress([...LOAD_STEPS, ...CLOSE_STEPS], options.progress === true);
+  // From the day log, NATS is not needed at all.
+  const bus = config.fromLog ? undefined : await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' });
   const instance = await DuckDBInstance.create(database);
   const conn = await instance.connect();
   try {
-    await bus.ensureStreams();
+    await bus?.ensureStreams();
     const started = Date.now();
+    const steps: Record<string, number> = {};
+    let current: { name: string; at: number } | undefined;
+    const step = (name: string) => {
+      const now = Date.now();
+      if (current) steps[current.name] = now - current.at;
+      current = name === 'done' ? undefined : { name, at: now };
+      if (name !== 'done') progress.step(name);
+    };
     const loader = await DayLoader.open(conn, date);
-    const watermarks = await collectDay(bus, loader);
+    const watermarks = bus
+      ? await collectDay(bus, loader, (stream) => step(`read ${stream}`))
+      : await stageFromLog(conn, loader, resolve(config.logDir ?? join(config.dataDir, 'log')), (stream) =>
+          step(`read log ${stream}`),
+        );
+    step('commit');
     await loader.commit(watermarks);
-    log.info({ date, ...loader.counts, ms: Date.now() - started }, 'loaded into DuckDB');
-    const report = buildReport({
+    const loadMs = Date.now() - started;
+    log.info({ date, ...loader.counts, ms: loadMs }, 'loaded into DuckDB');
+    const { report, paths } = await closeDay(conn, {
       date,
       database,
-      generatedAt: new Date(),
+      archiveDir,
+      reportsDir: resolve(config.reportsDir),
+      factory: setup.factory,
       load: { ...loader.counts, watermarks },
-      symbols: await symbolAnalytics(conn, date),
-      rejects: await rejectCounts(conn, date),
-      unmarkedFills: await unmarkedFills(conn, date),
-      decisions: await reconcileDecisions(conn, date, setup.factory),
+      onStep: step,
     });
-    const dir = resolve(config.reportsDir, date);
-    mkdirSync(dir, { recursive: true });
-    const paths = { json: join(dir, 'report.json'), markdown: join(dir, 'report.md'), database };
-    writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(paths.markdown, renderMarkdown(report));
-    log.info({ date, json: paths.json, ms: Date.now() - started }, 'report written');
-    return { report, paths };
+    step('done');
+    progress.stop();
+    const totalMs = Date.now() - started;
+    log.info({ date, json: paths.json, archive: archiveDir, ms: totalMs, steps }, 'report written');
+    return { report, paths, timings: { loadMs, totalMs, steps } };
   } finally {
+    progress.stop();
     conn.closeSync();
     instance.closeSync();
-    await bus.drain();
+    await bus?.drain();
   }
 }

@@ -28,3 +28,21 @@ export const LOADS_TABLE = `CREATE TABLE IF NOT EXISTS loads (
   trade_date DATE PRIMARY KEY, loaded_at TIMESTAMP, ticks BIGINT, decisions BIGINT, fills BIGINT,
   rejects BIGINT, unparseable BIGINT, ticks_last_stream_seq BIGINT, decisions_last_stream_seq BIGINT,
   fills_last_stream_seq BIGINT, rejects_last_stream_seq BIGINT)`;
+
+/**
+ * VARCHAR → DECIMAL(24,10) is a HUGEINT cast that DuckDB runs ~40× slower than VARCHAR →
+ * DECIMAL(18,10) (≈ 0.2 M vs 8 M values/s measured here). Both round to 10 places the same way, so a
+ * value that fits 18 digits takes the fast cast and is widened exactly; only a value beyond 8 integer
+ * digits (try_cast gives NULL) takes the slow one. Same result, checked row by row in a test.
+ */
+export const fastDecimal = (column: string) =>
+  `coalesce(try_cast(${column} AS DECIMAL(18,10))::${PRICE}, ${column}::${PRICE})`;
+
+/** The staged columns of `table` in order, the decimal ones cast with `fastDecimal`. */
+export function stagedSelect(table: TableName): string {
+  return [...TABLES[table].matchAll(/(\w+)\s+(DECIMAL\(\d+,\d+\)|\w+)/g)]
+    .map(([, name, type]) => ({ name: name as string, type }))
+    .filter(({ name }) => name !== 'trade_date')
+    .map(({ name, type }) => (type === PRICE ? `${fastDecimal(name)} AS ${name}` : name))
+    .join(', ');
+}

@@ -1,0 +1,41 @@
+import { type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+
+/** Settings of `tickflow eod archive` (the continuous stream → NDJSON segment archiver). */
+export const eodArchiveSpec = {
+  ...commonSpec,
+  dataDir: str({
+    flag: 'data-dir',
+    env: 'TICKFLOW_DATA_DIR',
+    description: 'data directory',
+    default: './data',
+  }),
+  logDir: optionalStr({
+    flag: 'log-dir',
+    env: 'TICKFLOW_EOD_LOG_DIR',
+    description: 'root of the day log segments, <STREAM>/<date>/ below it (default <data-dir>/log)',
+  }),
+  durable: str({
+    flag: 'durable',
+    env: 'TICKFLOW_EOD_DURABLE',
+    description: 'durable consumer name prefix (one consumer per stream: <prefix>-<STREAM>)',
+    default: 'eod-log',
+    pattern: /^[A-Za-z0-9_-]+$/,
+    hint: 'letters, digits, - and _',
+  }),
+  segmentMib: int({
+    flag: 'segment-mib',
+    env: 'TICKFLOW_EOD_SEGMENT_MIB',
+    description: 'start a new segment file after this many MiB',
+    default: 64,
+    min: 1,
+  }),
+  idleCloseSeconds: int({
+    flag: 'idle-close-seconds',
+    env: 'TICKFLOW_EOD_IDLE_CLOSE_SECONDS',
+    description: "finish a date's open segment after this many seconds without a message for it",
+    default: 10,
+    min: 1,
+  }),
+};
+
+export type EodArchiveConfig = ConfigOf<typeof eodArchiveSpec>;

@@ -1,0 +1,89 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** Per table: the sort order of its Parquet file (clustered rows compress and prune better). */
+export const ARCHIVE_ORDER: Record<string, string> = {
+  ticks: 'venue, symbol, seq, stream_seq',
+  decisions: 'stream_seq',
+  fills: 'stream_seq',
+  rejects: 'stream_seq',
+  bars_1m: 'venue, symbol, minute',
+};
+
+export interface ArchivedTable {
+  table: string;
+  rows: number;
+  /** The partition directory: <archive>/<table>/date=YYYY-MM-DD */
+  dir: string;
+}
+
+export class ArchiveError extends Error {
+  override name = 'ArchiveError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+const quote = (path: string) => `'${path.replaceAll("'", "''")}'`;
+
+/**
+ * Exports one date of each table to a Hive-partitioned Parquet archive,
+ * `<archiveDir>/<table>/date=YYYY-MM-DD/data.parquet`, without the `trade_date` column (the
+ * partition path carries it as `date`). Each partition is written into a temp directory beside it
+ * and renamed into place, so a crash leaves either the previous partition or the new one, never a
+ * half-written file; a re-run replaces the partition (no duplicates).
+ */
+export async function archiveDate(
+  conn: DuckDBConnection,
+  archiveDir: string,
+  date: string,
+  tables: readonly string[] = Object.keys(ARCHIVE_ORDER),
+): Promise<ArchivedTable[]> {
+  const out: ArchivedTable[] = [];
+  for (const table of tables) {
+    const parent = join(archiveDir, table);
+    mkdirSync(parent, { recursive: true });
+    removeLeftovers(parent, date);
+    const final = join(parent, `date=${date}`);
+    // Dot-prefixed: DuckDB's hive globs (`*/`) and most readers skip hidden directories.
+    const tmp = join(parent, `.tmp-date=${date}-${process.pid}`);
+    const old = join(parent, `.old-date=${date}-${process.pid}`);
+    mkdirSync(tmp, { recursive: true });
+    try {
+      const order = ARCHIVE_ORDER[table] ?? 'ALL';
+      const reader = await conn.runAndReadAll(
+        `COPY (SELECT * EXCLUDE (trade_date) FROM ${table} WHERE trade_date = DATE '${date}' ORDER BY ${order})
+         TO ${quote(join(tmp, 'data.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      const rows = Number(reader.getRowsJS()[0]?.[0] ?? 0);
+      // rename() cannot replace a non-empty directory: move the old partition aside first.
+      if (existsSync(final)) renameSync(final, old);
+      renameSync(tmp, final);
+      rmSync(old, { recursive: true, force: true });
+      out.push({ table, rows, dir: final });
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      // Put the previous partition back if the swap itself failed half-way.
+      if (existsSync(old) && !existsSync(final)) renameSync(old, final);
+      throw new ArchiveError(`could not archive ${table} for ${date} to ${final}`, { cause: err });
+    }
+  }
+  return out;
+}
+
+/**
+ * A crash between the two renames leaves `.old-…` with no partition: restore it. A crash during
+ * COPY leaves `.tmp-…`: drop it. Only this date's leftovers are touched.
+ */
+function removeLeftovers(parent: string, date: string): void {
+  const final = join(parent, `date=${date}`);
+  for (const name of readdirSync(parent)) {
+    const path = join(parent, name);
+    if (name.startsWith(`.tmp-date=${date}-`)) rmSync(path, { recursive: true, force: true });
+    else if (name.startsWith(`.old-date=${date}-`)) {
+      if (existsSync(final)) rmSync(path, { recursive: true, force: true });
+      else renameSync(path, final);
+    }
+  }
+}

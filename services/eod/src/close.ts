@@ -1,0 +1,105 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { StrategyFactory } from '@tickflow/strategy';
+import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
+import { type ArchivedTable, archiveDate } from './archive.ts';
+import { buildBars1m, dailyBars } from './bars.ts';
+import { writeCsvFiles } from './csv.ts';
+import { pnlFromDuckDB } from './pnl.ts';
+import { rejectsByCode, tickQuality } from './quality.ts';
+import { reconcileDecisions } from './reconcile.ts';
+import { cashFlowPnl } from './reconcile-pnl.ts';
+import { renderHtml } from './render-html.ts';
+import { renderMarkdown } from './render-markdown.ts';
+import { buildReport, type Report } from './report.ts';
+import { csvTables } from './tables.ts';
+import { volatility } from './volatility.ts';
+
+export interface ReportPaths {
+  json: string;
+  markdown: string;
+  html: string;
+  csv: string[];
+  database: string;
+}
+
+export interface CloseOptions {
+  date: string;
+  database: string;
+  /** Parquet archive root, or undefined to skip the export. */
+  archiveDir: string | undefined;
+  /** reports/<date>/ goes below it. */
+  reportsDir: string;
+  factory: StrategyFactory;
+  load: Report['load'];
+  generatedAt?: Date;
+  /** Called as each step starts, for progress display. */
+  onStep?: (step: CloseStep) => void;
+}
+
+export const CLOSE_STEPS = ['bars', 'archive', 'analytics', 'reconcile', 'reports'] as const;
+export type CloseStep = (typeof CLOSE_STEPS)[number];
+
+/**
+ * The close of an already loaded date: derived 1-minute bars, the Parquet archive, analytics and
+ * reconciliation in DuckDB, then report.json / .md / .html and one CSV per table in
+ * reports/<date>/. Needs no NATS, so it can be re-run from the DuckDB file alone.
+ */
+export async function closeDay(
+  conn: DuckDBConnection,
+  o: CloseOptions,
+): Promise<{ report: Report; paths: ReportPaths }> {
+  const { date } = o;
+  const step = (s: CloseStep) => o.onStep?.(s);
+  step('bars');
+  await buildBars1m(conn, date);
+  step('archive');
+  const archive: ArchivedTable[] =
+    o.archiveDir === undefined ? [] : await archiveDate(conn, o.archiveDir, date);
+  step('analytics');
+  const parts = {
+    symbols: await symbolAnalytics(conn, date),
+    rejects: await rejectCounts(conn, date),
+    unmarkedFills: await unmarkedFills(conn, date),
+    bars: await dailyBars(conn, date),
+    volatility: await volatility(conn, date),
+    profitAndLoss: await pnlFromDuckDB(conn, date),
+    quality: await tickQuality(conn, date),
+    rejectRows: await rejectsByCode(conn, date),
+    cashFlowPnl: await cashFlowPnl(conn, date),
+  };
+  step('reconcile');
+  const decisions = await reconcileDecisions(conn, date, o.factory);
+  step('reports');
+  const report = buildReport({
+    date,
+    database: o.database,
+    generatedAt: o.generatedAt ?? new Date(),
+    load: o.load,
+    archive,
+    decisions,
+    ...parts,
+  });
+  const dir = join(o.reportsDir, date);
+  mkdirSync(dir, { recursive: true });
+  const paths: ReportPaths = {
+    json: join(dir, 'report.json'),
+    markdown: join(dir, 'report.md'),
+    html: join(dir, 'report.html'),
+    csv: [],
+    database: o.database,
+  };
+  writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(paths.markdown, renderMarkdown(report));
+  writeFileSync(paths.html, renderHtml(report));
+  paths.csv = writeCsvFiles(dir, csvTables(report));
+  // The minute bars can be long (symbols × minutes): DuckDB writes that CSV itself.
+  const bars = join(dir, 'bars_1m.csv');
+  await conn.run(
+    `COPY (SELECT * EXCLUDE (trade_date) FROM bars_1m WHERE trade_date = DATE '${date}' ORDER BY symbol, venue, minute)
+     TO '${bars.replaceAll("'", "''")}' (HEADER, DELIMITER ',')`,
+  );
+  paths.csv.push(bars);
+  return { report, paths };
+}

@@ -1,0 +1,196 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Dec, money, plain, ZERO } from '@tickflow/core';
+import { AvgCostBook, Drawdown, type PnlFill } from './pnl-book.ts';
+
+export interface PnlRow {
+  symbol: string;
+  fills: number;
+  boughtQty: string;
+  soldQty: string;
+  /** Σ qty × price of the fills (both sides). */
+  turnover: string;
+  fees: string;
+  realised: string;
+  /** The open position marked at the close (the symbol's last trade of the day). */
+  unrealised: string;
+  /** realised + unrealised − fees */
+  net: string;
+  position: string;
+  avgCost: string | null;
+  mark: string | null;
+  roundTrips: number;
+  wins: number;
+  winRate: number | null;
+  /** Largest fall of the minute-end equity curve from its running peak (which starts at 0). */
+  maxDrawdown: string;
+}
+
+export interface PnlTotal
+  extends Omit<PnlRow, 'symbol' | 'position' | 'avgCost' | 'mark' | 'boughtQty' | 'soldQty'> {
+  /** The exact, unrounded net P&L (compared with the cash-flow form computed in SQL). */
+  netExact: string;
+}
+
+/** One symbol's trades of a minute: its last price by stream order (what the bot marks to). */
+export interface MinuteMark {
+  symbol: string;
+  minute: number;
+  price: string;
+}
+
+/**
+ * P&L per symbol and in total from the day's FILLS (average cost), marked at each minute's last
+ * trade for the intraday equity curve and at the day's last trade for unrealised P&L. Pure: the
+ * DuckDB reads are in `pnlFromDuckDB`. The equity curve is sampled at the end of every minute in
+ * which any symbol traded or filled; the total curve carries each symbol's last equity forward.
+ */
+export function computePnl(
+  fills: PnlFill[],
+  marks: MinuteMark[],
+  closes: ReadonlyMap<string, string> = new Map(),
+): { symbols: PnlRow[]; total: PnlTotal } {
+  const books = new Map<string, AvgCostBook>();
+  const dds = new Map<string, Drawdown>();
+  const totalDd = new Drawdown();
+  const book = (s: string) => {
+    let b = books.get(s);
+    if (!b) {
+      b = new AvgCostBook();
+      books.set(s, b);
+      dds.set(s, new Drawdown());
+    }
+    return b;
+  };
+  const minuteOf = (ts: number) => Math.floor(ts / 60_000_000);
+  const fillsByMinute = groupBy(fills, (f) => minuteOf(f.ts));
+  const marksByMinute = groupBy(marks, (m) => m.minute);
+  const minutes = [...new Set([...fillsByMinute.keys(), ...marksByMinute.keys()])].sort((a, b) => a - b);
+  for (const m of minutes) {
+    const touched = new Set<string>();
+    for (const f of fillsByMinute.get(m) ?? []) {
+      book(f.symbol).apply(f);
+      touched.add(f.symbol);
+    }
+    for (const k of marksByMinute.get(m) ?? []) {
+      // A symbol with trades but no fills yet has no P&L; it needs no book.
+      const b = books.get(k.symbol);
+      if (b) {
+        b.tradeMark = new Dec(k.price);
+        touched.add(k.symbol);
+      }
+    }
+    for (const s of touched) dds.get(s)?.observe(book(s).equity());
+    let equity = ZERO;
+    for (const b of books.values()) equity = equity.plus(b.equity());
+    if (books.size > 0) totalDd.observe(equity);
+  }
+  // The close is the day's last trade in stream order (what the bot marks to); normally the last
+  // minute's mark already, but a late-stamped trade can make it differ.
+  let changed = false;
+  for (const [s, b] of books) {
+    const close = closes.get(s);
+    if (close !== undefined && !(b.tradeMark?.eq(close) ?? false)) {
+      b.tradeMark = new Dec(close);
+      dds.get(s)?.observe(b.equity());
+      changed = true;
+    }
+  }
+  if (changed) totalDd.observe([...books.values()].reduce((e, b) => e.plus(b.equity()), ZERO));
+  const symbols = [...books.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([symbol, b]): PnlRow => {
+      const realised = money(b.realised);
+      // Unrealised shown as the rounded gross less the rounded realised, so the parts add up.
+      const gross = money(b.realised.plus(b.unrealised()));
+      return {
+        symbol,
+        fills: b.fills,
+        boughtQty: plain(b.boughtQty),
+        soldQty: plain(b.soldQty),
+        turnover: money(b.turnover),
+        fees: money(b.fees),
+        realised,
+        unrealised: money(new Dec(gross).minus(realised)),
+        net: money(b.equity()),
+        position: plain(b.qty),
+        avgCost: b.qty.isZero() ? null : plain(b.cost.div(b.qty).toDecimalPlaces(10)),
+        mark: b.mark === undefined ? null : plain(b.mark),
+        roundTrips: b.roundTrips,
+        wins: b.wins,
+        winRate: b.roundTrips ? b.wins / b.roundTrips : null,
+        maxDrawdown: money(dds.get(symbol)?.max ?? ZERO),
+      };
+    });
+  const sum = (f: (b: AvgCostBook) => Dec) => [...books.values()].reduce((s, b) => s.plus(f(b)), ZERO);
+  const trips = [...books.values()].reduce((n, b) => n + b.roundTrips, 0);
+  const wins = [...books.values()].reduce((n, b) => n + b.wins, 0);
+  const realised = money(sum((b) => b.realised));
+  const gross = money(sum((b) => b.realised.plus(b.unrealised())));
+  const net = sum((b) => b.equity());
+  return {
+    symbols,
+    total: {
+      fills: fills.length,
+      turnover: money(sum((b) => b.turnover)),
+      fees: money(sum((b) => b.fees)),
+      realised,
+      unrealised: money(new Dec(gross).minus(realised)),
+      net: money(net),
+      netExact: plain(net),
+      roundTrips: trips,
+      wins,
+      winRate: trips ? wins / trips : null,
+      maxDrawdown: money(totalDd.max),
+    },
+  };
+}
+
+function groupBy<T>(items: T[], key: (t: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
+
+/** Reads the date's fills (in stream order) and per-minute marks from DuckDB, then `computePnl`. */
+export async function pnlFromDuckDB(conn: DuckDBConnection, date: string) {
+  const d = `DATE '${date}'`;
+  const fills = (
+    await conn.runAndReadAll(`
+      SELECT symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
+      FROM fills WHERE trade_date = ${d} ORDER BY ts, stream_seq`)
+  )
+    .getRowObjectsJS()
+    .map(
+      (r): PnlFill => ({
+        symbol: String(r.symbol),
+        side: r.side === 'SELL' ? 'SELL' : 'BUY',
+        qty: String(r.qty),
+        price: String(r.price),
+        fee: String(r.fee),
+        ts: Number(r.ts),
+      }),
+    );
+  // The mark is the last trade by stream order, which is the order the bot saw them in.
+  const marks = (
+    await conn.runAndReadAll(`
+      SELECT symbol, ts // 60000000 AS minute, arg_max(price, stream_seq)::VARCHAR AS price
+      FROM ticks WHERE trade_date = ${d} AND symbol IN (SELECT DISTINCT symbol FROM fills WHERE trade_date = ${d})
+      GROUP BY ALL`)
+  )
+    .getRowObjectsJS()
+    .map((r): MinuteMark => ({ symbol: String(r.symbol), minute: Number(r.minute), price: String(r.price) }));
+  const closes = new Map(
+    (
+      await conn.runAndReadAll(`
+        SELECT symbol, arg_max(price, stream_seq)::VARCHAR AS price FROM ticks WHERE trade_date = ${d} GROUP BY symbol`)
+    )
+      .getRowObjectsJS()
+      .map((r) => [String(r.symbol), String(r.price)] as const),
+  );
+  return computePnl(fills, marks, closes);
+}

@@ -1,0 +1,82 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+export interface QualityRow {
+  venue: string;
+  symbol: string;
+  ticks: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** Sequence numbers missing between firstSeq and lastSeq. */
+  missingSeqs: number;
+  /** Runs of consecutive missing sequence numbers (one gap may miss many seqs). */
+  seqGaps: number;
+  /** Ticks whose seq was already seen (a re-published tick stored twice). */
+  duplicates: number;
+  /** Ticks whose exchange time is earlier than the previous tick's (by seq). */
+  outOfOrder: number;
+  /** The longest time without a trade between two consecutive ticks (by exchange time), seconds. */
+  longestStaleSeconds: number;
+  /** When that stale period started (ISO, UTC), or null with fewer than two ticks. */
+  longestStaleFrom: string | null;
+}
+
+export interface RejectRow {
+  venue: string;
+  code: string;
+  count: number;
+  /** One reason text of that code, as an example for the reader. */
+  example: string;
+}
+
+/** Feed quality per venue+symbol, in one DuckDB query over the date's ticks. */
+export async function tickQuality(conn: DuckDBConnection, date: string): Promise<QualityRow[]> {
+  const reader = await conn.runAndReadAll(`
+    WITH t AS (SELECT venue, symbol, seq, ts FROM ticks WHERE trade_date = DATE '${date}'),
+    s AS (SELECT DISTINCT venue, symbol, seq FROM t),
+    gaps AS (
+      SELECT venue, symbol, count(*) FILTER (WHERE seq - prev > 1) AS runs
+      FROM (SELECT *, lag(seq) OVER (PARTITION BY venue, symbol ORDER BY seq) AS prev FROM s) GROUP BY ALL),
+    order_ AS (
+      SELECT venue, symbol, count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
+      FROM (SELECT *, lag(ts) OVER (PARTITION BY venue, symbol ORDER BY seq) AS prev_ts FROM t) GROUP BY ALL),
+    stale AS (
+      SELECT venue, symbol, max(ts - prev_ts) AS stale, arg_max(prev_ts, ts - prev_ts) AS stale_from
+      FROM (SELECT *, lag(ts) OVER (PARTITION BY venue, symbol ORDER BY ts, seq) AS prev_ts FROM t)
+      WHERE prev_ts IS NOT NULL GROUP BY ALL),
+    base AS (
+      SELECT venue, symbol, count(*) AS ticks, count(DISTINCT seq) AS distinct_seq, min(seq) AS first_seq,
+             max(seq) AS last_seq FROM t GROUP BY ALL)
+    SELECT b.*, (last_seq - first_seq + 1) - distinct_seq AS missing, ticks - distinct_seq AS duplicates,
+           coalesce(g.runs, 0) AS runs, coalesce(o.out_of_order, 0) AS out_of_order,
+           coalesce(st.stale, 0) AS stale,
+           strftime(make_timestamp(st.stale_from), '%Y-%m-%dT%H:%M:%S.%fZ') AS stale_from
+    FROM base b LEFT JOIN gaps g USING (venue, symbol) LEFT JOIN order_ o USING (venue, symbol)
+    LEFT JOIN stale st USING (venue, symbol)
+    ORDER BY symbol, venue`);
+  return reader.getRowObjectsJS().map((r) => ({
+    venue: String(r.venue),
+    symbol: String(r.symbol),
+    ticks: Number(r.ticks),
+    firstSeq: Number(r.first_seq),
+    lastSeq: Number(r.last_seq),
+    missingSeqs: Number(r.missing),
+    seqGaps: Number(r.runs),
+    duplicates: Number(r.duplicates),
+    outOfOrder: Number(r.out_of_order),
+    longestStaleSeconds: Number(r.stale) / 1e6,
+    longestStaleFrom: r.stale_from === null ? null : String(r.stale_from),
+  }));
+}
+
+/** Rejected ticks (REJECTS) per venue and reason code. */
+export async function rejectsByCode(conn: DuckDBConnection, date: string): Promise<RejectRow[]> {
+  const reader = await conn.runAndReadAll(`
+    SELECT venue, code, count(*) AS n, min(reason) AS example FROM rejects WHERE trade_date = DATE '${date}'
+    GROUP BY ALL ORDER BY n DESC, venue, code`);
+  return reader.getRowObjectsJS().map((r) => ({
+    venue: String(r.venue),
+    code: String(r.code),
+    count: Number(r.n),
+    example: String(r.example),
+  }));
+}

@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bus, consumerBacklog, encode, subjects } from '@tickflow/bus';
+import type { Tick } from '@tickflow/core';
+import { eodSpec, LOG_STREAMS, runEod } from '@tickflow/eod';
+import { createLogger, resolveConfig } from '@tickflow/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+
+const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
+const DATE = '2026-03-04';
+const N = 40_000;
+const T0 = Date.parse(`${DATE}T13:30:00Z`) * 1000;
+
+describe('eod archive killed with SIGKILL mid-stream (real processes)', () => {
+  let nats: TestNats;
+  let bus: Bus;
+  let logDir: string;
+  const children: ChildProcess[] = [];
+
+  const startArchiver = () => {
+    const child = spawn(process.execPath, [BIN, 'eod', 'archive', '--log-level', 'warn'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NATS_URL: nats.url,
+        TICKFLOW_EOD_LOG_DIR: logDir,
+        TICKFLOW_EOD_IDLE_CLOSE_SECONDS: '1',
+      },
+      stdio: 'ignore',
+    });
+    children.push(child);
+    return child;
+  };
+  const exited = (c: ChildProcess) =>
+    new Promise((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', r)));
+  const ticksDir = () => join(logDir, 'TICKS', DATE);
+  const writtenSeqs = () =>
+    existsSync(ticksDir())
+      ? readdirSync(ticksDir()).flatMap((f) =>
+          readFileSync(join(ticksDir(), f), 'utf8')
+            .split('\n')
+            .filter((l) => l.endsWith('}'))
+            .map((l) => Number(/"stream_seq":(\d+)/.exec(l)?.[1])),
+        )
+      : [];
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    logDir = join(nats.dir, 'log');
+    bus = await Bus.connect({ url: nats.url, name: 'eod-log-kill' });
+    await bus.ensureStreams();
+    // Published before the archiver starts, so it has a long backlog to be killed in.
+    const pending: Promise<unknown>[] = [];
+    for (let i = 1; i <= N; i++) {
+      const t: Tick = {
+        v: 1,
+        venue: 'synth',
+        symbol: 'AAA',
+        seq: i,
+        ts: T0 + i * 100_000,
+        price: (100 + (i % 50) / 10).toFixed(1),
+        size: '1',
+        recvTs: T0 + i * 100_000 + 10,
+      };
+      pending.push(bus.js.publish(subjects.tick(t.venue, t.symbol), encode(t)));
+      if (pending.length >= 1000) await Promise.all(pending.splice(0));
+    }
+    await Promise.all(pending);
+  });
+
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await bus?.drain();
+    await nats?.stop();
+  });
+
+  it('loses nothing and loads every tick once after a restart', async () => {
+    const first = startArchiver();
+    await waitFor('some ticks on disk', () => writtenSeqs().length > 2_000, 30_000);
+    first.kill('SIGKILL');
+    await exited(first);
+    const beforeRestart = writtenSeqs().length;
+    expect(beforeRestart).toBeLessThan(N); // killed mid-stream, not after the end
+
+    const second = startArchiver();
+    await waitFor(
+      'the restarted archiver to catch up',
+      async () => {
+        let backlog = 0;
+        // A consumer the killed process had not created yet does not exist until the restart makes it.
+        for (const s of LOG_STREAMS)
+          backlog += await consumerBacklog(bus.jsm, s, `eod-log-${s}`).catch(() => Number.POSITIVE_INFINITY);
+        return backlog === 0;
+      },
+      60_000,
+    );
+    second.kill('SIGTERM');
+    expect(await exited(second)).toBe(0);
+
+    const seqs = writtenSeqs();
+    expect(new Set(seqs).size).toBe(N); // every tick is on disk (some perhaps twice: redelivered)
+    expect(Math.min(...seqs)).toBe(1);
+    expect(Math.max(...seqs)).toBe(N);
+    expect(readdirSync(ticksDir()).every((f) => f.endsWith('.ndjson'))).toBe(true);
+
+    const { report } = await runEod(
+      resolveConfig(
+        eodSpec,
+        { date: DATE, fromLog: true, logDir, dataDir: nats.dir, reportsDir: join(nats.dir, 'reports') },
+        {},
+      ),
+      createLogger('test', 'silent'),
+    );
+    expect(report.load.ticks).toBe(N);
+    expect(report.quality.duplicates).toBe(0);
+    expect(report.quality.missingSeqs).toBe(0);
+  });
+});
