@@ -1,6 +1,5 @@
 import {
   Bus,
-  consumeBatched,
   consumeDurable,
   consumerBacklog,
   DurablePublisher,
@@ -134,51 +133,6 @@ describe('libs/bus against a real nats-server', () => {
     );
     expect(r.count).toBe(2500);
     expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
-  });
-
-  it('acks a batch only after its commit succeeded (AckPolicy.All), and not when it failed', async () => {
-    const publisher = new DurablePublisher(bus.js);
-    for (let i = 1; i <= 300; i++) await publisher.publish(subjects.decision('BATCH'), { i }, `batch-${i}`);
-    await publisher.settle();
-    let seen = 0;
-    let commitOk = false;
-    const opts = {
-      stream: 'DECISIONS' as const,
-      durable: 'batched',
-      filterSubject: subjects.decision('BATCH'),
-      commitEvery: 100,
-    };
-    const c1 = await consumeBatched(
-      bus.js,
-      bus.jsm,
-      opts,
-      () => seen++,
-      async () => {
-        if (!commitOk) throw new Error('not stored yet');
-      },
-      () => {},
-    );
-    await waitFor('all 300 handled', () => seen === 300, 10_000);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await consumerBacklog(bus.jsm, 'DECISIONS', 'batched')).toBe(300);
-    commitOk = true;
-    await c1.stop();
-    expect(await consumerBacklog(bus.jsm, 'DECISIONS', 'batched')).toBe(0);
-    expect((await bus.jsm.consumers.info('DECISIONS', 'batched')).config.ack_policy).toBe('all');
-  });
-
-  it('refuses to reuse a durable consumer created with another ack policy', async () => {
-    await ensureDurableConsumer(bus.jsm, { stream: 'DECISIONS', durable: 'explicit-one' });
-    await expect(
-      consumeBatched(
-        bus.js,
-        bus.jsm,
-        { stream: 'DECISIONS', durable: 'explicit-one' },
-        () => {},
-        async () => {},
-        () => {},
-      ),
-    ).rejects.toThrow(/ack policy explicit/);
   });
 
   it('encodes and decodes the JSON codec symmetrically', () => {

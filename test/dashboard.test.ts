@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { botSpec, startBot } from '@tickflow/bot';
-import { Bus, consumerBacklog, freePort } from '@tickflow/bus';
+import { botBacklog, botSpec, startBot } from '@tickflow/bot';
+import { Bus, freePort } from '@tickflow/bus';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
@@ -107,10 +107,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
   };
   const drained = () =>
     waitFor('signals and bot to drain', async () => {
-      const n =
-        (await signalsBacklog(signals.port)) +
-        (await consumerBacklog(bus.jsm, 'TICKS', 'bot-marks')) +
-        (await consumerBacklog(bus.jsm, 'DECISIONS', 'bot'));
+      const n = (await signalsBacklog(signals.port)) + (await botBacklog(bus, bot.port));
       return n === 0;
     });
   const hooks = () => page.evaluate(() => (globalThis as unknown as { __tickflow: Hooks }).__tickflow);

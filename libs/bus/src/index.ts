@@ -18,7 +18,6 @@ export {
   readRecent,
   readStream,
 } from './consume.ts';
-export { type BatchedConsumerOptions, ConsumerConfigError, consumeBatched } from './consume-batched.ts';
 export { nextOnSubject } from './direct.ts';
 export { DurablePublisher, type DurablePublisherOptions, PublishError } from './publish.ts';
 export { consumeFrom } from './replay-from.ts';

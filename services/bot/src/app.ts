@@ -39,6 +39,7 @@ const AccountBody = Type.Object({
   fills: Type.Integer(),
   rejected: Type.Integer(),
   workingOrders: Type.Integer(),
+  tapeStreamSeq: Type.Integer({ description: 'TICKS sequence of the last tick marked and taped' }),
   pendingOrders: Type.Integer({
     description: 'decisions taken but not done (working or queued behind one): they wait for later ticks',
   }),
@@ -158,6 +159,7 @@ export async function buildApp(opts: {
       rejected: opts.bot.rejected,
       workingOrders: opts.bot.working.size,
       pendingOrders: opts.bot.pendingOrders,
+      tapeStreamSeq: opts.bot.tapeStreamSeq,
     };
   });
   app.get(

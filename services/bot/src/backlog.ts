@@ -6,12 +6,14 @@ import { type Bus, consumerBacklog } from '@tickflow/bus';
  * stopped they wait for ticks that have not happened, so a drained pipeline reads 0 here.
  */
 export async function botBacklog(bus: Bus, port: number, durable = 'bot'): Promise<number> {
-  const ticks = await consumerBacklog(bus.jsm, 'TICKS', `${durable}-marks`);
+  const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
   // Read the backlog on both sides of the count: an order finishing in between cannot hide one.
   const before = await consumerBacklog(bus.jsm, 'DECISIONS', durable);
   const account = (await (await fetch(`http://127.0.0.1:${port}/v1/account`)).json()) as {
     pendingOrders?: number;
+    tapeStreamSeq?: number;
   };
   const after = await consumerBacklog(bus.jsm, 'DECISIONS', durable);
+  const ticks = Math.max(0, ticksEnd - (account.tapeStreamSeq ?? 0));
   return ticks + Math.max(0, Math.max(before, after) - (account.pendingOrders ?? 0));
 }

@@ -71,6 +71,8 @@ export class PaperBot {
   readonly working = new Map<string, PaperOrder>();
   filled = 0;
   rejected = 0;
+  /** TICKS sequence of the last tick the tape has seen: the stream's end less this is its backlog. */
+  tapeStreamSeq = 0;
 
   /**
    * Decisions waiting for ticks that have not happened yet: an order that has seen every tick of
@@ -176,6 +178,7 @@ export class PaperBot {
    * Returns the tick's exchange time, or undefined for an unusable message (counted).
    */
   onTick(msg: BusMessage): number | undefined {
+    this.tapeStreamSeq = msg.streamSeq;
     let t: {
       venue?: unknown;
       symbol?: unknown;

@@ -15,7 +15,7 @@ export const botSpec = {
   durable: str({
     flag: 'durable',
     env: 'TICKFLOW_BOT_DURABLE',
-    description: 'prefix of the durable consumers (<prefix> on DECISIONS, <prefix>-marks on TICKS)',
+    description: 'name of the durable DECISIONS consumer (also names the session snapshots)',
     default: 'bot',
     pattern: /^[A-Za-z0-9_-]{1,58}$/,
     hint: 'letters, digits, _ or -',

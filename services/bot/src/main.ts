@@ -1,4 +1,4 @@
-import { Bus, consumeBatched, consumeDurable, PublishError, subjects } from '@tickflow/bus';
+import { Bus, consumeDurable, consumeFrom, PublishError, subjects } from '@tickflow/bus';
 import { dec } from '@tickflow/core';
 import { DEFAULT_EXECUTION, type ExecutionModel, Portfolio, type RiskLimits } from '@tickflow/paper';
 import {
@@ -15,6 +15,12 @@ import { OrderAbandonedError, PaperBot } from './bot.ts';
 import type { BotConfig } from './config.ts';
 import { rebuildBot } from './rebuild.ts';
 import { TradingSession } from './session.ts';
+
+/** Deletes the durable TICKS consumer earlier versions used for marks, so it stops holding messages. */
+async function dropLegacyMarksConsumer(bus: Bus, name: string, log: Logger): Promise<void> {
+  const gone = await bus.jsm.consumers.delete('TICKS', name).catch(() => false);
+  if (gone) log.info({ consumer: name }, 'deleted the durable marks consumer of an earlier version');
+}
 
 /** Object store bucket of the bot's day-open equities and end-of-session snapshots. */
 export const BOT_BUCKET = 'tickflow_bot';
@@ -98,21 +104,23 @@ export async function startBot(
     if (err instanceof PublishError) fatal(err);
   };
   // Marks are a synchronous state change with nothing to confirm: batched acks, no per-tick ack.
-  const marks = await consumeBatched(
+  // Marks and the tape follow TICKS live from its end, through an ordered consumer: nothing to
+  // ack, no durable position. What came before is covered: rebuild marked every symbol at its last
+  // trade, and the tape reads older ticks back from the stream when an order needs them. (A durable
+  // AckPolicy.All consumer would ack, after a restart, ticks not yet redelivered: holes in the tape.)
+  await dropLegacyMarksConsumer(bus, `${config.durable}-marks`, log);
+  const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
+  bot.tapeStreamSeq = ticksEnd;
+  const marks = await consumeFrom(
     bus.js,
-    bus.jsm,
-    {
-      stream: 'TICKS',
-      durable: `${config.durable}-marks`,
-      filterSubject: subjects.allTicks,
-      ackWaitSeconds: 5,
-    },
+    'TICKS',
+    ticksEnd + 1,
     (m) => {
       const ts = bot.onTick(m);
       if (ts !== undefined) session.onTickTime(ts);
     },
-    async () => {},
-    (err, m) => log.error({ err, subject: m?.subject }, 'mark handling failed'),
+    (err, m) => log.error({ err, subject: m.subject }, 'mark handling failed'),
+    { filterSubject: subjects.allTicks },
   );
   const decisions = await consumeDurable(
     bus.js,
