@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { botBacklog } from '@tickflow/bot';
-import { Bus, consumerBacklog, decode, freePort, readStream } from '@tickflow/bus';
+import { Bus, decode, freePort, readStream } from '@tickflow/bus';
 import { Dec, type Decision, type Fill, type Tick } from '@tickflow/core';
 import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
@@ -126,7 +126,7 @@ describe('bot killed with SIGKILL mid-stream and restarted', () => {
     expect(fills.length).toBeGreaterThan(decisions.length); // partial fills happened
   });
 
-  it('reports after the restart the P&L the batch layer computes from the fills', async () => {
+  it('reports after the restart the P&L and, with its snapshot, exactly the fills the batch layer computes', async () => {
     const pnl = (await (await fetch(`http://127.0.0.1:${port}/v1/pnl`)).json()) as {
       net: string;
       fills: number;
@@ -136,8 +136,17 @@ describe('bot killed with SIGKILL mid-stream and restarted', () => {
       { date: DATE, db: join(nats.dir, 'b.duckdb'), reportsDir: join(nats.dir, 'r') },
       { NATS_URL: nats.url },
     );
+    // A graceful stop stores the session snapshot, with the execution model, for the eod.
+    const last = children[children.length - 1];
+    last?.kill('SIGTERM');
+    await new Promise((r) => last?.once('exit', r));
     const { report } = await runEod(config, silent);
     expect(pnl.fills).toBe(report.load.fills);
     expect(new Dec(report.pnl.total).eq(pnl.net)).toBe(true);
+    const f = report.reconciliation.fills;
+    expect(f.model).toBe('snapshot');
+    expect(f.execution).toEqual(MODEL);
+    expect([f.matched, f.missing, f.extra, f.differing]).toEqual([f.speed, 0, 0, 0]);
+    expect(f.snapshot?.positionsEqual).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
-import { BOT_BUCKET, botSpec, type SessionSnapshot, startBot } from '@tickflow/bot';
+import { botSpec, startBot } from '@tickflow/bot';
 import { Bus, DurablePublisher, decode, readRecent, subjects } from '@tickflow/bus';
 import type { Decision, Fill, OrderEvent } from '@tickflow/core';
+import { BOT_BUCKET, type SessionSnapshot } from '@tickflow/paper';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';

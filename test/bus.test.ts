@@ -5,7 +5,6 @@ import {
   DurablePublisher,
   decode,
   encode,
-  ensureDurableConsumer,
   readStream,
   subjects,
   tickMsgId,

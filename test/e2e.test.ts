@@ -130,6 +130,14 @@ describe('synthetic feed → signals → bot → eod', () => {
     expect(report.reconciliation.clean).toBe(true);
   });
 
+  it("recomputes every one of the bot's fills with its own model, from its session snapshot", () => {
+    const f = report.reconciliation.fills;
+    expect(f.model).toBe('snapshot');
+    expect(f.speed).toBe(report.load.fills);
+    expect([f.matched, f.missing, f.extra, f.differing]).toEqual([f.speed, 0, 0, 0]);
+    expect(f.snapshot).toEqual({ positionsEqual: true, detail: [] });
+  });
+
   it("reports the bot's final P&L to the cent (exactly, in fact)", () => {
     expect(botPnl.fills).toBe(report.load.fills);
     expect(botPnl.fills).toBeGreaterThan(10);

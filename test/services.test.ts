@@ -1,5 +1,5 @@
 import { botBacklog, botSpec, startBot } from '@tickflow/bot';
-import { Bus, consumerBacklog, DurablePublisher, decode, readRecent, subjects } from '@tickflow/bus';
+import { Bus, DurablePublisher, decode, readRecent, subjects } from '@tickflow/bus';
 import type { Decision } from '@tickflow/core';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';

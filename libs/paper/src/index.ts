@@ -16,4 +16,5 @@ export {
   type RiskReason,
   type RiskVerdict,
 } from './risk.ts';
+export { BOT_BUCKET, type SessionSnapshot, sessionSnapshotName } from './session.ts';
 export { type SimulatedDay, simulateExecution } from './simulate.ts';

@@ -1,6 +1,20 @@
-import { Bus, consumeDurable, consumeFrom, PublishError, subjects } from '@tickflow/bus';
+import {
+  Bus,
+  consumeDurable,
+  consumeFrom,
+  decode,
+  nextOnSubject,
+  PublishError,
+  subjects,
+} from '@tickflow/bus';
 import { dec } from '@tickflow/core';
-import { DEFAULT_EXECUTION, type ExecutionModel, Portfolio, type RiskLimits } from '@tickflow/paper';
+import {
+  BOT_BUCKET,
+  DEFAULT_EXECUTION,
+  type ExecutionModel,
+  Portfolio,
+  type RiskLimits,
+} from '@tickflow/paper';
 import {
   createLogger,
   createRegistry,
@@ -21,9 +35,6 @@ async function dropLegacyMarksConsumer(bus: Bus, name: string, log: Logger): Pro
   const gone = await bus.jsm.consumers.delete('TICKS', name).catch(() => false);
   if (gone) log.info({ consumer: name }, 'deleted the durable marks consumer of an earlier version');
 }
-
-/** Object store bucket of the bot's day-open equities and end-of-session snapshots. */
-export const BOT_BUCKET = 'tickflow_bot';
 
 export function executionOf(config: BotConfig): ExecutionModel {
   return {
@@ -62,10 +73,11 @@ export async function startBot(
   const registry = createRegistry('bot');
   const portfolio = new Portfolio(dec(config.cash));
   const limits = limitsOf(config);
+  const execution = executionOf(config);
   const bot = new PaperBot(
     bus,
     portfolio,
-    { execution: executionOf(config), limits, tapeCapacity: config.tapeTicks, backfill: streamBackfill(bus) },
+    { execution, limits, tapeCapacity: config.tapeTicks, backfill: streamBackfill(bus) },
     log,
     registry,
   );
@@ -74,6 +86,7 @@ export async function startBot(
   const session = new TradingSession(
     bot,
     limits,
+    execution,
     {
       get: (name) => bus.objectGet(BOT_BUCKET, name),
       put: (name, value) => bus.objectPut(BOT_BUCKET, name, value),
@@ -111,6 +124,11 @@ export async function startBot(
   await dropLegacyMarksConsumer(bus, `${config.durable}-marks`, log);
   const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
   bot.tapeStreamSeq = ticksEnd;
+  // The trading day is where the market is: the last tick stored, until the next one arrives.
+  const lastTick =
+    ticksEnd > 0 ? await nextOnSubject(bus.jsm, 'TICKS', subjects.allTicks, ticksEnd) : undefined;
+  const lastTs = lastTick ? (decode(lastTick.data) as { ts?: unknown }).ts : undefined;
+  if (typeof lastTs === 'number' && Number.isSafeInteger(lastTs)) session.onTickTime(lastTs);
   const marks = await consumeFrom(
     bus.js,
     'TICKS',

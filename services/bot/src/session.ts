@@ -1,27 +1,15 @@
-import { type Dec, dec, money, type Position, utcDateOf, WIRE_VERSION } from '@tickflow/core';
-import { lossLimitBreached, type PnlSummary, type RiskLimits } from '@tickflow/paper';
+import { type Dec, dec, money, utcDateOf, WIRE_VERSION } from '@tickflow/core';
+import {
+  type ExecutionModel,
+  lossLimitBreached,
+  type RiskLimits,
+  type SessionSnapshot,
+  sessionSnapshotName,
+} from '@tickflow/paper';
 import type { Logger } from '@tickflow/runtime';
 import type { PaperBot } from './bot.ts';
 
 const DAY_MICROS = 86_400_000_000;
-
-/** Positions and P&L at the end of a trading day, as stored in NATS for the eod reconciliation. */
-export interface SessionSnapshot {
-  v: typeof WIRE_VERSION;
-  date: string;
-  /** Wall-clock time the snapshot was taken, epoch microseconds. */
-  takenAt: number;
-  /** Exchange time of the last tick the bot had seen, epoch microseconds. */
-  lastTickTs: number;
-  dayOpenEquity: string;
-  dayPnl: string;
-  pnl: PnlSummary;
-  positions: Position[];
-  fills: number;
-  rejected: number;
-  halted: boolean;
-  haltReason: string;
-}
 
 /** Where snapshots and day-open equities are kept (the bot's NATS object store). */
 export interface SessionStore {
@@ -45,6 +33,7 @@ export class TradingSession {
   constructor(
     private readonly bot: PaperBot,
     private readonly limits: RiskLimits,
+    private readonly execution: ExecutionModel,
     private readonly store: SessionStore,
     private readonly prefix: string,
     private readonly log: Logger,
@@ -88,6 +77,7 @@ export class TradingSession {
       date,
       takenAt: Date.now() * 1000,
       lastTickTs: this.lastTickTs,
+      execution: this.execution,
       dayOpenEquity: money(this.dayOpenEquity),
       dayPnl: this.dayPnl(),
       pnl: this.bot.portfolio.pnl(),
@@ -99,12 +89,12 @@ export class TradingSession {
     };
   }
 
-  /** Stores the snapshot of `date` (`<prefix>.session.<date>`); failures are logged, not thrown. */
+  /** Stores the snapshot of `date` (`<durable>.session.<date>`); failures are logged, not thrown. */
   async saveSnapshot(date = this.day): Promise<void> {
     if (!date) return;
     const snap = this.snapshot(date);
     try {
-      await this.store.put(`${this.prefix}.session.${date}`, snap);
+      await this.store.put(sessionSnapshotName(this.prefix, date), snap);
       this.log.info({ date, equity: snap.pnl.equity, dayPnl: snap.dayPnl }, 'session snapshot stored');
     } catch (err) {
       this.log.error({ err, date }, 'cannot store the session snapshot');

@@ -1,4 +1,4 @@
-import type { EodResult } from '@tickflow/eod';
+import { type EodResult, fillLine } from '@tickflow/eod';
 import { type LatencySummary, WARM_UP_MS } from './monitor.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -36,6 +36,7 @@ export function printSummary(
         ? ' — reconciliation clean'
         : ` — BREAKS: ${rec.missing} missing, ${rec.extra} extra, ${rec.differing} differing`),
   );
+  say(`  fills: ${fillLine(r.reconciliation.fills)}`);
   const fmt = (l: LatencySummary) =>
     l.p50 === undefined
       ? 'n/a'

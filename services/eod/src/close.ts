@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SessionSnapshot } from '@tickflow/paper';
 import type { StrategyFactory } from '@tickflow/strategy';
 import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
 import { type ArchivedTable, archiveDate } from './archive.ts';
@@ -8,7 +9,8 @@ import { buildBars1m, dailyBars } from './bars.ts';
 import { writeCsvFiles } from './csv.ts';
 import { pnlFromDuckDB } from './pnl.ts';
 import { rejectsByCode, tickQuality } from './quality.ts';
-import { reconcileDecisions } from './reconcile.ts';
+import { archivedTicks, reconcileDecisions } from './reconcile.ts';
+import { reconcileFills } from './reconcile-fills.ts';
 import { cashFlowPnl } from './reconcile-pnl.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
@@ -32,6 +34,10 @@ export interface CloseOptions {
   /** reports/<date>/ goes below it. */
   reportsDir: string;
   factory: StrategyFactory;
+  /** The bot's end-of-session snapshot of the date (its execution model, its positions), if found. */
+  snapshot?: SessionSnapshot | undefined;
+  /** Decisions the bot rejected (ORDERS), not executed by the batch recomputation either. */
+  rejectedDecisions?: ReadonlySet<string>;
   load: Report['load'];
   generatedAt?: Date;
   /** Called as each step starts, for progress display. */
@@ -70,7 +76,14 @@ export async function closeDay(
     cashFlowPnl: await cashFlowPnl(conn, date),
   };
   step('reconcile');
-  const decisions = await reconcileDecisions(conn, date, o.factory);
+  const ticks = await archivedTicks(conn, date);
+  const { recomputed, ...decisions } = await reconcileDecisions(conn, date, o.factory, ticks);
+  const fills = await reconcileFills(conn, date, {
+    decisions: recomputed,
+    ticks,
+    snapshot: o.snapshot,
+    rejected: o.rejectedDecisions ?? new Set(),
+  });
   step('reports');
   const report = buildReport({
     date,
@@ -79,6 +92,7 @@ export async function closeDay(
     load: o.load,
     archive,
     decisions,
+    fills,
     ...parts,
   });
   const dir = join(o.reportsDir, date);

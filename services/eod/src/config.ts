@@ -49,6 +49,15 @@ export const eodSpec = {
     description: 'where reports/<date>/ go',
     default: './reports',
   }),
+  botDurable: str({
+    flag: 'bot-durable',
+    env: 'TICKFLOW_BOT_DURABLE',
+    description:
+      "the bot's --durable name: its session snapshot (execution model, positions) for the fill reconciliation",
+    default: 'bot',
+    pattern: /^[A-Za-z0-9_-]{1,58}$/,
+    hint: 'letters, digits, _ or -',
+  }),
   strategies: optionalStr({
     flag: 'strategies',
     env: 'TICKFLOW_SIGNALS_STRATEGIES',

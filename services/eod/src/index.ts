@@ -13,7 +13,7 @@ export type { QualityRow, RejectRow } from './quality.ts';
 export { type DecisionBreak, type DecisionReconciliation, reconcileDecisions } from './reconcile.ts';
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
-export { breakLines, buildReport, REPORT_SCHEMA, type Report } from './report.ts';
+export { breakLines, buildReport, fillLine, REPORT_SCHEMA, type Report } from './report.ts';
 export { type EodResult, type EodRunOptions, lastCompletedUtcDay, runEod } from './run.ts';
 export { repairSegments, SegmentLog } from './segment-log.ts';
 export { EXIT_BREAKS, renderSummary } from './summary.ts';

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Dec, type Tick, WIRE_VERSION } from '@tickflow/core';
+import { Dec, type Decision, type Tick, WIRE_VERSION } from '@tickflow/core';
 import { replayDecisions, type StrategyFactory } from '@tickflow/strategy';
 
 export interface DecisionBreak {
@@ -59,13 +59,15 @@ export async function reconcileDecisions(
   conn: DuckDBConnection,
   date: string,
   factory: StrategyFactory,
-): Promise<DecisionReconciliation> {
-  const batch = replayDecisions(await archivedTicks(conn, date), factory);
+  ticks?: readonly Tick[],
+): Promise<DecisionReconciliation & { recomputed: Decision[] }> {
+  const batch = replayDecisions(ticks ?? (await archivedTicks(conn, date)), factory);
   const reader = await conn.runAndReadAll(`
     SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price
     FROM decisions WHERE trade_date = DATE '${date}'`);
   const speed = new Map(reader.getRowObjectsJS().map((r) => [String(r.id), r]));
-  const result: DecisionReconciliation = {
+  const result: DecisionReconciliation & { recomputed: Decision[] } = {
+    recomputed: batch,
     speed: speed.size,
     batch: batch.length,
     matched: 0,

@@ -1,4 +1,4 @@
-import { breakLines, type Report } from './report.ts';
+import { breakLines, fillLine, type Report } from './report.ts';
 import { reportTables } from './tables.ts';
 
 const esc = (s: string) =>
@@ -32,12 +32,13 @@ export function renderHtml(r: Report): string {
     `<h1>tickflow end-of-day report — ${esc(r.date)}</h1>`,
     `<div class="meta">Generated ${esc(r.generatedAt)} from DuckDB <code>${esc(r.database)}</code></div>`,
     clean
-      ? `<div class="verdict ok">✔ Reconciled: ${rec.matched} decisions match the batch recomputation; P&amp;L equal both ways.</div>`
+      ? `<div class="verdict ok">✔ Reconciled: ${rec.matched} decisions and ${r.reconciliation.fills.matched} fills match the batch recomputation; P&amp;L equal both ways.</div>`
       : `<div class="verdict bad">✘ NOT reconciled: ${breaks.length} break(s) — ${rec.missing} missing, ${rec.extra} extra, ${rec.differing} differing decisions${r.reconciliation.pnl.equal ? '' : '; P&amp;L differs'}.</div>`,
     '<h2>Summary</h2><ul>',
     `<li>Ticks ${r.load.ticks}, decisions ${r.load.decisions}, fills ${r.load.fills}, rejects ${r.load.rejects}, unparseable ${r.load.unparseable}</li>`,
     `<li>Net P&amp;L <b>${esc(r.pnl.total)}</b> (realised ${esc(t.realised)}, unrealised ${esc(t.unrealised)}, fees ${esc(t.fees)}); max drawdown ${esc(t.maxDrawdown)}; ${t.roundTrips} round trips</li>`,
     `<li>Feed quality: ${r.quality.missingSeqs} missing seqs in ${r.quality.seqGaps} gaps, ${r.quality.duplicates} duplicates, ${r.quality.outOfOrder} out of order</li>`,
+    `<li>Fills: ${esc(fillLine(r.reconciliation.fills))}</li>`,
     '</ul>',
   ];
   if (breaks.length) {

@@ -6,6 +6,7 @@ import type { LoadCounts, Watermarks } from './loader.ts';
 import type { PnlRow, PnlTotal } from './pnl.ts';
 import type { QualityRow, RejectRow } from './quality.ts';
 import type { DecisionReconciliation } from './reconcile.ts';
+import type { FillReconciliation } from './reconcile-fills.ts';
 import type { VolatilityRow } from './volatility.ts';
 
 /** v1 grows by added fields only; a consumer of the first v1 reports reads these unchanged. */
@@ -40,6 +41,8 @@ export interface Report {
   profitAndLoss: { symbols: PnlRow[]; total: PnlTotal };
   reconciliation: {
     decisions: DecisionReconciliation;
+    /** The bot's fills against the batch recomputation (same broker code, the bot's model). */
+    fills: FillReconciliation;
     /**
      * The same net P&L two ways: the average-cost books (TypeScript, decimal.js) and the fills'
      * cash flows plus the marked position (DuckDB DECIMAL). Exactly equal, or it is a break.
@@ -60,6 +63,7 @@ export interface ReportParts {
   rejects: Report['rejects'];
   unmarkedFills: number;
   decisions: DecisionReconciliation;
+  fills: FillReconciliation;
   bars: DailyBar[];
   volatility: VolatilityRow[];
   profitAndLoss: Report['profitAndLoss'];
@@ -108,15 +112,35 @@ export function buildReport(parts: ReportParts): Report {
     reconciliation: {
       decisions: d,
       pnl: { averageCost, cashFlow: parts.cashFlowPnl, equal: pnlEqual },
-      clean: d.missing === 0 && d.extra === 0 && d.differing === 0 && pnlEqual,
+      fills: parts.fills,
+      clean: d.missing === 0 && d.extra === 0 && d.differing === 0 && pnlEqual && fillsClean(parts.fills),
     },
     archive: parts.archive,
   };
 }
 
+/** One line on the fill reconciliation, for the summaries. */
+export function fillLine(f: FillReconciliation): string {
+  const counts = `speed ${f.speed}, batch recomputation ${f.batch}, matched ${f.matched}, missing ${f.missing}, extra ${f.extra}, differing ${f.differing}`;
+  const model =
+    f.model === 'snapshot'
+      ? "the bot's model (session snapshot)"
+      : 'the default model (no bot snapshot found)';
+  const snap = f.snapshot ? `; snapshot positions ${f.snapshot.positionsEqual ? 'equal' : 'DIFFERENT'}` : '';
+  return `${counts} with ${model}; ${f.rejected} rejected, ${f.openAtClose} open at the close${snap}`;
+}
+
+/** No fill missing, extra or different, and the bot's snapshot (when found) holds the same positions. */
+export function fillsClean(f: FillReconciliation): boolean {
+  return f.missing === 0 && f.extra === 0 && f.differing === 0 && (f.snapshot?.positionsEqual ?? true);
+}
+
 /** The reconciliation's breaks as lines a person reads (decisions first, then P&L). */
 export function breakLines(r: Report): string[] {
   const lines = r.reconciliation.decisions.breaks.map((b) => `${b.kind} decision ${b.id}: ${b.detail}`);
+  const f = r.reconciliation.fills;
+  for (const b of f.breaks) lines.push(`${b.kind} fill ${b.id}: ${b.detail}`);
+  for (const d of f.snapshot?.detail ?? []) lines.push(`bot snapshot position ${d}`);
   const p = r.reconciliation.pnl;
   if (!p.equal)
     lines.push(`P&L: average cost ${p.averageCost} ≠ cash flows marked at the close ${p.cashFlow}`);

@@ -5,6 +5,7 @@ import { Bus } from '@tickflow/bus';
 import { MICROS_PER_DAY, utcDateOf } from '@tickflow/core';
 import { createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
+import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { collectDay } from './collect.ts';
 import type { EodConfig } from './config.ts';
@@ -88,6 +89,7 @@ export async function runEod(
       archiveDir,
       reportsDir: resolve(config.reportsDir),
       factory: setup.factory,
+      ...(bus ? await botSession(bus, config.botDurable, date) : {}),
       load: { ...loader.counts, watermarks },
       onStep: step,
     });

@@ -1,4 +1,4 @@
-import { breakLines } from './report.ts';
+import { breakLines, fillLine } from './report.ts';
 import type { EodResult } from './run.ts';
 
 /** `eod run` exit code when the reconciliation has breaks (the report is still written). */
@@ -19,6 +19,7 @@ export function renderSummary({ report: r, paths, timings }: EodResult, maxBreak
     `  P&L net ${r.pnl.total} (realised ${t.realised}, unrealised ${t.unrealised}, fees ${t.fees}), max drawdown ${t.maxDrawdown}, round trips ${t.roundTrips}, win rate ${pct(t.winRate)}`,
     `  quality: ${r.quality.missingSeqs} missing seqs, ${r.quality.duplicates} duplicates, ${r.quality.outOfOrder} out of order`,
     `  decisions: matched ${rec.matched}, missing ${rec.missing}, extra ${rec.extra}, differing ${rec.differing}`,
+    `  fills: ${fillLine(r.reconciliation.fills)}`,
     '',
     `  ${'symbol'.padEnd(12)} ${'ticks'.padStart(8)} ${'close'.padStart(12)} ${'vwap'.padStart(12)} ${'vol 1m'.padStart(8)} ${'rank'.padStart(4)} ${'net P&L'.padStart(14)}`,
   ];

@@ -1,0 +1,158 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Dec, type Decision, type Fill, type Tick } from '@tickflow/core';
+import {
+  DEFAULT_EXECUTION,
+  type ExecutionModel,
+  type SessionSnapshot,
+  simulateExecution,
+  type TapeTick,
+} from '@tickflow/paper';
+
+export interface FillBreak {
+  id: string;
+  kind: 'missing' | 'extra' | 'differing';
+  detail: string;
+}
+
+/** The bot's fills against a batch recomputation with the same paper broker and model. */
+export interface FillReconciliation {
+  /** Where the execution model came from: the bot's session snapshot, or the defaults. */
+  model: 'snapshot' | 'default';
+  execution: ExecutionModel;
+  /** Fills in FILLS for the date. */
+  speed: number;
+  /** Fills the batch recomputation made. */
+  batch: number;
+  matched: number;
+  missing: number;
+  extra: number;
+  differing: number;
+  /** Decisions skipped because the bot published their rejection (ORDERS). */
+  rejected: number;
+  /** Orders the day's tape ended on (waiting for a next tick at the close). */
+  openAtClose: number;
+  breaks: FillBreak[];
+  /** The bot's end-of-session snapshot against the batch positions (undefined: none found). */
+  snapshot?: { positionsEqual: boolean; detail: string[] };
+}
+
+const BREAKS_KEPT = 100;
+
+/**
+ * Recomputes every fill of the date from the decisions and the archived ticks with the bot's own
+ * code (libs/paper `simulateExecution`) and its execution model, taking the rejections the bot
+ * published as given (their verdict depended on the live state of every symbol), and compares them
+ * with FILLS by id: side, quantity, price, fee and time. Then checks the bot's end-of-session
+ * snapshot holds the positions the fills add up to.
+ */
+export async function reconcileFills(
+  conn: DuckDBConnection,
+  date: string,
+  o: {
+    decisions: readonly Decision[];
+    ticks: readonly Tick[];
+    snapshot: SessionSnapshot | undefined;
+    rejected: ReadonlySet<string>;
+  },
+): Promise<FillReconciliation> {
+  const execution = o.snapshot?.execution ?? DEFAULT_EXECUTION;
+  const tape = new Map<string, TapeTick[]>();
+  for (const t of o.ticks) {
+    const key = `${t.venue}\u0000${t.symbol}`;
+    let lane = tape.get(key);
+    if (!lane) {
+      lane = [];
+      tape.set(key, lane);
+    }
+    lane.push({ seq: t.seq, ts: t.ts, price: t.price, size: t.size });
+  }
+  // Positions carried in from the dates loaded before this one: a FLAT closes those too.
+  const carried = await conn.runAndReadAll(`
+    SELECT symbol, sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END)::VARCHAR AS qty
+    FROM fills WHERE trade_date < DATE '${date}' GROUP BY symbol`);
+  const start = new Map(carried.getRowObjectsJS().map((r) => [String(r.symbol), plain(r.qty)]));
+  const batch = simulateExecution(
+    o.decisions,
+    (v, s) => tape.get(`${v}\u0000${s}`) ?? [],
+    execution,
+    o.rejected,
+    start,
+  );
+  const reader = await conn.runAndReadAll(`
+    SELECT id, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
+    FROM fills WHERE trade_date = DATE '${date}'`);
+  const speed = new Map(reader.getRowObjectsJS().map((r) => [String(r.id), r]));
+  const result: FillReconciliation = {
+    model: o.snapshot ? 'snapshot' : 'default',
+    execution,
+    speed: speed.size,
+    batch: batch.fills.length,
+    matched: 0,
+    missing: 0,
+    extra: 0,
+    differing: 0,
+    rejected: o.rejected.size,
+    openAtClose: batch.open.size,
+    breaks: [],
+  };
+  const add = (b: FillBreak) => {
+    if (result.breaks.length < BREAKS_KEPT) result.breaks.push(b);
+  };
+  const seen = new Set<string>();
+  for (const f of batch.fills) {
+    seen.add(f.id);
+    const s = speed.get(f.id);
+    if (!s) {
+      result.missing++;
+      add({ id: f.id, kind: 'missing', detail: `batch ${show(f)}; FILLS has none` });
+    } else if (sameFill(s, f)) result.matched++;
+    else {
+      result.differing++;
+      add({
+        id: f.id,
+        kind: 'differing',
+        detail: `batch ${show(f)}; speed ${s.side} ${plain(s.qty)} @ ${plain(s.price)} fee ${plain(s.fee)} ts ${s.ts}`,
+      });
+    }
+  }
+  for (const [id, s] of speed) {
+    if (seen.has(id)) continue;
+    result.extra++;
+    add({ id, kind: 'extra', detail: `speed ${s.side} ${plain(s.qty)} @ ${plain(s.price)}; batch has none` });
+  }
+  if (o.snapshot) result.snapshot = comparePositions(o.snapshot, batch.fills, start);
+  return result;
+}
+
+const plain = (x: unknown) => new Dec(String(x)).toFixed();
+const show = (f: Fill) => `${f.side} ${f.qty} @ ${f.price} fee ${f.fee} ts ${f.ts}`;
+
+function sameFill(s: Record<string, unknown>, f: Fill): boolean {
+  return (
+    s.side === f.side &&
+    new Dec(String(s.qty)).eq(f.qty) &&
+    new Dec(String(s.price)).eq(f.price) &&
+    new Dec(String(s.fee)).eq(f.fee) &&
+    Number(s.ts) === f.ts
+  );
+}
+
+/** The snapshot's positions against the carried positions plus the day's recomputed fills. */
+function comparePositions(
+  snapshot: SessionSnapshot,
+  fills: readonly Fill[],
+  start: ReadonlyMap<string, string>,
+): FillReconciliation['snapshot'] {
+  const net = new Map<string, Dec>();
+  for (const [symbol, qty] of start) net.set(symbol, new Dec(qty));
+  for (const f of fills)
+    net.set(f.symbol, (net.get(f.symbol) ?? new Dec(0)).plus(f.side === 'BUY' ? f.qty : `-${f.qty}`));
+  const detail: string[] = [];
+  const symbols = new Set([...net.keys(), ...snapshot.positions.map((p) => p.symbol)]);
+  for (const symbol of [...symbols].sort()) {
+    const held = new Dec(snapshot.positions.find((p) => p.symbol === symbol)?.qty ?? '0');
+    const batchQty = net.get(symbol) ?? new Dec(0);
+    if (!held.eq(batchQty)) detail.push(`${symbol}: snapshot ${held.toFixed()}, batch ${batchQty.toFixed()}`);
+  }
+  return { positionsEqual: detail.length === 0, detail };
+}
