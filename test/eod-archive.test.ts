@@ -108,7 +108,9 @@ describe('eod Parquet archive and report files (real DuckDB file)', () => {
     const html = readFileSync(paths.html, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<(script|link|img)\b|src=|href=/i);
-    expect(html).toContain('Reconciled');
+    // The fixture's fills have no decisions behind them: the verdict says so and lists them.
+    expect(html).toContain('NOT reconciled');
+    expect(html).toContain('extra fill fill:1');
     expect(html).toContain('Garman–Klass');
     const names = paths.csv.map((p) => p.replace(/^.*\//, '')).sort();
     expect(names).toEqual(

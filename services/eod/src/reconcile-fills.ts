@@ -80,7 +80,7 @@ export async function reconcileFills(
   );
   const reader = await conn.runAndReadAll(`
     SELECT id, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
-    FROM fills WHERE trade_date = DATE '${date}'`);
+    FROM fills WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
   const speed = new Map(reader.getRowObjectsJS().map((r) => [String(r.id), r]));
   const result: FillReconciliation = {
     model: o.snapshot ? 'snapshot' : 'default',

@@ -64,7 +64,7 @@ export async function reconcileDecisions(
   const batch = replayDecisions(ticks ?? (await archivedTicks(conn, date)), factory);
   const reader = await conn.runAndReadAll(`
     SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price
-    FROM decisions WHERE trade_date = DATE '${date}'`);
+    FROM decisions WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
   const speed = new Map(reader.getRowObjectsJS().map((r) => [String(r.id), r]));
   const result: DecisionReconciliation & { recomputed: Decision[] } = {
     recomputed: batch,
