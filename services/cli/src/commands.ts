@@ -2,11 +2,14 @@ import { type BotConfig, botSpec, startBot } from '@tickflow/bot';
 import {
   type EodArchiveConfig,
   type EodConfig,
+  type EodServeConfig,
   EXIT_BREAKS,
   eodArchiveSpec,
+  eodServeSpec,
   eodSpec,
   renderSummary,
   runEod,
+  startEodServer,
   startLogArchiver,
 } from '@tickflow/eod';
 import { type FeedConfig, feedSpec, startFeed } from '@tickflow/feed';
@@ -16,7 +19,15 @@ import { Command } from 'commander';
 import { demoSpec, runDemo } from './demo.ts';
 
 /** Every spec the CLI knows, so an unknown TICKFLOW_* variable can be named as a likely typo. */
-export const ALL_SPECS: Spec[] = [feedSpec, signalsSpec, botSpec, eodSpec, eodArchiveSpec, demoSpec];
+export const ALL_SPECS: Spec[] = [
+  feedSpec,
+  signalsSpec,
+  botSpec,
+  eodSpec,
+  eodArchiveSpec,
+  eodServeSpec,
+  demoSpec,
+];
 
 const config = <S extends Spec>(spec: S, flags: Record<string, unknown>) =>
   resolveConfig(spec, flags, process.env);
@@ -94,6 +105,15 @@ Exit codes:
       const c: EodArchiveConfig = config(eodArchiveSpec, flags);
       const log = createLogger('eod-archive', c.logLevel);
       await runUntilSignal(await startLogArchiver(c, log), log);
+    });
+  addOptions(eod.command('serve'), eodServeSpec)
+    .description(
+      "run each trading day's end of day at the session close (--close) and serve the reports: GET /v1/reports, /v1/reports/:date, /reports/:date/report.html, /v1/runs, /healthz, /metrics",
+    )
+    .action(async (flags) => {
+      const c: EodServeConfig = config(eodServeSpec, flags);
+      const log = createLogger('eod', c.logLevel);
+      await runUntilSignal(await startEodServer(c, log), log);
     });
   return program;
 }
