@@ -26,6 +26,7 @@ interface Hooks {
   overlays: number;
   selected: string;
   status: string;
+  equityPoints: number;
 }
 
 /** The bits of a browser canvas `candlePixels` uses (the tests' tsconfig has no DOM types). */
@@ -225,6 +226,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
       return state === 'trading' && positions > 0 && (feedText ?? '').includes('3,000');
     });
     expect(await page.locator('#bot-figures').textContent()).toContain('equity');
+    await until('the equity curve', (h) => h.equityPoints >= 2);
     expect(await page.locator('#rejects tbody').textContent()).toContain('none');
     const report = page.locator('#report-link');
     expect(await report.textContent()).toBe('EOD report 2026-03-01');

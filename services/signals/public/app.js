@@ -34,6 +34,8 @@ const hooks = {
   /** Main-thread tasks over 50 ms (the browser's "long task"): the page's responsiveness. */
   longTasks: 0,
   longestTaskMs: 0,
+  /** Samples on the bot's equity curve. */
+  equityPoints: 0,
 };
 Object.assign(window, { __tickflow: hooks });
 if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
@@ -148,6 +150,7 @@ function frame(now) {
     renderLegend();
     $('#symbol-count').textContent = list.size ? `(${list.size})` : '';
     hooks.renders++;
+    hooks.equityPoints = bot.equity.length;
     hooks.symbols = list.size;
     hooks.candles = chart.candles.points.length;
     hooks.markers = chart.markerCount;

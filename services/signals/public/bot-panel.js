@@ -1,13 +1,23 @@
 import { getJson } from './api.js';
 import { renderFigures, renderRows, setBadge } from './figures.js';
 import { money, sign } from './format.js';
+import { drawSparkline } from './sparkline.js';
 
-/** The paper bot: equity, P&L, halted state and positions, read through signals' proxy. */
+/** Equity samples kept for the curve: 15 minutes at one a second. */
+const CURVE_POINTS = 900;
+
+/**
+ * The paper bot: equity (and its curve, sampled at each refresh), P&L, halted state and positions,
+ * read through signals' proxy.
+ */
 export class BotPanel {
   constructor(root) {
     this.state = root.querySelector('#bot-state');
     this.figures = root.querySelector('#bot-figures');
     this.positions = root.querySelector('#positions tbody');
+    this.curve = root.querySelector('#equity-curve');
+    /** @type {number[]} */
+    this.equity = [];
     this.last = undefined;
   }
 
@@ -27,6 +37,9 @@ export class BotPanel {
       return;
     }
     const { account, pnl, positions } = body;
+    this.equity.push(Number(pnl.equity));
+    if (this.equity.length > CURVE_POINTS) this.equity.splice(0, this.equity.length - CURVE_POINTS);
+    drawSparkline(this.curve, this.equity);
     setBadge(this.state, account.halted ? 'HALTED' : 'trading', account.halted ? 'bad' : 'ok');
     this.state.title = account.halted ? 'decisions are rejected until resumed' : '';
     renderFigures(this.figures, [
