@@ -50,12 +50,20 @@ export async function symbolAnalytics(conn: DuckDBConnection, date: string): Pro
       FROM rets GROUP BY venue, symbol),
     dec AS (
       SELECT venue, symbol, count(*) AS decisions FROM decisions WHERE trade_date = ${d} GROUP BY venue, symbol),
+    -- A fill belongs to the venue its decision came from (<strategy>:<venue>:<symbol>:<seq>), so a
+    -- symbol traded on two venues is not counted twice; an id of another shape goes to the
+    -- symbol's first venue.
+    fv AS (
+      SELECT fl.*, coalesce(
+               (SELECT s.venue FROM summary s WHERE s.symbol = fl.symbol AND s.venue = split_part(fl.decision_id, ':', 2)),
+               (SELECT min(s.venue) FROM summary s WHERE s.symbol = fl.symbol)) AS venue
+      FROM fills fl WHERE fl.trade_date = ${d}),
     f AS (
-      SELECT symbol, count(*) AS fills,
+      SELECT venue, symbol, count(*) AS fills,
              sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END) AS net_qty,
              sum(CASE WHEN side = 'BUY' THEN -qty * price ELSE qty * price END) AS cash_flow,
              sum(fee) AS fees
-      FROM fills WHERE trade_date = ${d} GROUP BY symbol)
+      FROM fv GROUP BY venue, symbol)
     SELECT s.venue, s.symbol, s.ticks, s.first_seq, s.last_seq,
            (s.last_seq - s.first_seq + 1) - s.distinct_seq AS seq_gaps, s.ticks - s.distinct_seq AS duplicates,
            s.open::VARCHAR AS open, s.high::VARCHAR AS high, s.low::VARCHAR AS low, s.close::VARCHAR AS close,
@@ -66,7 +74,7 @@ export async function symbolAnalytics(conn: DuckDBConnection, date: string): Pro
     FROM summary s
     LEFT JOIN vol v USING (venue, symbol)
     LEFT JOIN dec USING (venue, symbol)
-    LEFT JOIN f USING (symbol)
+    LEFT JOIN f USING (venue, symbol)
     ORDER BY s.symbol, s.venue`);
   return reader.getRowObjectsJS().map((r) => ({
     venue: String(r.venue),
