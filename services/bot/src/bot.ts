@@ -7,7 +7,6 @@ import {
   isDecimalString,
   isValidSymbol,
   type OrderEvent,
-  WIRE_VERSION,
 } from '@tickflow/core';
 import {
   checkRisk,
@@ -17,8 +16,10 @@ import {
   type RiskLimits,
   type RiskVerdict,
 } from '@tickflow/paper';
-import { Counter, type Logger, type Registry } from '@tickflow/runtime';
+import type { Logger, Registry } from '@tickflow/runtime';
+import { botMetrics } from './bot-metrics.ts';
 import { DecisionFills } from './decision-fills.ts';
+import { orderEvent } from './order-event.ts';
 import { type BackfillFrom, Tape } from './tape.ts';
 
 /** An order given up because the bot stops: its decision is left unacked for the next process. */
@@ -53,10 +54,7 @@ export interface PaperBotOptions {
  */
 export class PaperBot {
   private readonly publisher: DurablePublisher;
-  private readonly fills: Counter<'side'>;
-  private readonly bad: Counter<'stream'>;
-  private readonly rejectedTotal: Counter<'reason'>;
-  private readonly expiredTotal: Counter;
+  private readonly metrics: ReturnType<typeof botMetrics>;
   readonly tape: Tape;
   readonly decisionFills = new DecisionFills();
   /** Decisions the bot rejected or expired (from ORDERS at start, then its own): never re-executed. */
@@ -100,29 +98,7 @@ export class PaperBot {
   ) {
     this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000 });
     this.tape = new Tape(opts.tapeCapacity, opts.backfill);
-    this.fills = new Counter({
-      name: 'tickflow_bot_fills_total',
-      help: 'Fills published',
-      labelNames: ['side'],
-      registers: [registry],
-    });
-    this.rejectedTotal = new Counter({
-      name: 'tickflow_bot_decisions_rejected_total',
-      help: 'Decisions not filled, by reason',
-      labelNames: ['reason'],
-      registers: [registry],
-    });
-    this.expiredTotal = new Counter({
-      name: 'tickflow_bot_orders_expired_total',
-      help: 'Orders whose unfilled rest expired (time to live in exchange time)',
-      registers: [registry],
-    });
-    this.bad = new Counter({
-      name: 'tickflow_bot_bad_messages_total',
-      help: 'Messages that were not usable decisions or ticks',
-      labelNames: ['stream'],
-      registers: [registry],
-    });
+    this.metrics = botMetrics(registry);
   }
 
   /**
@@ -135,13 +111,13 @@ export class PaperBot {
     try {
       d = decode(msg.data) as Decision;
     } catch {
-      this.bad.inc({ stream: 'DECISIONS' });
+      this.metrics.bad.inc({ stream: 'DECISIONS' });
       this.log.warn({ subject: msg.subject }, 'decision is not JSON; skipped');
       return undefined;
     }
     const problem = decisionProblem(d);
     if (problem) {
-      this.bad.inc({ stream: 'DECISIONS' });
+      this.metrics.bad.inc({ stream: 'DECISIONS' });
       this.log.warn({ subject: msg.subject, problem }, 'unusable decision skipped');
       return undefined;
     }
@@ -190,7 +166,7 @@ export class PaperBot {
     try {
       t = decode(msg.data) as typeof t;
     } catch {
-      this.bad.inc({ stream: 'TICKS' });
+      this.metrics.bad.inc({ stream: 'TICKS' });
       return undefined;
     }
     const { venue, symbol, price, size, seq, ts } = t;
@@ -202,7 +178,7 @@ export class PaperBot {
       !Number.isSafeInteger(seq) ||
       !Number.isSafeInteger(ts)
     ) {
-      this.bad.inc({ stream: 'TICKS' });
+      this.metrics.bad.inc({ stream: 'TICKS' });
       return undefined;
     }
     this.portfolio.mark(symbol, price);
@@ -279,7 +255,7 @@ export class PaperBot {
       this.abandons.delete(abandon);
     }
     if (order.expiredAt > 0) {
-      this.expiredTotal.inc();
+      this.metrics.expired.inc();
       stored.push(
         this.publishEvent(d, order, 'EXPIRED', {
           reason: 'TTL',
@@ -307,7 +283,7 @@ export class PaperBot {
     if (this.portfolio.apply(fill)) {
       this.decisionFills.add(fill);
       this.filled++;
-      this.fills.inc({ side: fill.side });
+      this.metrics.fills.inc({ side: fill.side });
       this.afterFill();
     }
     return this.publisher.publishAcked(subjects.fill(fill.symbol), fill, fill.id);
@@ -315,7 +291,7 @@ export class PaperBot {
 
   private reject(d: Decision, order: PaperOrder, verdict: RiskVerdict): Promise<void> {
     this.rejected++;
-    this.rejectedTotal.inc({ reason: verdict.reason });
+    this.metrics.rejected.inc({ reason: verdict.reason });
     this.log.warn({ decision: d.id, ...verdict }, 'decision rejected');
     return this.publishEvent(d, order, 'REJECTED', verdict);
   }
@@ -327,19 +303,7 @@ export class PaperBot {
     why: { reason: string; message: string },
   ): Promise<void> {
     this.closedDecisions.add(d.id);
-    const event: OrderEvent = {
-      v: WIRE_VERSION,
-      id: `${status.toLowerCase()}:${d.id}`,
-      decisionId: d.id,
-      symbol: d.symbol,
-      status,
-      reason: why.reason,
-      message: why.message,
-      side: order.side ?? 'BUY',
-      qty: order.remainingQty,
-      ts: status === 'EXPIRED' ? order.expiredAt : d.tickTs,
-      at: Date.now() * 1000,
-    };
+    const event = orderEvent(d, order, status, why, Date.now() * 1000);
     const subject = subjects.orderEvent(status === 'REJECTED' ? 'rejected' : 'expired', d.symbol);
     return this.publisher.publishAcked(subject, event, event.id);
   }
