@@ -18,7 +18,7 @@ export const feedSpec = {
     env: 'TICKFLOW_FEED_SOURCE',
     description: 'where ticks come from',
     default: 'synthetic',
-    choices: ['synthetic', 'replay', 'binance', 'coinbase'] as const,
+    choices: ['synthetic', 'replay', 'binance', 'coinbase', 'ws'] as const,
   }),
   venue: optionalStr({
     flag: 'venue',
@@ -110,6 +110,11 @@ export const feedSpec = {
     env: 'TICKFLOW_FEED_FILE',
     description: 'replay: CSV or NDJSON tick file (.gz accepted)',
   }),
+  mapping: optionalStr({
+    flag: 'mapping',
+    env: 'TICKFLOW_FEED_MAPPING',
+    description: 'ws: JSON file saying how a venue spells a trade (docs/FEED.md)',
+  }),
   speed: num({
     flag: 'speed',
     env: 'TICKFLOW_FEED_SPEED',
@@ -142,7 +147,8 @@ export const feedSpec = {
   url: optionalStr({
     flag: 'url',
     env: 'TICKFLOW_FEED_URL',
-    description: 'binance/coinbase: WebSocket URL (default: the venue’s public endpoint)',
+    description:
+      'binance/coinbase/ws: WebSocket URL (default: the venue’s public endpoint, or the mapping’s url)',
   }),
   markets: str({
     flag: 'markets',
@@ -155,7 +161,7 @@ export const feedSpec = {
   staleAfter: num({
     flag: 'stale-after',
     env: 'TICKFLOW_FEED_STALE_AFTER',
-    description: 'binance/coinbase: seconds without a message before the staleness alarm',
+    description: 'binance/coinbase/ws: seconds without a message before the staleness alarm',
     default: 30,
     min: 1,
   }),

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import type { Clock } from '@tickflow/core';
-import type { Logger } from '@tickflow/runtime';
+import { ConfigError, type Logger, readSettingFile } from '@tickflow/runtime';
 import type { FeedConfig } from './config.ts';
 import {
   binanceSource,
   coinbaseSource,
+  ExchangeSource,
   type ExchangeSourceSettings,
   SourceConfigError,
 } from './sources/exchange-source.ts';
+import { createWsMapper, parseWsMapping, WsMappingError } from './sources/generic.ts';
 import { ReplaySource } from './sources/replay.ts';
 import { SyntheticSource } from './sources/synthetic-source.ts';
 import { parseTimestamp } from './sources/timestamps.ts';
@@ -45,6 +47,31 @@ export function createSource(config: FeedConfig, clock: Clock, log: Logger): Tic
         ...(config.url ? { url: config.url } : {}),
       };
       return config.source === 'binance' ? binanceSource(settings) : coinbaseSource(settings);
+    }
+    case 'ws': {
+      if (!config.mapping)
+        throw new SourceConfigError('--source ws needs --mapping <venue mapping JSON file>');
+      let mapping: ReturnType<typeof parseWsMapping>;
+      try {
+        mapping = parseWsMapping(JSON.parse(readSettingFile(config.mapping, 'mapping')));
+      } catch (err) {
+        if (err instanceof ConfigError) throw err;
+        const why = err instanceof WsMappingError || err instanceof SyntaxError ? err.message : String(err);
+        throw new SourceConfigError(`--mapping ${config.mapping}: ${why}`, { cause: err });
+      }
+      const url = config.url ?? mapping.url;
+      if (!url) throw new SourceConfigError('--source ws needs --url or a url in the mapping');
+      return new ExchangeSource({
+        name: mapping.venue,
+        venue: mapping.venue,
+        url,
+        map: createWsMapper(mapping),
+        subscribeMessages: mapping.subscribe.map((m) => JSON.stringify(m)),
+        clock,
+        log,
+        staleAfterMs: config.staleAfter * 1000,
+        onAlarm: (alarm) => log.error(alarm, 'source alarm'),
+      });
     }
     case 'replay': {
       if (!config.file)
