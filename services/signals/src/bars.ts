@@ -1,20 +1,11 @@
 import { BarBuilder, type BuiltBar, FIVE_MINUTE_BARS, MINUTE_BARS, SECOND_BARS } from '@tickflow/indicators';
+import { BarRing, type BarView } from './bar-ring.ts';
+
+export type { BarView };
 
 export const BAR_INTERVALS = { '1s': SECOND_BARS, '1m': MINUTE_BARS, '5m': FIVE_MINUTE_BARS } as const;
 export type BarInterval = keyof typeof BAR_INTERVALS;
 const SECOND_US = 1_000_000;
-
-export interface BarView {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  trades: number;
-  /** The strategy's indicators as of the bar's last trade (completed bars; see BarStore.closes). */
-  indicators?: Record<string, number>;
-}
 
 const view = (b: Readonly<BuiltBar>): BarView => ({
   ts: b.ts,
@@ -36,7 +27,7 @@ const view = (b: Readonly<BuiltBar>): BarView => ({
 export class BarStore {
   private readonly bySymbol = new Map<
     string,
-    { builders: Record<BarInterval, BarBuilder>; done: Record<BarInterval, BarView[]>; lastTs: number }
+    { builders: Record<BarInterval, BarBuilder>; done: Record<BarInterval, BarRing>; lastTs: number }
   >();
 
   constructor(readonly keep = 120) {}
@@ -61,7 +52,7 @@ export class BarStore {
           '1m': new BarBuilder(BAR_INTERVALS['1m']),
           '5m': new BarBuilder(BAR_INTERVALS['5m']),
         },
-        done: { '1s': [], '1m': [], '5m': [] },
+        done: { '1s': new BarRing(this.keep), '1m': new BarRing(this.keep), '5m': new BarRing(this.keep) },
         lastTs: ts,
       };
       this.bySymbol.set(symbol, s);
@@ -69,14 +60,7 @@ export class BarStore {
     s.lastTs = ts;
     for (const interval of ['1s', '1m', '5m'] as const) {
       const closed = s.builders[interval].update(price, size, ts);
-      if (!closed) continue;
-      const ring = s.done[interval];
-      const bar = view(closed);
-      // One object shared by the bars of every interval this trade completes.
-      if (indicators) bar.indicators = indicators;
-      ring.push(bar);
-      // Trim in steps (not on every bar) to keep the splice cost amortised; at most 1.5 × keep held.
-      if (ring.length > this.keep * 1.5) ring.splice(0, ring.length - this.keep);
+      if (closed) s.done[interval].push(closed, indicators);
     }
   }
 
@@ -93,8 +77,7 @@ export class BarStore {
   ): { bars: BarView[]; forming: BarView | null } | undefined {
     const s = this.bySymbol.get(symbol);
     if (!s) return undefined;
-    const done = s.done[interval];
     const current = s.builders[interval].current;
-    return { bars: done.slice(-Math.min(limit, this.keep)), forming: current ? view(current) : null };
+    return { bars: s.done[interval].last(limit), forming: current ? view(current) : null };
   }
 }
