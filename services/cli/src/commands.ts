@@ -8,10 +8,7 @@ import {
   eodServeSpec,
   eodSpec,
   renderSummary,
-  runEod,
-  startEodServer,
-  startLogArchiver,
-} from '@tickflow/eod';
+} from '@tickflow/eod/cli';
 import { type FeedConfig, feedSpec, startFeed } from '@tickflow/feed';
 import { addOptions, createLogger, resolveConfig, runUntilSignal, type Spec } from '@tickflow/runtime';
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
@@ -91,6 +88,8 @@ Exit codes:
     .action(async (flags) => {
       const c: EodConfig = config(eodSpec, flags);
       // Logs to stderr: stdout carries the progress bar and the one-screen summary.
+      // DuckDB is loaded only by the commands that use it.
+      const { runEod } = await import('@tickflow/eod');
       const result = await runEod(c, createLogger('eod', c.logLevel, process.stderr), {
         progress: process.stdout.isTTY === true,
       });
@@ -104,6 +103,7 @@ Exit codes:
     .action(async (flags) => {
       const c: EodArchiveConfig = config(eodArchiveSpec, flags);
       const log = createLogger('eod-archive', c.logLevel);
+      const { startLogArchiver } = await import('@tickflow/eod');
       await runUntilSignal(await startLogArchiver(c, log), log);
     });
   addOptions(eod.command('serve'), eodServeSpec)
@@ -113,6 +113,7 @@ Exit codes:
     .action(async (flags) => {
       const c: EodServeConfig = config(eodServeSpec, flags);
       const log = createLogger('eod', c.logLevel);
+      const { startEodServer } = await import('@tickflow/eod');
       await runUntilSignal(await startEodServer(c, log), log);
     });
   return program;

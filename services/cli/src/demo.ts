@@ -9,7 +9,7 @@ import {
   startNatsServer,
 } from '@tickflow/bus';
 import { Dec } from '@tickflow/core';
-import { eodSpec, lastCompletedUtcDay, runEod } from '@tickflow/eod';
+import { eodSpec, lastCompletedUtcDay } from '@tickflow/eod/cli';
 import { type ConfigOf, commonSpec, createLogger, int, num, resolveConfig, url } from '@tickflow/runtime';
 import { ServiceProcess } from './children.ts';
 import { PipelineMonitor } from './monitor.ts';
@@ -191,6 +191,7 @@ export async function runDemo(c: DemoConfig): Promise<number> {
 
     say(`● end of day for ${date}: JetStream → DuckDB → report`);
     const eodLog = createLogger('eod', 'warn');
+    const { runEod } = await import('@tickflow/eod');
     const result = await runEod(
       {
         ...resolveConfig(eodSpec, {}, {}),

@@ -1,4 +1,4 @@
-import { type EodResult, fillLine } from '@tickflow/eod';
+import { type EodResult, fillLine } from '@tickflow/eod/cli';
 import { type LatencySummary, WARM_UP_MS } from './monitor.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

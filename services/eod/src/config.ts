@@ -1,4 +1,10 @@
+import { MICROS_PER_DAY, utcDateOf } from '@tickflow/core';
 import { bool, type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+
+/** The last completed UTC day before `nowMs`: `eod run`'s default date. */
+export function lastCompletedUtcDay(nowMs = Date.now()): string {
+  return utcDateOf(nowMs * 1000 - MICROS_PER_DAY);
+}
 
 export const eodSpec = {
   ...commonSpec,

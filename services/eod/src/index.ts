@@ -3,7 +3,7 @@ export { type ArchivedTable, ArchiveError, archiveDate } from './archive.ts';
 export { type EodArchiveConfig, eodArchiveSpec } from './archive-config.ts';
 export { type DailyBar, dailyBars, type MinuteBar, minuteBars } from './bars.ts';
 export { type CloseOptions, closeDay, type ReportPaths } from './close.ts';
-export { type EodConfig, eodSpec } from './config.ts';
+export { type EodConfig, eodSpec, lastCompletedUtcDay } from './config.ts';
 export { DayLoader, type LoadCounts, type Watermarks } from './loader.ts';
 export { LOG_STREAMS, type LogArchiverStats, startLogArchiver } from './log-archiver.ts';
 export { OpenSegmentError, stageFromLog } from './log-loader.ts';
@@ -14,7 +14,7 @@ export { type DecisionBreak, type DecisionReconciliation, reconcileDecisions } f
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { breakLines, buildReport, fillLine, REPORT_SCHEMA, type Report } from './report.ts';
-export { type EodResult, type EodRunOptions, lastCompletedUtcDay, runEod } from './run.ts';
+export { type EodResult, type EodRunOptions, runEod } from './run.ts';
 export { repairSegments, SegmentLog } from './segment-log.ts';
 export { buildEodApp, reportDates } from './serve/app.ts';
 export { type EodServeConfig, eodServeSpec } from './serve/config.ts';

@@ -32,7 +32,11 @@ export interface FillReconciliation {
   /** Orders the day's tape ended on (waiting for a next tick at the close). */
   openAtClose: number;
   breaks: FillBreak[];
-  /** The bot's end-of-session snapshot against the batch positions (undefined: none found). */
+  /**
+   * The bot's end-of-session snapshot against the batch positions (undefined: none found). The
+   * day's start is taken from the snapshot less the day's FILLS, so this checks the bot's book
+   * holds what its recorded fills and the recomputed ones add up to.
+   */
   snapshot?: { positionsEqual: boolean; detail: string[] };
 }
 
@@ -66,11 +70,12 @@ export async function reconcileFills(
     }
     lane.push({ seq: t.seq, ts: t.ts, price: t.price, size: t.size });
   }
-  // Positions carried in from the dates loaded before this one: a FLAT closes those too.
-  const carried = await conn.runAndReadAll(`
-    SELECT symbol, sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END)::VARCHAR AS qty
-    FROM fills WHERE trade_date < DATE '${date}' GROUP BY symbol`);
-  const start = new Map(carried.getRowObjectsJS().map((r) => [String(r.symbol), plain(r.qty)]));
+  const reader = await conn.runAndReadAll(`
+    SELECT id, symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
+    FROM fills WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
+  const speedRows = reader.getRowObjectsJS();
+  const speed = new Map(speedRows.map((r) => [String(r.id), r]));
+  const start = await startPositions(conn, date, o.snapshot, speedRows);
   const batch = simulateExecution(
     o.decisions,
     (v, s) => tape.get(`${v}\u0000${s}`) ?? [],
@@ -78,10 +83,6 @@ export async function reconcileFills(
     o.rejected,
     start,
   );
-  const reader = await conn.runAndReadAll(`
-    SELECT id, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
-    FROM fills WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
-  const speed = new Map(reader.getRowObjectsJS().map((r) => [String(r.id), r]));
   const result: FillReconciliation = {
     model: o.snapshot ? 'snapshot' : 'default',
     execution,
@@ -125,6 +126,34 @@ export async function reconcileFills(
 }
 
 const plain = (x: unknown) => new Dec(String(x)).toFixed();
+
+/**
+ * Where the day started, per symbol (a FLAT closes what was carried in too). With the bot's
+ * snapshot: its positions less the day's fills in FILLS, the bot's own record. Without: the
+ * fills of the dates loaded before this one (which assumes this DuckDB file holds only this bot's
+ * history).
+ */
+async function startPositions(
+  conn: DuckDBConnection,
+  date: string,
+  snapshot: SessionSnapshot | undefined,
+  dayFills: readonly Record<string, unknown>[],
+): Promise<Map<string, string>> {
+  if (snapshot) {
+    const net = new Map<string, Dec>();
+    for (const p of snapshot.positions) net.set(p.symbol, new Dec(p.qty));
+    for (const f of dayFills) {
+      const symbol = String(f.symbol);
+      const qty = new Dec(String(f.qty));
+      net.set(symbol, (net.get(symbol) ?? new Dec(0)).minus(f.side === 'BUY' ? qty : qty.neg()));
+    }
+    return new Map([...net].map(([symbol, q]) => [symbol, q.toFixed()]));
+  }
+  const carried = await conn.runAndReadAll(`
+    SELECT symbol, sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END)::VARCHAR AS qty
+    FROM fills WHERE trade_date < DATE '${date}' GROUP BY symbol`);
+  return new Map(carried.getRowObjectsJS().map((r) => [String(r.symbol), plain(r.qty)]));
+}
 const show = (f: Fill) => `${f.side} ${f.qty} @ ${f.price} fee ${f.fee} ts ${f.ts}`;
 
 function sameFill(s: Record<string, unknown>, f: Fill): boolean {

@@ -2,13 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Bus } from '@tickflow/bus';
-import { MICROS_PER_DAY, utcDateOf } from '@tickflow/core';
 import { createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { collectDay } from './collect.ts';
-import type { EodConfig } from './config.ts';
+import { type EodConfig, lastCompletedUtcDay } from './config.ts';
 import { DayLoader } from './loader.ts';
 import { stageFromLog } from './log-loader.ts';
 import { stepProgress } from './progress.ts';
@@ -24,11 +23,6 @@ export interface EodResult {
 export interface EodRunOptions {
   /** Show a progress bar (the CLI passes `process.stdout.isTTY`); off by default. */
   progress?: boolean;
-}
-
-/** The last completed UTC day before `nowMs`. */
-export function lastCompletedUtcDay(nowMs = Date.now()): string {
-  return utcDateOf(nowMs * 1000 - MICROS_PER_DAY);
 }
 
 const LOAD_STEPS = ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS', 'commit'] as const;
