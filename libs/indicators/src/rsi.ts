@@ -15,8 +15,10 @@ import {
  * Gains and losses are the positive and negative parts of each price change (an unchanged price is
  * a gain of 0 and a loss of 0). Seeding, as Wilder, trading-signals (`RSI` over `WSMA`) and
  * technicalindicators (`AverageGain`/`AverageLoss`) all do: the first averages are the simple means
- * of the first `period` gains and losses; after that Wilder smoothing avg ← avg + (g − avg) / period,
- * written `(g − avg) · (1 / period) + avg` like trading-signals. Ready after `period + 1` prices
+ * of the first `period` gains and losses; after that Wilder smoothing avg ← (avg · (period − 1) + g) /
+ * period. (The algebraically equal `(g − avg) / period + avg` loses a tiny g next to a large avg to
+ * cancellation: with period 1 a 2e-18 loss became 0 and the RSI 100 instead of 0; found by the
+ * property test.) Within 1e-9 of trading-signals either way. Ready after `period + 1` prices
  * (`period` changes), as both oracles.
  *
  * When avgLoss is 0 the RSI is 100, even if avgGain is also 0 (a flat window), as both oracles.
@@ -25,7 +27,6 @@ import {
  * (100 after a rise, 0 after a fall), as technicalindicators.
  */
 export class RSI implements Indicator<number, number> {
-  private readonly k: number;
   /** Prices seen, saturating at period + 1. */
   private count = 0;
   private previousPrice = 0;
@@ -40,7 +41,6 @@ export class RSI implements Indicator<number, number> {
 
   constructor(readonly period = 14) {
     checkPeriod('RSI', 'period', period);
-    this.k = 1 / period;
   }
 
   update(x: number): number | undefined {
@@ -68,8 +68,10 @@ export class RSI implements Indicator<number, number> {
         this.avgLoss /= this.period;
       }
     } else {
-      this.avgGain = (gain - this.avgGain) * this.k + this.avgGain;
-      this.avgLoss = (loss - this.avgLoss) * this.k + this.avgLoss;
+      // (avg × (n − 1) + x) / n, as trading-signals' WSMA: avg + (x − avg) / n cancels
+      // catastrophically when x is tiny next to avg (period 1 then lost a 1e-18 loss entirely).
+      this.avgGain = (this.avgGain * (this.period - 1) + gain) / this.period;
+      this.avgLoss = (this.avgLoss * (this.period - 1) + loss) / this.period;
     }
     return this.value;
   }

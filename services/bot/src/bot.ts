@@ -181,8 +181,10 @@ export class PaperBot {
       this.metrics.bad.inc({ stream: 'TICKS' });
       return undefined;
     }
-    this.portfolio.mark(symbol, price);
-    this.tape.push(venue, symbol, { seq: seq as number, ts: ts as number, price, size });
+    // Marked at the latest trade by seq, as the batch layer's close: a tick stored late (the feed
+    // re-sent it after a broker hiccup) is older than what the tape already has.
+    if (this.tape.push(venue, symbol, { seq: seq as number, ts: ts as number, price, size }))
+      this.portfolio.mark(symbol, price);
     return ts as number;
   }
 

@@ -81,7 +81,9 @@ export async function startBot(
     log,
     registry,
   );
-  const rebuilt = await rebuildBot(bus, bot);
+  // Where the live tape starts; rebuild marks from the ticks up to it, so none falls in between.
+  const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
+  const rebuilt = await rebuildBot(bus, bot, ticksEnd);
   if (rebuilt.fills || rebuilt.closed) log.info(rebuilt, 'positions rebuilt from FILLS and ORDERS');
   const session = new TradingSession(
     bot,
@@ -122,7 +124,6 @@ export async function startBot(
   // trade, and the tape reads older ticks back from the stream when an order needs them. (A durable
   // AckPolicy.All consumer would ack, after a restart, ticks not yet redelivered: holes in the tape.)
   await dropLegacyMarksConsumer(bus, `${config.durable}-marks`, log);
-  const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
   bot.tapeStreamSeq = ticksEnd;
   // The trading day is where the market is: the last tick stored, until the next one arrives.
   const lastTick =

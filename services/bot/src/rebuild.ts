@@ -1,17 +1,57 @@
-import { type Bus, decode, lastMessageOn, readStream, subjects } from '@tickflow/bus';
+import { type Bus, decode, readRecent, readStream, subjects } from '@tickflow/bus';
 import { type Fill, fillProblem, isDecimalString, type OrderEvent } from '@tickflow/core';
+import type { TapeTick } from '@tickflow/paper';
 import type { PaperBot } from './bot.ts';
+
+/** Stream messages scanned back for a symbol's latest tick: more than a feed re-send window. */
+const TAIL = 10_000;
+
+/**
+ * A symbol's latest trade by seq, among its ticks in the last TAIL messages of TICKS. Not simply the
+ * last one stored: a tick the feed re-sent after a broker hiccup is stored after newer ones.
+ */
+async function latestTick(
+  bus: Bus,
+  venue: string,
+  symbol: string,
+  end: number,
+): Promise<TapeTick | undefined> {
+  const messages = await readRecent(bus.js, bus.jsm, 'TICKS', {
+    filterSubject: subjects.tick(venue, symbol),
+    fromSeq: Math.max(1, end - TAIL),
+    limit: TAIL,
+  });
+  let best: TapeTick | undefined;
+  for (const m of messages) {
+    try {
+      const t = decode(m.data) as Partial<TapeTick>;
+      if (
+        Number.isSafeInteger(t.seq) &&
+        Number.isSafeInteger(t.ts) &&
+        isDecimalString(t.price) &&
+        isDecimalString(t.size)
+      )
+        if (!best || (t.seq as number) > best.seq)
+          best = { seq: t.seq as number, ts: t.ts as number, price: t.price, size: t.size };
+    } catch {
+      // not a tick
+    }
+  }
+  return best;
+}
 
 /**
  * Rebuilds positions, cash and P&L after a restart: every fill in FILLS is applied again (in
  * stream order, each id once), the rejected and expired decisions in ORDERS are remembered (never
- * executed again), then each symbol is marked at the last trade in TICKS on the venue its
- * decisions came from (`<strategy>:<venue>:<symbol>:<seq>`). Decisions redelivered afterwards
+ * executed again), then each open position is marked at the latest trade (by seq) in TICKS on the
+ * venue its decisions came from (`<strategy>:<venue>:<symbol>:<seq>`), which also starts its tape. Decisions redelivered afterwards
  * recompute the same fills, find them applied and publish nothing new.
  */
 export async function rebuildBot(
   bus: Bus,
   bot: PaperBot,
+  /** TICKS's last sequence when the bot started: the live tape follows from the next one. */
+  ticksEnd: number,
 ): Promise<{ fills: number; closed: number; marked: number }> {
   const venues = new Map<string, string>();
   let fills = 0;
@@ -45,10 +85,10 @@ export async function rebuildBot(
   });
   let marked = 0;
   for (const [symbol, venue] of venues) {
-    const data = await lastMessageOn(bus.jsm, 'TICKS', subjects.tick(venue, symbol)).catch(() => undefined);
-    const price = data ? (decode(data) as { price?: unknown }).price : undefined;
-    if (isDecimalString(price)) {
-      bot.portfolio.mark(symbol, price);
+    const last = await latestTick(bus, venue, symbol, ticksEnd);
+    if (last) {
+      bot.portfolio.mark(symbol, last.price);
+      bot.tape.push(venue, symbol, last);
       marked++;
     }
   }

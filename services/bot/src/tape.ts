@@ -51,14 +51,16 @@ export class Tape {
     this.perLane = budget;
   }
 
-  push(venue: string, symbol: string, tick: TapeTick): void {
+  /** Adds a tick; false (and nothing changes) for one at or before the lane's latest seq. */
+  push(venue: string, symbol: string, tick: TapeTick): boolean {
     const lane = this.lane(venue, symbol);
     const last = lane.ring.last;
     // A redelivered tick, or one the feed's resend stored late: the tape (like signals) has moved on.
-    if (last && tick.seq <= last.seq) return;
+    if (last && tick.seq <= last.seq) return false;
     lane.ring.push(tick);
     lane.ring.trim(this.perLane);
     for (const listener of lane.listeners) listener(tick);
+    return true;
   }
 
   /**
