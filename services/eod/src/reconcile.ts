@@ -35,20 +35,35 @@ export async function archivedTicks(conn: DuckDBConnection, date: string): Promi
   const reader = await conn.runAndReadAll(`
     SELECT venue, symbol, seq, ts, ${plainSql('price')} AS price, ${plainSql('size')} AS size, side, recv_ts
     FROM ticks WHERE trade_date = DATE '${date}' ORDER BY venue, symbol, seq`);
-  return reader.getRowObjectsJS().map((r) => {
+  // Column arrays, not row objects: converting a million rows to objects took 2.2 s here, the
+  // columns 1.4 s.
+  const [venue, symbol, seq, ts, price, size, side, recvTs] = reader.getColumnsJS() as unknown[][] as [
+    string[],
+    string[],
+    bigint[],
+    bigint[],
+    string[],
+    string[],
+    (string | null)[],
+    bigint[],
+  ];
+  const ticks: Tick[] = new Array(venue.length);
+  for (let i = 0; i < venue.length; i++) {
     const t: Tick = {
       v: WIRE_VERSION,
-      venue: String(r.venue),
-      symbol: String(r.symbol),
-      seq: Number(r.seq),
-      ts: Number(r.ts),
-      price: String(r.price),
-      size: String(r.size),
-      recvTs: Number(r.recv_ts),
+      venue: venue[i] as string,
+      symbol: symbol[i] as string,
+      seq: Number(seq[i]),
+      ts: Number(ts[i]),
+      price: price[i] as string,
+      size: size[i] as string,
+      recvTs: Number(recvTs[i]),
     };
-    if (r.side === 'buy' || r.side === 'sell') t.side = r.side;
-    return t;
-  });
+    const sd = side[i];
+    if (sd === 'buy' || sd === 'sell') t.side = sd;
+    ticks[i] = t;
+  }
+  return ticks;
 }
 
 /**
