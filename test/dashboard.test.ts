@@ -24,6 +24,7 @@ interface Hooks {
   candles: number;
   markers: number;
   overlays: number;
+  hiddenOverlays: number;
   selected: string;
   status: string;
   equityPoints: number;
@@ -199,6 +200,13 @@ describe('dashboard served by signals, in a real Chromium', () => {
       /^price [\d,.]+ · sma10 [\d,.]+ · sma30 [\d,.]+$/,
     );
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    // The user chooses the lines: a toggle per indicator hides and shows it again.
+    const toggle = page.locator('#overlay-toggles button[data-overlay="sma10"]');
+    await toggle.click();
+    await until('sma10 hidden', (h) => h.hiddenOverlays === 1);
+    expect(await toggle.getAttribute('class')).toBe('off');
+    await toggle.click();
+    await until('sma10 shown again', (h) => h.hiddenOverlays === 0);
     // Drawn, not only held: pixels of the candle colours on the chart's canvases.
     const painted = await page.evaluate(candlePixels);
     expect(painted.up).toBeGreaterThan(200);

@@ -36,6 +36,8 @@ const hooks = {
   longestTaskMs: 0,
   /** Samples on the bot's equity curve. */
   equityPoints: 0,
+  /** Indicator lines the user switched off. */
+  hiddenOverlays: 0,
 };
 Object.assign(window, { __tickflow: hooks });
 if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
@@ -131,6 +133,29 @@ const stream = new LiveStream({
   },
 });
 
+/** One button per indicator line on the chart; rebuilt only when the set of lines changes. */
+let toggleNames = '';
+function renderToggles() {
+  const names = [...chart.overlays.keys()].sort();
+  if (names.join() === toggleNames) return;
+  toggleNames = names.join();
+  const box = $('#overlay-toggles');
+  box.replaceChildren(
+    ...names.map((name) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = name;
+      b.dataset.overlay = name;
+      b.classList.toggle('off', chart.hidden.has(name));
+      b.addEventListener('click', () => {
+        b.classList.toggle('off', !chart.toggle(name));
+        hooks.hiddenOverlays = chart.hidden.size;
+      });
+      return b;
+    }),
+  );
+}
+
 function renderLegend() {
   const v = chart.lastView ?? list.rows.get(chart.symbol)?.view;
   if (!v) {
@@ -148,6 +173,7 @@ function frame(now) {
     list.render();
     chart.render();
     renderLegend();
+    renderToggles();
     $('#symbol-count').textContent = list.size ? `(${list.size})` : '';
     hooks.renders++;
     hooks.equityPoints = bot.equity.length;

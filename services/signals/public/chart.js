@@ -45,6 +45,8 @@ export class PriceChart {
     this.markers = createSeriesMarkers(this.series, []);
     this.candles = new SeriesBuffer(1000);
     this.overlays = new Map();
+    /** Indicator lines the user switched off, by name (kept across symbols and intervals). */
+    this.hidden = new Set();
     this.decisions = [];
     this.markersDirty = false;
     this.markerCount = 0;
@@ -150,6 +152,15 @@ export class PriceChart {
     this.markersDirty = true;
   }
 
+  /** Shows or hides one indicator line; returns whether it is now shown. */
+  toggle(name) {
+    const shown = this.hidden.has(name);
+    if (shown) this.hidden.delete(name);
+    else this.hidden.add(name);
+    this.overlays.get(name)?.series.applyOptions({ visible: shown });
+    return shown;
+  }
+
   overlay(name) {
     let o = this.overlays.get(name);
     if (!o) {
@@ -160,6 +171,7 @@ export class PriceChart {
         lastValueVisible: false,
         crosshairMarkerVisible: false,
         title: name,
+        visible: !this.hidden.has(name),
       });
       o = { series, buffer: new SeriesBuffer(1000) };
       this.overlays.set(name, o);
