@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Bus, encode, subjects } from '@tickflow/bus';
-import { eodServeSpec, startEodServer } from '@tickflow/eod';
+import { eodServeSpec, eodSpec, runEod, startEodServer } from '@tickflow/eod';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DATE, FIXTURE_REJECTS, FIXTURE_TICKS } from './eod-fixture.ts';
@@ -58,6 +58,36 @@ describe('tickflow eod serve (real nats-server, real DuckDB)', () => {
     expect((await get('/v1/reports/2026-3-2')).status).toBe(400);
     expect((await get('/v1/reports/2020-01-01')).status).toBe(404);
     expect((await get('/reports/..%2f..%2fetc/report.html')).status).toBe(400);
+  });
+
+  it('loads only the ticks of a configured session, in its own time zone', async () => {
+    // 2026-03-02 is winter time in New York (UTC-5): 08:30-08:35 there is 13:30-13:35 UTC.
+    const from = Date.parse(`${FIXTURE_DATE}T13:30:00Z`) * 1000;
+    const to = Date.parse(`${FIXTURE_DATE}T13:35:00Z`) * 1000;
+    const expected = FIXTURE_TICKS.filter((t) => t.ts >= from && t.ts < to).length;
+    const config = resolveConfig(
+      eodSpec,
+      {
+        date: FIXTURE_DATE,
+        sessionTz: 'America/New_York',
+        sessionOpen: '08:30',
+        sessionClose: '08:35',
+        db: join(nats.dir, 'session.duckdb'),
+        reportsDir: join(nats.dir, 'session-reports'),
+        skipArchive: 'true',
+      },
+      { NATS_URL: nats.url },
+    );
+    const { report } = await runEod(config, createLogger('test', 'silent'));
+    expect(expected).toBeGreaterThan(0);
+    expect(expected).toBeLessThan(FIXTURE_TICKS.length);
+    expect(report.load.ticks).toBe(expected);
+    await expect(runEod({ ...config, fromLog: true }, createLogger('test', 'silent'))).rejects.toThrow(
+      /--from-log loads UTC days/,
+    );
+    await expect(
+      runEod({ ...config, sessionTz: 'Mars/Olympus' }, createLogger('test', 'silent')),
+    ).rejects.toThrow(/unknown time zone/);
   });
 
   it('reports its health and runs', async () => {

@@ -13,15 +13,17 @@ import type { DayLoader, Watermarks } from './loader.ts';
 
 /**
  * Reads TICKS, REJECTS, DECISIONS and FILLS back from JetStream and hands the date's messages to
- * the loader. A message is in the date by its exchange time: a tick's `ts`, a decision's `tickTs`,
- * a fill's `ts`, a reject's `at`. Unparseable messages are counted, not dropped silently.
+ * the loader. A message is in the date by its exchange time within the session range (the UTC day
+ * by default): a tick's `ts`, a decision's `tickTs`, a fill's `ts`, a reject's `at`. Unparseable messages are counted, not dropped silently.
  */
 export async function collectDay(
   bus: Bus,
   loader: DayLoader,
   onStream?: (stream: StreamName) => void,
+  /** The session's exchange-time range, epoch µs; default the UTC date. */
+  range: { start: number; end: number } = utcDateRange(loader.date),
 ): Promise<Watermarks> {
-  const { start, end } = utcDateRange(loader.date);
+  const { start, end } = range;
   const inDay = (ts: number) => ts >= start && ts < end;
   const read = async (stream: StreamName, onValue: (value: unknown, m: BusMessage) => void) => {
     onStream?.(stream);

@@ -55,6 +55,28 @@ export const eodSpec = {
     description: 'where reports/<date>/ go',
     default: './reports',
   }),
+  sessionTz: str({
+    flag: 'session-tz',
+    env: 'TICKFLOW_EOD_SESSION_TZ',
+    description: 'time zone of the trading session (IANA name, e.g. America/New_York)',
+    default: 'UTC',
+  }),
+  sessionOpen: str({
+    flag: 'session-open',
+    env: 'TICKFLOW_EOD_SESSION_OPEN',
+    description: 'session open, HH:MM in --session-tz: the date holds the ticks from here',
+    default: '00:00',
+    pattern: /^([01]\d|2[0-3]):[0-5]\d$/,
+    hint: 'HH:MM',
+  }),
+  sessionClose: str({
+    flag: 'session-close',
+    env: 'TICKFLOW_EOD_SESSION_CLOSE',
+    description: 'session close, HH:MM in --session-tz (24:00 = midnight; at or before the open = next day)',
+    default: '24:00',
+    pattern: /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/,
+    hint: 'HH:MM',
+  }),
   botDurable: str({
     flag: 'bot-durable',
     env: 'TICKFLOW_BOT_DURABLE',

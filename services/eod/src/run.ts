@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Bus } from '@tickflow/bus';
-import { createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
+import { ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
@@ -12,6 +12,7 @@ import { DayLoader } from './loader.ts';
 import { stageFromLog } from './log-loader.ts';
 import { stepProgress } from './progress.ts';
 import type { Report } from './report.ts';
+import { SessionSpecError, sessionRange, UTC_DAY } from './session-range.ts';
 
 export interface EodResult {
   report: Report;
@@ -23,6 +24,28 @@ export interface EodResult {
 export interface EodRunOptions {
   /** Show a progress bar (the CLI passes `process.stdout.isTTY`); off by default. */
   progress?: boolean;
+}
+
+/**
+ * The date's session range from --session-tz/--session-open/--session-close; refused (ConfigError,
+ * exit 2) when invalid, or when not the UTC day with --from-log (the day log is split by UTC date).
+ */
+function sessionOf(config: EodConfig, date: string): { start: number; end: number } {
+  const spec = { timeZone: config.sessionTz, open: config.sessionOpen, close: config.sessionClose };
+  let range: { start: number; end: number };
+  try {
+    range = sessionRange(date, spec);
+  } catch (err) {
+    if (err instanceof SessionSpecError)
+      throw new ConfigError([`--session-tz/--session-open/--session-close: ${err.message}`]);
+    throw err;
+  }
+  const utc = sessionRange(date, UTC_DAY);
+  if (config.fromLog && (range.start !== utc.start || range.end !== utc.end))
+    throw new ConfigError([
+      '--from-log loads UTC days (the day log is split by UTC date): leave --session-* at their defaults',
+    ]);
+  return range;
 }
 
 const LOAD_STEPS = ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS', 'commit'] as const;
@@ -46,6 +69,7 @@ export async function runEod(
       qty: config.qty,
     },
   );
+  const range = sessionOf(config, date);
   const database = resolve(config.db ?? join(config.dataDir, 'tickflow.duckdb'));
   const archiveDir = config.skipArchive
     ? undefined
@@ -69,7 +93,7 @@ export async function runEod(
     };
     const loader = await DayLoader.open(conn, date);
     const watermarks = bus
-      ? await collectDay(bus, loader, (stream) => step(`read ${stream}`))
+      ? await collectDay(bus, loader, (stream) => step(`read ${stream}`), range)
       : await stageFromLog(conn, loader, resolve(config.logDir ?? join(config.dataDir, 'log')), (stream) =>
           step(`read log ${stream}`),
         );
@@ -83,7 +107,7 @@ export async function runEod(
       archiveDir,
       reportsDir: resolve(config.reportsDir),
       factory: setup.factory,
-      ...(bus ? await botSession(bus, config.botDurable, date) : {}),
+      ...(bus ? await botSession(bus, config.botDurable, date, range) : {}),
       load: { ...loader.counts, watermarks },
       onStep: step,
     });
