@@ -7,12 +7,10 @@ import {
   simulateExecution,
   type TapeTick,
 } from '@tickflow/paper';
+import { compareById, type ReconciliationBreak } from './compare.ts';
+import { plainDec } from './sql.ts';
 
-export interface FillBreak {
-  id: string;
-  kind: 'missing' | 'extra' | 'differing';
-  detail: string;
-}
+export type FillBreak = ReconciliationBreak;
 
 /** The bot's fills against a batch recomputation with the same paper broker and model. */
 export interface FillReconciliation {
@@ -88,44 +86,20 @@ export async function reconcileFills(
     execution,
     speed: speed.size,
     batch: batch.fills.length,
-    matched: 0,
-    missing: 0,
-    extra: 0,
-    differing: 0,
     rejected: o.rejected.size,
     openAtClose: batch.open.size,
-    breaks: [],
+    ...compareById(batch.fills, speed, {
+      same: sameFill,
+      missing: (f) => `batch ${show(f)}; FILLS has none`,
+      differing: (f, s) =>
+        `batch ${show(f)}; speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)} fee ${plainDec(s.fee)} ts ${s.ts}`,
+      extra: (s) => `speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)}; batch has none`,
+      keep: BREAKS_KEPT,
+    }),
   };
-  const add = (b: FillBreak) => {
-    if (result.breaks.length < BREAKS_KEPT) result.breaks.push(b);
-  };
-  const seen = new Set<string>();
-  for (const f of batch.fills) {
-    seen.add(f.id);
-    const s = speed.get(f.id);
-    if (!s) {
-      result.missing++;
-      add({ id: f.id, kind: 'missing', detail: `batch ${show(f)}; FILLS has none` });
-    } else if (sameFill(s, f)) result.matched++;
-    else {
-      result.differing++;
-      add({
-        id: f.id,
-        kind: 'differing',
-        detail: `batch ${show(f)}; speed ${s.side} ${plain(s.qty)} @ ${plain(s.price)} fee ${plain(s.fee)} ts ${s.ts}`,
-      });
-    }
-  }
-  for (const [id, s] of speed) {
-    if (seen.has(id)) continue;
-    result.extra++;
-    add({ id, kind: 'extra', detail: `speed ${s.side} ${plain(s.qty)} @ ${plain(s.price)}; batch has none` });
-  }
   if (o.snapshot) result.snapshot = comparePositions(o.snapshot, batch.fills, start);
   return result;
 }
-
-const plain = (x: unknown) => new Dec(String(x)).toFixed();
 
 /**
  * Where the day started, per symbol (a FLAT closes what was carried in too). With the bot's
@@ -152,7 +126,7 @@ async function startPositions(
   const carried = await conn.runAndReadAll(`
     SELECT symbol, sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END)::VARCHAR AS qty
     FROM fills WHERE trade_date < DATE '${date}' GROUP BY symbol`);
-  return new Map(carried.getRowObjectsJS().map((r) => [String(r.symbol), plain(r.qty)]));
+  return new Map(carried.getRowObjectsJS().map((r) => [String(r.symbol), plainDec(r.qty)]));
 }
 const show = (f: Fill) => `${f.side} ${f.qty} @ ${f.price} fee ${f.fee} ts ${f.ts}`;
 

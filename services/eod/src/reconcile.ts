@@ -1,12 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Dec, type Decision, type Tick, WIRE_VERSION } from '@tickflow/core';
 import { replayDecisions, type StrategyFactory } from '@tickflow/strategy';
+import { compareById, type ReconciliationBreak } from './compare.ts';
+import { plainDec } from './sql.ts';
 
-export interface DecisionBreak {
-  id: string;
-  kind: 'missing' | 'extra' | 'differing';
-  detail: string;
-}
+export type DecisionBreak = ReconciliationBreak;
 
 export interface DecisionReconciliation {
   /** Decisions the speed layer recorded (DECISIONS) for the date. */
@@ -21,8 +19,6 @@ export interface DecisionReconciliation {
   differing: number;
   breaks: DecisionBreak[];
 }
-
-const plain = (x: unknown) => new Dec(String(x)).toFixed();
 
 /**
  * A DECIMAL as its plain string without trailing zeros ('100.5000000000' → '100.5'), formatted by
@@ -81,51 +77,15 @@ export async function reconcileDecisions(
     SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price
     FROM decisions WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
   const speed = new Map(reader.getRowObjectsJS().map((r) => [String(r.id), r]));
-  const result: DecisionReconciliation & { recomputed: Decision[] } = {
-    recomputed: batch,
-    speed: speed.size,
-    batch: batch.length,
-    matched: 0,
-    missing: 0,
-    extra: 0,
-    differing: 0,
-    breaks: [],
-  };
-  const seen = new Set<string>();
-  for (const b of batch) {
-    seen.add(b.id);
-    const s = speed.get(b.id);
-    if (!s) {
-      result.missing++;
-      result.breaks.push({
-        id: b.id,
-        kind: 'missing',
-        detail: `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed layer has none`,
-      });
-      continue;
-    }
-    const same =
+  const compared = compareById(batch, speed, {
+    same: (s, b) =>
       s.action === b.action &&
       new Dec(String(s.qty)).eq(b.qty) &&
-      new Dec(String(s.ref_price)).eq(b.refPrice);
-    if (same) result.matched++;
-    else {
-      result.differing++;
-      result.breaks.push({
-        id: b.id,
-        kind: 'differing',
-        detail: `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed ${s.action} ${plain(s.qty)} @ ${plain(s.ref_price)}`,
-      });
-    }
-  }
-  for (const [id, s] of speed) {
-    if (seen.has(id)) continue;
-    result.extra++;
-    result.breaks.push({
-      id,
-      kind: 'extra',
-      detail: `speed ${s.action} ${plain(s.qty)} @ ${plain(s.ref_price)}; batch has none`,
-    });
-  }
-  return result;
+      new Dec(String(s.ref_price)).eq(b.refPrice),
+    missing: (b) => `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed layer has none`,
+    differing: (b, s) =>
+      `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed ${s.action} ${plainDec(s.qty)} @ ${plainDec(s.ref_price)}`,
+    extra: (s) => `speed ${s.action} ${plainDec(s.qty)} @ ${plainDec(s.ref_price)}; batch has none`,
+  });
+  return { recomputed: batch, speed: speed.size, batch: batch.length, ...compared };
 }
