@@ -7,7 +7,15 @@ interface Book {
   cost: Dec;
   realized: Dec;
   fees: Dec;
-  mark: Dec | undefined;
+  /** The latest mark as traded (a decimal string), parsed only when a figure needs it. */
+  markText: string | undefined;
+  markDec: Dec | undefined;
+}
+
+/** A book's mark as a Dec: parsed once per new mark, not once per tick (marks come with every tick). */
+function markOf(b: Book): Dec | undefined {
+  if (b.markDec === undefined && b.markText !== undefined) b.markDec = dec(b.markText);
+  return b.markDec;
 }
 
 export interface PnlSummary {
@@ -64,20 +72,25 @@ export class Portfolio {
       book.qty = book.qty.plus(remaining);
       book.cost = book.cost.plus(remaining.mul(price));
     }
-    if (book.mark === undefined) book.mark = price;
+    if (book.markText === undefined) {
+      book.markText = fill.price;
+      book.markDec = price;
+    }
     return true;
   }
 
   /** Marks a symbol to a traded price (unrealized P&L uses the latest mark). */
   mark(symbol: string, price: string): void {
-    this.book(symbol).mark = dec(price);
+    const b = this.book(symbol);
+    b.markText = price;
+    b.markDec = undefined;
   }
 
   /** Σ |position × mark| over every symbol but `except` (a symbol never marked counts its cost). */
   grossExposure(except?: string): Dec {
     let gross = ZERO;
     for (const [symbol, b] of this.books) {
-      if (symbol !== except) gross = gross.plus((b.mark ? b.qty.mul(b.mark) : b.cost).abs());
+      if (symbol !== except) gross = gross.plus(this.value(b).abs());
     }
     return gross;
   }
@@ -85,7 +98,7 @@ export class Portfolio {
   /** Cash plus every position at its mark, unrounded (for limits; `pnl()` rounds for display). */
   equity(): Dec {
     let value = ZERO;
-    for (const b of this.books.values()) value = value.plus(b.mark ? b.qty.mul(b.mark) : b.cost);
+    for (const b of this.books.values()) value = value.plus(this.value(b));
     return this.cash.plus(value);
   }
 
@@ -111,7 +124,7 @@ export class Portfolio {
       realized = realized.plus(b.realized);
       unrealized = unrealized.plus(this.unrealized(b));
       fees = fees.plus(b.fees);
-      value = value.plus(b.mark ? b.qty.mul(b.mark) : b.cost);
+      value = value.plus(this.value(b));
     }
     const shown = splitForDisplay(realized, unrealized);
     return {
@@ -125,8 +138,15 @@ export class Portfolio {
     };
   }
 
+  /** The position at its mark, or at its cost when never marked. */
+  private value(b: Book): Dec {
+    const mark = markOf(b);
+    return mark ? b.qty.mul(mark) : b.cost;
+  }
+
   private unrealized(b: Book): Dec {
-    return b.mark ? b.qty.mul(b.mark).minus(b.cost) : ZERO;
+    const mark = markOf(b);
+    return mark ? b.qty.mul(mark).minus(b.cost) : ZERO;
   }
 
   private toPosition(symbol: string, b: Book): Position {
@@ -138,14 +158,14 @@ export class Portfolio {
       realizedPnl: shown.realized,
       unrealizedPnl: shown.unrealized,
       fees: money(b.fees),
-      lastPrice: b.mark ? plain(b.mark) : '',
+      lastPrice: b.markText === undefined ? '' : plain(markOf(b) as Dec),
     };
   }
 
   private book(symbol: string): Book {
     let b = this.books.get(symbol);
     if (!b) {
-      b = { qty: ZERO, cost: ZERO, realized: ZERO, fees: ZERO, mark: undefined };
+      b = { qty: ZERO, cost: ZERO, realized: ZERO, fees: ZERO, markText: undefined, markDec: undefined };
       this.books.set(symbol, b);
     }
     return b;
