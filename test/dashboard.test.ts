@@ -26,6 +26,7 @@ interface Hooks {
   overlays: number;
   hiddenOverlays: number;
   selected: string;
+  interval: string;
   status: string;
   equityPoints: number;
 }
@@ -247,11 +248,18 @@ describe('dashboard served by signals, in a real Chromium', () => {
   it('switches the chart to another symbol and to 1-second bars', async () => {
     await page.locator('#symbols tbody tr[data-symbol="ETH-USD"]').click();
     await page.locator('#intervals button[data-interval="1s"]').click();
-    await until('ETH-USD 1s candles', (h) => h.selected === 'ETH-USD' && h.candles >= 20);
+    // Both clicks start a load: wait for the 1s one, not the 1m chart the row click drew first.
+    await until(
+      'ETH-USD 1s candles',
+      (h) => h.selected === 'ETH-USD' && h.interval === '1s' && h.candles >= 20,
+    );
     expect(await page.locator('#chart').getAttribute('data-interval')).toBe('1s');
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-1s.png` });
     await page.locator('#intervals button[data-interval="1m"]').click();
-    await until('ETH-USD 1m candles', (h) => h.selected === 'ETH-USD' && h.candles >= 20 && h.markers >= 1);
+    await until(
+      'ETH-USD 1m candles',
+      (h) => h.selected === 'ETH-USD' && h.interval === '1m' && h.candles >= 20 && h.markers >= 1,
+    );
   });
 
   it('reconnects its WebSocket with backoff after signals restarts', async () => {
