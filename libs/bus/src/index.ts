@@ -38,3 +38,4 @@ export {
   StreamSetupError,
 } from './streams.ts';
 export { subjects, tickMsgId } from './subjects.ts';
+export { decodeTick, type RawTick } from './tick-decode.ts';

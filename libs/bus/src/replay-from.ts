@@ -1,49 +1,52 @@
-import { DeliverPolicy, type JetStreamClient, type JsMsg } from 'nats';
+import type { JetStreamManager, NatsConnection } from 'nats';
 import type { BusMessage, Consumption } from './consume.ts';
+import { OrderedPushConsumer, type OrderedPushOptions } from './ordered-push.ts';
 import type { StreamName } from './streams.ts';
+
+/** What consumeFrom needs of a Bus. */
+export interface StreamSource {
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  onStatus(listener: (type: string, data: string) => void): () => void;
+}
 
 /**
  * Consumes a stream from `startSeq` onwards (and keeps going as new messages arrive) through an
- * ordered consumer: no acks, no server-side position — the caller owns the position and records it
- * in its own checkpoint, the way a kdb+ RDB replays the tickerplant log from a known count.
- * Messages arrive through a callback, in stream order.
+ * ordered push consumer: no acks, no server-side position — the caller owns the position and
+ * records it in its own checkpoint, the way a kdb+ RDB replays the tickerplant log from a known
+ * count. Messages arrive through a callback, in stream order, each once.
  */
 export async function consumeFrom(
-  js: JetStreamClient,
+  bus: StreamSource,
   stream: StreamName,
   startSeq: number,
   handler: (msg: BusMessage) => void,
   onError: (err: unknown, msg: BusMessage) => void,
-  opts: { filterSubject?: string; batch?: number } = {},
+  opts: Omit<OrderedPushOptions, 'startSeq'> = {},
 ): Promise<Consumption> {
-  const consumer = await js.consumers.get(stream, {
-    ...(opts.filterSubject ? { filterSubjects: opts.filterSubject } : {}),
-    ...(startSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq } : {}),
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => {
+    stopped = resolve;
   });
-  const messages = await consumer.consume({
-    max_messages: opts.batch ?? 2000,
-    callback: (m: JsMsg) => {
-      const msg: BusMessage = {
-        subject: m.subject,
-        data: m.data,
-        streamSeq: m.seq,
-        redelivered: false,
-        pending: 0,
-      };
+  const consumer = await OrderedPushConsumer.start(
+    bus.nc,
+    bus.jsm,
+    stream,
+    (msg) => {
       try {
         handler(msg);
       } catch (err) {
         onError(err, msg);
       }
     },
-  });
-  const done = (async () => {
-    await messages.closed();
-  })();
+    { startSeq, ...opts },
+    (listener) => bus.onStatus((type) => listener(type)),
+  );
   return {
     done,
     async stop() {
-      await messages.close();
+      await consumer.stop();
+      stopped();
     },
   };
 }

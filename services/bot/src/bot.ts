@@ -1,4 +1,4 @@
-import { type Bus, type BusMessage, DurablePublisher, decode, subjects } from '@tickflow/bus';
+import { type Bus, type BusMessage, DurablePublisher, decode, decodeTick, subjects } from '@tickflow/bus';
 import {
   type Dec,
   type Decision,
@@ -164,7 +164,7 @@ export class PaperBot {
       ts?: unknown;
     };
     try {
-      t = decode(msg.data) as typeof t;
+      t = decodeTick(msg.data) as typeof t;
     } catch {
       this.metrics.bad.inc({ stream: 'TICKS' });
       return undefined;

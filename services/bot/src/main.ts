@@ -131,7 +131,7 @@ export async function startBot(
   const lastTs = lastTick ? (decode(lastTick.data) as { ts?: unknown }).ts : undefined;
   if (typeof lastTs === 'number' && Number.isSafeInteger(lastTs)) session.onTickTime(lastTs);
   const marks = await consumeFrom(
-    bus.js,
+    bus,
     'TICKS',
     ticksEnd + 1,
     (m) => {
@@ -139,7 +139,10 @@ export async function startBot(
       if (ts !== undefined) session.onTickTime(ts);
     },
     (err, m) => log.error({ err, subject: m.subject }, 'mark handling failed'),
-    { filterSubject: subjects.allTicks },
+    {
+      filterSubject: subjects.allTicks,
+      onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'mark consumer recreated'),
+    },
   );
   const decisions = await consumeDurable(
     bus.js,

@@ -108,12 +108,15 @@ export async function startSignals(
   const timer = setInterval(() => void checkpoint(), config.checkpointMs);
 
   consumption = await consumeFrom(
-    bus.js,
+    bus,
     'TICKS',
     service.lastApplied + 1,
     (m) => service.onMessage(m),
     (err, m) => log.error({ err, subject: m.subject, streamSeq: m.streamSeq }, 'tick handling failed'),
-    { filterSubject: subjects.allTicks },
+    {
+      filterSubject: subjects.allTicks,
+      onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'tick consumer recreated'),
+    },
   );
   const port = await listen(app, config.host, config.port);
   log.info(

@@ -1,4 +1,11 @@
-import { type Bus, type BusMessage, type ConfirmingPublisher, decode, encode, subjects } from '@tickflow/bus';
+import {
+  type Bus,
+  type BusMessage,
+  type ConfirmingPublisher,
+  decodeTick,
+  encode,
+  subjects,
+} from '@tickflow/bus';
 import { type Clock, type Decision, partitionOf, systemClock, type Tick, validateTick } from '@tickflow/core';
 import { Counter, Histogram, type Logger, type Registry } from '@tickflow/runtime';
 import { type EngineState, StrategyEngine, type StrategyFactory } from '@tickflow/strategy';
@@ -128,7 +135,7 @@ export class SignalsService {
     }
     let raw: unknown;
     try {
-      raw = decode(msg.data);
+      raw = decodeTick(msg.data);
     } catch {
       this.bad.inc({ code: 'BAD_JSON' });
       this.log.warn({ subject: msg.subject, streamSeq: msg.streamSeq }, 'TICKS message is not JSON; skipped');
