@@ -88,7 +88,7 @@ export async function measureLatency(rate: number): Promise<LatencyRow> {
     const raw = await rawRoundTrip(bus, server.url, rate);
     const signals = child([BIN, 'signals', '--port', '0'], env);
     await new Promise((r) => setTimeout(r, 1500));
-    const monitor = new PipelineMonitor(bus);
+    const monitor = new PipelineMonitor(bus, { followTicks: false });
     const feed = child(
       [BIN, 'feed', '--port', '0', '--rate', String(rate), '--symbols', '50', '--duration', String(SECONDS)],
       env,

@@ -128,13 +128,17 @@ describe('signals and bot services', () => {
   });
 
   it('reads decision history from the DECISIONS stream, oldest first, per symbol and limited', async () => {
-    const r = await getJson<{ decisions: { symbol: string; tickSeq: number }[] }>(
-      signals.port,
-      '/v1/decisions?symbol=BTC-USD&limit=5',
-    );
+    const r = await getJson<{
+      decisions: { symbol: string; tickSeq: number; tickRecvTs?: number; tickStreamSeq?: number }[];
+    }>(signals.port, '/v1/decisions?symbol=BTC-USD&limit=5');
     expect(r.status).toBe(200);
     expect(r.body.decisions).toHaveLength(5);
     expect(r.body.decisions.every((d) => d.symbol === 'BTC-USD')).toBe(true);
+    // Latency is measurable from a decision alone: it names its tick's feed receive time.
+    expect(
+      r.body.decisions.every((d) => Number.isSafeInteger(d.tickRecvTs) && Number(d.tickRecvTs) > 0),
+    ).toBe(true);
+    expect(r.body.decisions.every((d) => Number.isSafeInteger(d.tickStreamSeq))).toBe(true);
     const seqs = r.body.decisions.map((d) => d.tickSeq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     const future = new Date(Date.now() + 3_600_000).toISOString();

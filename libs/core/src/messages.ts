@@ -20,6 +20,7 @@ export function decisionProblem(d: Partial<Decision> | null): string | undefined
   if (!isQty(d.refPrice)) return `bad refPrice ${show(d.refPrice)}`;
   if (!isInt(d.tickSeq) || !isInt(d.tickTs) || !isInt(d.decidedAt)) return 'bad tickSeq, tickTs or decidedAt';
   if (d.tickStreamSeq !== undefined && !isInt(d.tickStreamSeq)) return 'bad tickStreamSeq';
+  if (d.tickRecvTs !== undefined && !isInt(d.tickRecvTs)) return 'bad tickRecvTs';
   if (d.limitPrice !== undefined && !(isDecimalString(d.limitPrice) && Number(d.limitPrice) > 0))
     return 'limitPrice must be a positive decimal string';
   return undefined;

@@ -54,6 +54,11 @@ export interface Decision {
    * bot reads the ticks after it from there. Not part of the identity (a batch replay has none).
    */
   tickStreamSeq?: number;
+  /**
+   * The feed's receive time of the deciding tick, epoch microseconds, when it came from the live
+   * stream: any subscriber measures tick → decision latency from the decision alone. Not identity.
+   */
+  tickRecvTs?: number;
   /** Wall-clock time of the decision, epoch microseconds (for latency; not part of the identity). */
   decidedAt: number;
   reason: string;

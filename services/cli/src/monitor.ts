@@ -36,8 +36,46 @@ export class PipelineMonitor {
   private readonly decided = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(bus: Bus) {
+  private firstDecisionAt = 0;
+
+  /**
+   * `followTicks: false` leaves the ticks alone (no tick counts or rate): latency then comes from
+   * the decision's own `tickRecvTs`, and the monitor is not one more process parsing every tick on
+   * the two cores it measures.
+   */
+  constructor(bus: Bus, opts: { followTicks?: boolean } = {}) {
     const decoder = new TextDecoder();
+    if (opts.followTicks !== false) this.followTicks(bus, decoder);
+    this.unsubscribe.push(
+      bus.subscribe('decisions.*', (_s, data) => {
+        const d = JSON.parse(decoder.decode(data)) as {
+          venue: string;
+          symbol: string;
+          tickSeq: number;
+          tickRecvTs?: number;
+        };
+        const key = `${d.venue}:${d.symbol}:${d.tickSeq}`;
+        const recv = d.tickRecvTs ?? this.recvTs.get(key);
+        // Signals' confirmations re-publish a decision (the stream drops the copy; we see it):
+        // count and time each decision once, at its first arrival.
+        if (this.decided.has(key)) return;
+        this.decided.add(key);
+        if (this.decided.size > 200_000) this.decided.clear();
+        this.decisions++;
+        if (this.decisions === 1) this.firstDecisionAt = performance.now();
+        if (recv === undefined) return;
+        const ms = (systemClock.nowMicros() - recv) / 1000;
+        this.latenciesMs.push(ms);
+        if (performance.now() - (this.firstTickAt || this.firstDecisionAt) > WARM_UP_MS)
+          this.steadyLatenciesMs.push(ms);
+      }),
+      bus.subscribe('fills.*', () => {
+        this.fills++;
+      }),
+    );
+  }
+
+  private followTicks(bus: Bus, decoder: InstanceType<typeof TextDecoder>): void {
     this.unsubscribe.push(
       bus.subscribe('ticks.*.*', (_s, data) => {
         const t = JSON.parse(decoder.decode(data)) as {
@@ -61,24 +99,6 @@ export class PipelineMonitor {
             if (++n >= 100_000) break;
           }
         }
-      }),
-      bus.subscribe('decisions.*', (_s, data) => {
-        const d = JSON.parse(decoder.decode(data)) as { venue: string; symbol: string; tickSeq: number };
-        const key = `${d.venue}:${d.symbol}:${d.tickSeq}`;
-        const recv = this.recvTs.get(key);
-        // Signals' confirmations re-publish a decision (the stream drops the copy; we see it):
-        // count and time each decision once, at its first arrival.
-        if (this.decided.has(key)) return;
-        this.decided.add(key);
-        if (this.decided.size > 200_000) this.decided.clear();
-        this.decisions++;
-        if (recv === undefined) return;
-        const ms = (systemClock.nowMicros() - recv) / 1000;
-        this.latenciesMs.push(ms);
-        if (performance.now() - this.firstTickAt > WARM_UP_MS) this.steadyLatenciesMs.push(ms);
-      }),
-      bus.subscribe('fills.*', () => {
-        this.fills++;
       }),
     );
   }

@@ -14,8 +14,13 @@ export const DecisionBody = Type.Object({
   action: Type.Union([Type.Literal('BUY'), Type.Literal('SELL'), Type.Literal('FLAT')]),
   qty: Type.String(),
   refPrice: Type.String(),
+  limitPrice: Type.Optional(Type.String({ description: 'a limit order at this price; absent: market' })),
   tickSeq: Type.Integer(),
   tickTs: Type.Integer(),
+  tickStreamSeq: Type.Optional(Type.Integer({ description: 'TICKS stream sequence of the deciding tick' })),
+  tickRecvTs: Type.Optional(
+    Type.Integer({ description: 'feed receive time of the deciding tick, epoch µs' }),
+  ),
   decidedAt: Type.Integer(),
   reason: Type.String(),
   indicators: Indicators,

@@ -221,6 +221,7 @@ export class SignalsService {
     const d = result.decision;
     if (!d) return;
     if (this.current > 0) d.tickStreamSeq = this.current;
+    d.tickRecvTs = tick.recvTs;
     this.latency.observe((d.decidedAt - tick.recvTs) / 1e6);
     this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
     this.decided++;
