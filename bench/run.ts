@@ -25,6 +25,7 @@ import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import type { MsgHdrs } from 'nats';
 import * as ts from 'trading-signals';
+import { measureArchive, measureEod } from '../services/eod/bench/eod.ts';
 import { measureLatency } from './latency.ts';
 import { measureRest } from './rest.ts';
 
@@ -33,6 +34,7 @@ const N = Number(process.env.BENCH_TICKS ?? 100_000);
 const FEED_N = Number(process.env.BENCH_FEED_TICKS ?? 1_000_000);
 const REPLAY_N = Number(process.env.BENCH_REPLAY_ROWS ?? 500_000);
 const SIGNALS_N = Number(process.env.BENCH_SIGNALS_TICKS ?? 500_000);
+const EOD_N = Number(process.env.BENCH_EOD_TICKS ?? 10_000_000);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -264,6 +266,7 @@ async function main(): Promise<void> {
     // decision, timed until the durable consumer's backlog is 0; next to an ordered read of the
     // same stream (no processing, no acks). A separate broker, so only these ticks are in it.
     const consumeRates: number[] = [];
+    const archiveRates: number[] = [];
     const readRates2: number[] = [];
     const sdir = join(dir, 'signals');
     const sserver = await startNatsServer({ storeDir: sdir });
@@ -305,6 +308,9 @@ async function main(): Promise<void> {
         track();
       }
       await sbus.drain();
+      // The day log's writer on the same stream: it must keep up with the feed.
+      for (let r = 0; r < RUNS; r++) archiveRates.push(await measureArchive(sserver.url, SIGNALS_N));
+      track();
     } finally {
       await sserver.stop();
     }
@@ -312,6 +318,11 @@ async function main(): Promise<void> {
       'signals consumption, all updates + decisions (ticks/s)',
       Math.round(median(consumeRates)).toLocaleString('en-US'),
       `raw ordered read of the same stream ${Math.round(median(readRates2)).toLocaleString('en-US')} (${((median(consumeRates) / median(readRates2)) * 100).toFixed(0)} %)`,
+    ]);
+    rows.push([
+      'eod archive: TICKS → fsynced day log (ticks/s)',
+      Math.round(median(archiveRates)).toLocaleString('en-US'),
+      `raw ordered read of the same stream ${Math.round(median(readRates2)).toLocaleString('en-US')}; the feed's target 150,000`,
     ]);
 
     // SMA20 update vs a bare loop summing the same prices (the floor of any O(1) indicator).
@@ -409,6 +420,27 @@ async function main(): Promise<void> {
     `bare node:http with the same body ${Math.round(rest.raw).toLocaleString('en-US')} (${((rest.signals / rest.raw) * 100).toFixed(0)} %)`,
   ]);
   rows.push(['signals RSS with 5,000 symbols (MiB)', rest.rss5000.toFixed(0), 'target ≤ 300']);
+  // End of day over a synthetic day log of EOD_N ticks (one run: at 10 M it takes minutes).
+  const eod = await measureEod(EOD_N);
+  track();
+  const rate = (n: number) => `${(n / 1e6).toFixed(2)} M rows/s`;
+  const loadMs = Object.entries(eod.steps)
+    .filter(([k]) => k.startsWith('read log') || k === 'commit')
+    .reduce((a, [, v]) => a + v, 0);
+  rows.push([
+    `eod run --from-log, ${EOD_N.toLocaleString('en-US')} ticks, end to end (s)`,
+    (eod.totalMs / 1000).toFixed(1),
+    `target ≤ 10 s; steps ${Object.entries(eod.steps)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+      .join(
+        ', ',
+      )}; reconciliation ${eod.clean ? 'clean' : 'BREAKS'} (${eod.decisions.toLocaleString('en-US')} decisions, ${eod.fills.toLocaleString('en-US')} fills)`,
+  ]);
+  rows.push([
+    'eod load: day log → DuckDB, committed (ticks/s)',
+    `${((EOD_N / loadMs) * 1000).toLocaleString('en-US', { maximumFractionDigits: 0 })}`,
+    `target ≥ 1.5 M/s; raw DuckDB, same rows: appender ${rate(eod.raw.appenderRowsPerS)}, read_json ${rate(eod.raw.readJsonRowsPerS)}, read_parquet ${rate(eod.raw.readParquetRowsPerS)}`,
+  ]);
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(
     `tickflow bench — median of ${RUNS} runs; feed ${FEED_N.toLocaleString('en-US')} ticks, replay ${REPLAY_N.toLocaleString('en-US')} rows, others ${N.toLocaleString('en-US')}; node ${process.version}`,

@@ -1,0 +1,210 @@
+/**
+ * End-of-day benchmark, part of `npm run bench` (alone: node --import tsx services/eod/bench/eod.ts).
+ * Writes a synthetic day of `ticks` trades (50 symbols, GBM) as the day log `eod archive` writes,
+ * with the decisions the strategy makes on them and the fills the paper broker makes of those,
+ * then times `eod run --from-log` (load, bars, Parquet, analytics, reconciliation, reports) next
+ * to DuckDB's own raw rates for the same rows in the same run: the row appender, `read_json` of the
+ * same log and `read_parquet` of the archive the run wrote. Here, not in bench/, because only
+ * services/eod knows DuckDB.
+ */
+import { appendFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { type Decision, type Tick, WIRE_VERSION } from '@tickflow/core';
+import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
+import { createLogger, resolveConfig } from '@tickflow/runtime';
+import { StrategyEngine, strategySetup } from '@tickflow/strategy';
+import { eodArchiveSpec, eodSpec, runEod, startLogArchiver } from '../src/index.ts';
+
+const DATE = '2026-01-05';
+const DAY_START_US = Date.parse(`${DATE}T00:00:00Z`) * 1000;
+const SYMBOLS = 50;
+const SEGMENT_LINES = 1_000_000;
+
+export interface EodBenchRow {
+  ticks: number;
+  decisions: number;
+  fills: number;
+  writeLogMs: number;
+  totalMs: number;
+  steps: Record<string, number>;
+  /** The reconciliation found no break (it must: the log is what the same code produced). */
+  clean: boolean;
+  raw: { appenderRowsPerS: number; readJsonRowsPerS: number; readParquetRowsPerS: number };
+}
+
+/** One symbol's day: seeded GBM around 100, spread evenly over the day. */
+function symbolTicks(s: number, n: number): Tick[] {
+  let seed = 1234567 + s * 7919;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  let price = 100 + s;
+  const step = Math.floor(86_400_000_000 / (n + 1));
+  const out: Tick[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    price *= Math.exp((rand() - 0.5) * 0.002);
+    const ts = DAY_START_US + (i + 1) * step + s;
+    out[i] = {
+      v: WIRE_VERSION,
+      venue: 'bench',
+      symbol: `S${s}-USD`,
+      seq: i + 1,
+      ts,
+      price: price.toFixed(2),
+      size: (0.001 * (1 + Math.floor(rand() * 1000))).toFixed(3),
+      side: rand() < 0.5 ? 'buy' : 'sell',
+      recvTs: ts + 1000,
+    };
+  }
+  return out;
+}
+
+/** Appends NDJSON lines with `stream_seq` first, in segments of SEGMENT_LINES, as the archiver does. */
+class LogWriter {
+  private lines: string[] = [];
+  private file = '';
+  private inFile = 0;
+  seq = 0;
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+  add(message: object): void {
+    this.seq++;
+    if (this.inFile === 0) this.file = join(this.dir, `${String(this.seq).padStart(16, '0')}.ndjson`);
+    this.lines.push(`{"stream_seq":${this.seq},${JSON.stringify(message).slice(1)}`);
+    if (++this.inFile === SEGMENT_LINES) this.flush(true);
+    else if (this.lines.length >= 50_000) this.flush(false);
+  }
+  flush(endSegment = true): void {
+    if (this.lines.length) appendFileSync(this.file, `${this.lines.join('\n')}\n`);
+    this.lines = [];
+    if (endSegment) this.inFile = 0;
+  }
+}
+
+export async function measureEod(ticks: number): Promise<EodBenchRow> {
+  const dir = join(tmpdir(), `tickflow-eod-bench-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  const config = resolveConfig(
+    eodSpec,
+    { date: DATE, dataDir: dir, reportsDir: join(dir, 'reports'), fromLog: 'true', logLevel: 'warn' },
+    {},
+  );
+  try {
+    // The day: ticks, the strategy's decisions on them (live form, as signals runs it) and the
+    // paper broker's fills of those — what the speed layer would have logged.
+    const written = performance.now();
+    const setup = strategySetup(undefined, { fast: config.fast, slow: config.slow, qty: config.qty });
+    const logs = {
+      ticks: new LogWriter(join(dir, 'log', 'TICKS', DATE)),
+      decisions: new LogWriter(join(dir, 'log', 'DECISIONS', DATE)),
+      fills: new LogWriter(join(dir, 'log', 'FILLS', DATE)),
+    };
+    let decisionCount = 0;
+    for (let s = 0; s < SYMBOLS; s++) {
+      const day = symbolTicks(s, Math.floor(ticks / SYMBOLS) + (s < ticks % SYMBOLS ? 1 : 0));
+      const engine = new StrategyEngine(setup.factory);
+      const decisions: Decision[] = [];
+      for (const t of day) {
+        logs.ticks.add(t);
+        const d = engine.onTick(t, t.ts).decision;
+        if (d) decisions.push(d);
+      }
+      for (const d of decisions) logs.decisions.add(d);
+      for (const f of simulateExecution(decisions, () => day, DEFAULT_EXECUTION).fills) logs.fills.add(f);
+      decisionCount += decisions.length;
+    }
+    for (const l of Object.values(logs)) l.flush();
+    const fillCount = logs.fills.seq;
+    const writeLogMs = performance.now() - written;
+
+    const { report, timings } = await runEod(config);
+    const raw = await rawRates(dir, ticks);
+    return {
+      ticks,
+      decisions: decisionCount,
+      fills: fillCount,
+      writeLogMs,
+      totalMs: timings.totalMs,
+      steps: timings.steps,
+      clean: report.reconciliation.clean,
+      raw,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** DuckDB's own rates for the same rows: appender, read_json of the log, read_parquet of the archive. */
+async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
+  const instance = await DuckDBInstance.create(join(dir, 'raw.duckdb'));
+  const conn = await instance.connect();
+  try {
+    await conn.run(`CREATE TABLE a (venue VARCHAR, symbol VARCHAR, seq BIGINT, ts BIGINT, price DOUBLE,
+      size DOUBLE, side VARCHAR, recv_ts BIGINT)`);
+    const appender = await conn.createAppender('a');
+    let started = performance.now();
+    for (let s = 0; s < SYMBOLS; s++) {
+      for (const t of symbolTicks(s, Math.floor(n / SYMBOLS) + (s < n % SYMBOLS ? 1 : 0))) {
+        appender.appendVarchar(t.venue);
+        appender.appendVarchar(t.symbol);
+        appender.appendBigInt(BigInt(t.seq));
+        appender.appendBigInt(BigInt(t.ts));
+        appender.appendDouble(Number(t.price));
+        appender.appendDouble(Number(t.size));
+        appender.appendVarchar(t.side ?? '');
+        appender.appendBigInt(BigInt(t.recvTs));
+        appender.endRow();
+      }
+    }
+    appender.closeSync();
+    // Generating the rows is in this figure too, as the day log's writing is not in ours.
+    const appenderRowsPerS = n / ((performance.now() - started) / 1000);
+    const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
+    started = performance.now();
+    await conn.run(`CREATE TABLE j AS SELECT * FROM read_json(${q(join(dir, 'log', 'TICKS', DATE, '*.ndjson'))},
+      format = 'newline_delimited', columns = {stream_seq: 'BIGINT', venue: 'VARCHAR', symbol: 'VARCHAR',
+      seq: 'BIGINT', ts: 'BIGINT', price: 'VARCHAR', size: 'VARCHAR', side: 'VARCHAR', recvTs: 'BIGINT'})`);
+    const readJsonRowsPerS = n / ((performance.now() - started) / 1000);
+    const parquetDir = join(dir, 'archive', 'ticks', `date=${DATE}`);
+    const files = readdirSync(parquetDir).filter((f) => f.endsWith('.parquet'));
+    started = performance.now();
+    await conn.run(
+      `CREATE TABLE p AS SELECT * FROM read_parquet([${files.map((f) => q(join(parquetDir, f))).join(', ')}])`,
+    );
+    const readParquetRowsPerS = n / ((performance.now() - started) / 1000);
+    return { appenderRowsPerS, readJsonRowsPerS, readParquetRowsPerS };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * `eod archive` catching up on a TICKS stream that already holds `expected` ticks (and nothing
+ * else): ticks/s from its start until all are fsynced into the day log. Must keep up with the feed.
+ */
+export async function measureArchive(natsUrl: string, expected: number): Promise<number> {
+  const dir = join(tmpdir(), `tickflow-archive-bench-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  const started = performance.now();
+  const archiver = await startLogArchiver(
+    resolveConfig(eodArchiveSpec, { dataDir: dir, durable: `bench-${process.pid}` }, { NATS_URL: natsUrl }),
+    createLogger('bench', 'warn'),
+  );
+  try {
+    while ((archiver.stats.written.TICKS ?? 0) < expected) await new Promise((r) => setTimeout(r, 10));
+    return expected / ((performance.now() - started) / 1000);
+  } finally {
+    await archiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const n = Number(process.env.BENCH_EOD_TICKS ?? 10_000_000);
+  console.log(JSON.stringify(await measureEod(n), null, 1));
+}
