@@ -101,6 +101,43 @@ describe('libs/bus against a real nats-server', () => {
     await consumption.stop();
   });
 
+  it('acks the messages that share one promise together, and redelivers them all when it rejects', async () => {
+    const publisher = new DurablePublisher(bus.js);
+    for (let i = 1; i <= 20; i++) await publisher.publish(subjects.fill('GROUP'), { i }, `group-${i}`);
+    await publisher.settle();
+    let release: (ok: boolean) => void = () => {};
+    let shared = new Promise<void>((resolve, reject) => {
+      release = (ok) => (ok ? resolve() : reject(new Error('group commit failed')));
+    });
+    const seen: number[] = [];
+    const failed: number[] = [];
+    const consumption = await consumeDurable(
+      bus.js,
+      bus.jsm,
+      { stream: 'FILLS', durable: 'group', filterSubject: subjects.fill('GROUP'), ackWaitSeconds: 30 },
+      (m) => {
+        seen.push(m.streamSeq);
+        return shared;
+      },
+      (_err, m) => failed.push(m.streamSeq),
+    );
+    await waitFor('all delivered', () => seen.length === 20, 10_000);
+    expect((await bus.jsm.consumers.info('FILLS', 'group')).num_ack_pending).toBe(20);
+    // The first group commit fails: every message in it is nak-ed and comes again.
+    const next = new Promise<void>((resolve) => {
+      const first = release;
+      release = () => resolve();
+      first(false);
+    });
+    shared = next;
+    await waitFor('redeliveries', () => seen.length === 40, 10_000);
+    expect(failed).toHaveLength(20);
+    expect(await consumerBacklog(bus.jsm, 'FILLS', 'group')).toBe(20);
+    release(true);
+    await waitFor('the acks', async () => (await consumerBacklog(bus.jsm, 'FILLS', 'group')) === 0, 10_000);
+    await consumption.stop();
+  });
+
   it('with double acks, has every ack confirmed by the server once stop() returns', async () => {
     const publisher = new DurablePublisher(bus.js);
     for (let i = 1; i <= 50; i++) await publisher.publish(subjects.fill('DOUBLE'), { i }, `double-${i}`);

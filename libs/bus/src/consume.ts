@@ -61,6 +61,14 @@ export async function ensureDurableConsumer(
 
 export type Handler = (msg: BusMessage) => Promise<void> | void;
 
+/** Messages waiting for one handler promise before they are acked together. */
+interface AckGroup {
+  key: Promise<void> | undefined;
+  msgs: JsMsg[];
+  done: boolean;
+  settled: Promise<void>;
+}
+
 /** A running consumption; `stop()` ends it after the message in hand is handled and acked. */
 export interface Consumption {
   stop(): Promise<void>;
@@ -101,34 +109,59 @@ export async function consumeDurable(
   const consumer = await js.consumers.get(opts.stream, opts.durable);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: opts.batch ?? 1000 });
   const maxOutstanding = opts.maxOutstanding ?? 1000;
-  const outstanding = new Set<Promise<void>>();
+  // Messages whose handler returned the same promise (a group commit, say) wait in one group: one
+  // callback acks them all when it settles, instead of three promises and a closure per message.
+  // Groups settle in order of their promises; `waiting` counts their messages for the bound.
+  const groups: AckGroup[] = [];
+  let waiting = 0;
+  const ackOne = (m: JsMsg): Promise<void> | void => (opts.doubleAck ? m.ackAck().then(() => {}) : m.ack());
+  const settle = (g: AckGroup, err: unknown) => {
+    g.done = true;
+    const i = groups.indexOf(g);
+    if (i >= 0) groups.splice(i, 1);
+    waiting -= g.msgs.length;
+    return err;
+  };
   const done = (async () => {
     for await (const m of messages) {
-      const msg = toBusMessage(m);
-      const fail = (err: unknown) => {
-        onError(err, msg);
-        m.nak(1000);
-      };
       let result: void | Promise<void>;
       try {
-        result = handler(msg);
+        result = handler(toBusMessage(m));
       } catch (err) {
-        fail(err);
+        onError(err, toBusMessage(m));
+        m.nak(1000);
         continue;
       }
       if (!(result instanceof Promise) && !opts.doubleAck) {
         m.ack();
         continue;
       }
-      const ack = opts.doubleAck ? () => m.ackAck().then(() => {}) : () => m.ack();
-      const p: Promise<void> = Promise.resolve(result)
-        .then(ack)
-        .catch(fail)
-        .finally(() => outstanding.delete(p));
-      outstanding.add(p);
-      while (outstanding.size >= maxOutstanding) await Promise.race(outstanding);
+      const key = result instanceof Promise ? result : undefined;
+      let g = groups.at(-1);
+      if (!g || g.done || g.key !== key || key === undefined) {
+        const group: AckGroup = { key, msgs: [], done: false, settled: Promise.resolve() };
+        group.settled = Promise.resolve(result)
+          .then(() => Promise.all(group.msgs.map(ackOne)))
+          .then(
+            () => {
+              settle(group, undefined);
+            },
+            (err: unknown) => {
+              settle(group, err);
+              for (const x of group.msgs) {
+                onError(err, toBusMessage(x));
+                x.nak(1000);
+              }
+            },
+          );
+        groups.push(group);
+        g = group;
+      }
+      g.msgs.push(m);
+      waiting++;
+      while (waiting >= maxOutstanding && groups.length > 0) await (groups[0] as AckGroup).settled;
     }
-    await Promise.all(outstanding);
+    while (groups.length > 0) await (groups[0] as AckGroup).settled;
   })();
   return {
     done,

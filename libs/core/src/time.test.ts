@@ -49,6 +49,20 @@ describe('utcDateOf', () => {
     expect(utcDateOf(start + MICROS_PER_DAY - 1)).toBe('2026-07-04');
     expect(utcDateOf(start - 1)).toBe('2026-07-03');
   });
+
+  it('answers any sequence of timestamps as a fresh Date would (the cached day never leaks)', () => {
+    const base = utcDateStartMicros('2026-07-04');
+    const near = fc.integer({ min: base - 2 * MICROS_PER_DAY, max: base + 2 * MICROS_PER_DAY });
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(near, fc.constant(base), fc.constant(base - 1)), { maxLength: 50 }),
+        (xs) => {
+          for (const ts of xs)
+            expect(utcDateOf(ts)).toBe(new Date(Math.floor(ts / 1000)).toISOString().slice(0, 10));
+        },
+      ),
+    );
+  });
 });
 
 describe('utcDateRange', () => {

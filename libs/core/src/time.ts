@@ -49,8 +49,15 @@ export function utcDateStartMicros(date: string): Micros {
 
 /** The UTC calendar date (YYYY-MM-DD) that contains `ts`. */
 export function utcDateOf(ts: Micros): string {
-  return new Date(Math.floor(ts / 1000)).toISOString().slice(0, 10);
+  // Consecutive calls nearly always fall on the same day (a log writer dates every message): the
+  // last day's range answers them without a Date and an ISO string each.
+  if (ts >= lastDay.start && ts < lastDay.end) return lastDay.date;
+  const date = new Date(Math.floor(ts / 1000)).toISOString().slice(0, 10);
+  const start = Math.floor(ts / MICROS_PER_DAY) * MICROS_PER_DAY;
+  lastDay = { date, start, end: start + MICROS_PER_DAY };
+  return date;
 }
+let lastDay = { date: '', start: 0, end: 0 };
 
 /** Half-open range [start, end) of a UTC date in epoch microseconds. */
 export function utcDateRange(date: string): { start: Micros; end: Micros } {

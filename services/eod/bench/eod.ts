@@ -187,12 +187,18 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
  * `eod archive` catching up on a TICKS stream that already holds `expected` ticks (and nothing
  * else): ticks/s from its start until all are fsynced into the day log. Must keep up with the feed.
  */
+let archiveRuns = 0;
+
 export async function measureArchive(natsUrl: string, expected: number): Promise<number> {
   const dir = join(tmpdir(), `tickflow-archive-bench-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const started = performance.now();
   const archiver = await startLogArchiver(
-    resolveConfig(eodArchiveSpec, { dataDir: dir, durable: `bench-${process.pid}` }, { NATS_URL: natsUrl }),
+    resolveConfig(
+      eodArchiveSpec,
+      { dataDir: dir, durable: `bench-${process.pid}-${++archiveRuns}` },
+      { NATS_URL: natsUrl },
+    ),
     createLogger('bench', 'warn'),
   );
   try {

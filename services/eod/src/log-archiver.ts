@@ -5,6 +5,7 @@ import {
   type Consumption,
   consumeDurable,
   decodeText,
+  decodeTick,
   type StreamName,
 } from '@tickflow/bus';
 import {
@@ -79,7 +80,8 @@ export async function startLogArchiver(
       const text = decodeText(m.data);
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        // Ticks are most of the day: their fixed layout is read straight from the bytes.
+        value = stream === 'TICKS' ? decodeTick(m.data) : JSON.parse(text);
       } catch {
         value = undefined;
       }
