@@ -121,6 +121,17 @@ describe('replayDecisions', () => {
     );
   });
 
+  it('takes ticks grouped by symbol in seq order as they are, and sorts a symbol split in two runs', () => {
+    const expected = view(live());
+    expect(view(replayDecisions(ticks, factory))).toEqual(expected);
+    const btc = ticks.filter((t) => t.symbol === 'BTC-USD');
+    const others = ticks.filter((t) => t.symbol !== 'BTC-USD');
+    const split = [...btc.slice(0, 3), ...others, ...btc.slice(3)];
+    expect(view(replayDecisions(split, factory))).toEqual(expected);
+    const backwards = [...btc.slice(0, 3).reverse(), ...btc.slice(3), ...others];
+    expect(view(replayDecisions(backwards, factory))).toEqual(expected);
+  });
+
   it('stamps decidedAt with the tick time and returns decisions by venue, symbol and seq', () => {
     const out = replayDecisions([...ticks].reverse(), factory);
     for (const d of out) expect(d.decidedAt).toBe(d.tickTs);

@@ -86,9 +86,13 @@ export class StrategyEngine {
  * seq) and returns every decision. `decidedAt` is the tick time, since a replay has no wall clock.
  */
 export function replayDecisions(ticks: readonly Tick[], factory: StrategyFactory): Decision[] {
-  const sorted = [...ticks].sort(
-    (a, b) => a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol) || a.seq - b.seq,
-  );
+  // Each venue+symbol is independent, so all that matters is seq order within one. Ticks read back
+  // sorted (the end of day's are) are used as they are: sorting ten million again took seconds.
+  const sorted = inSeqOrderPerSymbol(ticks)
+    ? ticks
+    : [...ticks].sort(
+        (a, b) => a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol) || a.seq - b.seq,
+      );
   const engine = new StrategyEngine(factory);
   const out: Decision[] = [];
   for (const t of sorted) {
@@ -96,4 +100,20 @@ export function replayDecisions(ticks: readonly Tick[], factory: StrategyFactory
     if (r.decision) out.push(r.decision);
   }
   return out;
+}
+
+/** True when every venue+symbol's ticks come as one run in non-decreasing seq order. O(n). */
+function inSeqOrderPerSymbol(ticks: readonly Tick[]): boolean {
+  const finished = new Set<string>();
+  let prev: Tick | undefined;
+  for (const t of ticks) {
+    if (prev && prev.venue === t.venue && prev.symbol === t.symbol) {
+      if (t.seq < prev.seq) return false;
+    } else {
+      if (prev) finished.add(`${prev.venue}:${prev.symbol}`);
+      if (finished.has(`${t.venue}:${t.symbol}`)) return false;
+    }
+    prev = t;
+  }
+  return true;
 }
