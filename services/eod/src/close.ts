@@ -1,16 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SessionSnapshot } from '@tickflow/paper';
-import type { StrategyFactory } from '@tickflow/strategy';
+import type { Decision } from '@tickflow/core';
+import type { SessionSnapshot, SimulatedDay } from '@tickflow/paper';
+import { replayDecisions, type StrategyFactory } from '@tickflow/strategy';
 import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
 import { type ArchivedTable, archiveDate } from './archive.ts';
 import { buildBars1m, dailyBars } from './bars.ts';
 import { writeCsvFiles } from './csv.ts';
 import { pnlFromDuckDB } from './pnl.ts';
 import { rejectsByCode, tickQuality } from './quality.ts';
-import { archivedTicks, reconcileDecisions } from './reconcile.ts';
-import { reconcileFills } from './reconcile-fills.ts';
+import { compareDecisions, forEachSymbol } from './reconcile.ts';
+import { finishFillCheck, prepareFillCheck, simulateSymbol } from './reconcile-fills.ts';
 import { cashFlowPnl } from './reconcile-pnl.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
@@ -76,14 +77,19 @@ export async function closeDay(
     cashFlowPnl: await cashFlowPnl(conn, date),
   };
   step('reconcile');
-  const ticks = await archivedTicks(conn, date);
-  const { recomputed, ...decisions } = await reconcileDecisions(conn, date, o.factory, ticks);
-  const fills = await reconcileFills(conn, date, {
-    decisions: recomputed,
-    ticks,
-    snapshot: o.snapshot,
-    rejected: o.rejectedDecisions ?? new Set(),
+  // Symbol by symbol: the strategy replay and the paper broker see one symbol's ticks at a time
+  // (symbols are independent in both), so a ten-million-tick day is never all in the heap.
+  const rejected = o.rejectedDecisions ?? new Set<string>();
+  const check = await prepareFillCheck(conn, date, o.snapshot);
+  const recomputed: Decision[] = [];
+  const simulated: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
+  await forEachSymbol(conn, date, (ticks) => {
+    const ds = replayDecisions(ticks, o.factory);
+    for (const d of ds) recomputed.push(d);
+    simulateSymbol(check, simulated, ds, ticks, rejected);
   });
+  const decisions = await compareDecisions(conn, date, recomputed);
+  const fills = finishFillCheck(check, simulated, o.snapshot, rejected);
   step('reports');
   const report = buildReport({
     date,

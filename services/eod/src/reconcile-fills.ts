@@ -4,6 +4,7 @@ import {
   DEFAULT_EXECUTION,
   type ExecutionModel,
   type SessionSnapshot,
+  type SimulatedDay,
   simulateExecution,
   type TapeTick,
 } from '@tickflow/paper';
@@ -40,12 +41,98 @@ export interface FillReconciliation {
 
 const BREAKS_KEPT = 100;
 
+/** What the fill check needs before the recomputation: the bot's model, FILLS and start positions. */
+export interface FillCheck {
+  execution: ExecutionModel;
+  speedRows: Record<string, unknown>[];
+  speed: Map<string, Record<string, unknown>>;
+  start: Map<string, string>;
+}
+
+export async function prepareFillCheck(
+  conn: DuckDBConnection,
+  date: string,
+  snapshot: SessionSnapshot | undefined,
+): Promise<FillCheck> {
+  const reader = await conn.runAndReadAll(`
+    SELECT id, symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
+    FROM fills WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
+  const speedRows = reader.getRowObjectsJS();
+  return {
+    execution: snapshot?.execution ?? DEFAULT_EXECUTION,
+    speedRows,
+    speed: new Map(speedRows.map((r) => [String(r.id), r])),
+    start: await startPositions(conn, date, snapshot, speedRows),
+  };
+}
+
+/**
+ * The bot's fills for one symbol's decisions against its ticks (every venue's, each venue in seq
+ * order), added to `day`. Symbols are independent in the paper broker (positions, the queue of
+ * orders), so the day can be recomputed symbol by symbol without holding every tick at once.
+ */
+export function simulateSymbol(
+  check: FillCheck,
+  day: SimulatedDay,
+  decisions: readonly Decision[],
+  ticks: readonly Tick[],
+  rejected: ReadonlySet<string>,
+): void {
+  const tape = new Map<string, TapeTick[]>();
+  for (const t of ticks) {
+    const key = `${t.venue}\u0000${t.symbol}`;
+    let lane = tape.get(key);
+    if (!lane) {
+      lane = [];
+      tape.set(key, lane);
+    }
+    lane.push(t); // a Tick is a TapeTick: no copy of ten million objects
+  }
+  const sim = simulateExecution(
+    decisions,
+    (v, s) => tape.get(`${v}\u0000${s}`) ?? [],
+    check.execution,
+    rejected,
+    check.start,
+  );
+  for (const f of sim.fills) day.fills.push(f);
+  for (const [id, q] of sim.expired) day.expired.set(id, q);
+  for (const [id, q] of sim.open) day.open.set(id, q);
+}
+
+/** Compares the recomputed fills with FILLS by id, then the snapshot's positions. */
+export function finishFillCheck(
+  check: FillCheck,
+  batch: SimulatedDay,
+  snapshot: SessionSnapshot | undefined,
+  rejected: ReadonlySet<string>,
+): FillReconciliation {
+  const result: FillReconciliation = {
+    model: snapshot ? 'snapshot' : 'default',
+    execution: check.execution,
+    speed: check.speed.size,
+    batch: batch.fills.length,
+    rejected: rejected.size,
+    openAtClose: batch.open.size,
+    ...compareById(batch.fills, check.speed, {
+      same: sameFill,
+      missing: (f) => `batch ${show(f)}; FILLS has none`,
+      differing: (f, s) =>
+        `batch ${show(f)}; speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)} fee ${plainDec(s.fee)} ts ${s.ts}`,
+      extra: (s) => `speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)}; batch has none`,
+      keep: BREAKS_KEPT,
+    }),
+  };
+  if (snapshot) result.snapshot = comparePositions(snapshot, batch.fills, check.start);
+  return result;
+}
+
 /**
  * Recomputes every fill of the date from the decisions and the archived ticks with the bot's own
  * code (libs/paper `simulateExecution`) and its execution model, taking the rejections the bot
  * published as given (their verdict depended on the live state of every symbol), and compares them
  * with FILLS by id: side, quantity, price, fee and time. Then checks the bot's end-of-session
- * snapshot holds the positions the fills add up to.
+ * snapshot holds the positions the fills add up to. (The close does the same symbol by symbol.)
  */
 export async function reconcileFills(
   conn: DuckDBConnection,
@@ -57,48 +144,10 @@ export async function reconcileFills(
     rejected: ReadonlySet<string>;
   },
 ): Promise<FillReconciliation> {
-  const execution = o.snapshot?.execution ?? DEFAULT_EXECUTION;
-  const tape = new Map<string, TapeTick[]>();
-  for (const t of o.ticks) {
-    const key = `${t.venue}\u0000${t.symbol}`;
-    let lane = tape.get(key);
-    if (!lane) {
-      lane = [];
-      tape.set(key, lane);
-    }
-    lane.push({ seq: t.seq, ts: t.ts, price: t.price, size: t.size });
-  }
-  const reader = await conn.runAndReadAll(`
-    SELECT id, symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
-    FROM fills WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
-  const speedRows = reader.getRowObjectsJS();
-  const speed = new Map(speedRows.map((r) => [String(r.id), r]));
-  const start = await startPositions(conn, date, o.snapshot, speedRows);
-  const batch = simulateExecution(
-    o.decisions,
-    (v, s) => tape.get(`${v}\u0000${s}`) ?? [],
-    execution,
-    o.rejected,
-    start,
-  );
-  const result: FillReconciliation = {
-    model: o.snapshot ? 'snapshot' : 'default',
-    execution,
-    speed: speed.size,
-    batch: batch.fills.length,
-    rejected: o.rejected.size,
-    openAtClose: batch.open.size,
-    ...compareById(batch.fills, speed, {
-      same: sameFill,
-      missing: (f) => `batch ${show(f)}; FILLS has none`,
-      differing: (f, s) =>
-        `batch ${show(f)}; speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)} fee ${plainDec(s.fee)} ts ${s.ts}`,
-      extra: (s) => `speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)}; batch has none`,
-      keep: BREAKS_KEPT,
-    }),
-  };
-  if (o.snapshot) result.snapshot = comparePositions(o.snapshot, batch.fills, start);
-  return result;
+  const check = await prepareFillCheck(conn, date, o.snapshot);
+  const day: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
+  simulateSymbol(check, day, o.decisions, o.ticks, o.rejected);
+  return finishFillCheck(check, day, o.snapshot, o.rejected);
 }
 
 /**

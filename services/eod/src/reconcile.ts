@@ -27,14 +27,21 @@ export interface DecisionReconciliation {
 const plainSql = (column: string) => `coalesce(nullif(rtrim(rtrim(${column}::VARCHAR, '0'), '.'), ''), '0')`;
 
 /**
- * The date's archived ticks from DuckDB, as v1 ticks with exact prices, ordered by venue, symbol,
- * seq. Converting each value through the node API's row or column objects was most of the
- * reconciliation's time (2.6 s of 3.6 s for a million ticks), so: the distinct prices and sizes
- * come once each as plain strings (a day has far fewer of them than ticks), every tick as numbers
- * read straight from DuckDB's vectors (an index into those dictionaries, seq and times as exact
- * DOUBLEs below 2^53), and venue and symbol from the per-symbol row counts, since rows come sorted.
+ * Streams the date's archived ticks from DuckDB symbol by symbol: `onSymbol` gets every tick of one
+ * symbol (its venues in order, each venue in seq order) as v1 ticks with exact prices, then the
+ * next symbol's. One symbol's ticks are held at a time, not the day's.
+ *
+ * Converting each value through the node API's row or column objects was most of the
+ * reconciliation's time, so: the distinct prices and sizes come once each as plain strings (a day
+ * has far fewer of them than ticks), every tick as numbers read from DuckDB's vectors (an index
+ * into those dictionaries; seq and times as exact DOUBLEs below 2^53), and venue and symbol from the
+ * per-group row counts, since rows come sorted.
  */
-export async function archivedTicks(conn: DuckDBConnection, date: string): Promise<Tick[]> {
+export async function forEachSymbol(
+  conn: DuckDBConnection,
+  date: string,
+  onSymbol: (ticks: Tick[]) => void,
+): Promise<number> {
   const day = `trade_date = DATE '${date}'`;
   const dictionary = async (column: string) => {
     const r = await conn.runAndReadAll(`
@@ -45,7 +52,7 @@ export async function archivedTicks(conn: DuckDBConnection, date: string): Promi
   const sizes = await dictionary('size');
   const groups = (
     await conn.runAndReadAll(
-      `SELECT venue, symbol, count(*) AS n FROM ticks WHERE ${day} GROUP BY venue, symbol ORDER BY venue, symbol`,
+      `SELECT symbol, venue, count(*) AS n FROM ticks WHERE ${day} GROUP BY symbol, venue ORDER BY symbol, venue`,
     )
   ).getRowObjectsJS();
   // The dictionaries are sorted, so a value's index is its rank among the distinct values.
@@ -56,13 +63,13 @@ export async function archivedTicks(conn: DuckDBConnection, date: string): Promi
     SELECT t.seq::DOUBLE, t.ts::DOUBLE, p.i, z.i,
            (CASE t.side WHEN 'buy' THEN 1 WHEN 'sell' THEN 2 ELSE 0 END)::DOUBLE, t.recv_ts::DOUBLE
     FROM t JOIN p ON t.price = p.k JOIN z ON t.size = z.k
-    ORDER BY t.venue, t.symbol, t.seq`);
+    ORDER BY t.symbol, t.venue, t.seq`);
   const total = groups.reduce((n, g) => n + Number(g.n), 0);
-  const ticks: Tick[] = new Array(total);
   let group = -1;
   let groupEnd = 0;
   let venue = '';
   let symbol = '';
+  let batch: Tick[] = [];
   let i = 0;
   for (
     let chunk = await result.fetchChunk();
@@ -73,8 +80,13 @@ export async function archivedTicks(conn: DuckDBConnection, date: string): Promi
     for (let r = 0; r < chunk.rowCount; r++, i++) {
       while (i >= groupEnd) {
         const g = groups[++group];
+        const next = String(g?.symbol);
+        if (next !== symbol && batch.length > 0) {
+          onSymbol(batch);
+          batch = [];
+        }
         venue = String(g?.venue);
-        symbol = String(g?.symbol);
+        symbol = next;
         groupEnd += Number(g?.n);
       }
       const t: Tick = {
@@ -90,11 +102,21 @@ export async function archivedTicks(conn: DuckDBConnection, date: string): Promi
       const sd = side?.getItem(r);
       if (sd === 1) t.side = 'buy';
       else if (sd === 2) t.side = 'sell';
-      ticks[i] = t;
+      batch.push(t);
     }
   }
+  if (batch.length > 0) onSymbol(batch);
   if (i !== total) throw new Error(`read ${i} ticks of ${total} for ${date}`);
-  return ticks;
+  return total;
+}
+
+/** The date's archived ticks, all at once (ordered by symbol, venue, seq). */
+export async function archivedTicks(conn: DuckDBConnection, date: string): Promise<Tick[]> {
+  const all: Tick[] = [];
+  await forEachSymbol(conn, date, (ticks) => {
+    for (const t of ticks) all.push(t);
+  });
+  return all;
 }
 
 /**
@@ -108,6 +130,15 @@ export async function reconcileDecisions(
   ticks?: readonly Tick[],
 ): Promise<DecisionReconciliation & { recomputed: Decision[] }> {
   const batch = replayDecisions(ticks ?? (await archivedTicks(conn, date)), factory);
+  return { recomputed: batch, ...(await compareDecisions(conn, date, batch)) };
+}
+
+/** The batch layer's decisions against what DECISIONS recorded: by id, then action, qty, price. */
+export async function compareDecisions(
+  conn: DuckDBConnection,
+  date: string,
+  batch: readonly Decision[],
+): Promise<DecisionReconciliation> {
   const reader = await conn.runAndReadAll(`
     SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price
     FROM decisions WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
@@ -122,5 +153,5 @@ export async function reconcileDecisions(
       `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed ${s.action} ${plainDec(s.qty)} @ ${plainDec(s.ref_price)}`,
     extra: (s) => `speed ${s.action} ${plainDec(s.qty)} @ ${plainDec(s.ref_price)}; batch has none`,
   });
-  return { recomputed: batch, speed: speed.size, batch: batch.length, ...compared };
+  return { speed: speed.size, batch: batch.length, ...compared };
 }
