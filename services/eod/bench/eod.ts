@@ -134,7 +134,9 @@ export async function measureEod(ticks: number): Promise<EodBenchRow> {
       raw,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // BENCH_EOD_KEEP=1 keeps the day log, DuckDB file and reports for a closer look.
+    if (process.env.BENCH_EOD_KEEP) console.error(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -10,7 +10,13 @@ export { OpenSegmentError, stageFromLog } from './log-loader.ts';
 export { computePnl, type MinuteMark, type PnlRow, type PnlTotal } from './pnl.ts';
 export type { PnlFill } from './pnl-book.ts';
 export type { QualityRow, RejectRow } from './quality.ts';
-export { type DecisionBreak, type DecisionReconciliation, reconcileDecisions } from './reconcile.ts';
+export {
+  archivedTicks,
+  type DecisionBreak,
+  type DecisionReconciliation,
+  forEachSymbol,
+  reconcileDecisions,
+} from './reconcile.ts';
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { breakLines, buildReport, fillLine, REPORT_SCHEMA, type Report } from './report.ts';

@@ -9,7 +9,7 @@ import {
   type TapeTick,
 } from '@tickflow/paper';
 import { compareById, type ReconciliationBreak } from './compare.ts';
-import { plainDec } from './sql.ts';
+import { plainDec, rowsOf, sameDecimal } from './sql.ts';
 
 export type FillBreak = ReconciliationBreak;
 
@@ -57,7 +57,7 @@ export async function prepareFillCheck(
   const reader = await conn.runAndReadAll(`
     SELECT id, symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
     FROM fills WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
-  const speedRows = reader.getRowObjectsJS();
+  const speedRows = rowsOf(reader);
   return {
     execution: snapshot?.execution ?? DEFAULT_EXECUTION,
     speedRows,
@@ -182,9 +182,9 @@ const show = (f: Fill) => `${f.side} ${f.qty} @ ${f.price} fee ${f.fee} ts ${f.t
 function sameFill(s: Record<string, unknown>, f: Fill): boolean {
   return (
     s.side === f.side &&
-    new Dec(String(s.qty)).eq(f.qty) &&
-    new Dec(String(s.price)).eq(f.price) &&
-    new Dec(String(s.fee)).eq(f.fee) &&
+    sameDecimal(s.qty, f.qty) &&
+    sameDecimal(s.price, f.price) &&
+    sameDecimal(s.fee, f.fee) &&
     Number(s.ts) === f.ts
   );
 }

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Dec, type Decision, type Tick, WIRE_VERSION } from '@tickflow/core';
+import { type Decision, type Tick, WIRE_VERSION } from '@tickflow/core';
 import { replayDecisions, type StrategyFactory } from '@tickflow/strategy';
 import { compareById, type ReconciliationBreak } from './compare.ts';
-import { plainDec } from './sql.ts';
+import { plainDec, rowsOf, sameDecimal } from './sql.ts';
 
 export type DecisionBreak = ReconciliationBreak;
 
@@ -33,9 +33,9 @@ const plainSql = (column: string) => `coalesce(nullif(rtrim(rtrim(${column}::VAR
  *
  * Converting each value through the node API's row or column objects was most of the
  * reconciliation's time, so: the distinct prices and sizes come once each as plain strings (a day
- * has far fewer of them than ticks), every tick as numbers read from DuckDB's vectors (an index
- * into those dictionaries; seq and times as exact DOUBLEs below 2^53), and venue and symbol from the
- * per-group row counts, since rows come sorted.
+ * has far fewer of them than ticks) keyed by their DOUBLE, every tick as numbers read from DuckDB's
+ * vectors (its price and size as DOUBLEs to look up; seq and times as exact DOUBLEs below 2^53),
+ * and venue and symbol from the per-group row counts, since rows come sorted.
  */
 export async function forEachSymbol(
   conn: DuckDBConnection,
@@ -43,10 +43,16 @@ export async function forEachSymbol(
   onSymbol: (ticks: Tick[]) => void,
 ): Promise<number> {
   const day = `trade_date = DATE '${date}'`;
+  // Each distinct price (size) by its DOUBLE: ticks then come as plain numbers, looked up here.
+  // Two decimals that round to one double (beyond ~15 significant digits) would be ambiguous:
+  // then that column is read through a rank join instead.
   const dictionary = async (column: string) => {
     const r = await conn.runAndReadAll(`
-      SELECT ${plainSql('k')} AS s FROM (SELECT DISTINCT ${column} AS k FROM ticks WHERE ${day}) ORDER BY k`);
-    return (r.getColumnsJS()[0] ?? []) as string[];
+      SELECT k::DOUBLE AS d, ${plainSql('k')} AS s FROM (SELECT DISTINCT ${column} AS k FROM ticks WHERE ${day}) ORDER BY k`);
+    const [doubles = [], strings = []] = r.getColumnsJS() as [number[], string[]];
+    const byDouble = new Map<number, string>();
+    for (let i = 0; i < doubles.length; i++) byDouble.set(doubles[i] as number, strings[i] as string);
+    return { byDouble, byRank: strings, unique: byDouble.size === doubles.length };
   };
   const prices = await dictionary('price');
   const sizes = await dictionary('size');
@@ -55,15 +61,17 @@ export async function forEachSymbol(
       `SELECT symbol, venue, count(*) AS n FROM ticks WHERE ${day} GROUP BY symbol, venue ORDER BY symbol, venue`,
     )
   ).getRowObjectsJS();
-  // The dictionaries are sorted, so a value's index is its rank among the distinct values.
+  const rank = (column: string, alias: string) =>
+    `(SELECT k, (row_number() OVER (ORDER BY k) - 1)::DOUBLE AS i FROM (SELECT DISTINCT ${column} AS k FROM t)) ${alias}`;
   const result = await conn.run(`
-    WITH t AS (SELECT * FROM ticks WHERE ${day}),
-    p AS (SELECT k, (row_number() OVER (ORDER BY k) - 1)::DOUBLE AS i FROM (SELECT DISTINCT price AS k FROM t)),
-    z AS (SELECT k, (row_number() OVER (ORDER BY k) - 1)::DOUBLE AS i FROM (SELECT DISTINCT size AS k FROM t))
-    SELECT t.seq::DOUBLE, t.ts::DOUBLE, p.i, z.i,
+    WITH t AS (SELECT * FROM ticks WHERE ${day})
+    SELECT t.seq::DOUBLE, t.ts::DOUBLE, ${prices.unique ? 't.price::DOUBLE' : 'p.i'}, ${sizes.unique ? 't.size::DOUBLE' : 'z.i'},
            (CASE t.side WHEN 'buy' THEN 1 WHEN 'sell' THEN 2 ELSE 0 END)::DOUBLE, t.recv_ts::DOUBLE
-    FROM t JOIN p ON t.price = p.k JOIN z ON t.size = z.k
+    FROM t ${prices.unique ? '' : `JOIN ${rank('price', 'p')} ON t.price = p.k`}
+           ${sizes.unique ? '' : `JOIN ${rank('size', 'z')} ON t.size = z.k`}
     ORDER BY t.symbol, t.venue, t.seq`);
+  const priceOf = (x: number) => (prices.unique ? prices.byDouble.get(x) : prices.byRank[x]) as string;
+  const sizeOf = (x: number) => (sizes.unique ? sizes.byDouble.get(x) : sizes.byRank[x]) as string;
   const total = groups.reduce((n, g) => n + Number(g.n), 0);
   let group = -1;
   let groupEnd = 0;
@@ -77,7 +85,8 @@ export async function forEachSymbol(
     chunk = await result.fetchChunk()
   ) {
     const [seq, ts, price, size, side, recvTs] = [0, 1, 2, 3, 4, 5].map((c) => chunk.getColumnVector(c));
-    for (let r = 0; r < chunk.rowCount; r++, i++) {
+    const rows = chunk.rowCount; // a native call: once per chunk, not per row
+    for (let r = 0; r < rows; r++, i++) {
       while (i >= groupEnd) {
         const g = groups[++group];
         const next = String(g?.symbol);
@@ -95,8 +104,8 @@ export async function forEachSymbol(
         symbol,
         seq: seq?.getItem(r) as number,
         ts: ts?.getItem(r) as number,
-        price: prices[price?.getItem(r) as number] as string,
-        size: sizes[size?.getItem(r) as number] as string,
+        price: priceOf(price?.getItem(r) as number),
+        size: sizeOf(size?.getItem(r) as number),
         recvTs: recvTs?.getItem(r) as number,
       };
       const sd = side?.getItem(r);
@@ -142,12 +151,10 @@ export async function compareDecisions(
   const reader = await conn.runAndReadAll(`
     SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price
     FROM decisions WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
-  const speed = new Map(reader.getRowObjectsJS().map((r) => [String(r.id), r]));
+  const speed = new Map(rowsOf(reader).map((r) => [String(r.id), r]));
   const compared = compareById(batch, speed, {
     same: (s, b) =>
-      s.action === b.action &&
-      new Dec(String(s.qty)).eq(b.qty) &&
-      new Dec(String(s.ref_price)).eq(b.refPrice),
+      s.action === b.action && sameDecimal(s.qty, b.qty) && sameDecimal(s.ref_price, b.refPrice),
     missing: (b) => `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed layer has none`,
     differing: (b, s) =>
       `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed ${s.action} ${plainDec(s.qty)} @ ${plainDec(s.ref_price)}`,
