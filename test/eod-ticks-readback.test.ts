@@ -34,7 +34,7 @@ async function readBack(ticks: Tick[]): Promise<Tick[][]> {
   const conn = await instance.connect();
   try {
     const loader = await DayLoader.open(conn, DATE);
-    ticks.forEach((t, i) => loader.tick(t, i + 1));
+    for (const [i, t] of ticks.entries()) loader.tick(t, i + 1);
     await loader.commit({ ticks: ticks.length, decisions: 0, fills: 0, rejects: 0 });
     const groups: Tick[][] = [];
     await forEachSymbol(conn, DATE, (g) => groups.push(g));
