@@ -6,6 +6,7 @@ import type { Fill, Tick } from '@tickflow/core';
 import { DayLoader } from '@tickflow/eod';
 import { describe, expect, it } from 'vitest';
 import { symbolAnalytics } from '../services/eod/src/analytics.ts';
+import { buildBars1m } from '../services/eod/src/bars.ts';
 
 const DATE = '2026-04-01';
 const T = Date.parse(`${DATE}T12:00:00Z`) * 1000;
@@ -50,6 +51,7 @@ describe('eod P&L of a symbol traded on two venues (real DuckDB file)', () => {
     loader.fill(fill(1, 'binance', 'BUY', '100'), ++seq);
     loader.fill(fill(1, 'coinbase', 'BUY', '101'), ++seq);
     await loader.commit({ ticks: seq, decisions: 0, fills: seq, rejects: 0 });
+    await buildBars1m(conn, DATE); // symbolAnalytics reads its 1-minute closes from bars_1m
     const rows = await symbolAnalytics(conn, DATE);
     expect(rows.map((r) => [r.venue, r.fills, r.pnl])).toEqual([
       ['binance', 1, '10.00000000'],

@@ -28,7 +28,10 @@ export interface SymbolRow {
   pnlExact: string;
 }
 
-/** Runs the day's analytics in DuckDB; money stays DECIMAL until it is formatted here. */
+/**
+ * Runs the day's analytics in DuckDB; money stays DECIMAL until it is formatted here. Needs the
+ * date's `bars_1m` (closeDay builds them first).
+ */
 export async function symbolAnalytics(conn: DuckDBConnection, date: string): Promise<SymbolRow[]> {
   const d = `DATE '${date}'`;
   const reader = await conn.runAndReadAll(`
@@ -39,9 +42,9 @@ export async function symbolAnalytics(conn: DuckDBConnection, date: string): Pro
              arg_min(price, seq) AS open, max(price) AS high, min(price) AS low,
              arg_max(price, seq) AS close, sum(size) AS volume
       FROM t GROUP BY venue, symbol),
+    -- The 1-minute closes (last trade by seq in each minute) are bars_1m's, built just before.
     bars AS (
-      SELECT venue, symbol, ts // 60000000 AS minute, arg_max(price, seq)::DOUBLE AS close
-      FROM t GROUP BY venue, symbol, minute),
+      SELECT venue, symbol, minute, close::DOUBLE AS close FROM bars_1m WHERE trade_date = ${d}),
     rets AS (
       SELECT venue, symbol, ln(close / lag(close) OVER (PARTITION BY venue, symbol ORDER BY minute)) AS r
       FROM bars),

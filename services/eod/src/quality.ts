@@ -32,26 +32,29 @@ export interface RejectRow {
 export async function tickQuality(conn: DuckDBConnection, date: string): Promise<QualityRow[]> {
   const reader = await conn.runAndReadAll(`
     WITH t AS (SELECT venue, symbol, seq, ts FROM ticks WHERE trade_date = DATE '${date}'),
-    s AS (SELECT DISTINCT venue, symbol, seq FROM t),
-    gaps AS (
-      SELECT venue, symbol, count(*) FILTER (WHERE seq - prev > 1) AS runs
-      FROM (SELECT *, lag(seq) OVER (PARTITION BY venue, symbol ORDER BY seq) AS prev FROM s) GROUP BY ALL),
-    order_ AS (
-      SELECT venue, symbol, count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
-      FROM (SELECT *, lag(ts) OVER (PARTITION BY venue, symbol ORDER BY seq) AS prev_ts FROM t) GROUP BY ALL),
+    -- One sort by seq answers counts, distinct seqs, gap runs and out-of-order times: in seq order
+    -- a duplicate follows its twin (difference 0) and a run of missing seqs is one step > 1.
+    w AS (
+      SELECT venue, symbol, seq, ts,
+             lag(seq) OVER (PARTITION BY venue, symbol ORDER BY seq) AS prev,
+             lag(ts) OVER (PARTITION BY venue, symbol ORDER BY seq) AS prev_ts
+      FROM t),
+    base AS (
+      SELECT venue, symbol, count(*) AS ticks,
+             count(*) FILTER (WHERE prev IS NULL OR seq <> prev) AS distinct_seq,
+             min(seq) AS first_seq, max(seq) AS last_seq,
+             count(*) FILTER (WHERE seq - prev > 1) AS runs,
+             count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
+      FROM w GROUP BY ALL),
     stale AS (
       SELECT venue, symbol, max(ts - prev_ts) AS stale, arg_max(prev_ts, ts - prev_ts) AS stale_from
       FROM (SELECT *, lag(ts) OVER (PARTITION BY venue, symbol ORDER BY ts, seq) AS prev_ts FROM t)
-      WHERE prev_ts IS NOT NULL GROUP BY ALL),
-    base AS (
-      SELECT venue, symbol, count(*) AS ticks, count(DISTINCT seq) AS distinct_seq, min(seq) AS first_seq,
-             max(seq) AS last_seq FROM t GROUP BY ALL)
-    SELECT b.*, (last_seq - first_seq + 1) - distinct_seq AS missing, ticks - distinct_seq AS duplicates,
-           coalesce(g.runs, 0) AS runs, coalesce(o.out_of_order, 0) AS out_of_order,
-           coalesce(st.stale, 0) AS stale,
+      WHERE prev_ts IS NOT NULL GROUP BY ALL)
+    SELECT b.venue, b.symbol, b.ticks, b.first_seq, b.last_seq,
+           (last_seq - first_seq + 1) - distinct_seq AS missing, ticks - distinct_seq AS duplicates,
+           b.runs, b.out_of_order, coalesce(st.stale, 0) AS stale,
            strftime(make_timestamp(st.stale_from), '%Y-%m-%dT%H:%M:%S.%fZ') AS stale_from
-    FROM base b LEFT JOIN gaps g USING (venue, symbol) LEFT JOIN order_ o USING (venue, symbol)
-    LEFT JOIN stale st USING (venue, symbol)
+    FROM base b LEFT JOIN stale st USING (venue, symbol)
     ORDER BY symbol, venue`);
   return reader.getRowObjectsJS().map((r) => ({
     venue: String(r.venue),
