@@ -21,8 +21,44 @@ export interface OrderedPushOptions {
   onReset?: (reason: string, nextSeq: number) => void;
 }
 
-/** Where a delivery's reply subject keeps the stream sequence, consumer sequence and pending count. */
-const dots = new Int32Array(16);
+/** The numbers a JetStream delivery's reply subject carries. */
+export interface AckNumbers {
+  sseq: number;
+  dseq: number;
+  pending: number;
+}
+
+const dots = new Int32Array(5);
+const ack: AckNumbers = { sseq: 0, dseq: 0, pending: 0 };
+
+/** Tokens in a `$JS.ACK` reply subject: 9 (`$JS.ACK.<stream>.<consumer>...`) or 12 (with domain). */
+export function ackReplyTokens(reply: string): number {
+  let n = 1;
+  for (let i = 0; i < reply.length; i++) if (reply.charCodeAt(i) === 46) n++;
+  return n;
+}
+
+/**
+ * Reads stream sequence, consumer sequence and pending count from a reply subject with `tokens`
+ * tokens — `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>` (9) or
+ * `$JS.ACK.<domain>.<hash>.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>.<token>`
+ * (12) — scanning only its tail, from the end. False when it has too few dots.
+ */
+export function readAckReply(reply: string, tokens: 9 | 12, out: AckNumbers): boolean {
+  const wanted = tokens === 9 ? 4 : 5;
+  let k = 0;
+  for (let i = reply.length - 1; i >= 0 && k < wanted; i--) if (reply.charCodeAt(i) === 46) dots[k++] = i;
+  if (k < wanted) return false;
+  // dots[0] is the last dot. 9 tokens: sseq between dots[3] and dots[2], dseq between dots[2] and
+  // dots[1], pending after dots[0]; 12 tokens: each one dot further back, pending before dots[0].
+  const o = wanted - 4;
+  out.sseq = Number(reply.slice((dots[3 + o] as number) + 1, dots[2 + o]));
+  out.dseq = Number(reply.slice((dots[2 + o] as number) + 1, dots[1 + o]));
+  out.pending = Number(
+    o === 0 ? reply.slice((dots[0] as number) + 1) : reply.slice((dots[1] as number) + 1, dots[0]),
+  );
+  return true;
+}
 
 /**
  * An ordered push consumer on a plain core subscription: the server pushes the stream (from
@@ -36,6 +72,8 @@ const dots = new Int32Array(16);
 export class OrderedPushConsumer {
   private nextSeq: number;
   private expectedDseq = 1;
+  /** Tokens in this consumer's reply subjects (9 or 12), learnt from its first delivery. */
+  private replyTokens = 0;
   private sub: Subscription | undefined;
   private consumerName: string | undefined;
   private lastActivity = Date.now();
@@ -104,6 +142,7 @@ export class OrderedPushConsumer {
   private async create(): Promise<void> {
     const inbox = createInbox();
     this.expectedDseq = 1;
+    this.replyTokens = 0;
     this.lastActivity = Date.now();
     // Subscribe first: the server delivers as soon as the consumer exists, and it handles this
     // connection's SUB before the consumer-create request that follows it.
@@ -150,30 +189,26 @@ export class OrderedPushConsumer {
   }
 
   private onDelivery(m: Msg, reply: string): void {
-    // $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending> (9 tokens), or with a
-    // domain and account hash before the stream and a random token at the end (12 tokens).
-    let n = 0;
-    for (let i = 0; i < reply.length && n < 16; i++) if (reply.charCodeAt(i) === 46) dots[n++] = i;
-    const base = n === 8 ? 4 : n === 11 ? 6 : -1;
-    if (base < 0) {
+    // The layout (9 or 12 tokens) is learnt from the consumer's first delivery.
+    if (this.replyTokens === 0) this.replyTokens = ackReplyTokens(reply);
+    if ((this.replyTokens !== 9 && this.replyTokens !== 12) || !readAckReply(reply, this.replyTokens, ack)) {
       this.reset(`unknown reply subject ${reply}`);
       return;
     }
-    const sseq = Number(reply.slice((dots[base] as number) + 1, dots[base + 1]));
-    const dseq = Number(reply.slice((dots[base + 1] as number) + 1, dots[base + 2]));
+    const { sseq, dseq } = ack;
     if (dseq !== this.expectedDseq) {
       if (dseq > this.expectedDseq) this.reset(`gap: consumer seq ${dseq}, expected ${this.expectedDseq}`);
+      else if (!(dseq >= 1)) this.reset(`unreadable reply subject ${reply}`);
       return;
     }
     this.expectedDseq++;
     this.nextSeq = sseq + 1;
-    const pendingEnd = n === 8 ? reply.length : dots[base + 4];
     this.handler({
       subject: m.subject,
       data: m.data,
       streamSeq: sseq,
       redelivered: false,
-      pending: Number(reply.slice((dots[base + 3] as number) + 1, pendingEnd)),
+      pending: ack.pending,
     });
   }
 

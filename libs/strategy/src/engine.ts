@@ -15,33 +15,54 @@ export interface EngineResult {
   skip?: EngineSkip;
 }
 
+/** The result of most ticks (applied, no decision): one frozen object, not one per tick. */
+const NOTHING: EngineResult = Object.freeze({});
+
+interface Entry {
+  strategy: Strategy;
+  lastSeq: number;
+}
+
 /**
  * Routes ticks to one strategy instance per venue+symbol and enforces sequence order: a tick at or
  * below the last applied seq is a duplicate (a redelivery) and changes nothing. A gap is applied but
  * reported, so the caller can count it; the feed guarantees gap-free sequences.
  */
 export class StrategyEngine {
-  private readonly byKey = new Map<string, { strategy: Strategy; lastSeq: number }>();
+  private readonly byKey = new Map<string, Entry>();
+  /** The same entries by venue, then symbol: the per-tick lookup builds no key string. */
+  private readonly byVenue = new Map<string, Map<string, Entry>>();
 
   constructor(private readonly factory: StrategyFactory) {}
 
   onTick(tick: Tick, now: Micros): EngineResult {
-    const key = `${tick.venue}:${tick.symbol}`;
-    let entry = this.byKey.get(key);
-    if (!entry) {
-      entry = { strategy: this.factory(tick.venue, tick.symbol), lastSeq: 0 };
-      this.byKey.set(key, entry);
-    }
+    const entry = this.entry(tick.venue, tick.symbol);
     if (tick.seq <= entry.lastSeq)
       return { skip: { kind: 'duplicate', expected: entry.lastSeq + 1, got: tick.seq } };
     const gap = tick.seq !== entry.lastSeq + 1 && entry.lastSeq !== 0;
     const expected = entry.lastSeq + 1;
     entry.lastSeq = tick.seq;
     const decision = entry.strategy.onTick(tick, now);
+    if (!decision && !gap) return NOTHING;
     const result: EngineResult = {};
     if (decision) result.decision = decision;
     if (gap) result.skip = { kind: 'gap', expected, got: tick.seq };
     return result;
+  }
+
+  private entry(venue: string, symbol: string): Entry {
+    let symbols = this.byVenue.get(venue);
+    if (!symbols) {
+      symbols = new Map();
+      this.byVenue.set(venue, symbols);
+    }
+    let entry = symbols.get(symbol);
+    if (!entry) {
+      entry = { strategy: this.factory(venue, symbol), lastSeq: 0 };
+      symbols.set(symbol, entry);
+      this.byKey.set(`${venue}:${symbol}`, entry);
+    }
+    return entry;
   }
 
   /** Every venue+symbol's sequence position and strategy state, as plain JSON. */
@@ -58,17 +79,18 @@ export class StrategyEngine {
   /** Rebuilds the state a snapshot describes (strategies made by the factory, then restored). */
   restore(state: EngineState): void {
     this.byKey.clear();
+    this.byVenue.clear();
     for (const { key, lastSeq, strategy } of state.symbols) {
       const [venue = '', symbol = ''] = key.split(':');
-      const s = this.factory(venue, symbol);
-      s.restore(strategy);
-      this.byKey.set(key, { strategy: s, lastSeq });
+      const e = this.entry(venue, symbol);
+      e.strategy.restore(strategy);
+      e.lastSeq = lastSeq;
     }
   }
 
   /** Latest state of one venue+symbol, or undefined when never seen. O(1). */
   state(venue: string, symbol: string): { lastSeq: number; indicators: Record<string, number> } | undefined {
-    const e = this.byKey.get(`${venue}:${symbol}`);
+    const e = this.byVenue.get(venue)?.get(symbol);
     return e ? { lastSeq: e.lastSeq, indicators: e.strategy.indicators() } : undefined;
   }
 
