@@ -48,7 +48,9 @@ export async function tickQuality(conn: DuckDBConnection, date: string): Promise
       FROM w GROUP BY ALL),
     stale AS (
       SELECT venue, symbol, max(ts - prev_ts) AS stale, arg_max(prev_ts, ts - prev_ts) AS stale_from
-      FROM (SELECT *, lag(ts) OVER (PARTITION BY venue, symbol ORDER BY ts, seq) AS prev_ts FROM t)
+      -- By ts alone: ticks with equal ts make a gap of 0 in any order (a seq tie-break cost ~0.8 s
+      -- on 10 M ticks and changed nothing).
+      FROM (SELECT *, lag(ts) OVER (PARTITION BY venue, symbol ORDER BY ts) AS prev_ts FROM t)
       WHERE prev_ts IS NOT NULL GROUP BY ALL)
     SELECT b.venue, b.symbol, b.ticks, b.first_seq, b.last_seq,
            (last_seq - first_seq + 1) - distinct_seq AS missing, ticks - distinct_seq AS duplicates,
