@@ -39,6 +39,21 @@ describe('consumeFrom (ordered push consumer) against a real nats-server', () =>
     return server;
   }
 
+  /** Follows TICKS from its first message, recording stream sequences and consumer re-creations. */
+  async function follow(b: Bus, opts: { heartbeatMs?: number } = {}) {
+    const seqs: number[] = [];
+    const resets: string[] = [];
+    consumption = await consumeFrom(
+      b,
+      'TICKS',
+      1,
+      (m) => seqs.push(m.streamSeq),
+      () => {},
+      { ...opts, onReset: (reason) => resets.push(reason) },
+    );
+    return { seqs, resets };
+  }
+
   async function connect(): Promise<Bus> {
     dir = mkdtempSync(join(tmpdir(), 'tickflow-push-'));
     const s = await start(await freePort());
@@ -112,18 +127,9 @@ describe('consumeFrom (ordered push consumer) against a real nats-server', () =>
   it('recreates a consumer deleted under it and goes on from the next unseen sequence', async () => {
     const b = await connect();
     await store(b, 1, 2000);
-    const seqs: number[] = [];
-    const resets: string[] = [];
-    consumption = await consumeFrom(
-      b,
-      'TICKS',
-      1,
-      (m) => seqs.push(m.streamSeq),
-      () => {},
-      // A short heartbeat: the server says nothing when it deletes a push consumer, so the silence
-      // (three missed heartbeats) is what tells.
-      { heartbeatMs: 300, onReset: (reason) => resets.push(reason) },
-    );
+    // A short heartbeat: the server says nothing when it deletes a push consumer, so the silence
+    // (three missed heartbeats) is what tells.
+    const { seqs, resets } = await follow(b, { heartbeatMs: 300 });
     await waitFor('2,000 delivered', () => seqs.length >= 2000);
     for await (const c of b.jsm.consumers.list('TICKS')) await b.jsm.consumers.delete('TICKS', c.name);
     await waitFor('a reset', () => resets.length > 0);
@@ -137,16 +143,7 @@ describe('consumeFrom (ordered push consumer) against a real nats-server', () =>
     const b = await connect();
     const port = (server as NatsServerHandle).port;
     await store(b, 1, 20_000);
-    const seqs: number[] = [];
-    const resets: string[] = [];
-    consumption = await consumeFrom(
-      b,
-      'TICKS',
-      1,
-      (m) => seqs.push(m.streamSeq),
-      () => {},
-      { onReset: (reason) => resets.push(reason) },
-    );
+    const { seqs, resets } = await follow(b);
     await waitFor('some delivered', () => seqs.length > 0);
     (server as NatsServerHandle).process.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 300));

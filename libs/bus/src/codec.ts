@@ -30,12 +30,8 @@ export function decodeText(data: Uint8Array): string {
   return decoder.decode(data);
 }
 
-/**
- * Fast path for a tick that `validateTick` accepted: every string field is then a plain ASCII
- * token (venue, symbol, decimal strings, side), so the JSON can be assembled without escaping and
- * encoded as latin1 (identical to UTF-8 for ASCII). Produces exactly `JSON.stringify(tick)`.
- */
-export function encodeValidTick(t: {
+/** A tick's fields in the order `encodeValidTick` writes them (and `decodeTick` reads them). */
+export interface RawTick {
   v: number;
   venue: string;
   symbol: string;
@@ -45,7 +41,14 @@ export function encodeValidTick(t: {
   size: string;
   side?: string;
   recvTs: number;
-}): Uint8Array {
+}
+
+/**
+ * Fast path for a tick that `validateTick` accepted: every string field is then a plain ASCII
+ * token (venue, symbol, decimal strings, side), so the JSON can be assembled without escaping and
+ * encoded as latin1 (identical to UTF-8 for ASCII). Produces exactly `JSON.stringify(tick)`.
+ */
+export function encodeValidTick(t: RawTick): Uint8Array {
   const side = t.side === undefined ? '' : `,"side":"${t.side}"`;
   return Buffer.from(
     `{"v":${t.v},"venue":"${t.venue}","symbol":"${t.symbol}","seq":${t.seq},"ts":${t.ts},"price":"${t.price}","size":"${t.size}"${side},"recvTs":${t.recvTs}}`,

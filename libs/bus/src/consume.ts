@@ -115,12 +115,11 @@ export async function consumeDurable(
   const groups: AckGroup[] = [];
   let waiting = 0;
   const ackOne = (m: JsMsg): Promise<void> | void => (opts.doubleAck ? m.ackAck().then(() => {}) : m.ack());
-  const settle = (g: AckGroup, err: unknown) => {
+  const settle = (g: AckGroup) => {
     g.done = true;
     const i = groups.indexOf(g);
     if (i >= 0) groups.splice(i, 1);
     waiting -= g.msgs.length;
-    return err;
   };
   const done = (async () => {
     for await (const m of messages) {
@@ -144,10 +143,10 @@ export async function consumeDurable(
           .then(() => Promise.all(group.msgs.map(ackOne)))
           .then(
             () => {
-              settle(group, undefined);
+              settle(group);
             },
             (err: unknown) => {
-              settle(group, err);
+              settle(group);
               for (const x of group.msgs) {
                 onError(err, toBusMessage(x));
                 x.nak(1000);

@@ -1,4 +1,4 @@
-export { DecodeError, decode, decodeText, encode, encodeValidTick } from './codec.ts';
+export { DecodeError, decode, decodeText, encode, encodeValidTick, type RawTick } from './codec.ts';
 export {
   ConfirmingPublisher,
   type ConfirmingPublisherOptions,
@@ -38,4 +38,4 @@ export {
   StreamSetupError,
 } from './streams.ts';
 export { subjects, tickMsgId } from './subjects.ts';
-export { decodeTick, type RawTick } from './tick-decode.ts';
+export { decodeTick } from './tick-decode.ts';

@@ -1,17 +1,4 @@
-import { decode } from './codec.ts';
-
-/** The fields of a tick as `encodeValidTick` lays them out, before validation. */
-export interface RawTick {
-  v: number;
-  venue: string;
-  symbol: string;
-  seq: number;
-  ts: number;
-  price: string;
-  size: string;
-  side?: string;
-  recvTs: number;
-}
+import { decode, type RawTick } from './codec.ts';
 
 /**
  * Recently seen strings by a hash of their bytes. Venues, symbols, sizes and most prices repeat,

@@ -11,11 +11,10 @@ export { computePnl, type MinuteMark, type PnlRow, type PnlTotal } from './pnl.t
 export type { PnlFill } from './pnl-book.ts';
 export type { QualityRow, RejectRow } from './quality.ts';
 export {
-  archivedTicks,
+  compareDecisions,
   type DecisionBreak,
   type DecisionReconciliation,
   forEachSymbol,
-  reconcileDecisions,
 } from './reconcile.ts';
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';

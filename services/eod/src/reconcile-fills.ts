@@ -41,7 +41,16 @@ export interface FillReconciliation {
 
 const BREAKS_KEPT = 100;
 
-/** What the fill check needs before the recomputation: the bot's model, FILLS and start positions. */
+/**
+ * The fill reconciliation, in three steps the close runs around its symbol-by-symbol replay:
+ * every fill of the date is recomputed from the recomputed decisions and the archived ticks with
+ * the bot's own code (libs/paper `simulateExecution`) and its execution model, taking the
+ * rejections the bot published as given (their verdict depended on the live state of every
+ * symbol), then compared with FILLS by id (side, quantity, price, fee and time), then the bot's
+ * end-of-session snapshot must hold the positions the fills add up to.
+ *
+ * What the check needs before the recomputation: the bot's model, FILLS and start positions.
+ */
 export interface FillCheck {
   execution: ExecutionModel;
   speedRows: Record<string, unknown>[];
@@ -125,29 +134,6 @@ export function finishFillCheck(
   };
   if (snapshot) result.snapshot = comparePositions(snapshot, batch.fills, check.start);
   return result;
-}
-
-/**
- * Recomputes every fill of the date from the decisions and the archived ticks with the bot's own
- * code (libs/paper `simulateExecution`) and its execution model, taking the rejections the bot
- * published as given (their verdict depended on the live state of every symbol), and compares them
- * with FILLS by id: side, quantity, price, fee and time. Then checks the bot's end-of-session
- * snapshot holds the positions the fills add up to. (The close does the same symbol by symbol.)
- */
-export async function reconcileFills(
-  conn: DuckDBConnection,
-  date: string,
-  o: {
-    decisions: readonly Decision[];
-    ticks: readonly Tick[];
-    snapshot: SessionSnapshot | undefined;
-    rejected: ReadonlySet<string>;
-  },
-): Promise<FillReconciliation> {
-  const check = await prepareFillCheck(conn, date, o.snapshot);
-  const day: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
-  simulateSymbol(check, day, o.decisions, o.ticks, o.rejected);
-  return finishFillCheck(check, day, o.snapshot, o.rejected);
 }
 
 /**

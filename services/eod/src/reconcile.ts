@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Decision, type Tick, WIRE_VERSION } from '@tickflow/core';
-import { replayDecisions, type StrategyFactory } from '@tickflow/strategy';
 import { compareById, type ReconciliationBreak } from './compare.ts';
 import { plainDec, rowsOf, sameDecimal } from './sql.ts';
 
@@ -119,30 +118,10 @@ export async function forEachSymbol(
   return total;
 }
 
-/** The date's archived ticks, all at once (ordered by symbol, venue, seq). */
-export async function archivedTicks(conn: DuckDBConnection, date: string): Promise<Tick[]> {
-  const all: Tick[] = [];
-  await forEachSymbol(conn, date, (ticks) => {
-    for (const t of ticks) all.push(t);
-  });
-  return all;
-}
-
 /**
- * Recomputes the date's decisions in batch with the same strategy code the speed layer runs and
- * compares them with what DECISIONS recorded: by id, then action, quantity and reference price.
+ * The batch recomputation's decisions (the same strategy code replayed over the archived ticks)
+ * against what DECISIONS recorded: by id, then action, quantity and reference price.
  */
-export async function reconcileDecisions(
-  conn: DuckDBConnection,
-  date: string,
-  factory: StrategyFactory,
-  ticks?: readonly Tick[],
-): Promise<DecisionReconciliation & { recomputed: Decision[] }> {
-  const batch = replayDecisions(ticks ?? (await archivedTicks(conn, date)), factory);
-  return { recomputed: batch, ...(await compareDecisions(conn, date, batch)) };
-}
-
-/** The batch layer's decisions against what DECISIONS recorded: by id, then action, qty, price. */
 export async function compareDecisions(
   conn: DuckDBConnection,
   date: string,
