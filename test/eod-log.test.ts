@@ -1,4 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Bus, consumerBacklog, encode, subjects } from '@tickflow/bus';
 import type { Tick } from '@tickflow/core';
@@ -18,7 +26,7 @@ import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 
 const silent = createLogger('test', 'silent');
 
-describe('eod archive (NDJSON day log) and eod run --from-log (real nats-server, real DuckDB)', () => {
+describe('eod archive (CSV and NDJSON day log) and eod run --from-log (real nats-server, real DuckDB)', () => {
   let nats: TestNats;
   let bus: Bus;
   let logDir: string;
@@ -38,11 +46,13 @@ describe('eod archive (NDJSON day log) and eod run --from-log (real nats-server,
     return archiver.stats;
   }
 
+  /** The date's log lines of a stream (CSV headers left out). */
   const lines = (stream: string) => {
     const dir = join(logDir, stream, FIXTURE_DATE);
     return readdirSync(dir)
-      .filter((f) => f.endsWith('.ndjson'))
-      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean));
+      .filter((f) => f.endsWith('.ndjson') || f.endsWith('.csv'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
+      .filter((l) => !l.startsWith('stream_seq,'));
   };
 
   const eod = (fromLog: boolean, name: string) =>
@@ -77,18 +87,28 @@ describe('eod archive (NDJSON day log) and eod run --from-log (real nats-server,
     await nats?.stop();
   });
 
-  it('writes every valid message once, by exchange date, as its JSON plus stream_seq, in finished segments', async () => {
+  it('writes every valid message once, by exchange date, ticks as CSV and the rest as JSON plus stream_seq', async () => {
     const stats = await archiveAll();
     expect(stats.written).toEqual({ TICKS: 13, REJECTS: 3, DECISIONS: 0, FILLS: 5 });
     expect(stats.invalid.TICKS).toBe(1);
-    const ticks = lines('TICKS').map((l) => JSON.parse(l) as Tick & { stream_seq: number });
-    expect(ticks.map((t) => t.stream_seq)).toEqual(FIXTURE_TICKS.map((_, i) => i + 1));
-    expect(ticks[0]).toEqual({ stream_seq: 1, ...FIXTURE_TICKS[0] });
-    for (const s of ['TICKS', 'FILLS', 'REJECTS'])
+    const ticks = lines('TICKS').map((l) => l.split(','));
+    expect(ticks.map((t) => Number(t[0]))).toEqual(FIXTURE_TICKS.map((_, i) => i + 1));
+    const t0 = FIXTURE_TICKS[0] as Tick;
+    expect(ticks[0]).toEqual(
+      ['1', t0.venue, t0.symbol, t0.seq, t0.ts, t0.price, t0.size, t0.side ?? '', t0.recvTs].map(String),
+    );
+    const [segment] = readdirSync(join(logDir, 'TICKS', FIXTURE_DATE));
+    expect(readFileSync(join(logDir, 'TICKS', FIXTURE_DATE, segment as string), 'utf8')).toMatch(
+      /^stream_seq,venue,symbol,seq,ts,price,size,side,recv_ts\n1,/,
+    );
+    expect(readdirSync(join(logDir, 'TICKS', FIXTURE_DATE)).every((f) => f.endsWith('.csv'))).toBe(true);
+    for (const s of ['FILLS', 'REJECTS'])
       expect(readdirSync(join(logDir, s, FIXTURE_DATE)).every((f) => f.endsWith('.ndjson'))).toBe(true);
+    const fill = JSON.parse(lines('FILLS')[0] as string);
+    expect(fill).toEqual({ stream_seq: 1, ...FIXTURE_FILLS[0] });
   });
 
-  it('loads the date from the log with read_json into the same numbers as the JetStream load', async () => {
+  it('loads the date from the log with read_csv/read_json into the same numbers as the JetStream load', async () => {
     const fromLog = (await eod(true, 'from-log')).report;
     const fromStreams = (await eod(false, 'from-streams')).report;
     expect(fromLog.load).toMatchObject({ ticks: 13, fills: 5, rejects: 3, decisions: 0 });
@@ -122,11 +142,32 @@ describe('eod archive (NDJSON day log) and eod run --from-log (real nats-server,
   it('drops a message redelivered into a second segment when loading', async () => {
     const dir = join(logDir, 'TICKS', FIXTURE_DATE);
     const [first] = readdirSync(dir).sort();
-    copyFileSync(join(dir, first as string), join(dir, '9999999999999999.ndjson'));
+    copyFileSync(join(dir, first as string), join(dir, '9999999999999999.csv'));
     expect(lines('TICKS')).toHaveLength(27);
     const { report } = await eod(true, 'from-log');
     expect(report.load.ticks).toBe(14);
+    expect(report.load.watermarks.ticks).toBe(15);
     expect(report.quality.duplicates).toBe(1); // BBB's seq 2, stored twice in TICKS by the fixture
+    rmSync(join(dir, '9999999999999999.csv'));
+  });
+
+  it('still loads tick segments in NDJSON (as archivers before the CSV log wrote them) beside CSV ones', async () => {
+    const dir = join(logDir, 'TICKS', FIXTURE_DATE);
+    const late: Tick = {
+      ...(FIXTURE_TICKS[8] as Tick),
+      seq: 12,
+      ts: (FIXTURE_TICKS[8] as Tick).ts + 2_000_000,
+    };
+    // stream_seq 2 repeats a CSV row (kept once); 40 is new.
+    const old = { ...(FIXTURE_TICKS[1] as Tick) };
+    writeFileSync(
+      join(dir, '0000000000000040.ndjson'),
+      `${JSON.stringify({ stream_seq: 2, ...old })}\n${JSON.stringify({ stream_seq: 40, ...late })}\n`,
+    );
+    const { report } = await eod(true, 'from-log');
+    expect(report.load.ticks).toBe(15);
+    expect(report.load.watermarks.ticks).toBe(40);
+    rmSync(join(dir, '0000000000000040.ndjson'));
   });
 
   it('finishes a segment a crash left open, cutting its unsynced partial last line', () => {
@@ -139,6 +180,17 @@ describe('eod archive (NDJSON day log) and eod run --from-log (real nats-server,
     expect(readFileSync(join(dir, '0000000000000100.ndjson'), 'utf8')).toBe(
       '{"stream_seq":100,"id":"a"}\n{"stream_seq":101,"id":"b"}\n',
     );
+  });
+
+  it('finishes a CSV segment cut after its header and removes one the crash left empty', () => {
+    const dir = join(logDir, 'TICKS', '2026-03-04');
+    mkdirSync(dir, { recursive: true });
+    const header = 'stream_seq,venue,symbol,seq,ts,price,size,side,recv_ts\n';
+    writeFileSync(join(dir, '0000000000000200.csv.open'), `${header}200,synth,AAA,1,17`);
+    writeFileSync(join(dir, '0000000000000300.csv.open'), '');
+    expect(repairSegments(join(logDir, 'TICKS'))).toBe(2);
+    expect(readdirSync(dir)).toEqual(['0000000000000200.csv']);
+    expect(readFileSync(join(dir, '0000000000000200.csv'), 'utf8')).toBe(header);
   });
 
   it('refuses to load a date while a segment of it is still open', async () => {

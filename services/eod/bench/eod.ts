@@ -3,19 +3,20 @@
  * Writes a synthetic day of `ticks` trades (50 symbols, GBM) as the day log `eod archive` writes,
  * with the decisions the strategy makes on them and the fills the paper broker makes of those,
  * then times `eod run --from-log` (load, bars, Parquet, analytics, reconciliation, reports) next
- * to DuckDB's own raw rates for the same rows in the same run: the row appender, `read_json` of the
- * same log and `read_parquet` of the archive the run wrote. Here, not in bench/, because only
+ * to DuckDB's own raw rates for the same rows in the same run: the row appender, `read_csv` of the
+ * same log, `read_json` of the same rows as NDJSON and `read_parquet` of the archive the run wrote. Here, not in bench/, because only
  * services/eod knows DuckDB.
  */
 import { appendFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { type Decision, type Tick, WIRE_VERSION } from '@tickflow/core';
+import { type Decision, type Fill, type Tick, WIRE_VERSION } from '@tickflow/core';
 import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { StrategyEngine, strategySetup } from '@tickflow/strategy';
 import { eodArchiveSpec, eodSpec, runEod, startLogArchiver } from '../src/index.ts';
+import { TICK_CSV_HEADER, TICK_CSV_READ_OPTIONS, tickCsvLine } from '../src/tick-csv.ts';
 
 const DATE = '2026-01-05';
 const DAY_START_US = Date.parse(`${DATE}T00:00:00Z`) * 1000;
@@ -28,10 +29,17 @@ export interface EodBenchRow {
   fills: number;
   writeLogMs: number;
   totalMs: number;
+  /** Day log → DuckDB, committed. */
+  loadMs: number;
   steps: Record<string, number>;
   /** The reconciliation found no break (it must: the log is what the same code produced). */
   clean: boolean;
-  raw: { appenderRowsPerS: number; readJsonRowsPerS: number; readParquetRowsPerS: number };
+  raw: {
+    appenderRowsPerS: number;
+    readCsvRowsPerS: number;
+    readJsonRowsPerS: number;
+    readParquetRowsPerS: number;
+  };
 }
 
 /** One symbol's day: seeded GBM around 100, spread evenly over the day. */
@@ -62,24 +70,37 @@ function symbolTicks(s: number, n: number): Tick[] {
   return out;
 }
 
-/** Appends NDJSON lines with `stream_seq` first, in segments of SEGMENT_LINES, as the archiver does. */
-class LogWriter {
+/**
+ * Appends lines in segments of SEGMENT_LINES as the archiver does: ticks as CSV (with its header),
+ * anything else as NDJSON with `stream_seq` first.
+ */
+class LogWriter<T extends object> {
   private lines: string[] = [];
   private file = '';
   private inFile = 0;
   seq = 0;
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly csv?: { header: string; line: (seq: number, message: T) => string },
+  ) {
     mkdirSync(dir, { recursive: true });
   }
-  add(message: object): void {
+  add(message: T): void {
     this.seq++;
-    if (this.inFile === 0) this.file = join(this.dir, `${String(this.seq).padStart(16, '0')}.ndjson`);
-    this.lines.push(`{"stream_seq":${this.seq},${JSON.stringify(message).slice(1)}`);
+    if (this.inFile === 0) {
+      this.file = join(this.dir, `${String(this.seq).padStart(16, '0')}${this.csv ? '.csv' : '.ndjson'}`);
+      if (this.csv) appendFileSync(this.file, this.csv.header);
+    }
+    this.lines.push(
+      this.csv
+        ? this.csv.line(this.seq, message)
+        : `{"stream_seq":${this.seq},${JSON.stringify(message).slice(1)}\n`,
+    );
     if (++this.inFile === SEGMENT_LINES) this.flush(true);
     else if (this.lines.length >= 50_000) this.flush(false);
   }
   flush(endSegment = true): void {
-    if (this.lines.length) appendFileSync(this.file, `${this.lines.join('\n')}\n`);
+    if (this.lines.length) appendFileSync(this.file, this.lines.join(''));
     this.lines = [];
     if (endSegment) this.inFile = 0;
   }
@@ -99,9 +120,12 @@ export async function measureEod(ticks: number): Promise<EodBenchRow> {
     const written = performance.now();
     const setup = strategySetup(undefined, { fast: config.fast, slow: config.slow, qty: config.qty });
     const logs = {
-      ticks: new LogWriter(join(dir, 'log', 'TICKS', DATE)),
-      decisions: new LogWriter(join(dir, 'log', 'DECISIONS', DATE)),
-      fills: new LogWriter(join(dir, 'log', 'FILLS', DATE)),
+      ticks: new LogWriter<Tick>(join(dir, 'log', 'TICKS', DATE), {
+        header: TICK_CSV_HEADER,
+        line: tickCsvLine,
+      }),
+      decisions: new LogWriter<Decision>(join(dir, 'log', 'DECISIONS', DATE)),
+      fills: new LogWriter<Fill>(join(dir, 'log', 'FILLS', DATE)),
     };
     let decisionCount = 0;
     for (let s = 0; s < SYMBOLS; s++) {
@@ -129,6 +153,7 @@ export async function measureEod(ticks: number): Promise<EodBenchRow> {
       fills: fillCount,
       writeLogMs,
       totalMs: timings.totalMs,
+      loadMs: timings.loadMs,
       steps: timings.steps,
       clean: report.reconciliation.clean,
       raw,
@@ -166,11 +191,24 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
     // Generating the rows is in this figure too, as the day log's writing is not in ours.
     const appenderRowsPerS = n / ((performance.now() - started) / 1000);
     const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
+    // The same log's rows, read as text, into a table: what `read_csv` itself costs.
     started = performance.now();
-    await conn.run(`CREATE TABLE j AS SELECT * FROM read_json(${q(join(dir, 'log', 'TICKS', DATE, '*.ndjson'))},
+    await conn.run(
+      `CREATE TABLE c AS SELECT * FROM read_csv(${q(join(dir, 'log', 'TICKS', DATE, '*.csv'))}, ${TICK_CSV_READ_OPTIONS})`,
+    );
+    const readCsvRowsPerS = n / ((performance.now() - started) / 1000);
+    // The same rows as NDJSON (the log's earlier format), written here and read with `read_json`.
+    const jsonDir = join(dir, 'raw-ndjson');
+    const json = new LogWriter<Tick>(jsonDir);
+    for (let s = 0; s < SYMBOLS; s++)
+      for (const t of symbolTicks(s, Math.floor(n / SYMBOLS) + (s < n % SYMBOLS ? 1 : 0))) json.add(t);
+    json.flush();
+    started = performance.now();
+    await conn.run(`CREATE TABLE j AS SELECT * FROM read_json(${q(join(jsonDir, '*.ndjson'))},
       format = 'newline_delimited', columns = {stream_seq: 'BIGINT', venue: 'VARCHAR', symbol: 'VARCHAR',
       seq: 'BIGINT', ts: 'BIGINT', price: 'VARCHAR', size: 'VARCHAR', side: 'VARCHAR', recvTs: 'BIGINT'})`);
     const readJsonRowsPerS = n / ((performance.now() - started) / 1000);
+    rmSync(jsonDir, { recursive: true, force: true });
     const parquetDir = join(dir, 'archive', 'ticks', `date=${DATE}`);
     const files = readdirSync(parquetDir).filter((f) => f.endsWith('.parquet'));
     started = performance.now();
@@ -178,7 +216,7 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
       `CREATE TABLE p AS SELECT * FROM read_parquet([${files.map((f) => q(join(parquetDir, f))).join(', ')}])`,
     );
     const readParquetRowsPerS = n / ((performance.now() - started) / 1000);
-    return { appenderRowsPerS, readJsonRowsPerS, readParquetRowsPerS };
+    return { appenderRowsPerS, readCsvRowsPerS, readJsonRowsPerS, readParquetRowsPerS };
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -1,6 +1,6 @@
 import { type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
 
-/** Settings of `tickflow eod archive` (the continuous stream → NDJSON segment archiver). */
+/** Settings of `tickflow eod archive` (the continuous stream → day-log segment archiver). */
 export const eodArchiveSpec = {
   ...commonSpec,
   dataDir: str({

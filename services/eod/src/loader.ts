@@ -16,6 +16,15 @@ export type Watermarks = Record<TableName, number>;
 const big = (n: number) => BigInt(Math.trunc(n));
 
 /**
+ * A failpoint for the crash test: with `EOD_TEST_CRASH_AT=<name>` the process kills itself
+ * (SIGKILL, as `kill -9` would) at that point, e.g. `before-commit`: the date's rows inserted, the
+ * transaction not committed. Not a TICKFLOW_ variable, which the configuration refuses as unknown.
+ */
+function crashPoint(name: string): void {
+  if (process.env.EOD_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
  * Loads one trading date into DuckDB. Rows go to staging tables through the appender (which
  * auto-commits every 204,800 rows), then `commit()` replaces the date's rows and records the
  * watermark in ONE transaction: a crash at any point leaves the previous state, a re-run replaces.
@@ -23,6 +32,8 @@ const big = (n: number) => BigInt(Math.trunc(n));
 export class DayLoader {
   readonly counts: LoadCounts = { ticks: 0, decisions: 0, fills: 0, rejects: 0, unparseable: 0 };
   private readonly appenders = new Map<TableName, DuckDBAppender>();
+  /** Tables `commit()` fills straight from a query rather than from their staging table. */
+  private readonly direct = new Map<TableName, string>();
 
   private constructor(
     private readonly conn: DuckDBConnection,
@@ -95,8 +106,23 @@ export class DayLoader {
     this.counts.unparseable++;
   }
 
-  /** Moves the staged rows in, replacing the date, and records the watermark, atomically. */
-  async commit(watermarks: Watermarks): Promise<void> {
+  /**
+   * Makes `commit()` insert `table` straight from `select` (DuckDB reading the day log: its staged
+   * column names, decimals already DECIMAL, `stream_seq` possibly repeated) instead of from
+   * staging: one copy of the day instead of two. The commit keeps one row per stream sequence and
+   * takes the table's count and watermark from what it inserted.
+   */
+  loadDirect(table: TableName, select: string): void {
+    this.direct.set(table, select);
+  }
+
+  /**
+   * Moves the staged rows in (or reads the `loadDirect` ones), replacing the date, and records the
+   * watermarks, atomically. Returns the watermarks recorded: those given, except that a table loaded
+   * directly gets the last stream sequence it inserted.
+   */
+  async commit(given: Watermarks): Promise<Watermarks> {
+    const watermarks = { ...given };
     for (const a of this.appenders.values()) {
       a.flushSync();
       a.closeSync();
@@ -107,6 +133,14 @@ export class DayLoader {
     try {
       for (const t of TABLE_NAMES) {
         await this.conn.run(`DELETE FROM ${t} WHERE trade_date = ${d}`);
+        const direct = this.direct.get(t);
+        if (direct !== undefined) {
+          await this.conn.run(`INSERT INTO ${t} BY NAME SELECT ${d} AS trade_date, * FROM (${direct})`);
+          const loaded = await this.keepOnePerStreamSeq(t);
+          this.counts[t] = loaded.count;
+          watermarks[t] = loaded.last;
+          continue;
+        }
         // Casting VARCHAR → DECIMAL here rounds only beyond 10 places (never for wire values, which
         // the contract limits); by name, so column order cannot drift.
         await this.conn.run(
@@ -118,11 +152,39 @@ export class DayLoader {
         `INSERT OR REPLACE INTO loads VALUES (${d}, now()::TIMESTAMP, ${c.ticks}, ${c.decisions}, ${c.fills}, ${c.rejects},
          ${c.unparseable}, ${watermarks.ticks}, ${watermarks.decisions}, ${watermarks.fills}, ${watermarks.rejects})`,
       );
+      crashPoint('before-commit');
       await this.conn.run('COMMIT');
     } catch (err) {
       await this.conn.run('ROLLBACK');
       throw err;
     }
     for (const t of TABLE_NAMES) await this.conn.run(`DROP TABLE IF EXISTS stage_${t}`);
+    return watermarks;
+  }
+
+  /**
+   * A message redelivered after an archiver crash (or a lost ack) can be in the log twice. The
+   * date's rows of `t` are checked for a repeated stream sequence with a bitmap over the sequence
+   * range (`bitstring_agg`: ~0.1 s at 10 M rows, against ~0.8–1.5 s for `count(DISTINCT)` or
+   * de-duplicating every load); only if one repeats are the copies deleted.
+   */
+  private async keepOnePerStreamSeq(t: TableName): Promise<{ count: number; last: number }> {
+    const where = `trade_date = DATE '${this.date}'`;
+    const one = async (sql: string) => (await this.conn.runAndReadAll(sql)).getRowObjectsJS()[0] ?? {};
+    const range = await one(
+      `SELECT count(*) AS n, min(stream_seq) AS lo, max(stream_seq) AS hi FROM ${t} WHERE ${where}`,
+    );
+    const { n, lo, hi } = range as { n: bigint; lo: bigint | null; hi: bigint | null };
+    if (lo === null || hi === null) return { count: 0, last: 0 };
+    // A bitmap of the range costs (hi − lo) / 8 bytes: fine up to 2^30 sequences (128 MiB).
+    const distinct =
+      hi - lo < 2n ** 30n
+        ? `bit_count(bitstring_agg(stream_seq, ${lo}, ${hi}))`
+        : 'count(DISTINCT stream_seq)';
+    const { u } = (await one(`SELECT ${distinct} AS u FROM ${t} WHERE ${where}`)) as { u: bigint };
+    if (u < n)
+      await this.conn.run(`DELETE FROM ${t} WHERE ${where} AND rowid IN (
+        SELECT rowid FROM ${t} WHERE ${where} QUALIFY row_number() OVER (PARTITION BY stream_seq ORDER BY rowid) > 1)`);
+    return { count: Number(u), last: Number(hi) };
   }
 }

@@ -20,17 +20,14 @@ import {
 } from '@tickflow/core';
 import type { Logger, ServiceHandle } from '@tickflow/runtime';
 import type { EodArchiveConfig } from './archive-config.ts';
-import { repairSegments, SegmentLog } from './segment-log.ts';
+import { CSV, repairSegments, SegmentLog } from './segment-log.ts';
+import { TICK_CSV_HEADER, tickCsvLine } from './tick-csv.ts';
 
 export const LOG_STREAMS: readonly StreamName[] = ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS'];
 
 /** The exchange time a message belongs to its date by (as `eod run` loads it), or undefined if invalid. */
 function exchangeTime(stream: StreamName, value: unknown): number | undefined {
   switch (stream) {
-    case 'TICKS': {
-      const t = validateTick(value, { now: Number.MAX_SAFE_INTEGER });
-      return t.ok ? t.tick.ts : undefined;
-    }
     case 'REJECTS':
       return rejectProblem(value as RejectedTick) ? undefined : (value as RejectedTick).at;
     case 'DECISIONS':
@@ -42,6 +39,30 @@ function exchangeTime(stream: StreamName, value: unknown): number | undefined {
   }
 }
 
+/**
+ * The log line of a message and the date it belongs to, or undefined when it is invalid. A tick
+ * becomes a CSV line; any other message keeps its own JSON bytes, with `stream_seq` as the first
+ * field: no re-encoding.
+ */
+function logLine(stream: StreamName, m: BusMessage): { date: string; line: string } | undefined {
+  try {
+    if (stream === 'TICKS') {
+      // Ticks are most of the day: their fixed layout is read straight from the bytes.
+      const checked = validateTick(decodeTick(m.data), { now: Number.MAX_SAFE_INTEGER });
+      return checked.ok
+        ? { date: utcDateOf(checked.tick.ts), line: tickCsvLine(m.streamSeq, checked.tick) }
+        : undefined;
+    }
+    const text = decodeText(m.data);
+    const ts = text.startsWith('{') ? exchangeTime(stream, JSON.parse(text)) : undefined;
+    if (ts === undefined) return undefined;
+    const rest = text.slice(1).trimStart();
+    return { date: utcDateOf(ts), line: `{"stream_seq":${m.streamSeq}${rest === '}' ? '' : ','}${rest}\n` };
+  } catch {
+    return undefined;
+  }
+}
+
 export interface LogArchiverStats {
   written: Record<string, number>;
   invalid: Record<string, number>;
@@ -49,8 +70,8 @@ export interface LogArchiverStats {
 
 /**
  * `tickflow eod archive`: one durable consumer per stream (`<durable>-<STREAM>`, explicit acks)
- * appends each valid message, as its JSON with `stream_seq` added, to
- * `<log-dir>/<STREAM>/<date>/<first seq>.ndjson`, the date by exchange time. Lines are written and
+ * appends each valid message to `<log-dir>/<STREAM>/<date>/<first seq>.ndjson` (its JSON with
+ * `stream_seq` added) or, for ticks, `.csv` (tick-csv.ts), the date by exchange time. Lines are written and
  * fsynced in group commits and each message is acked after the fsync that covers it, so a message
  * acked is a message on disk; a kill loses only unacked messages, which JetStream redelivers. Invalid messages are counted and logged,
  * not written (the JetStream load counts them as unparseable).
@@ -72,32 +93,19 @@ export async function startLogArchiver(
     const segments = new SegmentLog(dir, {
       segmentBytes: config.segmentMib * 1024 * 1024,
       idleCloseMs: config.idleCloseSeconds * 1000,
+      ...(stream === 'TICKS' ? { suffix: CSV, header: TICK_CSV_HEADER } : {}),
     });
     logs.push(segments);
     stats.written[stream] = 0;
     stats.invalid[stream] = 0;
     const handler = (m: BusMessage): Promise<void> | void => {
-      const text = decodeText(m.data);
-      let value: unknown;
-      try {
-        // Ticks are most of the day: their fixed layout is read straight from the bytes.
-        value = stream === 'TICKS' ? decodeTick(m.data) : JSON.parse(text);
-      } catch {
-        value = undefined;
-      }
-      const ts = value === undefined ? undefined : exchangeTime(stream, value);
-      if (ts === undefined || !text.startsWith('{')) {
+      const entry = logLine(stream, m);
+      if (entry === undefined) {
         stats.invalid[stream] = (stats.invalid[stream] ?? 0) + 1;
         log.warn({ stream, streamSeq: m.streamSeq }, 'invalid message not written to the log');
         return undefined;
       }
-      // The message's own bytes, with the stream sequence as the first field: no re-encoding.
-      const rest = text.slice(1).trimStart();
-      segments.append(
-        utcDateOf(ts),
-        m.streamSeq,
-        `{"stream_seq":${m.streamSeq}${rest === '}' ? '' : ','}${rest}\n`,
-      );
+      segments.append(entry.date, m.streamSeq, entry.line);
       stats.written[stream] = (stats.written[stream] ?? 0) + 1;
       // Acked (by consumeDurable) only once the group commit holding this line has been fsynced.
       return segments.syncSoon();
@@ -129,7 +137,7 @@ export async function startLogArchiver(
     },
     Math.max(100, (config.idleCloseSeconds * 1000) / 2),
   );
-  log.info({ root, streams: LOG_STREAMS }, 'archiving streams to NDJSON segments');
+  log.info({ root, streams: LOG_STREAMS }, 'archiving streams to day-log segments');
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { utcDateRange } from '@tickflow/core';
 import type { DayLoader, Watermarks } from './loader.ts';
-import { OPEN_SUFFIX, SEGMENT_SUFFIX } from './segment-log.ts';
+import { stagedSelect } from './schema.ts';
+import { CSV, NDJSON, OPEN } from './segment-log.ts';
+import { TICK_CSV_READ_OPTIONS } from './tick-csv.ts';
 
 export class OpenSegmentError extends Error {
   override name = 'OpenSegmentError';
@@ -15,7 +16,11 @@ export class OpenSegmentError extends Error {
   }
 }
 
-/** Per table: its stream, the read_json column types, and the staging columns selected from them. */
+/**
+ * Per table: its stream, the read_json column types of its NDJSON segments, and the staging
+ * columns selected from them. Ticks are logged as CSV (tick-csv.ts); NDJSON tick segments, as
+ * archivers before 2026-11-25 wrote them, are still read.
+ */
 const SOURCES = {
   ticks: {
     stream: 'TICKS',
@@ -51,17 +56,14 @@ const SOURCES = {
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
- * Stages the date from the NDJSON day log (`<root>/<STREAM>/<date>/*.ndjson`) with DuckDB's
- * `read_json` — far faster than appending row by row — into the loader's `stage_*` tables; the
- * loader's `commit()` then replaces the date as for a JetStream load. A message redelivered after an
- * archiver crash can be in two segments: one row per stream sequence is kept.
+ * Points the loader at the date's day log (`<root>/<STREAM>/<date>/*.csv|*.ndjson`): its
+ * `commit()` then reads every table straight in with DuckDB's own readers (`loadDirect`) — far
+ * faster than appending row by row, and one copy of the day instead of two — and keeps one row
+ * per stream sequence (a message redelivered after an archiver crash can be in two segments).
+ * Refuses (OpenSegmentError) while a segment of the date is still open. Returns zero watermarks:
+ * the commit records the last stream sequence each table loaded.
  */
-export async function stageFromLog(
-  conn: DuckDBConnection,
-  loader: DayLoader,
-  root: string,
-  onStream?: (stream: string) => void,
-): Promise<Watermarks> {
+export function loadFromLog(loader: DayLoader, root: string): Watermarks {
   const { start, end } = utcDateRange(loader.date);
   const entries = Object.entries(SOURCES) as [keyof typeof SOURCES, (typeof SOURCES)[keyof typeof SOURCES]][];
   const filesOf = (stream: string) => {
@@ -71,26 +73,21 @@ export async function stageFromLog(
   // Refuse before loading anything: an open segment may be missing the date's last messages.
   const open = entries.flatMap(([, src]) => {
     const { dir, files } = filesOf(src.stream);
-    return files.filter((f) => f.endsWith(OPEN_SUFFIX)).map((f) => join(dir, f));
+    return files.filter((f) => f.endsWith(OPEN)).map((f) => join(dir, f));
   });
   if (open.length) throw new OpenSegmentError(open);
-  const watermarks: Watermarks = { ticks: 0, decisions: 0, fills: 0, rejects: 0 };
   for (const [table, src] of entries) {
-    onStream?.(src.stream);
     const { dir, files } = filesOf(src.stream);
-    if (!files.some((f) => f.endsWith(SEGMENT_SUFFIX))) continue;
-    await conn.run(`
-      INSERT INTO stage_${table}
-      SELECT ${src.select} FROM read_json(${quote(join(dir, `*${SEGMENT_SUFFIX}`))},
-        format = 'newline_delimited', columns = ${src.columns})
-      WHERE ${src.time} >= ${start} AND ${src.time} < ${end}
-      QUALIFY row_number() OVER (PARTITION BY stream_seq) = 1`);
-    const r = await conn.runAndReadAll(
-      `SELECT count(*) AS n, coalesce(max(stream_seq), 0) AS last FROM stage_${table}`,
-    );
-    const row = r.getRowObjectsJS()[0];
-    loader.counts[table] = Number(row?.n ?? 0);
-    watermarks[table] = Number(row?.last ?? 0);
+    const readers: string[] = [];
+    if (files.some((f) => f.endsWith(NDJSON)))
+      readers.push(`SELECT ${src.select} FROM read_json(${quote(join(dir, `*${NDJSON}`))},
+        format = 'newline_delimited', columns = ${src.columns}) WHERE ${src.time} >= ${start} AND ${src.time} < ${end}`);
+    if (table === 'ticks' && files.some((f) => f.endsWith(CSV)))
+      readers.push(`SELECT * FROM read_csv(${quote(join(dir, `*${CSV}`))}, ${TICK_CSV_READ_OPTIONS})
+        WHERE ts >= ${start} AND ts < ${end}`);
+    // Decimals arrive as text and are cast exactly (fastDecimal) on the way in.
+    if (readers.length)
+      loader.loadDirect(table, `SELECT ${stagedSelect(table)} FROM (${readers.join(' UNION ALL BY NAME ')})`);
   }
-  return watermarks;
+  return { ticks: 0, decisions: 0, fills: 0, rejects: 0 };
 }

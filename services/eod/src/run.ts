@@ -9,7 +9,7 @@ import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { collectDay } from './collect.ts';
 import { type EodConfig, lastCompletedUtcDay } from './config.ts';
 import { DayLoader } from './loader.ts';
-import { stageFromLog } from './log-loader.ts';
+import { loadFromLog } from './log-loader.ts';
 import { stepProgress } from './progress.ts';
 import type { Report } from './report.ts';
 import { SessionSpecError, sessionRange, UTC_DAY } from './session-range.ts';
@@ -48,7 +48,8 @@ function sessionOf(config: EodConfig, date: string): { start: number; end: numbe
   return range;
 }
 
-const LOAD_STEPS = ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS', 'commit'] as const;
+const LOAD_STEPS = ['read TICKS', 'read REJECTS', 'read DECISIONS', 'read FILLS', 'commit'] as const;
+const LOG_LOAD_STEP = 'load log and commit';
 
 /**
  * End of day for one date: JetStream → DuckDB (staged, one transaction, replacing the date) →
@@ -75,7 +76,8 @@ export async function runEod(
     ? undefined
     : resolve(config.archiveDir ?? join(config.dataDir, 'archive'));
   mkdirSync(resolve(database, '..'), { recursive: true });
-  const progress = stepProgress([...LOAD_STEPS, ...CLOSE_STEPS], options.progress === true);
+  const loadSteps = config.fromLog ? [LOG_LOAD_STEP] : LOAD_STEPS;
+  const progress = stepProgress([...loadSteps, ...CLOSE_STEPS], options.progress === true);
   // From the day log, NATS is not needed at all.
   const bus = config.fromLog ? undefined : await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' });
   const instance = await DuckDBInstance.create(database);
@@ -92,13 +94,12 @@ export async function runEod(
       if (name !== 'done') progress.step(name);
     };
     const loader = await DayLoader.open(conn, date);
-    const watermarks = bus
+    // From JetStream the streams are read into staging; from the day log, the commit reads it.
+    const read = bus
       ? await collectDay(bus, loader, (stream) => step(`read ${stream}`), range)
-      : await stageFromLog(conn, loader, resolve(config.logDir ?? join(config.dataDir, 'log')), (stream) =>
-          step(`read log ${stream}`),
-        );
-    step('commit');
-    await loader.commit(watermarks);
+      : loadFromLog(loader, resolve(config.logDir ?? join(config.dataDir, 'log')));
+    step(bus ? 'commit' : LOG_LOAD_STEP);
+    const watermarks = await loader.commit(read);
     const loadMs = Date.now() - started;
     log.info({ date, ...loader.counts, ms: loadMs }, 'loaded into DuckDB');
     const { report, paths } = await closeDay(conn, {

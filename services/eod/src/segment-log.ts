@@ -7,14 +7,16 @@ import {
   renameSync,
   statSync,
   truncateSync,
+  unlinkSync,
 } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** A segment being written ends in `.open`; a finished one is renamed to `.ndjson`. */
-export const OPEN_SUFFIX = '.ndjson.open';
-export const SEGMENT_SUFFIX = '.ndjson';
+/** A segment being written ends in `.open`; a finished one is renamed without it (`.ndjson`, `.csv`). */
+export const OPEN = '.open';
+export const NDJSON = '.ndjson';
+export const CSV = '.csv';
 
 interface Segment {
   dir: string;
@@ -27,13 +29,17 @@ interface Segment {
 export interface SegmentLogOptions {
   /** Start a new segment once one passes this size. */
   segmentBytes: number;
-  /** Finish (rename to .ndjson) a segment that received nothing for this long. */
+  /** Finish (drop its `.open`) a segment that received nothing for this long. */
   idleCloseMs: number;
+  /** The finished segments' suffix: `.ndjson` (default) or `.csv`. */
+  suffix?: string;
+  /** Written first in every segment (a CSV header line, ending in a newline). */
+  header?: string;
 }
 
 /**
- * Append-only NDJSON segments of one stream, one directory per date: `<root>/<date>/<first
- * stream seq>.ndjson`. Lines are buffered by `append()` and made durable by `sync()` (write + fsync)
+ * Append-only segments of one stream (NDJSON, or CSV with a header), one directory per date:
+ * `<root>/<date>/<first stream seq>.ndjson`. Lines are buffered by `append()` and made durable by `sync()` (write + fsync)
  * — the caller acks the messages only after `sync()` resolves, so an acked message is on disk.
  *
  * A crash can leave a `.open` segment ending in a partial line; only unsynced (so unacked, so
@@ -46,11 +52,14 @@ export class SegmentLog {
   private buffers = new Map<string, { firstSeq: number; lines: string[] }>();
   /** Syncs run one after another (the consumer's commit and the idle timer both call `sync`). */
   private lock: Promise<void> = Promise.resolve();
+  private readonly suffix: string;
 
   constructor(
     private readonly root: string,
     private readonly options: SegmentLogOptions,
-  ) {}
+  ) {
+    this.suffix = options.suffix ?? NDJSON;
+  }
 
   /** Buffers one line (ending in a newline) for the date's segment; durable after `sync()`. */
   append(date: string, streamSeq: number, line: string): void {
@@ -101,7 +110,8 @@ export class SegmentLog {
     this.buffers = new Map();
     for (const [date, b] of buffers) {
       const seg = this.open.get(date) ?? (await this.create(date, b.firstSeq));
-      const text = b.lines.join('');
+      const lines = b.lines.join('');
+      const text = seg.bytes === 0 && this.options.header ? this.options.header + lines : lines;
       await seg.fh.write(text);
       await seg.fh.sync();
       seg.bytes += Buffer.byteLength(text);
@@ -119,9 +129,9 @@ export class SegmentLog {
     // Named by the first stream sequence, so lexical order is stream order. Redelivery after a
     // crash can start at a seq already used as a name: a suffix keeps both files.
     let name = String(firstSeq).padStart(16, '0');
-    while (existsSync(join(dir, name + OPEN_SUFFIX)) || existsSync(join(dir, name + SEGMENT_SUFFIX)))
-      name += '_';
-    const fh = await open(join(dir, name + OPEN_SUFFIX), 'a');
+    const file = (n: string) => join(dir, n + this.suffix);
+    while (existsSync(file(name) + OPEN) || existsSync(file(name))) name += '_';
+    const fh = await open(file(name) + OPEN, 'a');
     const seg: Segment = { dir, name, fh, bytes: 0, lastWriteMs: Date.now() };
     this.open.set(date, seg);
     return seg;
@@ -130,14 +140,16 @@ export class SegmentLog {
   private async finish(date: string, seg: Segment): Promise<void> {
     this.open.delete(date);
     await seg.fh.close();
-    await rename(join(seg.dir, seg.name + OPEN_SUFFIX), join(seg.dir, seg.name + SEGMENT_SUFFIX));
+    const file = join(seg.dir, seg.name + this.suffix);
+    await rename(file + OPEN, file);
   }
 }
 
 /**
  * Finishes the `.open` segments a crashed archiver left below `root` (any date): cuts each at its
- * last newline (a partial line was never synced, so never acked) and renames it to `.ndjson`.
- * Returns how many were repaired.
+ * last newline (a partial line was never synced, so never acked) and drops the `.open`; one left
+ * empty (the crash came before its first write, header included) is removed. Returns how many
+ * were repaired.
  */
 export function repairSegments(root: string): number {
   if (!existsSync(root)) return 0;
@@ -146,10 +158,14 @@ export function repairSegments(root: string): number {
     const dir = join(root, date);
     if (!statSync(dir).isDirectory()) continue;
     for (const f of readdirSync(dir)) {
-      if (!f.endsWith(OPEN_SUFFIX)) continue;
+      if (!f.endsWith(OPEN)) continue;
       const path = join(dir, f);
-      truncateSync(path, lengthToLastNewline(path));
-      renameSync(path, join(dir, f.slice(0, -OPEN_SUFFIX.length) + SEGMENT_SUFFIX));
+      const length = lengthToLastNewline(path);
+      if (length === 0) unlinkSync(path);
+      else {
+        truncateSync(path, length);
+        renameSync(path, path.slice(0, -OPEN.length));
+      }
       repaired++;
     }
   }
