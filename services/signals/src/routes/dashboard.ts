@@ -1,17 +1,18 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { HttpApp } from '@tickflow/runtime';
 
-/** The dashboard's hand-written ES modules, HTML and CSS: served as they are, no build step. */
-export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const packageDir = (name: string) => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+
+/**
+ * The dashboard's hand-written ES modules, HTML and CSS: served as they are, no build step. Found
+ * through the package, not this file's path, so it holds in the `tickflow` bundle too.
+ */
+export const PUBLIC_DIR = join(packageDir('@tickflow/signals'), 'public');
 
 /** lightweight-charts' standalone ES module build, from node_modules (the machine may have no internet). */
-const CHARTS_DIR = join(
-  dirname(createRequire(import.meta.url).resolve('lightweight-charts/package.json')),
-  'dist',
-);
+const CHARTS_DIR = join(packageDir('lightweight-charts'), 'dist');
 
 /** `GET /` (the dashboard) and its assets; `/vendor/lightweight-charts/` for the chart library. */
 export function dashboardRoutes() {

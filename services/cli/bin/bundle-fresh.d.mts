@@ -1,0 +1,1 @@
+export function bundleIsFresh(root: string, bundle: string): boolean;
