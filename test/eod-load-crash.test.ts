@@ -38,17 +38,21 @@ describe('eod run --from-log killed (SIGKILL) mid-load (the real command, a real
   const ticksDir = () => join(dir, 'data', 'log', 'TICKS', DATE);
 
   const eodRun = (crashAt?: string) =>
-    spawnSync(process.execPath, [BIN, 'eod', 'run', '--from-log', '--date', DATE, '--log-level', 'warn'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        TICKFLOW_DATA_DIR: join(dir, 'data'),
-        TICKFLOW_REPORTS_DIR: join(dir, 'reports'),
-        ...(crashAt ? { EOD_TEST_CRASH_AT: crashAt } : {}),
+    spawnSync(
+      process.execPath,
+      [BIN, 'eod', 'run', '--from-log', '--skip-backfill', '--date', DATE, '--log-level', 'warn'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          TICKFLOW_DATA_DIR: join(dir, 'data'),
+          TICKFLOW_REPORTS_DIR: join(dir, 'reports'),
+          ...(crashAt ? { EOD_TEST_CRASH_AT: crashAt } : {}),
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
       },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    );
 
   /** What the DuckDB file holds for the date: ticks rows, distinct stream seqs, and the `loads` row. */
   async function stored() {

@@ -113,7 +113,7 @@ describe('eod archive killed with SIGKILL mid-stream (real processes)', () => {
       resolveConfig(
         eodSpec,
         { date: DATE, fromLog: true, logDir, dataDir: nats.dir, reportsDir: join(nats.dir, 'reports') },
-        {},
+        { NATS_URL: nats.url },
       ),
       createLogger('test', 'silent'),
     );

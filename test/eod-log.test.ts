@@ -55,13 +55,14 @@ describe('eod archive (CSV and NDJSON day log) and eod run --from-log (real nats
       .filter((l) => !l.startsWith('stream_seq,'));
   };
 
-  const eod = (fromLog: boolean, name: string) =>
+  const eod = (fromLog: boolean, name: string, skipBackfill = false) =>
     runEod(
       resolveConfig(
         eodSpec,
         {
           date: FIXTURE_DATE,
           fromLog,
+          skipBackfill,
           logDir,
           dataDir: join(nats.dir, name),
           reportsDir: join(nats.dir, name, 'reports'),
@@ -191,6 +192,21 @@ describe('eod archive (CSV and NDJSON day log) and eod run --from-log (real nats
     expect(repairSegments(join(logDir, 'TICKS'))).toBe(2);
     expect(readdirSync(dir)).toEqual(['0000000000000200.csv']);
     expect(readFileSync(join(dir, '0000000000000200.csv'), 'utf8')).toBe(header);
+  });
+
+  it('backfills from JetStream what the log is missing while the archiver was down, unless told not to', async () => {
+    const base = FIXTURE_TICKS[8] as Tick;
+    const missed = [21, 22].map((seq): Tick => ({ ...base, seq, ts: base.ts + seq * 1_000_000 }));
+    for (const t of missed) await bus.js.publish(subjects.tick(t.venue, t.symbol), encode(t));
+    const logOnly = (await eod(true, 'from-log', true)).report;
+    expect(logOnly.load.ticks).toBe(14);
+    const backfilled = (await eod(true, 'from-log')).report;
+    expect(backfilled.load.ticks).toBe(16);
+    expect(backfilled.load.watermarks.ticks).toBe(17); // 13 + the invalid one + 1 + these 2
+    // Once the archiver has caught up, the same messages are in the log and counted once.
+    await archiveAll();
+    expect(lines('TICKS')).toHaveLength(16);
+    expect((await eod(true, 'from-log')).report.load.ticks).toBe(16);
   });
 
   it('refuses to load a date while a segment of it is still open', async () => {

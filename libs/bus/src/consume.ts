@@ -180,11 +180,13 @@ export async function readStream(
   jsm: JetStreamManager,
   stream: StreamName,
   onMessage: (msg: BusMessage) => void,
+  /** Start at this stream sequence instead of the first. */
+  fromSeq?: number,
 ): Promise<{ count: number; lastSeq: number }> {
   const info = await jsm.streams.info(stream);
   const lastSeq = info.state.last_seq;
-  if (info.state.messages === 0) return { count: 0, lastSeq };
-  const consumer = await js.consumers.get(stream);
+  if (info.state.messages === 0 || (fromSeq !== undefined && fromSeq > lastSeq)) return { count: 0, lastSeq };
+  const consumer = await js.consumers.get(stream, fromSeq === undefined ? {} : { opt_start_seq: fromSeq });
   const messages = await consumer.consume({ max_messages: 5000 });
   let count = 0;
   for await (const m of messages) {
@@ -195,6 +197,19 @@ export async function readStream(
   }
   await messages.close();
   return { count, lastSeq };
+}
+
+/**
+ * The stream sequence up to which a durable consumer has acked every message (its ack floor), 0
+ * when the consumer does not exist (nothing was ever consumed).
+ */
+export async function ackFloor(jsm: JetStreamManager, stream: StreamName, durable: string): Promise<number> {
+  try {
+    return (await jsm.consumers.info(stream, durable)).ack_floor.stream_seq;
+  } catch (err) {
+    if (err instanceof NatsError && (err.api_error?.err_code === 10014 || err.code === '404')) return 0;
+    throw err;
+  }
 }
 
 /** The payload of the last message on a subject, or undefined when there is none. */

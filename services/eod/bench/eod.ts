@@ -111,7 +111,14 @@ export async function measureEod(ticks: number): Promise<EodBenchRow> {
   rmSync(dir, { recursive: true, force: true });
   const config = resolveConfig(
     eodSpec,
-    { date: DATE, dataDir: dir, reportsDir: join(dir, 'reports'), fromLog: 'true', logLevel: 'warn' },
+    {
+      date: DATE,
+      dataDir: dir,
+      reportsDir: join(dir, 'reports'),
+      fromLog: 'true',
+      skipBackfill: 'true',
+      logLevel: 'warn',
+    },
     {},
   );
   try {

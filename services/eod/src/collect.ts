@@ -1,4 +1,4 @@
-import { type Bus, type BusMessage, decode, readStream, type StreamName } from '@tickflow/bus';
+import { ackFloor, type Bus, type BusMessage, decode, readStream, type StreamName } from '@tickflow/bus';
 import {
   type Decision,
   decisionProblem,
@@ -22,21 +22,32 @@ export async function collectDay(
   onStream?: (stream: StreamName) => void,
   /** The session's exchange-time range, epoch µs; default the UTC date. */
   range: { start: number; end: number } = utcDateRange(loader.date),
-): Promise<Watermarks> {
+  /** Per stream, the stream sequence to start at (default: the first). */
+  fromSeqs: Partial<Record<StreamName, number>> = {},
+): Promise<{ watermarks: Watermarks; read: Record<string, number> }> {
   const { start, end } = range;
   const inDay = (ts: number) => ts >= start && ts < end;
+  const counts: Record<string, number> = {};
   const read = async (stream: StreamName, onValue: (value: unknown, m: BusMessage) => void) => {
     onStream?.(stream);
-    const r = await readStream(bus.js, bus.jsm, stream, (m) => {
-      let value: unknown;
-      try {
-        value = decode(m.data);
-      } catch {
-        loader.unparseable();
-        return;
-      }
-      onValue(value, m);
-    });
+    counts[stream] = 0;
+    const r = await readStream(
+      bus.js,
+      bus.jsm,
+      stream,
+      (m) => {
+        counts[stream] = (counts[stream] ?? 0) + 1;
+        let value: unknown;
+        try {
+          value = decode(m.data);
+        } catch {
+          loader.unparseable();
+          return;
+        }
+        onValue(value, m);
+      },
+      fromSeqs[stream],
+    );
     return r.lastSeq;
   };
   const ticks = await read('TICKS', (v, m) => {
@@ -59,5 +70,24 @@ export async function collectDay(
     if (fillProblem(f)) loader.unparseable();
     else if (inDay(f.ts)) loader.fill(f, m.streamSeq);
   });
-  return { ticks, rejects, decisions, fills };
+  return { watermarks: { ticks, rejects, decisions, fills }, read: counts };
+}
+
+/**
+ * `eod run --from-log` first reads from JetStream what the day log may be missing: for each stream,
+ * everything after the ack floor of the archiver's durable consumer (`<prefix>-<STREAM>`; from the
+ * start when it never ran), up to the stream's end. Those are the messages the archiver has not
+ * (or not yet) written because it was down or behind; the commit keeps one row per stream
+ * sequence, so a message also in the log counts once. Returns, per stream, the messages read.
+ */
+export async function backfillDay(
+  bus: Bus,
+  loader: DayLoader,
+  durablePrefix: string,
+  range: { start: number; end: number },
+): Promise<Record<string, number>> {
+  const fromSeqs: Partial<Record<StreamName, number>> = {};
+  for (const stream of ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS'] as const)
+    fromSeqs[stream] = (await ackFloor(bus.jsm, stream, `${durablePrefix}-${stream}`)) + 1;
+  return (await collectDay(bus, loader, undefined, range, fromSeqs)).read;
 }

@@ -134,18 +134,19 @@ export class DayLoader {
       for (const t of TABLE_NAMES) {
         await this.conn.run(`DELETE FROM ${t} WHERE trade_date = ${d}`);
         const direct = this.direct.get(t);
-        if (direct !== undefined) {
+        if (direct !== undefined)
           await this.conn.run(`INSERT INTO ${t} BY NAME SELECT ${d} AS trade_date, * FROM (${direct})`);
-          const loaded = await this.keepOnePerStreamSeq(t);
-          this.counts[t] = loaded.count;
-          watermarks[t] = loaded.last;
-          continue;
-        }
         // Casting VARCHAR → DECIMAL here rounds only beyond 10 places (never for wire values, which
-        // the contract limits); by name, so column order cannot drift.
+        // the contract limits); by name, so column order cannot drift. Beside a direct load, the
+        // staged rows are what was backfilled from JetStream.
         await this.conn.run(
           `INSERT INTO ${t} BY NAME SELECT ${d} AS trade_date, ${stagedSelect(t)} FROM stage_${t}`,
         );
+        if (direct !== undefined) {
+          const loaded = await this.keepOnePerStreamSeq(t);
+          this.counts[t] = loaded.count;
+          watermarks[t] = Math.max(watermarks[t], loaded.last);
+        }
       }
       const c = this.counts;
       await this.conn.run(

@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Bus } from '@tickflow/bus';
+import { Bus, BusConnectError } from '@tickflow/bus';
 import { ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
-import { collectDay } from './collect.ts';
+import { backfillDay, collectDay } from './collect.ts';
 import { type EodConfig, lastCompletedUtcDay } from './config.ts';
-import { DayLoader } from './loader.ts';
+import { DayLoader, type Watermarks } from './loader.ts';
 import { loadFromLog } from './log-loader.ts';
 import { stepProgress } from './progress.ts';
 import type { Report } from './report.ts';
@@ -50,6 +50,7 @@ function sessionOf(config: EodConfig, date: string): { start: number; end: numbe
 
 const LOAD_STEPS = ['read TICKS', 'read REJECTS', 'read DECISIONS', 'read FILLS', 'commit'] as const;
 const LOG_LOAD_STEP = 'load log and commit';
+const BACKFILL_STEP = 'backfill from JetStream';
 
 /**
  * End of day for one date: JetStream → DuckDB (staged, one transaction, replacing the date) →
@@ -76,10 +77,24 @@ export async function runEod(
     ? undefined
     : resolve(config.archiveDir ?? join(config.dataDir, 'archive'));
   mkdirSync(resolve(database, '..'), { recursive: true });
-  const loadSteps = config.fromLog ? [LOG_LOAD_STEP] : LOAD_STEPS;
+  const loadSteps = !config.fromLog
+    ? LOAD_STEPS
+    : config.skipBackfill
+      ? [LOG_LOAD_STEP]
+      : [BACKFILL_STEP, LOG_LOAD_STEP];
   const progress = stepProgress([...loadSteps, ...CLOSE_STEPS], options.progress === true);
-  // From the day log, NATS is not needed at all.
-  const bus = config.fromLog ? undefined : await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' });
+  // From the day log with --skip-backfill, NATS is not needed at all.
+  const bus =
+    config.fromLog && config.skipBackfill
+      ? undefined
+      : await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' }).catch((err: unknown) => {
+          if (config.fromLog && err instanceof BusConnectError)
+            throw new BusConnectError(
+              `${err.message} (--from-log reads from JetStream what the day log is missing; --skip-backfill loads the log alone)`,
+              { cause: err },
+            );
+          throw err;
+        });
   const instance = await DuckDBInstance.create(database);
   const conn = await instance.connect();
   try {
@@ -94,14 +109,25 @@ export async function runEod(
       if (name !== 'done') progress.step(name);
     };
     const loader = await DayLoader.open(conn, date);
-    // From JetStream the streams are read into staging; from the day log, the commit reads it.
-    const read = bus
-      ? await collectDay(bus, loader, (stream) => step(`read ${stream}`), range)
-      : loadFromLog(loader, resolve(config.logDir ?? join(config.dataDir, 'log')));
-    step(bus ? 'commit' : LOG_LOAD_STEP);
+    // From JetStream the streams are read into staging; from the day log, the commit reads it,
+    // and what the log is missing (the archiver was down or behind) is read from JetStream first.
+    let read: Watermarks;
+    let backfilled: Record<string, number> | undefined;
+    if (config.fromLog) {
+      // Refuses a date with an open segment before anything is read.
+      read = loadFromLog(loader, resolve(config.logDir ?? join(config.dataDir, 'log')));
+      if (bus) {
+        step(BACKFILL_STEP);
+        backfilled = await backfillDay(bus, loader, config.logDurable, range);
+      }
+      step(LOG_LOAD_STEP);
+    } else {
+      read = (await collectDay(bus as Bus, loader, (stream) => step(`read ${stream}`), range)).watermarks;
+      step('commit');
+    }
     const watermarks = await loader.commit(read);
     const loadMs = Date.now() - started;
-    log.info({ date, ...loader.counts, ms: loadMs }, 'loaded into DuckDB');
+    log.info({ date, ...loader.counts, backfilled, ms: loadMs }, 'loaded into DuckDB');
     const { report, paths } = await closeDay(conn, {
       date,
       database,
