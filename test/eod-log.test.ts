@@ -8,13 +8,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { Bus, consumerBacklog, encode, subjects } from '@tickflow/bus';
+import { Bus, encode, subjects } from '@tickflow/bus';
 import type { Tick } from '@tickflow/core';
 import {
   eodArchiveSpec,
   eodSpec,
   LOG_STREAMS,
+  logPositionFile,
   OpenSegmentError,
+  readPosition,
   repairSegments,
   runEod,
   startLogArchiver,
@@ -34,13 +36,15 @@ describe('eod archive (CSV and NDJSON day log) and eod run --from-log (real nats
   const archiveConfig = () =>
     resolveConfig(eodArchiveSpec, { logDir, idleCloseSeconds: '1' }, { NATS_URL: nats.url });
 
-  /** Runs the archiver until every durable has nothing pending, then stops it (finishing segments). */
+  /** Runs the archiver until every stream's log position reaches the stream's end, then stops it. */
   async function archiveAll() {
     const archiver = await startLogArchiver(archiveConfig(), silent);
     await waitFor('the archiver to catch up', async () => {
-      let backlog = 0;
-      for (const s of LOG_STREAMS) backlog += await consumerBacklog(bus.jsm, s, `eod-log-${s}`);
-      return backlog === 0;
+      for (const s of LOG_STREAMS) {
+        const last = (await bus.jsm.streams.info(s)).state.last_seq;
+        if (readPosition(logPositionFile(logDir, s)) < last) return false;
+      }
+      return true;
     });
     await archiver.close();
     return archiver.stats;
@@ -127,7 +131,7 @@ describe('eod archive (CSV and NDJSON day log) and eod run --from-log (real nats
     expect(fromLog.reconciliation.fills.extra).toBe(5);
   });
 
-  it('resumes from its durable consumers: a restart writes only the new messages', async () => {
+  it('resumes after its log position: a restart writes only the new messages', async () => {
     const more: Tick = {
       ...(FIXTURE_TICKS[8] as Tick),
       seq: 11,

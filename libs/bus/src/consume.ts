@@ -199,19 +199,6 @@ export async function readStream(
   return { count, lastSeq };
 }
 
-/**
- * The stream sequence up to which a durable consumer has acked every message (its ack floor), 0
- * when the consumer does not exist (nothing was ever consumed).
- */
-export async function ackFloor(jsm: JetStreamManager, stream: StreamName, durable: string): Promise<number> {
-  try {
-    return (await jsm.consumers.info(stream, durable)).ack_floor.stream_seq;
-  } catch (err) {
-    if (err instanceof NatsError && (err.api_error?.err_code === 10014 || err.code === '404')) return 0;
-    throw err;
-  }
-}
-
 /** The payload of the last message on a subject, or undefined when there is none. */
 export async function lastMessageOn(
   jsm: JetStreamManager,

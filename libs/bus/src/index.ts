@@ -7,7 +7,6 @@ export {
 } from './confirming-publisher.ts';
 export { Bus, BusConnectError, type BusOptions, DEFAULT_NATS_URL } from './connection.ts';
 export {
-  ackFloor,
   type BusMessage,
   type Consumption,
   consumeDurable,

@@ -19,6 +19,11 @@ export interface OrderedPushOptions {
   heartbeatMs?: number;
   /** Told of each consumer re-creation (a gap, a lost consumer, a reconnect), for logs and metrics. */
   onReset?: (reason: string, nextSeq: number) => void;
+  /**
+   * Backpressure: asked at each flow-control request; when it returns a promise, the request is
+   * answered only once that settles, and the server sends nothing more until then.
+   */
+  beforeFlowControl?: () => Promise<unknown> | undefined;
 }
 
 /** The numbers a JetStream delivery's reply subject carries. */
@@ -177,7 +182,13 @@ export class OrderedPushConsumer {
     // or 409 consumer deleted.
     const code = m.headers?.code ?? 0;
     if (reply) {
-      m.respond();
+      const wait = this.opts.beforeFlowControl?.();
+      if (wait)
+        wait.then(
+          () => m.respond(),
+          () => m.respond(),
+        );
+      else m.respond();
       return;
     }
     if (code === 100) {

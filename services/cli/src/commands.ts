@@ -98,7 +98,7 @@ Exit codes:
     });
   addOptions(eod.command('archive'), eodArchiveSpec)
     .description(
-      'archive TICKS, REJECTS, DECISIONS and FILLS all day to day-log segments <log-dir>/<STREAM>/<date>/ (ticks .csv, the rest .ndjson) (durable consumers, ack after fsync); `eod run --from-log` loads them',
+      'archive TICKS, REJECTS, DECISIONS and FILLS all day to day-log segments <log-dir>/<STREAM>/<date>/ (ticks .csv, the rest .ndjson; group-committed fsyncs, the position kept in the log); `eod run --from-log` loads them',
     )
     .action(async (flags) => {
       const c: EodArchiveConfig = config(eodArchiveSpec, flags);

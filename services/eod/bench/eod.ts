@@ -15,7 +15,14 @@ import { type Decision, type Fill, type Tick, WIRE_VERSION } from '@tickflow/cor
 import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { StrategyEngine, strategySetup } from '@tickflow/strategy';
-import { eodArchiveSpec, eodSpec, runEod, startLogArchiver } from '../src/index.ts';
+import {
+  eodArchiveSpec,
+  eodSpec,
+  logPositionFile,
+  readPosition,
+  runEod,
+  startLogArchiver,
+} from '../src/index.ts';
 import { TICK_CSV_HEADER, TICK_CSV_READ_OPTIONS, tickCsvLine } from '../src/tick-csv.ts';
 
 const DATE = '2026-01-05';
@@ -234,22 +241,19 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
  * `eod archive` catching up on a TICKS stream that already holds `expected` ticks (and nothing
  * else): ticks/s from its start until all are fsynced into the day log. Must keep up with the feed.
  */
-let archiveRuns = 0;
 
 export async function measureArchive(natsUrl: string, expected: number): Promise<number> {
   const dir = join(tmpdir(), `tickflow-archive-bench-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const started = performance.now();
   const archiver = await startLogArchiver(
-    resolveConfig(
-      eodArchiveSpec,
-      { dataDir: dir, durable: `bench-${process.pid}-${++archiveRuns}` },
-      { NATS_URL: natsUrl },
-    ),
+    resolveConfig(eodArchiveSpec, { dataDir: dir }, { NATS_URL: natsUrl }),
     createLogger('bench', 'warn'),
   );
+  const position = logPositionFile(join(dir, 'log'), 'TICKS');
   try {
-    while ((archiver.stats.written.TICKS ?? 0) < expected) await new Promise((r) => setTimeout(r, 10));
+    // Until the log's position says every tick is written and fsynced.
+    while (readPosition(position) < expected) await new Promise((r) => setTimeout(r, 10));
     return expected / ((performance.now() - started) / 1000);
   } finally {
     await archiver.close();

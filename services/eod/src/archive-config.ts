@@ -14,14 +14,6 @@ export const eodArchiveSpec = {
     env: 'TICKFLOW_EOD_LOG_DIR',
     description: 'root of the day log segments, <STREAM>/<date>/ below it (default <data-dir>/log)',
   }),
-  durable: str({
-    flag: 'durable',
-    env: 'TICKFLOW_EOD_DURABLE',
-    description: 'durable consumer name prefix (one consumer per stream: <prefix>-<STREAM>)',
-    default: 'eod-log',
-    pattern: /^[A-Za-z0-9_-]+$/,
-    hint: 'letters, digits, - and _',
-  }),
   segmentMib: int({
     flag: 'segment-mib',
     env: 'TICKFLOW_EOD_SEGMENT_MIB',

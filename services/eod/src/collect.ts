@@ -1,4 +1,4 @@
-import { ackFloor, type Bus, type BusMessage, decode, readStream, type StreamName } from '@tickflow/bus';
+import { type Bus, type BusMessage, decode, readStream, type StreamName } from '@tickflow/bus';
 import {
   type Decision,
   decisionProblem,
@@ -10,6 +10,8 @@ import {
   validateTick,
 } from '@tickflow/core';
 import type { DayLoader, Watermarks } from './loader.ts';
+import { LOG_STREAMS, logPositionFile } from './log-archiver.ts';
+import { readPosition } from './segment-log.ts';
 
 /**
  * Reads TICKS, REJECTS, DECISIONS and FILLS back from JetStream and hands the date's messages to
@@ -74,20 +76,20 @@ export async function collectDay(
 }
 
 /**
- * `eod run --from-log` first reads from JetStream what the day log may be missing: for each stream,
- * everything after the ack floor of the archiver's durable consumer (`<prefix>-<STREAM>`; from the
- * start when it never ran), up to the stream's end. Those are the messages the archiver has not
- * (or not yet) written because it was down or behind; the commit keeps one row per stream
- * sequence, so a message also in the log counts once. Returns, per stream, the messages read.
+ * `eod run --from-log` first reads from JetStream what the day log may be missing: for each
+ * stream, everything after the log's position (`<log>/<STREAM>/position.json`, written by `eod
+ * archive` after each fsync; from the start when there is none) up to the stream's end — what the
+ * archiver has not (or not yet) written because it was down or behind. The commit keeps one row
+ * per stream sequence, so a message also in the log counts once. Returns, per stream, the messages
+ * read.
  */
 export async function backfillDay(
   bus: Bus,
   loader: DayLoader,
-  durablePrefix: string,
+  logRoot: string,
   range: { start: number; end: number },
 ): Promise<Record<string, number>> {
   const fromSeqs: Partial<Record<StreamName, number>> = {};
-  for (const stream of ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS'] as const)
-    fromSeqs[stream] = (await ackFloor(bus.jsm, stream, `${durablePrefix}-${stream}`)) + 1;
+  for (const stream of LOG_STREAMS) fromSeqs[stream] = readPosition(logPositionFile(logRoot, stream)) + 1;
   return (await collectDay(bus, loader, undefined, range, fromSeqs)).read;
 }

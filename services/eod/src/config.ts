@@ -56,14 +56,6 @@ export const eodSpec = {
       "with --from-log, do not read from JetStream what the day log is missing (after the archive consumers' ack floor); then NATS is not needed",
     default: false,
   }),
-  logDurable: str({
-    flag: 'log-durable',
-    env: 'TICKFLOW_EOD_DURABLE',
-    description: "`eod archive`'s --durable prefix: the backfill starts after its consumers' ack floor",
-    default: 'eod-log',
-    pattern: /^[A-Za-z0-9_-]+$/,
-    hint: 'letters, digits, - and _',
-  }),
   reportsDir: str({
     flag: 'reports-dir',
     env: 'TICKFLOW_REPORTS_DIR',

@@ -5,7 +5,7 @@ export { type DailyBar, dailyBars, type MinuteBar, minuteBars } from './bars.ts'
 export { type CloseOptions, closeDay, type ReportPaths } from './close.ts';
 export { type EodConfig, eodSpec, lastCompletedUtcDay } from './config.ts';
 export { DayLoader, type LoadCounts, type Watermarks } from './loader.ts';
-export { LOG_STREAMS, type LogArchiverStats, startLogArchiver } from './log-archiver.ts';
+export { LOG_STREAMS, type LogArchiverStats, logPositionFile, startLogArchiver } from './log-archiver.ts';
 export { loadFromLog, OpenSegmentError } from './log-loader.ts';
 export { computePnl, type MinuteMark, type PnlRow, type PnlTotal } from './pnl.ts';
 export type { PnlFill } from './pnl-book.ts';
@@ -20,7 +20,7 @@ export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { breakLines, buildReport, fillLine, REPORT_SCHEMA, type Report } from './report.ts';
 export { type EodResult, type EodRunOptions, runEod } from './run.ts';
-export { repairSegments, SegmentLog } from './segment-log.ts';
+export { LogPositionError, readPosition, repairSegments, SegmentLog } from './segment-log.ts';
 export { buildEodApp, reportDates } from './serve/app.ts';
 export { type EodServeConfig, eodServeSpec } from './serve/config.ts';
 export { nextRun, parseCloseTime } from './serve/schedule.ts';

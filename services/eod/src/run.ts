@@ -115,10 +115,11 @@ export async function runEod(
     let backfilled: Record<string, number> | undefined;
     if (config.fromLog) {
       // Refuses a date with an open segment before anything is read.
-      read = loadFromLog(loader, resolve(config.logDir ?? join(config.dataDir, 'log')));
+      const logRoot = resolve(config.logDir ?? join(config.dataDir, 'log'));
+      read = loadFromLog(loader, logRoot);
       if (bus) {
         step(BACKFILL_STEP);
-        backfilled = await backfillDay(bus, loader, config.logDurable, range);
+        backfilled = await backfillDay(bus, loader, logRoot, range);
       }
       step(LOG_LOAD_STEP);
     } else {

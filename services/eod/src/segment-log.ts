@@ -3,6 +3,7 @@ import {
   existsSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   renameSync,
   statSync,
@@ -35,6 +36,30 @@ export interface SegmentLogOptions {
   suffix?: string;
   /** Written first in every segment (a CSV header line, ending in a newline). */
   header?: string;
+  /**
+   * The log position file: after each sync, the stream sequence up to which every message was
+   * written and fsynced (or passed over with `skip`), replaced atomically. `readPosition` reads it.
+   */
+  positionFile?: string;
+}
+
+export class LogPositionError extends Error {
+  override name = 'LogPositionError';
+}
+
+/** The stream sequence a position file records, 0 when there is none (nothing archived yet). */
+export function readPosition(file: string): number {
+  if (!existsSync(file)) return 0;
+  const text = readFileSync(file, 'utf8');
+  let seq = Number.NaN;
+  try {
+    seq = Number((JSON.parse(text) as { seq?: unknown }).seq);
+  } catch {
+    // not JSON: refused below
+  }
+  if (!Number.isSafeInteger(seq) || seq < 0)
+    throw new LogPositionError(`${file} does not hold a stream sequence: ${JSON.stringify(text)}`);
+  return seq;
 }
 
 /**
@@ -61,6 +86,11 @@ export class SegmentLog {
     this.suffix = options.suffix ?? NDJSON;
   }
 
+  /** The highest stream sequence appended or skipped; what the next sync's position will be. */
+  private handled = 0;
+  private savedPosition = 0;
+  private buffered = 0;
+
   /** Buffers one line (ending in a newline) for the date's segment; durable after `sync()`. */
   append(date: string, streamSeq: number, line: string): void {
     let b = this.buffers.get(date);
@@ -69,6 +99,18 @@ export class SegmentLog {
       this.buffers.set(date, b);
     }
     b.lines.push(line);
+    this.buffered++;
+    if (streamSeq > this.handled) this.handled = streamSeq;
+  }
+
+  /** Passes over a message that is not written (invalid): the position may move past it. */
+  skip(streamSeq: number): void {
+    if (streamSeq > this.handled) this.handled = streamSeq;
+  }
+
+  /** Lines appended and not yet handed to a sync. */
+  get bufferedLines(): number {
+    return this.buffered;
   }
 
   /**
@@ -105,9 +147,29 @@ export class SegmentLog {
     await run;
   }
 
+  /**
+   * A failed write or fsync makes every later sync fail too: the lines it held are gone from the
+   * buffers, so the position must never move past them. The archiver stops; a restart resumes
+   * from the last position written.
+   */
+  private failure: unknown;
+
   private async syncNow(nowMs: number): Promise<void> {
+    if (this.failure !== undefined)
+      throw new Error('an earlier sync of this log failed', { cause: this.failure });
+    try {
+      await this.writeBuffers(nowMs);
+    } catch (err) {
+      this.failure = err;
+      throw err;
+    }
+  }
+
+  private async writeBuffers(nowMs: number): Promise<void> {
     const buffers = this.buffers;
+    const covered = this.handled;
     this.buffers = new Map();
+    this.buffered = 0;
     for (const [date, b] of buffers) {
       const seg = this.open.get(date) ?? (await this.create(date, b.firstSeq));
       const lines = b.lines.join('');
@@ -116,6 +178,10 @@ export class SegmentLog {
       await seg.fh.sync();
       seg.bytes += Buffer.byteLength(text);
       seg.lastWriteMs = nowMs;
+    }
+    if (this.options.positionFile && covered > this.savedPosition) {
+      await writeAtomically(this.options.positionFile, `${JSON.stringify({ seq: covered })}\n`);
+      this.savedPosition = covered;
     }
     for (const [date, seg] of [...this.open]) {
       const idle = !buffers.has(date) && nowMs - seg.lastWriteMs >= this.options.idleCloseMs;
@@ -143,6 +209,19 @@ export class SegmentLog {
     const file = join(seg.dir, seg.name + this.suffix);
     await rename(file + OPEN, file);
   }
+}
+
+/** Replaces `file` with `text` so that a crash leaves the old or the new content, never a mix. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = `${file}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
 }
 
 /**
