@@ -49,8 +49,10 @@ export interface EodBenchRow {
   };
 }
 
-/** One symbol's day: seeded GBM around 100, spread evenly over the day. */
-function symbolTicks(s: number, n: number): Tick[] {
+const ticksOf = (s: number, total: number) => Math.floor(total / SYMBOLS) + (s < total % SYMBOLS ? 1 : 0);
+
+/** One symbol's day, tick by tick: seeded GBM around 100, spread evenly over the day. */
+function symbolTickSource(s: number, n: number): () => Tick {
   let seed = 1234567 + s * 7919;
   const rand = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -58,23 +60,29 @@ function symbolTicks(s: number, n: number): Tick[] {
   };
   let price = 100 + s;
   const step = Math.floor(86_400_000_000 / (n + 1));
-  const out: Tick[] = new Array(n);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  return () => {
     price *= Math.exp((rand() - 0.5) * 0.002);
     const ts = DAY_START_US + (i + 1) * step + s;
-    out[i] = {
+    i++;
+    return {
       v: WIRE_VERSION,
       venue: 'bench',
       symbol: `S${s}-USD`,
-      seq: i + 1,
+      seq: i,
       ts,
       price: price.toFixed(2),
       size: (0.001 * (1 + Math.floor(rand() * 1000))).toFixed(3),
       side: rand() < 0.5 ? 'buy' : 'sell',
       recvTs: ts + 1000,
     };
-  }
-  return out;
+  };
+}
+
+/** One symbol's whole day (the same ticks as its source gives one by one). */
+function symbolTicks(s: number, n: number): Tick[] {
+  const next = symbolTickSource(s, n);
+  return Array.from({ length: n }, next);
 }
 
 /**
@@ -141,20 +149,32 @@ export async function measureEod(ticks: number): Promise<EodBenchRow> {
       decisions: new LogWriter<Decision>(join(dir, 'log', 'DECISIONS', DATE)),
       fills: new LogWriter<Fill>(join(dir, 'log', 'FILLS', DATE)),
     };
-    let decisionCount = 0;
-    for (let s = 0; s < SYMBOLS; s++) {
-      const day = symbolTicks(s, Math.floor(ticks / SYMBOLS) + (s < ticks % SYMBOLS ? 1 : 0));
-      const engine = new StrategyEngine(setup.factory);
-      const decisions: Decision[] = [];
-      for (const t of day) {
+    // Ticks in stream order as a feed publishes them, the symbols interleaved in time (not one
+    // symbol's day after another, which would hand the close presorted data); each symbol's
+    // strategy sees its own ticks in order.
+    const sources = Array.from({ length: SYMBOLS }, (_, s) => symbolTickSource(s, ticksOf(s, ticks)));
+    const engines = Array.from({ length: SYMBOLS }, () => new StrategyEngine(setup.factory));
+    const decisions: Decision[][] = Array.from({ length: SYMBOLS }, () => []);
+    for (let i = 0; i < ticksOf(0, ticks); i++) {
+      for (let s = 0; s < SYMBOLS; s++) {
+        if (i >= ticksOf(s, ticks)) continue;
+        const t = (sources[s] as () => Tick)();
         logs.ticks.add(t);
-        const d = engine.onTick(t, t.ts).decision;
-        if (d) decisions.push(d);
+        const d = (engines[s] as StrategyEngine).onTick(t, t.ts).decision;
+        if (d) (decisions[s] as Decision[]).push(d);
       }
-      for (const d of decisions) logs.decisions.add(d);
-      for (const f of simulateExecution(decisions, () => day, DEFAULT_EXECUTION).fills) logs.fills.add(f);
-      decisionCount += decisions.length;
     }
+    // Decisions and fills as the signals service and the bot would publish them: in time order.
+    const allDecisions = decisions.flat().sort((a, b) => a.tickTs - b.tickTs);
+    for (const d of allDecisions) logs.decisions.add(d);
+    const fills: Fill[] = [];
+    for (let s = 0; s < SYMBOLS; s++) {
+      const day = symbolTicks(s, ticksOf(s, ticks));
+      for (const f of simulateExecution(decisions[s] as Decision[], () => day, DEFAULT_EXECUTION).fills)
+        fills.push(f);
+    }
+    for (const f of fills.sort((a, b) => a.ts - b.ts)) logs.fills.add(f);
+    const decisionCount = allDecisions.length;
     for (const l of Object.values(logs)) l.flush();
     const fillCount = logs.fills.seq;
     const writeLogMs = performance.now() - written;
@@ -189,7 +209,7 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
     const appender = await conn.createAppender('a');
     let started = performance.now();
     for (let s = 0; s < SYMBOLS; s++) {
-      for (const t of symbolTicks(s, Math.floor(n / SYMBOLS) + (s < n % SYMBOLS ? 1 : 0))) {
+      for (const t of symbolTicks(s, ticksOf(s, n))) {
         appender.appendVarchar(t.venue);
         appender.appendVarchar(t.symbol);
         appender.appendBigInt(BigInt(t.seq));
@@ -214,8 +234,7 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
     // The same rows as NDJSON (the log's earlier format), written here and read with `read_json`.
     const jsonDir = join(dir, 'raw-ndjson');
     const json = new LogWriter<Tick>(jsonDir);
-    for (let s = 0; s < SYMBOLS; s++)
-      for (const t of symbolTicks(s, Math.floor(n / SYMBOLS) + (s < n % SYMBOLS ? 1 : 0))) json.add(t);
+    for (let s = 0; s < SYMBOLS; s++) for (const t of symbolTicks(s, ticksOf(s, n))) json.add(t);
     json.flush();
     started = performance.now();
     await conn.run(`CREATE TABLE j AS SELECT * FROM read_json(${q(join(jsonDir, '*.ndjson'))},
