@@ -13,22 +13,25 @@ export interface BarView {
   indicators?: Record<string, number>;
 }
 
-const STRIDE = 7; // ts, open, high, low, close, volume, trades
+const FIELDS = 7; // ts, open, high, low, close, volume, trades
 
 /**
- * The last `keep` completed bars of one symbol and interval, in flat Float64Arrays (a ring once
+ * The last `keep` completed bars of one symbol and interval in ONE flat Float64Array (a ring once
  * full) instead of one object per bar: an object with seven boxed doubles cost ~200 bytes on the
  * heap, here a bar is 56 bytes plus 8 per indicator. With 5,000 symbols × 3 intervals the bar objects
- * were over half of signals' heap. Capacity grows by half again (from 8) up to `keep`. Indicator names are
- * taken from the first bar that has them (a strategy's names do not change); a later bar missing
- * one stores NaN, which is left out when the bar is read back.
+ * were over half of signals' heap; a second and third typed array per ring (indicator values,
+ * has-indicators flags) cost another ~7 MB in array objects, so a slot holds the bar's seven fields
+ * then its indicator values, and a bar without indicators stores its trade count negated (a
+ * completed bar has at least one trade). Capacity grows by half again (from 8) up to `keep`.
+ * Indicator names are taken from the first bar that has them (a strategy's names do not change); a
+ * later bar missing one stores NaN, which is left out when the bar is read back.
  */
 export class BarRing {
-  private bars = new Float64Array(0);
-  private values = new Float64Array(0);
+  private slots = new Float64Array(0);
   private names: string[] = [];
-  /** Whether each stored bar had indicators. */
-  private has = new Uint8Array(0);
+  /** Doubles per slot: the fields, then one per indicator name. */
+  private stride = FIELDS;
+  private capacity = 0;
   private start = 0;
   private count = 0;
 
@@ -39,11 +42,10 @@ export class BarRing {
   }
 
   push(bar: Readonly<BuiltBar>, indicators?: Record<string, number>): void {
-    if (indicators && this.names.length === 0) {
-      this.names = Object.keys(indicators);
-      this.values = new Float64Array(this.capacity * this.names.length).fill(Number.NaN);
-    }
-    if (this.count === this.capacity && this.capacity < this.keep) this.grow();
+    // The first indicators fix the names: the slots widen to hold their values.
+    if (indicators && this.names.length === 0) this.relayout(this.capacity, Object.keys(indicators));
+    if (this.count === this.capacity && this.capacity < this.keep)
+      this.relayout(Math.min(this.keep, Math.max(8, Math.ceil(this.capacity * 1.5))), this.names);
     let slot: number;
     if (this.count < this.capacity) {
       slot = (this.start + this.count) % this.capacity;
@@ -53,19 +55,17 @@ export class BarRing {
       slot = this.start;
       this.start = (this.start + 1) % this.capacity;
     }
-    const b = slot * STRIDE;
-    const a = this.bars;
+    const b = slot * this.stride;
+    const a = this.slots;
     a[b] = bar.ts;
     a[b + 1] = bar.open;
     a[b + 2] = bar.high;
     a[b + 3] = bar.low;
     a[b + 4] = bar.close;
     a[b + 5] = bar.volume;
-    a[b + 6] = bar.trades;
-    this.has[slot] = indicators ? 1 : 0;
+    a[b + 6] = indicators ? bar.trades : -bar.trades;
     const k = this.names.length;
-    for (let i = 0; i < k; i++)
-      this.values[slot * k + i] = indicators?.[this.names[i] as string] ?? Number.NaN;
+    for (let i = 0; i < k; i++) a[b + FIELDS + i] = indicators?.[this.names[i] as string] ?? Number.NaN;
   }
 
   /** The last `limit` bars, oldest first, as objects. */
@@ -76,13 +76,10 @@ export class BarRing {
     return out;
   }
 
-  private get capacity(): number {
-    return this.has.length;
-  }
-
   private read(slot: number): BarView {
-    const b = slot * STRIDE;
-    const a = this.bars;
+    const b = slot * this.stride;
+    const a = this.slots;
+    const trades = a[b + 6] as number;
     const view: BarView = {
       ts: a[b] as number,
       open: a[b + 1] as number,
@@ -90,13 +87,12 @@ export class BarRing {
       low: a[b + 3] as number,
       close: a[b + 4] as number,
       volume: a[b + 5] as number,
-      trades: a[b + 6] as number,
+      trades: Math.abs(trades),
     };
-    if (this.has[slot]) {
-      const k = this.names.length;
+    if (trades > 0) {
       const ind: Record<string, number> = {};
-      for (let i = 0; i < k; i++) {
-        const v = this.values[slot * k + i] as number;
+      for (let i = 0; i < this.names.length; i++) {
+        const v = a[b + FIELDS + i] as number;
         if (!Number.isNaN(v)) ind[this.names[i] as string] = v;
       }
       view.indicators = ind;
@@ -104,23 +100,18 @@ export class BarRing {
     return view;
   }
 
-  /** Grows the capacity (up to keep), unrolling the ring so the oldest bar is at slot 0. */
-  private grow(): void {
-    // ×1.5 rather than ×2: a symbol with 40 bars holds 48 slots, not 64.
-    const cap = Math.min(this.keep, Math.max(8, Math.ceil(this.capacity * 1.5)));
-    const k = this.names.length;
-    const bars = new Float64Array(cap * STRIDE);
-    const values = new Float64Array(cap * k);
-    const has = new Uint8Array(cap);
+  /** Re-lays the ring out for `capacity` slots and `names`, unrolled so the oldest bar is at slot 0. */
+  private relayout(capacity: number, names: string[]): void {
+    const stride = FIELDS + names.length;
+    const slots = new Float64Array(capacity * stride).fill(Number.NaN);
     for (let j = 0; j < this.count; j++) {
-      const from = (this.start + j) % this.capacity;
-      bars.set(this.bars.subarray(from * STRIDE, from * STRIDE + STRIDE), j * STRIDE);
-      values.set(this.values.subarray(from * k, from * k + k), j * k);
-      has[j] = this.has[from] as number;
+      const from = ((this.start + j) % this.capacity) * this.stride;
+      slots.set(this.slots.subarray(from, from + Math.min(this.stride, stride)), j * stride);
     }
-    this.bars = bars;
-    this.values = values;
-    this.has = has;
+    this.slots = slots;
+    this.names = names;
+    this.stride = stride;
+    this.capacity = capacity;
     this.start = 0;
   }
 }
