@@ -213,6 +213,22 @@ describe('eod archive (CSV and NDJSON day log) and eod run --from-log (real nats
     expect((await eod(true, 'from-log')).report.load.ticks).toBe(16);
   });
 
+  it('says how many messages the stream dropped before the archiver could write them', async () => {
+    const before = (await bus.jsm.streams.info('TICKS')).state.last_seq;
+    const base = FIXTURE_TICKS[8] as Tick;
+    for (const seq of [31, 32, 33])
+      await bus.js.publish(
+        subjects.tick(base.venue, base.symbol),
+        encode({ ...base, seq, ts: base.ts + seq * 1e6 }),
+      );
+    // Retention takes the first two while no archiver runs.
+    await bus.jsm.streams.purge('TICKS', { seq: before + 3 });
+    const stats = await archiveAll();
+    expect(stats.expired.TICKS).toBe(2);
+    expect(stats.written.TICKS).toBe(1);
+    expect(stats.expired.FILLS).toBe(0);
+  });
+
   it('refuses to load a date while a segment of it is still open', async () => {
     const open = join(logDir, 'FILLS', FIXTURE_DATE, '0000000000000999.ndjson.open');
     writeFileSync(open, '');

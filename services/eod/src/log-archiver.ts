@@ -66,6 +66,11 @@ function logLine(stream: StreamName, m: BusMessage): { date: string; line: strin
 export interface LogArchiverStats {
   written: Record<string, number>;
   invalid: Record<string, number>;
+  /**
+   * Messages after the log's position that the stream no longer held when the archiver started
+   * (its retention removed them while the archiver was down): lost to the log, said so loudly.
+   */
+  expired: Record<string, number>;
 }
 
 /** The position file of a stream's day log: every message up to its sequence is on disk. */
@@ -92,7 +97,7 @@ export async function startLogArchiver(
   log: Logger,
 ): Promise<ServiceHandle<void> & { stats: LogArchiverStats }> {
   const root = resolve(config.logDir ?? join(config.dataDir, 'log'));
-  const stats: LogArchiverStats = { written: {}, invalid: {} };
+  const stats: LogArchiverStats = { written: {}, invalid: {}, expired: {} };
   const bus = await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod-archive' });
   await bus.ensureStreams();
   const logs: SegmentLog[] = [];
@@ -117,6 +122,13 @@ export async function startLogArchiver(
     logs.push(segments);
     stats.written[stream] = 0;
     stats.invalid[stream] = 0;
+    const { first_seq: first, messages } = (await bus.jsm.streams.info(stream)).state;
+    stats.expired[stream] = messages > 0 && first > position + 1 ? first - position - 1 : 0;
+    if (stats.expired[stream])
+      log.error(
+        { stream, position, firstInStream: first, expired: stats.expired[stream] },
+        'the stream no longer holds messages after the log position: they are lost to the day log',
+      );
     const synced = (p: Promise<void>) =>
       p.catch((err: unknown) => {
         log.error(
