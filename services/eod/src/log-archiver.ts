@@ -178,7 +178,11 @@ export async function startLogArchiver(
   // Finishes idle segments even when no message arrives.
   const idle = setInterval(
     () => {
-      for (const s of logs) s.sync().catch((err: unknown) => log.error({ err }, 'segment sync failed'));
+      for (const s of logs)
+        s.sync().catch((err: unknown) => {
+          log.error({ err }, 'day log write failed: the archiver stops; a restart resumes from its position');
+          failed?.(err);
+        });
     },
     Math.max(100, (config.idleCloseSeconds * 1000) / 2),
   );
