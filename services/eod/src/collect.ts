@@ -32,13 +32,13 @@ export async function collectDay(
   const counts: Record<string, number> = {};
   const read = async (stream: StreamName, onValue: (value: unknown, m: BusMessage) => void) => {
     onStream?.(stream);
-    counts[stream] = 0;
+    let n = 0;
     const r = await readStream(
       bus.js,
       bus.jsm,
       stream,
       (m) => {
-        counts[stream] = (counts[stream] ?? 0) + 1;
+        n++;
         let value: unknown;
         try {
           value = decode(m.data);
@@ -50,6 +50,7 @@ export async function collectDay(
       },
       fromSeqs[stream],
     );
+    counts[stream] = n;
     return r.lastSeq;
   };
   const ticks = await read('TICKS', (v, m) => {

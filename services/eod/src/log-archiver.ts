@@ -107,6 +107,14 @@ export async function startLogArchiver(
     failed = reject;
   });
   failure.catch(() => {});
+  /** A write that failed: the archiver stops, its position where the last good write left it. */
+  const stop = (err: unknown, context: Record<string, unknown> = {}) => {
+    log.error(
+      { err, ...context },
+      'day log write failed: the archiver stops; a restart resumes from its position',
+    );
+    failed?.(err);
+  };
   for (const stream of LOG_STREAMS) {
     const dir = join(root, stream);
     const repaired = repairSegments(dir);
@@ -129,14 +137,7 @@ export async function startLogArchiver(
         { stream, position, firstInStream: first, expired: stats.expired[stream] },
         'the stream no longer holds messages after the log position: they are lost to the day log',
       );
-    const synced = (p: Promise<void>) =>
-      p.catch((err: unknown) => {
-        log.error(
-          { err, stream },
-          'day log write failed: the archiver stops; a restart resumes from its position',
-        );
-        failed?.(err);
-      });
+    const synced = (p: Promise<void>) => p.catch((err: unknown) => stop(err, { stream }));
     let watched: Promise<void> | undefined;
     const handler = (m: BusMessage): void => {
       const entry = logLine(stream, m);
@@ -178,11 +179,7 @@ export async function startLogArchiver(
   // Finishes idle segments even when no message arrives.
   const idle = setInterval(
     () => {
-      for (const s of logs)
-        s.sync().catch((err: unknown) => {
-          log.error({ err }, 'day log write failed: the archiver stops; a restart resumes from its position');
-          failed?.(err);
-        });
+      for (const s of logs) s.sync().catch((err: unknown) => stop(err));
     },
     Math.max(100, (config.idleCloseSeconds * 1000) / 2),
   );
