@@ -4,6 +4,9 @@
  * Pipeline: feed and signals as separate processes; a decision's latency is its arrival here minus
  * the feed's recvTs of its tick. Raw: messages of the same size sent from here through an echo
  * process and back. The first 2 s of each are excluded (process warm-up).
+ * While the pipeline runs, this process also sends itself a core message through the same server
+ * every millisecond (`during`): stalls it sees are the server's or the machine's, shared by every
+ * client, not the pipeline's own.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +25,8 @@ export interface LatencyRow {
   rate: number;
   pipeline: { p50?: number; p99?: number; p999?: number; n: number };
   raw: { p50?: number; p99?: number; p999?: number; n: number };
+  /** Core round trip from this process to itself, every ms, while the pipeline ran. */
+  during: { p50?: number; p99?: number; p999?: number; n: number };
 }
 
 const summary = (xs: number[]) => {
@@ -78,6 +83,26 @@ async function rawRoundTrip(bus: Bus, url: string, rate: number): Promise<number
   return out;
 }
 
+/** Sends a core message to itself every ms; the returned function stops and gives the round trips. */
+function canary(bus: Bus): () => number[] {
+  const out: number[] = [];
+  const started = performance.now();
+  const stop = bus.subscribe('bench.canary', (_s, data) => {
+    const sentAt = new DataView(data.buffer, data.byteOffset).getFloat64(0);
+    if (sentAt - started > WARM_UP_MS) out.push(performance.now() - sentAt);
+  });
+  const timer = setInterval(() => {
+    const msg = new Uint8Array(8);
+    new DataView(msg.buffer).setFloat64(0, performance.now());
+    bus.nc.publish('bench.canary', msg);
+  }, 1);
+  return () => {
+    clearInterval(timer);
+    stop();
+    return out;
+  };
+}
+
 export async function measureLatency(rate: number): Promise<LatencyRow> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-latency-'));
   const server = await startNatsServer({ storeDir: join(dir, 'nats') });
@@ -89,12 +114,14 @@ export async function measureLatency(rate: number): Promise<LatencyRow> {
     const signals = child([BIN, 'signals', '--port', '0'], env);
     await new Promise((r) => setTimeout(r, 1500));
     const monitor = new PipelineMonitor(bus, { followTicks: false });
+    const stopCanary = canary(bus);
     const feed = child(
       [BIN, 'feed', '--port', '0', '--rate', String(rate), '--symbols', '50', '--duration', String(SECONDS)],
       env,
     );
     await new Promise((r) => feed.once('exit', r));
     await new Promise((r) => setTimeout(r, 500));
+    const during = stopCanary();
     monitor.close();
     signals.kill('SIGTERM');
     await new Promise((r) => signals.once('exit', r));
@@ -102,6 +129,7 @@ export async function measureLatency(rate: number): Promise<LatencyRow> {
       rate,
       pipeline: { ...monitor.latency(true), p999: summary(monitor.steadyLatenciesMs).p999 },
       raw: summary(raw),
+      during: summary(during),
     };
   } finally {
     await bus.drain();

@@ -28,6 +28,24 @@ describe('SyntheticSource', () => {
     expect(secs).toBeLessThan(1.5);
   });
 
+  it('stamps each trade with its own receive time, not one per batch', async () => {
+    let now = 1_770_000_000_000_000;
+    const clock = { nowMicros: () => now++ };
+    const events = await collect(new SyntheticSource({ ...base, rate: 1, pace: 'afap', count: 50, clock }));
+    const recv = events.map((e) => (e.kind === 'trade' ? e.trade.recvTs : 0));
+    expect(new Set(recv).size).toBe(50);
+    expect(recv).toEqual([...recv].sort((a, b) => a - b));
+  });
+
+  it('paces in slots of about a millisecond, so a trade waits at most that long for its batch', async () => {
+    const sizes: number[] = [];
+    const src = new SyntheticSource({ ...base, rate: 10_000, pace: 'realtime', count: 3000 });
+    for await (const b of src.batches()) sizes.push(b.length);
+    sizes.sort((a, b) => a - b);
+    // 10 trades are due per ms; a late timer on a busy machine makes some batches bigger.
+    expect(sizes[Math.floor(sizes.length / 2)]).toBeLessThanOrEqual(30);
+  });
+
   it('stops promptly when told', async () => {
     const events = await collect(new SyntheticSource({ ...base, rate: 1, pace: 'afap', count: 0 }), 3000);
     expect(events.length).toBeGreaterThanOrEqual(3000);

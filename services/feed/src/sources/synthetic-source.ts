@@ -13,8 +13,12 @@ export interface SyntheticSourceOptions extends SyntheticOptions {
   clock?: Clock;
 }
 
-/** Pacing slot: ticks due in each slot go out as one batch, rather than one timer per tick. */
-const SLOT_MS = 5;
+/**
+ * Pacing slot: ticks due in each slot go out as one batch, rather than one timer per tick. Kept at
+ * 1 ms: a batch is published only once whole, so its first tick waits for the rest (5 ms slots
+ * added ~0.7 ms to the median tick→decision latency at 10,000/s).
+ */
+const SLOT_MS = 1;
 const AFAP_BATCH = 1000;
 
 /** The synthetic market as a source: seeded GBM trades in batches, paced or as fast as possible. */
@@ -50,10 +54,14 @@ export class SyntheticSource implements TickSource {
         due = Math.min(due, Math.max(1, Math.ceil((rate * SLOT_MS) / 1000) * 4));
       }
       if (count > 0) due = Math.min(due, count - this.emitted);
-      const recvTs = this.clock.nowMicros();
       const batch: SourceEvent[] = new Array(due);
       for (let i = 0; i < due; i++) {
-        batch[i] = { kind: 'trade', trade: { venue: this.opts.venue, recvTs, ...this.market.next() } };
+        const trade = this.market.next();
+        // Stamped per trade, when it exists: its receive time, as an exchange source stamps each message.
+        batch[i] = {
+          kind: 'trade',
+          trade: { venue: this.opts.venue, recvTs: this.clock.nowMicros(), ...trade },
+        };
       }
       this.emitted += due;
       yield batch;
