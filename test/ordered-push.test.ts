@@ -124,6 +124,41 @@ describe('consumeFrom (ordered push consumer) against a real nats-server', () =>
     expect(ok).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10]);
   });
 
+  it('holds the server back while beforeFlowControl is pending, then goes on in order', async () => {
+    const b = await connect();
+    const n = 40_000;
+    await store(b, 1, n);
+    const seqs: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked = 0;
+    consumption = await consumeFrom(
+      b,
+      'TICKS',
+      1,
+      (m) => seqs.push(m.streamSeq),
+      () => {},
+      {
+        beforeFlowControl: () => {
+          asked++;
+          return held;
+        },
+      },
+    );
+    await waitFor('a flow-control request', () => asked > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    const whileHeld = seqs.length;
+    await new Promise((r) => setTimeout(r, 300));
+    // The server waits for the answer: nothing more arrives while it is held.
+    expect(seqs.length).toBe(whileHeld);
+    expect(whileHeld).toBeLessThan(n);
+    release();
+    await waitFor('all delivered', () => seqs.length >= n);
+    expect(seqs).toEqual(Array.from({ length: n }, (_, k) => k + 1));
+  });
+
   it('recreates a consumer deleted under it and goes on from the next unseen sequence', async () => {
     const b = await connect();
     await store(b, 1, 2000);

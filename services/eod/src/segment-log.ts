@@ -174,9 +174,8 @@ export class SegmentLog {
       const seg = this.open.get(date) ?? (await this.create(date, b.firstSeq));
       const lines = b.lines.join('');
       const text = seg.bytes === 0 && this.options.header ? this.options.header + lines : lines;
-      await seg.fh.write(text);
+      seg.bytes += await writeAll(seg.fh, text);
       await seg.fh.sync();
-      seg.bytes += Buffer.byteLength(text);
       seg.lastWriteMs = nowMs;
     }
     if (this.options.positionFile && covered > this.savedPosition) {
@@ -209,6 +208,23 @@ export class SegmentLog {
     const file = join(seg.dir, seg.name + this.suffix);
     await rename(file + OPEN, file);
   }
+}
+
+/**
+ * Writes all of `text` or throws. One write(2) may write only part of it (a file size limit, a
+ * full disk) and report success: the rest is written on, so the failure that follows is thrown
+ * instead of the tail being dropped while the position moves past it. Returns the bytes written.
+ */
+async function writeAll(fh: FileHandle, text: string): Promise<number> {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await fh.write(bytes, done, bytes.length - done);
+    if (bytesWritten <= 0)
+      throw new Error(`write of the day log made no progress (${done} of ${bytes.length} bytes)`);
+    done += bytesWritten;
+  }
+  return done;
 }
 
 /** Replaces `file` with `text` so that a crash leaves the old or the new content, never a mix. */
