@@ -22,6 +22,7 @@ import type { Logger, ServiceHandle } from '@tickflow/runtime';
 import type { EodArchiveConfig } from './archive-config.ts';
 import { CSV, readPosition, repairSegments, SegmentLog } from './segment-log.ts';
 import { TICK_CSV_HEADER, tickCsvLine } from './tick-csv.ts';
+import { scanTickLayout, writeScannedTick } from './tick-csv-bytes.ts';
 
 export const LOG_STREAMS: readonly StreamName[] = ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS'];
 
@@ -61,6 +62,14 @@ function logLine(stream: StreamName, m: BusMessage): { date: string; line: strin
   } catch {
     return undefined;
   }
+}
+
+/** The tick fast path (tick-csv-bytes.ts): true when the message was appended, false to go the general way. */
+function appendScannedTick(segments: SegmentLog, m: BusMessage): boolean {
+  const ts = scanTickLayout(m.data);
+  if (ts < 0) return false;
+  writeScannedTick(segments.lineBuffer(utcDateOf(ts), m.streamSeq), m.streamSeq, m.data);
+  return true;
 }
 
 export interface LogArchiverStats {
@@ -139,15 +148,20 @@ export async function startLogArchiver(
       );
     const synced = (p: Promise<void>) => p.catch((err: unknown) => stop(err, { stream }));
     let watched: Promise<void> | undefined;
+    const ticks = stream === 'TICKS';
     const handler = (m: BusMessage): void => {
-      const entry = logLine(stream, m);
-      if (entry === undefined) {
-        stats.invalid[stream] = (stats.invalid[stream] ?? 0) + 1;
-        log.warn({ stream, streamSeq: m.streamSeq }, 'invalid message not written to the log');
-        segments.skip(m.streamSeq);
-      } else {
-        segments.append(entry.date, m.streamSeq, entry.line);
+      if (ticks && appendScannedTick(segments, m)) {
         stats.written[stream] = (stats.written[stream] ?? 0) + 1;
+      } else {
+        const entry = logLine(stream, m);
+        if (entry === undefined) {
+          stats.invalid[stream] = (stats.invalid[stream] ?? 0) + 1;
+          log.warn({ stream, streamSeq: m.streamSeq }, 'invalid message not written to the log');
+          segments.skip(m.streamSeq);
+        } else {
+          segments.append(entry.date, m.streamSeq, entry.line);
+          stats.written[stream] = (stats.written[stream] ?? 0) + 1;
+        }
       }
       // One group commit serves many messages: watch each scheduled sync once.
       const sync = segments.syncSoon();

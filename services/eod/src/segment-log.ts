@@ -13,6 +13,7 @@ import {
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LineBuffer } from './line-buffer.ts';
 
 /** A segment being written ends in `.open`; a finished one is renamed without it (`.ndjson`, `.csv`). */
 export const OPEN = '.open';
@@ -74,7 +75,7 @@ export function readPosition(file: string): number {
  */
 export class SegmentLog {
   private readonly open = new Map<string, Segment>();
-  private buffers = new Map<string, { firstSeq: number; lines: string[] }>();
+  private buffers = new Map<string, { firstSeq: number; out: LineBuffer }>();
   /** Syncs run one after another (the consumer's commit and the idle timer both call `sync`). */
   private lock: Promise<void> = Promise.resolve();
   private readonly suffix: string;
@@ -93,14 +94,22 @@ export class SegmentLog {
 
   /** Buffers one line (ending in a newline) for the date's segment; durable after `sync()`. */
   append(date: string, streamSeq: number, line: string): void {
+    this.lineBuffer(date, streamSeq).pushString(line);
+  }
+
+  /**
+   * The buffer the date's next line goes into, for a caller that writes one line's bytes itself
+   * (the archiver's tick fast path); counts the line as appended. Durable after `sync()`.
+   */
+  lineBuffer(date: string, streamSeq: number): LineBuffer {
     let b = this.buffers.get(date);
     if (!b) {
-      b = { firstSeq: streamSeq, lines: [] };
+      b = { firstSeq: streamSeq, out: new LineBuffer() };
       this.buffers.set(date, b);
     }
-    b.lines.push(line);
     this.buffered++;
     if (streamSeq > this.handled) this.handled = streamSeq;
+    return b.out;
   }
 
   /** Passes over a message that is not written (invalid): the position may move past it. */
@@ -172,9 +181,9 @@ export class SegmentLog {
     this.buffered = 0;
     for (const [date, b] of buffers) {
       const seg = this.open.get(date) ?? (await this.create(date, b.firstSeq));
-      const lines = b.lines.join('');
-      const text = seg.bytes === 0 && this.options.header ? this.options.header + lines : lines;
-      seg.bytes += await writeAll(seg.fh, text);
+      if (seg.bytes === 0 && this.options.header)
+        seg.bytes += await writeAll(seg.fh, Buffer.from(this.options.header));
+      seg.bytes += await writeAll(seg.fh, b.out.view());
       await seg.fh.sync();
       seg.lastWriteMs = nowMs;
     }
@@ -211,12 +220,11 @@ export class SegmentLog {
 }
 
 /**
- * Writes all of `text` or throws. One write(2) may write only part of it (a file size limit, a
+ * Writes all of `bytes` or throws. One write(2) may write only part of it (a file size limit, a
  * full disk) and report success: the rest is written on, so the failure that follows is thrown
  * instead of the tail being dropped while the position moves past it. Returns the bytes written.
  */
-async function writeAll(fh: FileHandle, text: string): Promise<number> {
-  const bytes = Buffer.from(text);
+async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<number> {
   let done = 0;
   while (done < bytes.length) {
     const { bytesWritten } = await fh.write(bytes, done, bytes.length - done);
