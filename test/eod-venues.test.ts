@@ -7,6 +7,7 @@ import { DayLoader } from '@tickflow/eod';
 import { describe, expect, it } from 'vitest';
 import { symbolAnalytics } from '../services/eod/src/analytics.ts';
 import { buildBars1m } from '../services/eod/src/bars.ts';
+import { tickQuality } from '../services/eod/src/quality.ts';
 
 const DATE = '2026-04-01';
 const T = Date.parse(`${DATE}T12:00:00Z`) * 1000;
@@ -52,7 +53,7 @@ describe('eod P&L of a symbol traded on two venues (real DuckDB file)', () => {
     loader.fill(fill(1, 'coinbase', 'BUY', '101'), ++seq);
     await loader.commit({ ticks: seq, decisions: 0, fills: seq, rejects: 0 });
     await buildBars1m(conn, DATE); // symbolAnalytics reads its 1-minute closes from bars_1m
-    const rows = await symbolAnalytics(conn, DATE);
+    const rows = await symbolAnalytics(conn, DATE, await tickQuality(conn, DATE));
     expect(rows.map((r) => [r.venue, r.fills, r.pnl])).toEqual([
       ['binance', 1, '10.00000000'],
       ['coinbase', 1, '-2.00000000'],

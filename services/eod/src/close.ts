@@ -65,14 +65,15 @@ export async function closeDay(
   const archive: ArchivedTable[] =
     o.archiveDir === undefined ? [] : await archiveDate(conn, o.archiveDir, date);
   step('analytics');
+  const quality = await tickQuality(conn, date);
   const parts = {
-    symbols: await symbolAnalytics(conn, date),
+    symbols: await symbolAnalytics(conn, date, quality),
     rejects: await rejectCounts(conn, date),
     unmarkedFills: await unmarkedFills(conn, date),
     bars: await dailyBars(conn, date),
     volatility: await volatility(conn, date),
     profitAndLoss: await pnlFromDuckDB(conn, date),
-    quality: await tickQuality(conn, date),
+    quality,
     rejectRows: await rejectsByCode(conn, date),
     cashFlowPnl: await cashFlowPnl(conn, date),
   };

@@ -44,18 +44,27 @@ export async function tickQuality(conn: DuckDBConnection, date: string): Promise
              count(*) FILTER (WHERE prev IS NULL OR seq <> prev) AS distinct_seq,
              min(seq) AS first_seq, max(seq) AS last_seq,
              count(*) FILTER (WHERE seq - prev > 1) AS runs,
-             count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
+             count(*) FILTER (WHERE ts < prev_ts) AS out_of_order,
+             max(ts - prev_ts) AS stale,
+             arg_max(prev_ts, ts - prev_ts) FILTER (WHERE prev_ts IS NOT NULL) AS stale_from
       FROM w GROUP BY ALL),
+    -- The longest stale period is the largest step between consecutive exchange times. Where no
+    -- tick is out of order, seq order is ts order (ties aside, which make a step of 0 either way),
+    -- so the window above already has it; only a symbol with times out of order is sorted again by
+    -- ts (a second sort of the whole day cost ~2-3 s at 10 M ticks). Ticks with equal ts make a
+    -- gap of 0 in any order, so ts alone is the order.
+    disorderly AS (SELECT venue, symbol FROM base WHERE out_of_order > 0),
     stale AS (
       SELECT venue, symbol, max(ts - prev_ts) AS stale, arg_max(prev_ts, ts - prev_ts) AS stale_from
-      -- By ts alone: ticks with equal ts make a gap of 0 in any order (a seq tie-break cost ~0.8 s
-      -- on 10 M ticks and changed nothing).
-      FROM (SELECT *, lag(ts) OVER (PARTITION BY venue, symbol ORDER BY ts) AS prev_ts FROM t)
+      FROM (SELECT *, lag(ts) OVER (PARTITION BY venue, symbol ORDER BY ts) AS prev_ts
+            FROM t SEMI JOIN disorderly USING (venue, symbol))
       WHERE prev_ts IS NOT NULL GROUP BY ALL)
     SELECT b.venue, b.symbol, b.ticks, b.first_seq, b.last_seq,
            (last_seq - first_seq + 1) - distinct_seq AS missing, ticks - distinct_seq AS duplicates,
-           b.runs, b.out_of_order, coalesce(st.stale, 0) AS stale,
-           strftime(make_timestamp(st.stale_from), '%Y-%m-%dT%H:%M:%S.%fZ') AS stale_from
+           b.runs, b.out_of_order,
+           coalesce(CASE WHEN b.out_of_order > 0 THEN st.stale ELSE b.stale END, 0) AS stale,
+           strftime(make_timestamp(CASE WHEN b.out_of_order > 0 THEN st.stale_from ELSE b.stale_from END),
+                    '%Y-%m-%dT%H:%M:%S.%fZ') AS stale_from
     FROM base b LEFT JOIN stale st USING (venue, symbol)
     ORDER BY symbol, venue`);
   return reader.getRowObjectsJS().map((r) => ({
