@@ -90,7 +90,7 @@ export async function closeDay(
     simulateSymbol(check, simulated, ds, ticks, rejected);
   });
   const decisions = await compareDecisions(conn, date, recomputed);
-  const fills = finishFillCheck(check, simulated, o.snapshot, rejected);
+  const fills = await finishFillCheck(conn, date, check, simulated, o.snapshot, rejected);
   step('reports');
   const report = buildReport({
     date,

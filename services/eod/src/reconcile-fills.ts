@@ -8,8 +8,9 @@ import {
   simulateExecution,
   type TapeTick,
 } from '@tickflow/paper';
-import { compareById, type ReconciliationBreak } from './compare.ts';
-import { plainDec, rowsOf, sameDecimal } from './sql.ts';
+import type { ReconciliationBreak } from './compare.ts';
+import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
+import { plainDec, sameDecimal } from './sql.ts';
 
 export type FillBreak = ReconciliationBreak;
 
@@ -46,15 +47,13 @@ const BREAKS_KEPT = 100;
  * every fill of the date is recomputed from the recomputed decisions and the archived ticks with
  * the bot's own code (libs/paper `simulateExecution`) and its execution model, taking the
  * rejections the bot published as given (their verdict depended on the live state of every
- * symbol), then compared with FILLS by id (side, quantity, price, fee and time), then the bot's
- * end-of-session snapshot must hold the positions the fills add up to.
+ * symbol), then compared with FILLS by id (side, quantity, price, fee and time) in DuckDB, then the
+ * bot's end-of-session snapshot must hold the positions the fills add up to.
  *
- * What the check needs before the recomputation: the bot's model, FILLS and start positions.
+ * What the check needs before the recomputation: the bot's model and the day's start positions.
  */
 export interface FillCheck {
   execution: ExecutionModel;
-  speedRows: Record<string, unknown>[];
-  speed: Map<string, Record<string, unknown>>;
   start: Map<string, string>;
 }
 
@@ -63,15 +62,9 @@ export async function prepareFillCheck(
   date: string,
   snapshot: SessionSnapshot | undefined,
 ): Promise<FillCheck> {
-  const reader = await conn.runAndReadAll(`
-    SELECT id, symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
-    FROM fills WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
-  const speedRows = rowsOf(reader);
   return {
     execution: snapshot?.execution ?? DEFAULT_EXECUTION,
-    speedRows,
-    speed: new Map(speedRows.map((r) => [String(r.id), r])),
-    start: await startPositions(conn, date, snapshot, speedRows),
+    start: await startPositions(conn, date, snapshot),
   };
 }
 
@@ -114,27 +107,42 @@ export function simulateSymbol(
 }
 
 /** Compares the recomputed fills with FILLS by id, then the snapshot's positions. */
-export function finishFillCheck(
+export async function finishFillCheck(
+  conn: DuckDBConnection,
+  date: string,
   check: FillCheck,
   batch: SimulatedDay,
   snapshot: SessionSnapshot | undefined,
   rejected: ReadonlySet<string>,
-): FillReconciliation {
+): Promise<FillReconciliation> {
+  const compared = await compareInDuckDB(conn, {
+    batch: batch.fills,
+    columns: [
+      { name: 'side', type: 'VARCHAR', of: (f) => f.side },
+      { name: 'qty', type: 'VARCHAR', of: (f) => f.qty },
+      { name: 'price', type: 'VARCHAR', of: (f) => f.price },
+      { name: 'fee', type: 'VARCHAR', of: (f) => f.fee },
+      { name: 'ts', type: 'DOUBLE', of: (f) => f.ts },
+    ],
+    speed: `SELECT id, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts,
+              qty AS qty_d, price AS price_d, fee AS fee_d, stream_seq
+            FROM fills WHERE trade_date = DATE '${date}'`,
+    equal: `s.side = b.side AND s.qty_d = ${exactDecimal('b.qty')} AND s.price_d = ${exactDecimal('b.price')}
+            AND s.fee_d = ${exactDecimal('b.fee')} AND s.ts = b.ts`,
+    same: sameFill,
+    missing: (f) => `batch ${show(f)}; FILLS has none`,
+    differing: (f, s) =>
+      `batch ${show(f)}; speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)} fee ${plainDec(s.fee)} ts ${s.ts}`,
+    extra: (s) => `speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)}; batch has none`,
+    keep: BREAKS_KEPT,
+  });
   const result: FillReconciliation = {
     model: snapshot ? 'snapshot' : 'default',
     execution: check.execution,
-    speed: check.speed.size,
     batch: batch.fills.length,
     rejected: rejected.size,
     openAtClose: batch.open.size,
-    ...compareById(batch.fills, check.speed, {
-      same: sameFill,
-      missing: (f) => `batch ${show(f)}; FILLS has none`,
-      differing: (f, s) =>
-        `batch ${show(f)}; speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)} fee ${plainDec(s.fee)} ts ${s.ts}`,
-      extra: (s) => `speed ${s.side} ${plainDec(s.qty)} @ ${plainDec(s.price)}; batch has none`,
-      keep: BREAKS_KEPT,
-    }),
+    ...compared,
   };
   if (snapshot) result.snapshot = comparePositions(snapshot, batch.fills, check.start);
   return result;
@@ -150,22 +158,20 @@ async function startPositions(
   conn: DuckDBConnection,
   date: string,
   snapshot: SessionSnapshot | undefined,
-  dayFills: readonly Record<string, unknown>[],
 ): Promise<Map<string, string>> {
+  const net = (where: string) =>
+    conn
+      .runAndReadAll(`SELECT symbol, sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END)::VARCHAR AS qty
+        FROM fills WHERE ${where} GROUP BY symbol`)
+      .then((r) => r.getRowObjectsJS().map((row) => [String(row.symbol), String(row.qty)] as const));
   if (snapshot) {
-    const net = new Map<string, Dec>();
-    for (const p of snapshot.positions) net.set(p.symbol, new Dec(p.qty));
-    for (const f of dayFills) {
-      const symbol = String(f.symbol);
-      const qty = new Dec(String(f.qty));
-      net.set(symbol, (net.get(symbol) ?? new Dec(0)).minus(f.side === 'BUY' ? qty : qty.neg()));
-    }
-    return new Map([...net].map(([symbol, q]) => [symbol, q.toFixed()]));
+    const start = new Map<string, Dec>();
+    for (const p of snapshot.positions) start.set(p.symbol, new Dec(p.qty));
+    for (const [symbol, qty] of await net(`trade_date = DATE '${date}'`))
+      start.set(symbol, (start.get(symbol) ?? new Dec(0)).minus(qty));
+    return new Map([...start].map(([symbol, q]) => [symbol, q.toFixed()]));
   }
-  const carried = await conn.runAndReadAll(`
-    SELECT symbol, sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END)::VARCHAR AS qty
-    FROM fills WHERE trade_date < DATE '${date}' GROUP BY symbol`);
-  return new Map(carried.getRowObjectsJS().map((r) => [String(r.symbol), plainDec(r.qty)]));
+  return new Map((await net(`trade_date < DATE '${date}'`)).map(([symbol, qty]) => [symbol, plainDec(qty)]));
 }
 const show = (f: Fill) => `${f.side} ${f.qty} @ ${f.price} fee ${f.fee} ts ${f.ts}`;
 

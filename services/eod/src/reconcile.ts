@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Decision, type Tick, WIRE_VERSION } from '@tickflow/core';
-import { compareById, type ReconciliationBreak } from './compare.ts';
-import { doubles, plainDec, rowsOf, sameDecimal } from './sql.ts';
+import type { ReconciliationBreak } from './compare.ts';
+import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
+import { doubles, plainDec, sameDecimal } from './sql.ts';
 
 export type DecisionBreak = ReconciliationBreak;
 
@@ -137,11 +138,17 @@ export async function compareDecisions(
   date: string,
   batch: readonly Decision[],
 ): Promise<DecisionReconciliation> {
-  const reader = await conn.runAndReadAll(`
-    SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price
-    FROM decisions WHERE trade_date = DATE '${date}' ORDER BY stream_seq, id`);
-  const speed = new Map(rowsOf(reader).map((r) => [String(r.id), r]));
-  const compared = compareById(batch, speed, {
+  const compared = await compareInDuckDB(conn, {
+    batch,
+    columns: [
+      { name: 'action', type: 'VARCHAR', of: (b) => b.action },
+      { name: 'qty', type: 'VARCHAR', of: (b) => b.qty },
+      { name: 'ref_price', type: 'VARCHAR', of: (b) => b.refPrice },
+    ],
+    speed: `SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price, qty AS qty_d,
+              ref_price AS ref_price_d, stream_seq
+            FROM decisions WHERE trade_date = DATE '${date}'`,
+    equal: `s.action = b.action AND s.qty_d = ${exactDecimal('b.qty')} AND s.ref_price_d = ${exactDecimal('b.ref_price')}`,
     same: (s, b) =>
       s.action === b.action && sameDecimal(s.qty, b.qty) && sameDecimal(s.ref_price, b.refPrice),
     missing: (b) => `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed layer has none`,
@@ -149,5 +156,5 @@ export async function compareDecisions(
       `batch ${b.action} ${b.qty} @ ${b.refPrice}; speed ${s.action} ${plainDec(s.qty)} @ ${plainDec(s.ref_price)}`,
     extra: (s) => `speed ${s.action} ${plainDec(s.qty)} @ ${plainDec(s.ref_price)}; batch has none`,
   });
-  return { speed: speed.size, batch: batch.length, ...compared };
+  return { batch: batch.length, ...compared };
 }
