@@ -102,13 +102,13 @@ export async function forEachSymbol(
     for (let r = 0; r < rows; r++, i++) {
       while (i >= groupEnd) {
         const g = groups[++group];
-        const next = String(g?.symbol);
-        if (next !== symbol && batch.length > 0) {
+        const nextSymbol = String(g?.symbol);
+        if (nextSymbol !== symbol && batch.length > 0) {
           onSymbol(batch);
           batch = [];
         }
         venue = String(g?.venue);
-        symbol = next;
+        symbol = nextSymbol;
         groupEnd += Number(g?.n);
       }
       const t: Tick = {
