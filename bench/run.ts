@@ -63,6 +63,24 @@ async function timed(fn: () => Promise<number> | number): Promise<number> {
   return n / ((performance.now() - start) / 1000);
 }
 
+/**
+ * Messages in TICKS. Under a flood of core publishes the server answers JetStream API requests
+ * late (seconds, on a slow day here): a request that times out is asked again, not a failed bench.
+ */
+/** Where a long bench is, on stderr (the table comes at the end, on stdout). */
+const progress = (section: string) =>
+  console.error(`bench: ${new Date().toISOString().slice(11, 19)} ${section}`);
+
+async function storedTicks(bus: Bus): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await bus.jsm.streams.info('TICKS')).state.messages;
+    } catch (err) {
+      if (attempt >= 10 || (err as { code?: string }).code !== 'TIMEOUT') throw err;
+    }
+  }
+}
+
 async function main(): Promise<void> {
   Error.stackTraceLimit = 0; // as in the feed process (see DESIGN.md pitfalls)
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-bench-'));
@@ -72,6 +90,7 @@ async function main(): Promise<void> {
   const payloads = Array.from({ length: N }, (_, i) => tick(i));
   const rows: [string, string, string][] = [];
   try {
+    progress('core NATS pub/sub');
     // Raw: core NATS publish → subscriber in the same process (no JetStream).
     const core: number[] = [];
     for (let r = 0; r < RUNS; r++) {
@@ -93,6 +112,7 @@ async function main(): Promise<void> {
         }),
       );
     }
+    progress('JetStream durable publisher');
     // The per-message JetStream publisher signals and the bot use (≤ 1,000 awaiting PubAck).
     const durable: number[] = [];
     for (let r = 0; r < RUNS; r++) {
@@ -112,6 +132,7 @@ async function main(): Promise<void> {
         }),
       );
     }
+    progress('feed synthetic → TICKS, raw stored publishes');
     // Feed end to end: synthetic (as fast as possible) → pipeline → ConfirmingPublisher → TICKS,
     // timed until the stream confirmed the last tick; next to core publishes of the same encoded
     // ticks without headers, timed until the stream stored them all (no confirmation at all).
@@ -120,7 +141,7 @@ async function main(): Promise<void> {
     const rawWithIds: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       const venue = `feedbench${r}`;
-      const before = (await bus.jsm.streams.info('TICKS')).state.messages;
+      const before = await storedTicks(bus);
       const feed = await startFeed(
         resolveConfig(
           feedSpec,
@@ -143,21 +164,21 @@ async function main(): Promise<void> {
       feedRates.push(stats.published / (((stats.finishedAt ?? Date.now()) - stats.startedAt) / 1000));
       await feed.close();
       track();
-      const stored = (await bus.jsm.streams.info('TICKS')).state.messages - before;
+      const stored = (await storedTicks(bus)) - before;
       if (stored !== FEED_N) throw new Error(`ledger: published ${FEED_N}, TICKS holds ${stored} new`);
 
       // 10,000 encoded ticks cycled: the stream stores every copy (no msg ids), memory stays small.
       const encodedTicks = Array.from({ length: 10_000 }, (_, k) =>
         encodeValidTick({ ...tick(k), venue: `raw${r}` }),
       );
-      const base = (await bus.jsm.streams.info('TICKS')).state.messages;
+      const base = await storedTicks(bus);
       rawStored.push(
         await timed(async () => {
           for (let i = 0; i < FEED_N; i++) {
             bus.nc.publish(`ticks.raw${r}.S${i % 50}`, encodedTicks[i % 10_000] as Uint8Array);
             if (i % 10_000 === 0) await new Promise((res) => setImmediate(res));
           }
-          while ((await bus.jsm.streams.info('TICKS')).state.messages - base < FEED_N) {
+          while ((await storedTicks(bus)) - base < FEED_N) {
             await new Promise((res) => setTimeout(res, 5));
           }
           return FEED_N;
@@ -166,7 +187,7 @@ async function main(): Promise<void> {
       // The same core publishes each carrying a unique `Nats-Msg-Id` (pre-encoded, as the feed
       // sends them), no confirmation: the ceiling of any design that keeps an id on every tick,
       // since the server then tracks each id for the duplicate window.
-      const idBase = (await bus.jsm.streams.info('TICKS')).state.messages;
+      const idBase = await storedTicks(bus);
       rawWithIds.push(
         await timed(async () => {
           for (let i = 0; i < FEED_N; i++) {
@@ -177,7 +198,7 @@ async function main(): Promise<void> {
             });
             if (i % 10_000 === 0) await new Promise((res) => setImmediate(res));
           }
-          while ((await bus.jsm.streams.info('TICKS')).state.messages - idBase < FEED_N) {
+          while ((await storedTicks(bus)) - idBase < FEED_N) {
             await new Promise((res) => setTimeout(res, 5));
           }
           return FEED_N;
@@ -194,6 +215,7 @@ async function main(): Promise<void> {
       Math.round(median(rawWithIds)).toLocaleString('en-US'),
       `${((median(rawWithIds) / median(rawStored)) * 100).toFixed(0)} % of raw; the feed reaches ${((median(feedRates) / median(rawWithIds)) * 100).toFixed(0)} % of this`,
     ]);
+    progress('feed replay');
     // Replay: a CSV file → feed → TICKS at --speed 0, next to reading the same file's lines raw.
     const csv = join(dir, 'replay.csv');
     const lines = ['ts,symbol,price,size,side,trade_id'];
@@ -238,6 +260,7 @@ async function main(): Promise<void> {
       `raw core pub→sub ${Math.round(median(core)).toLocaleString('en-US')} (${((median(durable) / median(core)) * 100).toFixed(0)} %)`,
     ]);
 
+    progress('codec');
     // JSON codec + validation (what every consumer does per tick) vs bare JSON.parse.
     const encoded = payloads.map((t) => encode(t));
     const parseOnly: number[] = [];
@@ -262,6 +285,7 @@ async function main(): Promise<void> {
       `raw JSON.parse ${Math.round(median(parseOnly)).toLocaleString('en-US')}`,
     ]);
 
+    progress('signals consumption, eod archive');
     // Signals: consume a TICKS stream of SIGNALS_N ticks (50 symbols) with every update and
     // decision, timed until the durable consumer's backlog is 0; next to an ordered read of the
     // same stream (no processing, no acks). A separate broker, so only these ticks are in it.
@@ -325,6 +349,7 @@ async function main(): Promise<void> {
       `raw ordered read of the same stream ${Math.round(median(readRates2)).toLocaleString('en-US')}; the feed's target 150,000`,
     ]);
 
+    progress('indicators');
     // SMA20 update vs a bare loop summing the same prices (the floor of any O(1) indicator).
     const prices = Float64Array.from({ length: 2_000_000 }, (_, i) => 100 + Math.sin(i / 100));
     const sma: number[] = [];
@@ -404,6 +429,7 @@ async function main(): Promise<void> {
   // Tick → decision latency (separate processes), next to the raw core round trip at the same rate.
   const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(2)} ms`);
   for (const rate of [10_000, 50_000]) {
+    progress(`tick→decision latency at ${rate}/s`);
     const l = await measureLatency(rate);
     track();
     rows.push([
@@ -413,6 +439,7 @@ async function main(): Promise<void> {
     ]);
   }
   // REST throughput and memory with 5,000 symbols (signals as its own process).
+  progress('REST and signals RSS');
   const rest = await measureRest();
   rows.push([
     'GET /v1/signals/:symbol, autocannon 10 connections (req/s)',
@@ -421,6 +448,7 @@ async function main(): Promise<void> {
   ]);
   rows.push(['signals RSS with 5,000 symbols (MiB)', rest.rss5000.toFixed(0), 'target ≤ 300']);
   // End of day over a synthetic day log of EOD_N ticks (one run: at 10 M it takes minutes).
+  progress(`end of day, ${EOD_N} ticks`);
   const eod = await measureEod(EOD_N);
   track();
   const rate = (n: number) => `${(n / 1e6).toFixed(2)} M rows/s`;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -68,6 +68,7 @@ async function close(plant: (d: Decision[], f: Fill[]) => void = () => {}): Prom
   } finally {
     conn.closeSync();
     instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

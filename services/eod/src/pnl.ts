@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Dec, money, plain, ZERO } from '@tickflow/core';
 import { AvgCostBook, Drawdown, type PnlFill } from './pnl-book.ts';
+import { rowsOf } from './sql.ts';
 
 export interface PnlRow {
   symbol: string;
@@ -159,22 +160,21 @@ function groupBy<T>(items: T[], key: (t: T) => number): Map<number, T[]> {
 /** Reads the date's fills (in stream order) and per-minute marks from DuckDB, then `computePnl`. */
 export async function pnlFromDuckDB(conn: DuckDBConnection, date: string) {
   const d = `DATE '${date}'`;
-  const fills = (
+  // rowsOf converts column by column: cheaper than the node API's row objects for 386,000 fills.
+  const fills = rowsOf(
     await conn.runAndReadAll(`
       SELECT symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
-      FROM fills WHERE trade_date = ${d} ORDER BY ts, stream_seq`)
-  )
-    .getRowObjectsJS()
-    .map(
-      (r): PnlFill => ({
-        symbol: String(r.symbol),
-        side: r.side === 'SELL' ? 'SELL' : 'BUY',
-        qty: String(r.qty),
-        price: String(r.price),
-        fee: String(r.fee),
-        ts: Number(r.ts),
-      }),
-    );
+      FROM fills WHERE trade_date = ${d} ORDER BY ts, stream_seq`),
+  ).map(
+    (r): PnlFill => ({
+      symbol: String(r.symbol),
+      side: r.side === 'SELL' ? 'SELL' : 'BUY',
+      qty: String(r.qty),
+      price: String(r.price),
+      fee: String(r.fee),
+      ts: Number(r.ts),
+    }),
+  );
   // The mark is the last trade by stream order, which is the order the bot saw them in.
   const marks = (
     await conn.runAndReadAll(`
