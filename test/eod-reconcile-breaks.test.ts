@@ -17,13 +17,13 @@ const DATE = '2026-05-04';
 const T = Date.parse(`${DATE}T14:00:00Z`) * 1000;
 const { factory } = strategySetup(undefined, { fast: 5, slow: 20, qty: '2' });
 
-/** Two symbols whose prices swing, so the SMA cross trades both ways many times. */
-const TICKS: Tick[] = ['AAA', 'BBB'].flatMap((symbol, s) =>
+/** Swinging prices, so the SMA cross trades both ways many times. */
+const swing = (venue: string, symbol: string, s: number): Tick[] =>
   Array.from(
     { length: 600 },
     (_, i): Tick => ({
       v: 1,
-      venue: 'synth',
+      venue,
       symbol,
       seq: i + 1,
       ts: T + i * 1_000_000 + s,
@@ -32,18 +32,22 @@ const TICKS: Tick[] = ['AAA', 'BBB'].flatMap((symbol, s) =>
       side: i % 2 ? 'buy' : 'sell',
       recvTs: T + i * 1_000_000 + 500,
     }),
-  ),
-);
-const DECISIONS = replayDecisions(TICKS, factory);
-const FILLS = simulateExecution(
-  DECISIONS,
-  (venue, symbol) => TICKS.filter((t) => t.venue === venue && t.symbol === symbol),
-  DEFAULT_EXECUTION,
-).fills;
+  );
+const TICKS: Tick[] = [...swing('synth', 'AAA', 0), ...swing('synth', 'BBB', 1)];
+const speedLayer = (ticks: Tick[]) => {
+  const decisions = replayDecisions(ticks, factory);
+  const tape = (venue: string, symbol: string) =>
+    ticks.filter((t) => t.venue === venue && t.symbol === symbol).sort((a, b) => a.seq - b.seq);
+  return { decisions, fills: simulateExecution(decisions, tape, DEFAULT_EXECUTION).fills };
+};
+const { decisions: DECISIONS, fills: FILLS } = speedLayer(TICKS);
 
-async function close(plant: (d: Decision[], f: Fill[]) => void = () => {}): Promise<Report> {
-  const decisions = DECISIONS.map((d) => ({ ...d }));
-  const fills = FILLS.map((f) => ({ ...f }));
+async function close(
+  plant: (d: Decision[], f: Fill[]) => void = () => {},
+  day = { ticks: TICKS, decisions: DECISIONS, fills: FILLS },
+): Promise<Report> {
+  const decisions = day.decisions.map((d) => ({ ...d }));
+  const fills = day.fills.map((f) => ({ ...f }));
   plant(decisions, fills);
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-breaks-'));
   const database = join(dir, 'breaks.duckdb');
@@ -52,7 +56,7 @@ async function close(plant: (d: Decision[], f: Fill[]) => void = () => {}): Prom
   try {
     const loader = await DayLoader.open(conn, DATE);
     let seq = 0;
-    for (const t of TICKS) loader.tick(t, ++seq);
+    for (const t of day.ticks) loader.tick(t, ++seq);
     for (const d of decisions) loader.decision(d, ++seq);
     for (const f of fills) loader.fill(f, ++seq);
     const watermarks = await loader.commit({ ticks: seq, decisions: seq, fills: seq, rejects: 0 });
@@ -144,6 +148,20 @@ describe('eod reconciliation finds planted breaks (real DuckDB file)', () => {
     expect(byKind.differing).toMatchObject({ id: repriced.id, detail: expect.stringContaining('@ 1.5') });
     expect(byKind.extra).toMatchObject({ id: 'sma-cross:synth:AAA:99999' });
     expect(r.reconciliation.clean).toBe(false);
+  });
+
+  it('reconciles a symbol traded on two venues, each venue its own tape', async () => {
+    // Interleaved in stream order, as a feed of two venues publishes them.
+    const a = swing('venue-a', 'AAA', 0);
+    const b = swing('venue-b', 'AAA', 1);
+    const ticks = a.flatMap((t, i) => [t, b[i] as Tick]);
+    const day = { ticks, ...speedLayer(ticks) };
+    expect(new Set(day.fills.map((f) => f.decisionId.split(':')[1]))).toEqual(
+      new Set(['venue-a', 'venue-b']),
+    );
+    const r = await close(() => {}, day);
+    expect(counts(r.reconciliation.fills)).toEqual([day.fills.length, 0, 0, 0]);
+    expect(r.reconciliation.clean).toBe(true);
   });
 
   it('compares decimals by value: trailing zeros are no break', async () => {

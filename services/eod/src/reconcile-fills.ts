@@ -80,19 +80,20 @@ export function simulateSymbol(
   ticks: readonly Tick[],
   rejected: ReadonlySet<string>,
 ): void {
+  // A lane is a run of ticks of one venue + symbol: forEachSymbol sends a symbol's ticks venue by
+  // venue, so a symbol on one venue is its whole array (no copy, no push per tick) and one on
+  // several is a slice per venue; a lane whose venue comes back later (ungrouped input) is appended to.
   const tape = new Map<string, TapeTick[]>();
-  let lane: TapeTick[] = [];
-  let laneOf: Tick | undefined;
-  for (const t of ticks) {
-    // The lane's key is made when venue or symbol changes, not per tick: forEachSymbol sends a
-    // symbol's ticks venue by venue, so that is once per venue (10 M strings saved in a day).
-    if (t.venue !== laneOf?.venue || t.symbol !== laneOf.symbol) {
-      laneOf = t;
-      const key = `${t.venue}\u0000${t.symbol}`;
-      lane = tape.get(key) ?? [];
-      tape.set(key, lane);
-    }
-    lane.push(t); // a Tick is a TapeTick: no copy of ten million objects
+  for (let start = 0, i = 1; i <= ticks.length; i++) {
+    const first = ticks[start] as Tick;
+    const t = ticks[i];
+    if (t !== undefined && t.venue === first.venue && t.symbol === first.symbol) continue;
+    const key = `${first.venue}\u0000${first.symbol}`;
+    const lane = tape.get(key);
+    if (lane) for (let k = start; k < i; k++) lane.push(ticks[k] as Tick);
+    // The whole array is its only run, so it is never appended to.
+    else tape.set(key, start === 0 && i === ticks.length ? (ticks as Tick[]) : ticks.slice(start, i));
+    start = i;
   }
   const sim = simulateExecution(
     decisions,
