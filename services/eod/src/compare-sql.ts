@@ -42,12 +42,13 @@ const TYPES: Record<BatchColumn<unknown>['type'], DuckDBType> = { VARCHAR, DOUBL
 const CHUNK = 2048;
 
 /**
- * A decimal string cast for comparison with a DECIMAL(24,10) column: exact when it has at most 10
- * places and 8 integer digits (the cast to DECIMAL(18,10) is ~40× faster than to a 128-bit one,
- * see `fastDecimal`); otherwise NULL, so the row goes to `same`, which decides exactly.
+ * A decimal string cast for comparison with a DECIMAL(24,10) column, only when the cast is exact:
+ * a plain decimal with at most 8 integer digits and 10 places (the cast to DECIMAL(18,10) is ~40×
+ * faster than to a 128-bit one, see `fastDecimal`). Anything else (more places, which the cast
+ * would round, an exponent, a larger value) is NULL, so the row goes to `same`, which decides exactly.
  */
 export const exactDecimal = (column: string) =>
-  `CASE WHEN length(split_part(${column}, '.', 2)) <= 10 THEN try_cast(${column} AS DECIMAL(18,10)) END`;
+  `CASE WHEN regexp_full_match(${column}, '[+-]?[0-9]{1,8}(\\.[0-9]{0,10})?') THEN try_cast(${column} AS DECIMAL(18,10)) END`;
 
 /**
  * Compares the batch recomputation with what the speed layer recorded, by id, where the speed
