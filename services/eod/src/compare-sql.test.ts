@@ -30,7 +30,7 @@ describe('exactDecimal', () => {
     );
     const unique = [...new Set(plain)];
     const got = await cast(unique);
-    unique.forEach((v, i) => expect(new Dec(got[i] as string).eq(v)).toBe(true));
+    for (const [i, v] of unique.entries()) expect(new Dec(got[i] as string).eq(v)).toBe(true);
   });
 
   it('refuses what the cast would round or cannot hold exactly, so TypeScript decides', async () => {
