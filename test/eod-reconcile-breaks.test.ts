@@ -1,79 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Decision, Fill, Tick } from '@tickflow/core';
-import { closeDay, DayLoader, type Report } from '@tickflow/eod';
-import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
-import { replayDecisions, strategySetup } from '@tickflow/strategy';
+import type { Report } from '@tickflow/eod';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { closeSwingDay, type SwingDay, speedLayer, swing } from './eod-swing-day.ts';
 
 /**
  * Planted breaks: the speed layer's records are what the same strategy and paper broker make of
  * the day's ticks (so the day reconciles), then one record is dropped, changed or added, and the
  * close must name exactly that break, in a real DuckDB file.
  */
-const DATE = '2026-05-04';
-const T = Date.parse(`${DATE}T14:00:00Z`) * 1000;
-const { factory } = strategySetup(undefined, { fast: 5, slow: 20, qty: '2' });
-
-/** Swinging prices, so the SMA cross trades both ways many times. */
-const swing = (venue: string, symbol: string, s: number): Tick[] =>
-  Array.from(
-    { length: 600 },
-    (_, i): Tick => ({
-      v: 1,
-      venue,
-      symbol,
-      seq: i + 1,
-      ts: T + i * 1_000_000 + s,
-      price: (100 + s * 10 + 5 * Math.sin(i / (12 + s))).toFixed(2),
-      size: '1.5',
-      side: i % 2 ? 'buy' : 'sell',
-      recvTs: T + i * 1_000_000 + 500,
-    }),
-  );
 const TICKS: Tick[] = [...swing('synth', 'AAA', 0), ...swing('synth', 'BBB', 1)];
-const speedLayer = (ticks: Tick[]) => {
-  const decisions = replayDecisions(ticks, factory);
-  const tape = (venue: string, symbol: string) =>
-    ticks.filter((t) => t.venue === venue && t.symbol === symbol).sort((a, b) => a.seq - b.seq);
-  return { decisions, fills: simulateExecution(decisions, tape, DEFAULT_EXECUTION).fills };
-};
 const { decisions: DECISIONS, fills: FILLS } = speedLayer(TICKS);
 
-async function close(
+function close(
   plant: (d: Decision[], f: Fill[]) => void = () => {},
-  day = { ticks: TICKS, decisions: DECISIONS, fills: FILLS },
+  day: SwingDay = { ticks: TICKS, decisions: DECISIONS, fills: FILLS },
 ): Promise<Report> {
   const decisions = day.decisions.map((d) => ({ ...d }));
   const fills = day.fills.map((f) => ({ ...f }));
   plant(decisions, fills);
-  const dir = mkdtempSync(join(tmpdir(), 'tickflow-breaks-'));
-  const database = join(dir, 'breaks.duckdb');
-  const instance = await DuckDBInstance.create(database);
-  const conn = await instance.connect();
-  try {
-    const loader = await DayLoader.open(conn, DATE);
-    let seq = 0;
-    for (const t of day.ticks) loader.tick(t, ++seq);
-    for (const d of decisions) loader.decision(d, ++seq);
-    for (const f of fills) loader.fill(f, ++seq);
-    const watermarks = await loader.commit({ ticks: seq, decisions: seq, fills: seq, rejects: 0 });
-    const { report } = await closeDay(conn, {
-      date: DATE,
-      database,
-      archiveDir: undefined,
-      reportsDir: join(dir, 'reports'),
-      factory,
-      load: { ...loader.counts, watermarks },
-    });
-    return report;
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return closeSwingDay({ ticks: day.ticks, decisions, fills }, (report) => report);
 }
 
 const counts = (r: { matched: number; missing: number; extra: number; differing: number }) => [

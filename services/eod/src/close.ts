@@ -7,6 +7,7 @@ import { replayDecisions, type StrategyFactory } from '@tickflow/strategy';
 import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
 import { type ArchivedTable, archiveDate } from './archive.ts';
 import { buildBars1m, dailyBars } from './bars.ts';
+import { priceCharts, SYMBOLS_CHARTED } from './chart-data.ts';
 import { writeCsvFiles } from './csv.ts';
 import { pnlFromDuckDB } from './pnl.ts';
 import { rejectsByCode, tickQuality } from './quality.ts';
@@ -113,7 +114,15 @@ export async function closeDay(
   };
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(paths.markdown, renderMarkdown(report));
-  writeFileSync(paths.html, renderHtml(report));
+  // The busiest symbols get a price chart with their decisions.
+  const busiest = [
+    ...new Set(
+      [...report.symbols]
+        .sort((a, b) => b.decisions - a.decisions || b.ticks - a.ticks || a.symbol.localeCompare(b.symbol))
+        .map((s) => s.symbol),
+    ),
+  ].slice(0, SYMBOLS_CHARTED);
+  writeFileSync(paths.html, renderHtml(report, await priceCharts(conn, date, busiest)));
   paths.csv = writeCsvFiles(dir, csvTables(report));
   // The minute bars can be long (symbols × minutes): DuckDB writes that CSV itself.
   const bars = join(dir, 'bars_1m.csv');

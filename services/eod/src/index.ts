@@ -7,7 +7,7 @@ export { type EodConfig, eodSpec, lastCompletedUtcDay } from './config.ts';
 export { DayLoader, type LoadCounts, type Watermarks } from './loader.ts';
 export { LOG_STREAMS, type LogArchiverStats, logPositionFile, startLogArchiver } from './log-archiver.ts';
 export { loadFromLog, OpenSegmentError } from './log-loader.ts';
-export { computePnl, type MinuteMark, type PnlRow, type PnlTotal } from './pnl.ts';
+export { computePnl, type EquityPoint, type MinuteMark, type PnlRow, type PnlTotal } from './pnl.ts';
 export type { PnlFill } from './pnl-book.ts';
 export type { QualityRow, RejectRow } from './quality.ts';
 export {

@@ -32,6 +32,13 @@ export interface PnlTotal
   netExact: string;
 }
 
+/** The day's total equity (realised + unrealised − fees, all symbols) at the end of a minute. */
+export interface EquityPoint {
+  /** Minutes since the epoch (UTC). */
+  minute: number;
+  equity: string;
+}
+
 /** One symbol's trades of a minute: its last price by stream order (what the bot marks to). */
 export interface MinuteMark {
   symbol: string;
@@ -49,8 +56,9 @@ export function computePnl(
   fills: PnlFill[],
   marks: MinuteMark[],
   closes: ReadonlyMap<string, string> = new Map(),
-): { symbols: PnlRow[]; total: PnlTotal } {
+): { symbols: PnlRow[]; total: PnlTotal; curve: EquityPoint[] } {
   const books = new Map<string, AvgCostBook>();
+  const curve: EquityPoint[] = [];
   const dds = new Map<string, Drawdown>();
   const totalDd = new Drawdown();
   const book = (s: string) => {
@@ -83,7 +91,10 @@ export function computePnl(
     for (const s of touched) dds.get(s)?.observe(book(s).equity());
     let equity = ZERO;
     for (const b of books.values()) equity = equity.plus(b.equity());
-    if (books.size > 0) totalDd.observe(equity);
+    if (books.size > 0) {
+      totalDd.observe(equity);
+      curve.push({ minute: m, equity: plain(equity) });
+    }
   }
   // The close is the day's last trade in stream order (what the bot marks to); normally the last
   // minute's mark already, but a late-stamped trade can make it differ.
@@ -96,7 +107,12 @@ export function computePnl(
       changed = true;
     }
   }
-  if (changed) totalDd.observe([...books.values()].reduce((e, b) => e.plus(b.equity()), ZERO));
+  if (changed) {
+    const equity = [...books.values()].reduce((e, b) => e.plus(b.equity()), ZERO);
+    totalDd.observe(equity);
+    const last = curve.at(-1);
+    if (last) last.equity = plain(equity); // the close's mark, at the last minute of the day
+  }
   const symbols = [...books.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([symbol, b]): PnlRow => {
@@ -130,6 +146,7 @@ export function computePnl(
   const net = sum((b) => b.equity());
   return {
     symbols,
+    curve,
     total: {
       fills: fills.length,
       turnover: money(sum((b) => b.turnover)),

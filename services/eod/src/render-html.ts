@@ -1,4 +1,6 @@
+import { clock, minuteOfDay, type PriceChart } from './chart-data.ts';
 import { breakLines, fillLine, type Report } from './report.ts';
+import { barChart, lineChart } from './svg-charts.ts';
 import { reportTables } from './tables.ts';
 
 const esc = (s: string) =>
@@ -15,10 +17,53 @@ table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}
 th,td{border:1px solid #d0d7de;padding:.25rem .5rem;white-space:nowrap}
 th{background:#f6f8fa;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 tr:nth-child(even) td{background:#fafbfc}.scroll{overflow-x:auto}
-ul.breaks li{font-family:ui-monospace,monospace;font-size:.8rem}`;
+ul.breaks li{font-family:ui-monospace,monospace;font-size:.8rem}
+figure.chart{margin:1rem 0}figure.chart figcaption{font-weight:600;margin-bottom:.3rem}
+svg .axis{font-size:11px;fill:#57606a}`;
 
-/** The report as one self-contained HTML page: verdict first, then summary, tables and breaks. */
-export function renderHtml(r: Report): string {
+/** The charts: equity curve, volatility by symbol, and price with decisions for the busiest symbols. */
+function charts(r: Report, prices: readonly PriceChart[]): string[] {
+  const out = ['<h2>Charts</h2>'];
+  out.push(
+    lineChart({
+      id: 'equity',
+      title: 'Equity curve: total P&L (realised + unrealised − fees) at the end of each minute',
+      series: [
+        {
+          label: 'equity',
+          points: r.profitAndLoss.curve.map((p) => [minuteOfDay(r.date, p.minute), Number(p.equity)]),
+        },
+      ],
+      xLabel: clock,
+    }),
+  );
+  const ranked = r.volatility.filter((v) => v.closeToClose1m !== null);
+  out.push(
+    barChart({
+      id: 'volatility',
+      title: 'Volatility by symbol (close-to-close of 1-minute bars, annualised), ranked',
+      bars: ranked.map((v) => ({ label: `${v.symbol} ${v.venue}`, value: v.closeToClose1m as number })),
+      value: (v) => `${(v * 100).toFixed(2)} %`,
+    }),
+  );
+  for (const c of prices)
+    out.push(
+      lineChart({
+        id: `price-${c.symbol}`,
+        title: `${c.symbol}: 1-minute closes with decisions (▲ buy, ▼ sell${c.drawn < c.decisions ? `; ${c.drawn} of ${c.decisions} drawn, evenly spread` : ''})`,
+        series: c.series,
+        markers: c.markers,
+        xLabel: clock,
+      }),
+    );
+  return out;
+}
+
+/**
+ * The report as one self-contained HTML page: verdict first, then summary, breaks, charts (inline
+ * SVG) and tables. `prices`: the price charts (chart-data.ts), none when not given.
+ */
+export function renderHtml(r: Report, prices: readonly PriceChart[] = []): string {
   const breaks = breakLines(r);
   const clean = r.reconciliation.clean;
   const rec = r.reconciliation.decisions;
@@ -47,6 +92,7 @@ export function renderHtml(r: Report): string {
     if (breaks.length > 500) out.push(`<li>… ${breaks.length - 500} more in report.json</li>`);
     out.push('</ul>');
   }
+  out.push(...charts(r, prices));
   for (const tbl of reportTables(r)) {
     if (tbl.rows.length === 0) continue;
     out.push(`<h2>${esc(tbl.title)}</h2><div class="scroll"><table><thead><tr>`);

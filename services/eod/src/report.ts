@@ -3,7 +3,7 @@ import type { SymbolRow } from './analytics.ts';
 import type { ArchivedTable } from './archive.ts';
 import type { DailyBar } from './bars.ts';
 import type { LoadCounts, Watermarks } from './loader.ts';
-import type { PnlRow, PnlTotal } from './pnl.ts';
+import type { EquityPoint, PnlRow, PnlTotal } from './pnl.ts';
 import type { QualityRow, RejectRow } from './quality.ts';
 import type { DecisionReconciliation } from './reconcile.ts';
 import type { FillReconciliation } from './reconcile-fills.ts';
@@ -38,7 +38,8 @@ export interface Report {
   /** Volatility estimators per venue+symbol, ranked (rank 1 = most volatile). */
   volatility: VolatilityRow[];
   /** P&L from FILLS, average cost, per symbol and total. */
-  profitAndLoss: { symbols: PnlRow[]; total: PnlTotal };
+  /** `curve`: the total equity at the end of each minute with trades or fills (the equity chart). */
+  profitAndLoss: { symbols: PnlRow[]; total: PnlTotal; curve: EquityPoint[] };
   reconciliation: {
     decisions: DecisionReconciliation;
     /** The bot's fills against the batch recomputation (same broker code, the bot's model). */

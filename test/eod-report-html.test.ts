@@ -1,0 +1,100 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Tick } from '@tickflow/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type TestBrowser } from './browser.ts';
+import { closeSwingDay, speedLayer, swing } from './eod-swing-day.ts';
+
+/** What the page drew, measured by Chromium itself. */
+interface Drawn {
+  charts: Record<string, { width: number; height: number; points: number; markers: number; bars: number }>;
+  requests: string[];
+  errors: string[];
+}
+
+/** The bits of the DOM `measureCharts` uses (the tests' tsconfig has no DOM types). */
+interface Box {
+  width: number;
+  height: number;
+}
+interface Element {
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): Box;
+  querySelectorAll(selector: string): Element[] & Iterable<Element>;
+  points?: { numberOfItems: number };
+}
+
+/** Runs in the page: each `svg[data-chart]`'s rendered size and what it drew. */
+function measureCharts(): Drawn['charts'] {
+  const doc = (globalThis as unknown as { document: Element }).document;
+  const out: Drawn['charts'] = {};
+  for (const svg of doc.querySelectorAll('svg[data-chart]')) {
+    const box = svg.getBoundingClientRect();
+    let points = 0;
+    for (const line of svg.querySelectorAll('polyline')) points += line.points?.numberOfItems ?? 0;
+    out[svg.getAttribute('data-chart') ?? ''] = {
+      width: box.width,
+      height: box.height,
+      points,
+      markers: [...svg.querySelectorAll('path.marker')].length,
+      bars: [...svg.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().width > 0).length,
+    };
+  }
+  return out;
+}
+
+describe('report.html in headless Chromium (no server, no network)', () => {
+  let browser: TestBrowser;
+  let drawn: Drawn;
+  let html: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    const ticks: Tick[] = [...swing('synth', 'AAA', 0), ...swing('synth', 'BBB', 1)];
+    drawn = await closeSwingDay({ ticks, ...speedLayer(ticks) }, async (_report, dir) => {
+      const file = join(dir, 'report.html');
+      html = readFileSync(file, 'utf8');
+      const page = await browser.context.newPage();
+      const requests: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) requests.push(r.url());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(pathToFileURL(file).href);
+      const charts = await page.evaluate(measureCharts);
+      mkdirSync('test-artifacts', { recursive: true });
+      await page.screenshot({ path: 'test-artifacts/report.png', fullPage: true });
+      await page.close();
+      return { charts, requests, errors };
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('draws the equity curve, the volatility by symbol and each symbol’s price with its decisions', () => {
+    expect(Object.keys(drawn.charts).sort()).toEqual(['equity', 'price-AAA', 'price-BBB', 'volatility']);
+    for (const c of Object.values(drawn.charts)) {
+      expect(c.width).toBeGreaterThan(300);
+      expect(c.height).toBeGreaterThan(50);
+    }
+    expect(drawn.charts.equity?.points).toBeGreaterThan(5); // one a minute with fills, 10 minutes
+    expect(drawn.charts.volatility?.bars).toBe(2);
+    for (const s of ['price-AAA', 'price-BBB']) {
+      expect(drawn.charts[s]?.points).toBeGreaterThan(5);
+      expect(drawn.charts[s]?.markers).toBeGreaterThan(5); // BUY/SELL markers of its decisions
+    }
+  });
+
+  it('opens with no request beyond the file and no script error', () => {
+    expect(drawn.requests).toEqual([]);
+    expect(drawn.errors).toEqual([]);
+    expect(html).not.toMatch(/<script|<link|https?:\/\//);
+  });
+});
