@@ -24,7 +24,8 @@ const MAX_POINTS = 720;
 
 const esc = (s: string) =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, ''));
+/** An axis number: six significant digits, grouped, never in exponent form. */
+const fmt = (v: number) => v.toLocaleString('en-US', { maximumSignificantDigits: 6 });
 
 /** Every k-th point (and the last), so a long series keeps its shape in at most MAX_POINTS. */
 function thin(points: [number, number][]): [number, number][] {
@@ -36,7 +37,8 @@ function thin(points: [number, number][]): [number, number][] {
   return out;
 }
 
-function extent(values: number[]): [number, number] {
+/** The values' range, widened by 5 % each side when `pad` (so a line does not touch the frame). */
+function extent(values: number[], pad = true): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const v of values) {
@@ -44,8 +46,8 @@ function extent(values: number[]): [number, number] {
     if (v > hi) hi = v;
   }
   if (lo === hi) return [lo - 1, hi + 1];
-  const pad = (hi - lo) * 0.05;
-  return [lo - pad, hi + pad];
+  const margin = pad ? (hi - lo) * 0.05 : 0;
+  return [lo - margin, hi + margin];
 }
 
 /**
@@ -66,7 +68,8 @@ export function lineChart(o: {
   const ys = [...series.flatMap((s) => s.points.map((p) => p[1])), ...markers.map((m) => m.y)];
   const head = `<figure class="chart"><figcaption>${esc(o.title)}</figcaption>`;
   if (xs.length === 0) return `${head}<p class="meta">no data</p></figure>`;
-  const [x0, x1] = extent(xs);
+  // Time is not padded: the axis ends are the first and last minute drawn.
+  const [x0, x1] = extent(xs, false);
   const [y0, y1] = extent(ys);
   const px = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
   const py = (y: number) => H - PAD.bottom - ((y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom);
