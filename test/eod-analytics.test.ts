@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -9,9 +9,11 @@ import {
   FIVE_MINUTES_PER_YEAR,
   MINUTES_PER_YEAR,
   minuteBars,
+  REPORT_JSON_SCHEMA,
   type Report,
 } from '@tickflow/eod';
 import { SmaCross } from '@tickflow/strategy';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DATE, loadFixture } from './eod-fixture.ts';
 
@@ -186,6 +188,20 @@ describe('eod analytics on a hand-checked day (real DuckDB file)', () => {
     });
     expect(bbb).toMatchObject({ symbol: 'BBB', ticks: 4, missingSeqs: 0, duplicates: 1, outOfOrder: 1 });
     expect(bbb?.longestStaleSeconds).toBe(3);
+  });
+
+  it('writes report.json as its schema, written beside it, describes it (rejects, breaks, no snapshot)', () => {
+    const reportDir = join(dir, 'reports', FIXTURE_DATE);
+    const written = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'));
+    const schema = JSON.parse(readFileSync(join(reportDir, 'report.schema.json'), 'utf8'));
+    expect(schema).toEqual(JSON.parse(JSON.stringify(REPORT_JSON_SCHEMA)));
+    expect(
+      [...Value.Errors(REPORT_JSON_SCHEMA, written)].map((e) => `${e.instancePath} ${e.message}`),
+    ).toEqual([]);
+    // A decimal written as a number, or a count lost, is refused.
+    expect(Value.Check(REPORT_JSON_SCHEMA, { ...written, pnl: { ...written.pnl, total: 1.5 } })).toBe(false);
+    const { quality: _dropped, ...withoutQuality } = written;
+    expect(Value.Check(REPORT_JSON_SCHEMA, withoutQuality)).toBe(false);
   });
 
   it('counts rejected ticks by venue and reason code', () => {

@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Tick } from '@tickflow/core';
+import { REPORT_JSON_SCHEMA, type Report } from '@tickflow/eod';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type TestBrowser } from './browser.ts';
 import { closeSwingDay, speedLayer, swing } from './eod-swing-day.ts';
@@ -48,6 +50,7 @@ describe('report.html in headless Chromium (no server, no network)', () => {
   let browser: TestBrowser;
   let drawn: Drawn;
   let html: string;
+  let json: unknown;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -55,6 +58,7 @@ describe('report.html in headless Chromium (no server, no network)', () => {
     drawn = await closeSwingDay({ ticks, ...speedLayer(ticks) }, async (_report, dir) => {
       const file = join(dir, 'report.html');
       html = readFileSync(file, 'utf8');
+      json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
       const page = await browser.context.newPage();
       const requests: string[] = [];
       const errors: string[] = [];
@@ -90,6 +94,13 @@ describe('report.html in headless Chromium (no server, no network)', () => {
       expect(drawn.charts[s]?.points).toBeGreaterThan(5);
       expect(drawn.charts[s]?.markers).toBeGreaterThan(5); // BUY/SELL markers of its decisions
     }
+  });
+
+  it('sits beside a report.json its schema describes, equity curve included', () => {
+    expect([...Value.Errors(REPORT_JSON_SCHEMA, json)].map((e) => `${e.instancePath} ${e.message}`)).toEqual(
+      [],
+    );
+    expect((json as Report).profitAndLoss.curve.length).toBe(drawn.charts.equity?.points);
   });
 
   it('opens with no request beyond the file and no script error', () => {

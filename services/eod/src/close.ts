@@ -17,6 +17,7 @@ import { cashFlowPnl } from './reconcile-pnl.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { buildReport, type Report } from './report.ts';
+import { REPORT_JSON_SCHEMA } from './report-schema.ts';
 import { csvTables } from './tables.ts';
 import { volatility } from './volatility.ts';
 
@@ -24,6 +25,8 @@ export interface ReportPaths {
   json: string;
   markdown: string;
   html: string;
+  /** report.json's JSON Schema (report-schema.ts), written beside it. */
+  schema: string;
   csv: string[];
   database: string;
 }
@@ -109,10 +112,12 @@ export async function closeDay(
     json: join(dir, 'report.json'),
     markdown: join(dir, 'report.md'),
     html: join(dir, 'report.html'),
+    schema: join(dir, 'report.schema.json'),
     csv: [],
     database: o.database,
   };
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(paths.schema, `${JSON.stringify(REPORT_JSON_SCHEMA, null, 2)}\n`);
   writeFileSync(paths.markdown, renderMarkdown(report));
   // The busiest symbols get a price chart with their decisions.
   const busiest = [

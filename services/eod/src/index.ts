@@ -19,6 +19,7 @@ export {
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { breakLines, buildReport, fillLine, REPORT_SCHEMA, type Report } from './report.ts';
+export { REPORT_JSON_SCHEMA, type ReportJson } from './report-schema.ts';
 export { type EodResult, type EodRunOptions, runEod } from './run.ts';
 export { LogPositionError, readPosition, repairSegments, SegmentLog } from './segment-log.ts';
 export { buildEodApp, reportDates } from './serve/app.ts';

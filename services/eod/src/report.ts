@@ -37,8 +37,10 @@ export interface Report {
   bars: DailyBar[];
   /** Volatility estimators per venue+symbol, ranked (rank 1 = most volatile). */
   volatility: VolatilityRow[];
-  /** P&L from FILLS, average cost, per symbol and total. */
-  /** `curve`: the total equity at the end of each minute with trades or fills (the equity chart). */
+  /**
+   * P&L from FILLS, average cost, per symbol and total; `curve`: the total equity at the end of
+   * each minute with trades or fills (the equity chart).
+   */
   profitAndLoss: { symbols: PnlRow[]; total: PnlTotal; curve: EquityPoint[] };
   reconciliation: {
     decisions: DecisionReconciliation;
