@@ -22,6 +22,8 @@ const Break = Obj({
 });
 const Tables = { ticks: Int, decisions: Int, fills: Int, rejects: Int };
 const SymbolKey = { venue: Type.String(), symbol: Type.String() };
+/** A venue + symbol's tick count and seq range, with the gaps and repeats in it. */
+const SeqRange = { ...SymbolKey, ticks: Int, firstSeq: Int, lastSeq: Int, seqGaps: Int, duplicates: Int };
 
 export const REPORT_JSON_SCHEMA = Type.Object(
   {
@@ -32,12 +34,7 @@ export const REPORT_JSON_SCHEMA = Type.Object(
     load: Obj({ ...Tables, unparseable: Int, watermarks: Obj(Tables) }),
     symbols: Type.Array(
       Obj({
-        ...SymbolKey,
-        ticks: Int,
-        firstSeq: Int,
-        lastSeq: Int,
-        seqGaps: Int,
-        duplicates: Int,
+        ...SeqRange,
         open: Dec,
         high: Dec,
         low: Dec,
@@ -63,13 +60,8 @@ export const REPORT_JSON_SCHEMA = Type.Object(
       outOfOrder: Int,
       symbols: Type.Array(
         Obj({
-          ...SymbolKey,
-          ticks: Int,
-          firstSeq: Int,
-          lastSeq: Int,
+          ...SeqRange,
           missingSeqs: Int,
-          seqGaps: Int,
-          duplicates: Int,
           outOfOrder: Int,
           longestStaleSeconds: Num,
           longestStaleFrom: Type.Union([Type.String(), Type.Null()]),

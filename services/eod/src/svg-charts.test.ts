@@ -2,42 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { barChart, lineChart } from './svg-charts.ts';
 
 const label = (x: number) => `t${x}`;
+/** A chart of one series through `points`. */
+const chartOf = (points: [number, number][]) =>
+  lineChart({ id: 'c', title: 'T', series: [{ label: 's', points }], xLabel: label });
 
 describe('lineChart', () => {
   it('labels the time axis with the first and last x drawn, not a padded range', () => {
-    const svg = lineChart({
-      id: 'c',
-      title: 'T',
-      series: [
-        {
-          label: 's',
-          points: [
-            [10, 1],
-            [20, 3],
-          ],
-        },
-      ],
-      xLabel: label,
-    });
+    const svg = chartOf([
+      [10, 1],
+      [20, 3],
+    ]);
     expect(svg).toContain('>t10<');
     expect(svg).toContain('>t20<');
   });
 
   it('writes large and small axis values in plain digits, never an exponent', () => {
-    const svg = lineChart({
-      id: 'c',
-      title: 'T',
-      series: [
-        {
-          label: 's',
-          points: [
-            [0, 41_669_900],
-            [1, 1e-7],
-          ],
-        },
-      ],
-      xLabel: label,
-    });
+    const svg = chartOf([
+      [0, 41_669_900],
+      [1, 1e-7],
+    ]);
     expect(svg).not.toMatch(/\de[+-]\d/);
     expect(svg).toContain('43,753,400'); // the top of the 5 % padded value range
   });
