@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlString } from './sql.ts';
 
 /**
  * Per table: the sort order of its Parquet file, or null for the order the rows were loaded in.
@@ -30,8 +31,6 @@ export class ArchiveError extends Error {
   }
 }
 
-const quote = (path: string) => `'${path.replaceAll("'", "''")}'`;
-
 /**
  * Exports one date of each table to a Hive-partitioned Parquet archive,
  * `<archiveDir>/<table>/date=YYYY-MM-DD/data.parquet`, without the `trade_date` column (the
@@ -60,7 +59,7 @@ export async function archiveDate(
       const orderBy = order === null ? '' : `ORDER BY ${order ?? 'ALL'}`;
       const reader = await conn.runAndReadAll(
         `COPY (SELECT * EXCLUDE (trade_date) FROM ${table} WHERE trade_date = DATE '${date}' ${orderBy})
-         TO ${quote(join(tmp, 'data.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
+         TO ${sqlString(join(tmp, 'data.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
       );
       const rows = Number(reader.getRowsJS()[0]?.[0] ?? 0);
       // rename() cannot replace a non-empty directory: move the old partition aside first.

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlString } from './sql.ts';
 import type { Marker, Series } from './svg-charts.ts';
 
 /** One symbol's price chart: 1-minute closes per venue and (a sample of) its decisions. */
@@ -15,8 +16,6 @@ export interface PriceChart {
 export const SYMBOLS_CHARTED = 6;
 /** Decisions drawn per symbol at most (evenly spread): a busy day has thousands. */
 const MARKERS_PER_SYMBOL = 300;
-
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Minutes since the date's UTC midnight: the charts' x axis. */
 export const minuteOfDay = (date: string, epochMinute: number) =>
@@ -40,7 +39,7 @@ export async function priceCharts(
 ): Promise<PriceChart[]> {
   if (symbols.length === 0) return [];
   const d = `DATE '${date}'`;
-  const list = symbols.map(quote).join(', ');
+  const list = symbols.map(sqlString).join(', ');
   const midnight = Date.parse(`${date}T00:00:00Z`) / 60_000;
   const bars = (
     await conn.runAndReadAll(`

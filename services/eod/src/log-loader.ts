@@ -4,6 +4,7 @@ import { utcDateRange } from '@tickflow/core';
 import type { DayLoader, Watermarks } from './loader.ts';
 import { stagedSelect } from './schema.ts';
 import { CSV, NDJSON, OPEN } from './segment-log.ts';
+import { sqlString } from './sql.ts';
 import { TICK_CSV_READ_OPTIONS } from './tick-csv.ts';
 
 export class OpenSegmentError extends Error {
@@ -53,8 +54,6 @@ const SOURCES = {
   },
 } as const;
 
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * Points the loader at the date's day log (`<root>/<STREAM>/<date>/*.csv|*.ndjson`): its
  * `commit()` then reads every table straight in with DuckDB's own readers (`loadDirect`) — far
@@ -80,10 +79,10 @@ export function loadFromLog(loader: DayLoader, root: string): Watermarks {
     const { dir, files } = filesOf(src.stream);
     const readers: string[] = [];
     if (files.some((f) => f.endsWith(NDJSON)))
-      readers.push(`SELECT ${src.select} FROM read_json(${quote(join(dir, `*${NDJSON}`))},
+      readers.push(`SELECT ${src.select} FROM read_json(${sqlString(join(dir, `*${NDJSON}`))},
         format = 'newline_delimited', columns = ${src.columns}) WHERE ${src.time} >= ${start} AND ${src.time} < ${end}`);
     if (table === 'ticks' && files.some((f) => f.endsWith(CSV)))
-      readers.push(`SELECT * FROM read_csv(${quote(join(dir, `*${CSV}`))}, ${TICK_CSV_READ_OPTIONS})
+      readers.push(`SELECT * FROM read_csv(${sqlString(join(dir, `*${CSV}`))}, ${TICK_CSV_READ_OPTIONS})
         WHERE ts >= ${start} AND ts < ${end}`);
     // Decimals arrive as text and are cast exactly (fastDecimal) on the way in.
     if (readers.length)

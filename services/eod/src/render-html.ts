@@ -1,10 +1,7 @@
 import { clock, minuteOfDay, type PriceChart } from './chart-data.ts';
 import { breakLines, fillLine, type Report } from './report.ts';
-import { barChart, lineChart } from './svg-charts.ts';
+import { barChart, esc, lineChart } from './svg-charts.ts';
 import { reportTables } from './tables.ts';
-
-const esc = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 /** Inline on purpose: the file must open anywhere (mail, an archive) with no external assets. */
 const STYLE = `

@@ -1,6 +1,9 @@
 import type { DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 import { Dec } from '@tickflow/core';
 
+/** A SQL string literal ('it''s'): paths and names put into DuckDB statements. */
+export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
 /** DECIMAL text from DuckDB ("12.3400000000") normalised to an exact plain string ("12.34"). */
 export const plainDec = (x: unknown): string => new Dec(String(x)).toFixed();
 
