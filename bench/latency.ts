@@ -18,11 +18,19 @@ import { PipelineMonitor, percentile } from '../services/cli/src/monitor.ts';
 
 const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
 const ECHO = fileURLToPath(new URL('./echo.ts', import.meta.url));
+const NULL_SIGNALS = fileURLToPath(new URL('./null-signals.ts', import.meta.url));
+
+/**
+ * What answers the ticks: the signals service, or null-signals.ts (no work at all), reading TICKS
+ * from the stream as signals does or taking the feed's core publishes: the floors of the stage.
+ */
+export type LatencyStage = 'signals' | 'null-jetstream' | 'null-core';
 const SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 8);
 const WARM_UP_MS = 2000;
 
 export interface LatencyRow {
   rate: number;
+  stage: LatencyStage;
   pipeline: { p50?: number; p99?: number; p999?: number; n: number };
   raw: { p50?: number; p99?: number; p999?: number; n: number };
   /** Core round trip from this process to itself, every ms, while the pipeline ran. */
@@ -103,7 +111,12 @@ function canary(bus: Bus): () => number[] {
   };
 }
 
-export async function measureLatency(rate: number): Promise<LatencyRow> {
+function startStage(stage: LatencyStage, url: string, env: Record<string, string>): ChildProcess {
+  if (stage === 'signals') return child([BIN, 'signals', '--port', '0'], env);
+  return child(['--import', 'tsx', NULL_SIGNALS, url, stage === 'null-core' ? 'core' : 'jetstream'], env);
+}
+
+export async function measureLatency(rate: number, stage: LatencyStage = 'signals'): Promise<LatencyRow> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-latency-'));
   const server = await startNatsServer({ storeDir: join(dir, 'nats') });
   const env = { NATS_URL: server.url, TICKFLOW_LOG_LEVEL: 'warn' };
@@ -111,7 +124,7 @@ export async function measureLatency(rate: number): Promise<LatencyRow> {
   try {
     await bus.ensureStreams();
     const raw = await rawRoundTrip(bus, server.url, rate);
-    const signals = child([BIN, 'signals', '--port', '0'], env);
+    const signals = startStage(stage, server.url, env);
     await new Promise((r) => setTimeout(r, 1500));
     const monitor = new PipelineMonitor(bus, { followTicks: false });
     const stopCanary = canary(bus);
@@ -127,6 +140,7 @@ export async function measureLatency(rate: number): Promise<LatencyRow> {
     await new Promise((r) => signals.once('exit', r));
     return {
       rate,
+      stage,
       pipeline: { ...monitor.latency(true), p999: summary(monitor.steadyLatenciesMs).p999 },
       raw: summary(raw),
       during: summary(during),
@@ -139,5 +153,7 @@ export async function measureLatency(rate: number): Promise<LatencyRow> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const rate of [10_000, 50_000]) console.log(JSON.stringify(await measureLatency(rate)));
+  const stages = (process.env.BENCH_LATENCY_STAGES ?? 'signals').split(',') as LatencyStage[];
+  for (const rate of [10_000, 50_000])
+    for (const stage of stages) console.log(JSON.stringify(await measureLatency(rate, stage)));
 }
