@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Tick } from '@tickflow/core';
-import { DayLoader, forEachSymbol } from '@tickflow/eod';
+import { DayLoader, forEachSymbol, readSymbols, type SymbolTicks } from '@tickflow/eod';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const DATE = '2026-03-02';
@@ -27,7 +27,16 @@ const tick = (
   ...(side ? { side } : {}),
 });
 
-async function readBack(ticks: Tick[]): Promise<Tick[][]> {
+async function readBack(ticks: Tick[], opts: { joinLanes?: boolean } = {}): Promise<Tick[][]> {
+  return withDay(ticks, async (conn) => {
+    const groups: Tick[][] = [];
+    if (opts.joinLanes) await readSymbols(conn, DATE, (s) => groups.push(s.toArray()), opts);
+    else await forEachSymbol(conn, DATE, (g) => groups.push(g));
+    return groups;
+  });
+}
+
+async function withDay<T>(ticks: Tick[], read: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-readback-'));
   dirs.push(dir);
   const instance = await DuckDBInstance.create(join(dir, 'db.duckdb'));
@@ -36,9 +45,7 @@ async function readBack(ticks: Tick[]): Promise<Tick[][]> {
     const loader = await DayLoader.open(conn, DATE);
     for (const [i, t] of ticks.entries()) loader.tick(t, i + 1);
     await loader.commit({ ticks: ticks.length, decisions: 0, fills: 0, rejects: 0 });
-    const groups: Tick[][] = [];
-    await forEachSymbol(conn, DATE, (g) => groups.push(g));
-    return groups;
+    return await read(conn);
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -78,5 +85,68 @@ describe('forEachSymbol (the reconciliation reading ticks back from DuckDB)', ()
       tick('x', 'BIG', 3, a, '1'),
     ]);
     expect(groups[0]?.map((t) => t.price)).toEqual([a, b, a]);
+  });
+
+  it.each([
+    ['lanes keyed by hash', false],
+    ['lanes numbered by a join', true],
+  ])(
+    'puts every lane in seq order across many chunks, whatever order the rows were loaded in (%s)',
+    async (_, joinLanes) => {
+      // 3 symbols × 2 venues, 2,000 ticks each (several DuckDB chunks), loaded interleaved; one lane
+      // loaded backwards and one with its second half first (as a backfill appended after the log).
+      const lanes = ['A', 'B', 'C'].flatMap((s) => ['v1', 'v2'].map((v) => ({ s, v })));
+      const n = 2000;
+      const loaded: Tick[] = [];
+      for (let i = 1; i <= n; i++)
+        for (const [k, { s, v }] of lanes.entries()) {
+          const seq = k === 1 ? n + 1 - i : k === 4 ? ((i + n / 2 - 1) % n) + 1 : i;
+          loaded.push(tick(v, s, seq, `${100 + k}.${seq}`, `0.${seq}`, seq % 2 ? 'buy' : 'sell'));
+        }
+      const groups = await readBack(loaded, { joinLanes });
+      const expected = ['A', 'B', 'C'].map((s) =>
+        loaded.filter((t) => t.symbol === s).sort((a, b) => a.venue.localeCompare(b.venue) || a.seq - b.seq),
+      );
+      expect(groups.map((g) => g.length)).toEqual([2 * n, 2 * n, 2 * n]);
+      // Values as loaded (plain form: the loaded ones have no trailing zeros but for sizes like 0.10).
+      const plain = (x: string) => x.replace(/\.?0+$/, '');
+      expect(groups).toEqual(
+        expected.map((g) => g.map((t) => ({ ...t, price: plain(t.price), size: plain(t.size) }))),
+      );
+    },
+  );
+
+  it('gives the paper broker a tape per venue that reads only the ticks it is asked for', async () => {
+    const views = await withDay(
+      [
+        tick('kraken', 'BTC-USD', 2, '100.50', '0.010', 'sell'),
+        tick('coinbase', 'BTC-USD', 1, '100.25', '1.5', 'buy'),
+        tick('kraken', 'BTC-USD', 1, '100.4', '0.5', 'buy'),
+      ],
+      async (conn) => {
+        const out: { symbol: string; length: number; kraken: unknown[]; other: number }[] = [];
+        await readSymbols(conn, DATE, (s: SymbolTicks) => {
+          const tape = s.tape('kraken');
+          out.push({
+            symbol: s.symbol,
+            length: s.length,
+            kraken: [0, 1].map((i) => ({ seqAt: tape.seqAt(i), ...tape.at(i) })),
+            other: s.tape('binance').length,
+          });
+        });
+        return out;
+      },
+    );
+    expect(views).toEqual([
+      {
+        symbol: 'BTC-USD',
+        length: 3,
+        kraken: [
+          { seqAt: 1, seq: 1, ts: t0 + 1000, price: '100.4', size: '0.5' },
+          { seqAt: 2, seq: 2, ts: t0 + 2000, price: '100.5', size: '0.01' },
+        ],
+        other: 0,
+      },
+    ]);
   });
 });

@@ -17,4 +17,4 @@ export {
   type RiskVerdict,
 } from './risk.ts';
 export { BOT_BUCKET, type SessionSnapshot, sessionSnapshotName } from './session.ts';
-export { type SimulatedDay, simulateExecution } from './simulate.ts';
+export { type SimulatedDay, simulateExecution, type Tape } from './simulate.ts';

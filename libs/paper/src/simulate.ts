@@ -14,6 +14,24 @@ export interface SimulatedDay {
 }
 
 /**
+ * A venue+symbol's ticks in seq order, read on demand: the end of day keeps a ten-million-tick day
+ * in typed columns and makes a TapeTick only for the ticks an order is offered, not for every one.
+ * An array of TapeTicks is a tape too.
+ */
+export interface Tape {
+  readonly length: number;
+  /** The seq of tick `i` (the search for the first tick after a decision reads only this). */
+  seqAt(i: number): number;
+  at(i: number): TapeTick;
+}
+
+const arrayTape = (ticks: readonly TapeTick[]): Tape => ({
+  length: ticks.length,
+  seqAt: (i) => (ticks[i] as TapeTick).seq,
+  at: (i) => ticks[i] as TapeTick,
+});
+
+/**
  * The batch form of the paper broker: the fills the live bot makes, recomputed from the decisions
  * (in stream order) and each venue+symbol's ticks (in seq order). Orders of one symbol execute one
  * after another, as in the bot, so a FLAT closes exactly what the orders before it left. Decisions
@@ -22,7 +40,7 @@ export interface SimulatedDay {
  */
 export function simulateExecution(
   decisions: readonly Decision[],
-  tape: (venue: string, symbol: string) => readonly TapeTick[],
+  tape: (venue: string, symbol: string) => readonly TapeTick[] | Tape,
   model: ExecutionModel = DEFAULT_EXECUTION,
   skip: ReadonlySet<string> = new Set(),
   startPositions: ReadonlyMap<string, string> = new Map(),
@@ -40,10 +58,11 @@ export function simulateExecution(
     }
     const before = position.get(d.symbol) ?? new Dec(0);
     const order = new PaperOrder(d, before.toFixed(), model);
-    const ticks = tape(d.venue, d.symbol);
+    const given = tape(d.venue, d.symbol);
+    const ticks = Array.isArray(given) ? arrayTape(given) : (given as Tape);
     let net = before;
     for (let i = firstAfter(ticks, d.tickSeq); i < ticks.length && order.state === 'WORKING'; i++) {
-      const fill = order.onTick(ticks[i] as TapeTick);
+      const fill = order.onTick(ticks.at(i));
       if (!fill) continue;
       result.fills.push(fill);
       net = fill.side === 'BUY' ? net.plus(fill.qty) : net.minus(fill.qty);
@@ -59,12 +78,12 @@ export function simulateExecution(
 }
 
 /** Index of the first tick with seq > `seq` (binary search over a seq-ordered tape). */
-function firstAfter(ticks: readonly TapeTick[], seq: number): number {
+function firstAfter(ticks: Tape, seq: number): number {
   let lo = 0;
   let hi = ticks.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((ticks[mid] as TapeTick).seq <= seq) lo = mid + 1;
+    if (ticks.seqAt(mid) <= seq) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -115,12 +115,26 @@ export function replayDecisions(ticks: readonly Tick[], factory: StrategyFactory
     : [...ticks].sort(
         (a, b) => a.venue.localeCompare(b.venue) || a.symbol.localeCompare(b.symbol) || a.seq - b.seq,
       );
+  return replayInOrder((visit) => {
+    for (const t of sorted) visit(t);
+  }, factory);
+}
+
+/**
+ * The batch form over ticks that `forEachTick` hands over already in seq order per venue+symbol
+ * (the end of day's, read from typed columns one at a time rather than held as an array). Each
+ * tick may be a fresh object that is garbage after the call: the engine keeps no tick.
+ */
+export function replayInOrder(
+  forEachTick: (visit: (tick: Tick) => void) => void,
+  factory: StrategyFactory,
+): Decision[] {
   const engine = new StrategyEngine(factory);
   const out: Decision[] = [];
-  for (const t of sorted) {
+  forEachTick((t) => {
     const r = engine.onTick(t, t.ts);
     if (r.decision) out.push(r.decision);
-  }
+  });
   return out;
 }
 

@@ -22,6 +22,7 @@ export {
   type EngineSkip,
   type EngineState,
   replayDecisions,
+  replayInOrder,
   StrategyEngine,
 } from './engine.ts';
 export { MACD_CROSS_DEFAULTS, MacdCross, type MacdCrossParams } from './macd-cross.ts';

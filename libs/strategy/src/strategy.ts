@@ -7,7 +7,10 @@ import type { IndicatorState } from '@tickflow/indicators';
  */
 export interface Strategy {
   readonly name: string;
-  /** Feeds one tick; returns a decision when the rule fires. `now` stamps `decidedAt` only. */
+  /**
+   * Feeds one tick; returns a decision when the rule fires. `now` stamps `decidedAt` only. Copy
+   * what you need from `tick`, never keep the object: the batch replay's ticks are short-lived.
+   */
   onTick(tick: Tick, now: Micros): Decision | undefined;
   /** Latest indicator values, for the REST view and the decision snapshot. */
   indicators(): Record<string, number>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Decision } from '@tickflow/core';
 import type { SessionSnapshot, SimulatedDay } from '@tickflow/paper';
-import { replayDecisions, type StrategyFactory } from '@tickflow/strategy';
+import { replayInOrder, type StrategyFactory } from '@tickflow/strategy';
 import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
 import { type ArchivedTable, archiveDate } from './archive.ts';
 import { buildBars1m, dailyBars } from './bars.ts';
@@ -11,7 +11,7 @@ import { priceCharts, SYMBOLS_CHARTED } from './chart-data.ts';
 import { writeCsvFiles } from './csv.ts';
 import { pnlFromDuckDB } from './pnl.ts';
 import { rejectsByCode, tickQuality } from './quality.ts';
-import { compareDecisions, forEachSymbol } from './reconcile.ts';
+import { compareDecisions } from './reconcile.ts';
 import { finishFillCheck, prepareFillCheck, simulateSymbol } from './reconcile-fills.ts';
 import { cashFlowPnl } from './reconcile-pnl.ts';
 import { renderHtml } from './render-html.ts';
@@ -19,6 +19,7 @@ import { renderMarkdown } from './render-markdown.ts';
 import { buildReport, type Report } from './report.ts';
 import { REPORT_JSON_SCHEMA } from './report-schema.ts';
 import { csvTables } from './tables.ts';
+import { readSymbols } from './tick-readback.ts';
 import { volatility } from './volatility.ts';
 
 export interface ReportPaths {
@@ -88,8 +89,8 @@ export async function closeDay(
   const check = await prepareFillCheck(conn, date, o.snapshot);
   const recomputed: Decision[] = [];
   const simulated: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
-  await forEachSymbol(conn, date, (ticks) => {
-    const ds = replayDecisions(ticks, o.factory);
+  await readSymbols(conn, date, (ticks) => {
+    const ds = replayInOrder((visit) => ticks.each(visit), o.factory);
     for (const d of ds) recomputed.push(d);
     simulateSymbol(check, simulated, ds, ticks, rejected);
   });

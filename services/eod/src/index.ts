@@ -28,5 +28,7 @@ export { nextRun, parseCloseTime } from './serve/schedule.ts';
 export { EodScheduler, type RunRecord } from './serve/scheduler.ts';
 export { startEodServer } from './serve/serve.ts';
 export { EXIT_BREAKS, renderSummary } from './summary.ts';
+export { SymbolTicks } from './symbol-ticks.ts';
 export { TICK_CSV_HEADER, tickCsvLine } from './tick-csv.ts';
+export { readSymbols } from './tick-readback.ts';
 export { FIVE_MINUTES_PER_YEAR, MINUTES_PER_YEAR, type VolatilityRow } from './volatility.ts';

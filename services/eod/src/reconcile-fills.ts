@@ -1,16 +1,17 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Dec, type Decision, type Fill, type Tick } from '@tickflow/core';
+import { Dec, type Decision, type Fill } from '@tickflow/core';
 import {
   DEFAULT_EXECUTION,
   type ExecutionModel,
   type SessionSnapshot,
   type SimulatedDay,
   simulateExecution,
-  type TapeTick,
+  type Tape,
 } from '@tickflow/paper';
 import type { ReconciliationBreak } from './compare.ts';
 import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
 import { plainDec, sameDecimal } from './sql.ts';
+import type { SymbolTicks } from './symbol-ticks.ts';
 
 export type FillBreak = ReconciliationBreak;
 
@@ -42,6 +43,8 @@ export interface FillReconciliation {
 
 const BREAKS_KEPT = 100;
 
+const NO_TICKS: Tape = { length: 0, seqAt: () => 0, at: () => ({ seq: 0, ts: 0, price: '0', size: '0' }) };
+
 /**
  * The fill reconciliation, in three steps the close runs around its symbol-by-symbol replay:
  * every fill of the date is recomputed from the recomputed decisions and the archived ticks with
@@ -69,39 +72,28 @@ export async function prepareFillCheck(
 }
 
 /**
- * The bot's fills for one symbol's decisions against its ticks (every venue's, each venue in seq
- * order), added to `day`. Symbols are independent in the paper broker (positions, the queue of
- * orders), so the day can be recomputed symbol by symbol without holding every tick at once.
+ * The bot's fills for one symbol's decisions against its ticks (each venue's tape in seq order),
+ * added to `day`. Symbols are independent in the paper broker (positions, the queue of orders), so
+ * the day can be recomputed symbol by symbol without holding every tick at once.
  */
 export function simulateSymbol(
   check: FillCheck,
   day: SimulatedDay,
   decisions: readonly Decision[],
-  ticks: readonly Tick[],
+  ticks: SymbolTicks,
   rejected: ReadonlySet<string>,
 ): void {
-  // A lane is a run of ticks of one venue + symbol: forEachSymbol sends a symbol's ticks venue by
-  // venue, so a symbol on one venue is its whole array (no copy, no push per tick) and one on
-  // several is a slice per venue; a lane whose venue comes back later (ungrouped input) is appended to.
-  const tape = new Map<string, TapeTick[]>();
-  for (let start = 0, i = 1; i <= ticks.length; i++) {
-    const first = ticks[start] as Tick;
-    const t = ticks[i];
-    if (t !== undefined && t.venue === first.venue && t.symbol === first.symbol) continue;
-    const key = `${first.venue}\u0000${first.symbol}`;
-    const lane = tape.get(key);
-    if (lane) for (let k = start; k < i; k++) lane.push(ticks[k] as Tick);
-    // The whole array is its only run, so it is never appended to.
-    else tape.set(key, start === 0 && i === ticks.length ? (ticks as Tick[]) : ticks.slice(start, i));
-    start = i;
-  }
-  const sim = simulateExecution(
-    decisions,
-    (v, s) => tape.get(`${v}\u0000${s}`) ?? [],
-    check.execution,
-    rejected,
-    check.start,
-  );
+  const tapes = new Map<string, Tape>();
+  const tapeOf = (venue: string, symbol: string): Tape => {
+    // Only this symbol's decisions come here; any other would get an empty tape (no fills).
+    if (symbol !== ticks.symbol) return NO_TICKS;
+    const known = tapes.get(venue);
+    if (known) return known;
+    const tape = ticks.tape(venue);
+    tapes.set(venue, tape);
+    return tape;
+  };
+  const sim = simulateExecution(decisions, tapeOf, check.execution, rejected, check.start);
   for (const f of sim.fills) day.fills.push(f);
   for (const [id, q] of sim.expired) day.expired.set(id, q);
   for (const [id, q] of sim.open) day.open.set(id, q);

@@ -1,0 +1,97 @@
+import { type Tick, WIRE_VERSION } from '@tickflow/core';
+import type { Tape, TapeTick } from '@tickflow/paper';
+
+/** The date's ticks as columns, each lane's rows together (lane after lane) in seq order. */
+export interface TickColumns {
+  seq: Float64Array;
+  ts: Float64Array;
+  /** The price's key in the price dictionary (its DOUBLE, or its rank: see tick-readback.ts). */
+  price: Float64Array;
+  size: Float64Array;
+  /** 0 none, 1 buy, 2 sell. */
+  side: Uint8Array;
+  recvTs: Float64Array;
+}
+
+/** Exact plain strings of the prices and sizes, by their key in the columns. */
+export interface TickDictionaries {
+  priceOf(key: number): string;
+  sizeOf(key: number): string;
+}
+
+/** One venue's rows of a symbol in the columns: [from, to). */
+export interface LaneRows {
+  venue: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * One symbol's ticks of the day, read from the columns on demand: as Tick objects one at a time
+ * (the strategy replay), as a tape per venue (the paper broker, which looks at few of them), or as
+ * an array. Rows are never all objects at once unless `toArray` is asked for.
+ */
+export class SymbolTicks {
+  constructor(
+    readonly symbol: string,
+    /** Its venues in order. */
+    readonly lanes: readonly LaneRows[],
+    private readonly c: TickColumns,
+    private readonly dict: TickDictionaries,
+  ) {}
+
+  get length(): number {
+    return this.lanes.reduce((n, l) => n + l.to - l.from, 0);
+  }
+
+  /** A fresh Tick of row `row` of `venue`. */
+  tick(venue: string, row: number): Tick {
+    const { c, dict } = this;
+    const t: Tick = {
+      v: WIRE_VERSION,
+      venue,
+      symbol: this.symbol,
+      seq: c.seq[row] as number,
+      ts: c.ts[row] as number,
+      price: dict.priceOf(c.price[row] as number),
+      size: dict.sizeOf(c.size[row] as number),
+      recvTs: c.recvTs[row] as number,
+    };
+    const side = c.side[row];
+    if (side === 1) t.side = 'buy';
+    else if (side === 2) t.side = 'sell';
+    return t;
+  }
+
+  /** Every tick, venue by venue, each in seq order; each a fresh object the callee may drop. */
+  each(visit: (tick: Tick) => void): void {
+    for (const { venue, from, to } of this.lanes)
+      for (let row = from; row < to; row++) visit(this.tick(venue, row));
+  }
+
+  toArray(): Tick[] {
+    const out: Tick[] = [];
+    this.each((t) => {
+      out.push(t);
+    });
+    return out;
+  }
+
+  /** The venue's ticks as the paper broker's tape (empty for a venue the symbol has no ticks on). */
+  tape(venue: string): Tape {
+    const lane = this.lanes.find((l) => l.venue === venue);
+    const from = lane?.from ?? 0;
+    const length = lane ? lane.to - lane.from : 0;
+    const { c, dict } = this;
+    return {
+      length,
+      seqAt: (i) => c.seq[from + i] as number,
+      at: (i): TapeTick => ({
+        seq: c.seq[from + i] as number,
+        ts: c.ts[from + i] as number,
+        price: dict.priceOf(c.price[from + i] as number),
+        size: dict.sizeOf(c.size[from + i] as number),
+      }),
+    };
+  }
+}
