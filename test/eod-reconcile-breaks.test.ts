@@ -43,6 +43,25 @@ describe('eod reconciliation finds planted breaks (real DuckDB file)', () => {
     expect(clean.reconciliation.clean).toBe(true);
   });
 
+  it('closes to the same report when archive and analytics overlap the replay on a second connection', async () => {
+    const plant = (_d: Decision[], f: Fill[]) => {
+      (f[3] as Fill).price = '123.45';
+    };
+    const day = {
+      ticks: TICKS,
+      decisions: DECISIONS.map((d) => ({ ...d })),
+      fills: FILLS.map((f) => ({ ...f })),
+    };
+    plant(day.decisions, day.fills);
+    const [one, two] = await Promise.all([
+      closeSwingDay(day, (r) => r),
+      closeSwingDay(day, (r) => r, { overlap: true }),
+    ]);
+    const stable = (r: Report) => ({ ...r, generatedAt: '', database: '' });
+    expect(two.reconciliation.fills.differing).toBe(1);
+    expect(stable(two)).toEqual(stable(one));
+  });
+
   it('names a fill the speed layer dropped as missing', async () => {
     const dropped = FILLS[7] as Fill;
     const r = await close((_d, f) => f.splice(7, 1));

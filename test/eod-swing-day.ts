@@ -53,11 +53,14 @@ export interface SwingDay {
 export async function closeSwingDay<R>(
   day: SwingDay,
   inspect: (report: Report, reportsDir: string) => R | Promise<R>,
+  /** Close with a second connection: archive and analytics overlap the replay, as `eod run` does. */
+  opts: { overlap?: boolean } = {},
 ): Promise<R> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-swing-'));
   const database = join(dir, 'swing.duckdb');
   const instance = await DuckDBInstance.create(database);
   const conn = await instance.connect();
+  const side = opts.overlap ? await instance.connect() : undefined;
   try {
     const loader = await DayLoader.open(conn, SWING_DATE);
     let seq = 0;
@@ -72,9 +75,11 @@ export async function closeSwingDay<R>(
       reportsDir: join(dir, 'reports'),
       factory: swingFactory,
       load: { ...loader.counts, watermarks },
+      ...(side ? { side } : {}),
     });
     return await inspect(report, join(dir, 'reports', SWING_DATE));
   } finally {
+    side?.closeSync();
     conn.closeSync();
     instance.closeSync();
     rmSync(dir, { recursive: true, force: true });

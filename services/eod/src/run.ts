@@ -97,6 +97,8 @@ export async function runEod(
         });
   const instance = await DuckDBInstance.create(database);
   const conn = await instance.connect();
+  // The close runs its archive and analytics on this one while the reconciliation replays.
+  const side = await instance.connect();
   try {
     await bus?.ensureStreams();
     const started = Date.now();
@@ -129,7 +131,8 @@ export async function runEod(
     const watermarks = await loader.commit(read);
     const loadMs = Date.now() - started;
     log.info({ date, ...loader.counts, backfilled, ms: loadMs }, 'loaded into DuckDB');
-    const { report, paths } = await closeDay(conn, {
+    step('done');
+    const { report, paths, ...close } = await closeDay(conn, {
       date,
       database,
       archiveDir,
@@ -137,15 +140,17 @@ export async function runEod(
       factory: setup.factory,
       ...(bus ? await botSession(bus, config.botDurable, date, range) : {}),
       load: { ...loader.counts, watermarks },
-      onStep: step,
+      onStep: (s) => progress.step(s),
+      side,
     });
-    step('done');
+    Object.assign(steps, close.steps);
     progress.stop();
     const totalMs = Date.now() - started;
     log.info({ date, json: paths.json, archive: archiveDir, ms: totalMs, steps }, 'report written');
     return { report, paths, timings: { loadMs, totalMs, steps } };
   } finally {
     progress.stop();
+    side.closeSync();
     conn.closeSync();
     instance.closeSync();
     await bus?.drain();
