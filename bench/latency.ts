@@ -8,7 +8,7 @@
  * every millisecond (`during`): stalls it sees are the server's or the machine's, shared by every
  * client, not the pipeline's own.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,8 +152,41 @@ export async function measureLatency(rate: number, stage: LatencyStage = 'signal
   }
 }
 
+/**
+ * `npm run bench` runs this file as its own process (`latencyRounds`): measured inside the bench
+ * process, whose heap earlier sections had grown, its garbage collection stalled the raw round
+ * trip and the monitor alike (a raw p99 of 8 ms where a fresh process sees 1–2 ms).
+ * Alone: BENCH_LATENCY_RATES=10000 BENCH_LATENCY_STAGES=signals,null-jetstream node --import tsx bench/latency.ts
+ */
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const rates = (process.env.BENCH_LATENCY_RATES ?? '10000,50000').split(',').map(Number);
   const stages = (process.env.BENCH_LATENCY_STAGES ?? 'signals').split(',') as LatencyStage[];
-  for (const rate of [10_000, 50_000])
-    for (const stage of stages) console.log(JSON.stringify(await measureLatency(rate, stage)));
+  const rounds = Number(process.env.BENCH_LATENCY_ROUNDS ?? 1);
+  for (const rate of rates)
+    for (let round = 1; round <= rounds; round++)
+      for (const stage of stages) {
+        console.error(
+          `bench: ${new Date().toISOString().slice(11, 19)} latency ${stage} at ${rate}/s, round ${round} of ${rounds}`,
+        );
+        console.log(JSON.stringify(await measureLatency(rate, stage)));
+      }
+}
+
+/** Runs this file as its own process and returns its rows. */
+export function latencyRounds(rate: number, rounds: number, stages: LatencyStage[]): LatencyRow[] {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: {
+      ...process.env,
+      BENCH_LATENCY_RATES: String(rate),
+      BENCH_LATENCY_STAGES: stages.join(','),
+      BENCH_LATENCY_ROUNDS: String(rounds),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`bench/latency.ts exited ${r.status}`);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as LatencyRow);
 }
