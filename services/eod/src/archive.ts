@@ -57,9 +57,10 @@ export async function archiveDate(
     try {
       const order = ARCHIVE_ORDER[table];
       const orderBy = order === null ? '' : `ORDER BY ${order ?? 'ALL'}`;
+      // zstd at level 1, not its default 3: 10 M ticks in 2.25 s against 2.4–2.6 s, 77 MiB against 75.
       const reader = await conn.runAndReadAll(
         `COPY (SELECT * EXCLUDE (trade_date) FROM ${table} WHERE trade_date = DATE '${date}' ${orderBy})
-         TO ${sqlString(join(tmp, 'data.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
+         TO ${sqlString(join(tmp, 'data.parquet'))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)`,
       );
       const rows = Number(reader.getRowsJS()[0]?.[0] ?? 0);
       // rename() cannot replace a non-empty directory: move the old partition aside first.
