@@ -28,9 +28,22 @@ export class InvalidDecimalError extends Error {
 /** Parses a decimal string exactly. Floats are refused on purpose: they are not exact. */
 export function dec(value: string | Dec): Dec {
   if (value instanceof Dec) return value;
+  const known = typeof value === 'string' ? parsed.get(value) : undefined;
+  if (known !== undefined) return known;
   if (typeof value !== 'string' || !DECIMAL_STRING.test(value)) throw new InvalidDecimalError(value);
-  return new Dec(value);
+  const d = new Dec(value);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(value, d);
+  return d;
 }
+
+/**
+ * Recently parsed decimal strings. Quantities, prices and fee rates repeat (a replay of a day parses
+ * the same few hundred thousand strings again and again) and a Dec never changes, so one instance
+ * can serve every caller. Emptied when full rather than evicted: a miss only costs a parse.
+ */
+const parsed = new Map<string, Dec>();
+const PARSED_MAX = 16_384;
 
 /** True when `value` is a string `dec()` accepts. */
 export function isDecimalString(value: unknown): value is string {
