@@ -93,11 +93,13 @@ export async function closeDay(
       (await conn.runAndReadAll("SELECT current_setting('threads') AS t")).getRowObjectsJS()[0]?.t,
     );
     await conn.run(`SET threads = ${Math.max(1, threads - 1)}`);
-    try {
-      return await Promise.all([batch(side), reconciliation(conn)]);
-    } finally {
-      await conn.run(`SET threads = ${threads}`);
-    }
+    // Both settle before anything is thrown: the caller closes the connections on an error, and
+    // must not do so under work still running on the other one.
+    const [a, r] = await Promise.allSettled([batch(side), reconciliation(conn)]);
+    await conn.run(`SET threads = ${threads}`);
+    if (a.status === 'rejected') throw a.reason;
+    if (r.status === 'rejected') throw r.reason;
+    return [a.value, r.value] as const;
   };
   const [parts, { decisions, fills }] = o.side
     ? await overlap(o.side)
