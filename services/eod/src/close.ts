@@ -81,13 +81,13 @@ export async function closeDay(
     return result;
   };
   await timed('bars', () => buildBars1m(conn, date));
-  const batch = async (c: DuckDBConnection) => {
-    const archive: ArchivedTable[] = await timed('archive', async () =>
-      o.archiveDir === undefined ? [] : archiveDate(c, o.archiveDir, date),
-    );
-    return { archive, ...(await timed('analytics', () => analyticsOf(c, date))) };
-  };
-  const reconciliation = (c: DuckDBConnection) => timed('reconcile', () => reconcileDay(c, o));
+  const archiving = (c: DuckDBConnection) =>
+    timed('archive', async () => (o.archiveDir === undefined ? [] : archiveDate(c, o.archiveDir, date)));
+  const analytics = (c: DuckDBConnection) => timed('analytics', () => analyticsOf(c, date));
+  const reconciliation = (meanwhile?: () => Promise<ArchivedTable[]>) =>
+    timed('reconcile', () => reconcileDay(conn, o, meanwhile));
+  // With a side connection the analytics run on it, and the archive on `conn` while the replay
+  // (JavaScript, leaving `conn` idle) runs: three kinds of work at once instead of one after another.
   const overlap = async (side: DuckDBConnection) => {
     const threads = Number(
       (await conn.runAndReadAll("SELECT current_setting('threads') AS t")).getRowObjectsJS()[0]?.t,
@@ -95,15 +95,17 @@ export async function closeDay(
     await conn.run(`SET threads = ${Math.max(1, threads - 1)}`);
     // Both settle before anything is thrown: the caller closes the connections on an error, and
     // must not do so under work still running on the other one.
-    const [a, r] = await Promise.allSettled([batch(side), reconciliation(conn)]);
+    const [a, r] = await Promise.allSettled([analytics(side), reconciliation(() => archiving(conn))]);
     await conn.run(`SET threads = ${threads}`);
     if (a.status === 'rejected') throw a.reason;
     if (r.status === 'rejected') throw r.reason;
-    return [a.value, r.value] as const;
+    return { ...a.value, ...r.value, archive: r.value.meanwhile ?? [] };
   };
-  const [parts, { decisions, fills }] = o.side
-    ? await overlap(o.side)
-    : [await batch(conn), await reconciliation(conn)];
+  const sequential = async () => {
+    const archive = await archiving(conn);
+    return { archive, ...(await analytics(conn)), ...(await reconciliation()) };
+  };
+  const { meanwhile: _, ...parts } = o.side ? await overlap(o.side) : await sequential();
   o.onStep?.('reports');
   const reportStarted = performance.now();
   const report = buildReport({
@@ -111,8 +113,6 @@ export async function closeDay(
     database: o.database,
     generatedAt: o.generatedAt ?? new Date(),
     load: o.load,
-    decisions,
-    fills,
     ...parts,
   });
   const dir = join(o.reportsDir, date);
@@ -171,7 +171,7 @@ async function analyticsOf(conn: DuckDBConnection, date: string) {
  * day is never all in the heap as objects), then compared with what DECISIONS and FILLS recorded.
  * Between symbols it yields to the event loop, so work on another connection goes on meanwhile.
  */
-async function reconcileDay(conn: DuckDBConnection, o: CloseOptions) {
+async function reconcileDay<T>(conn: DuckDBConnection, o: CloseOptions, meanwhile?: () => Promise<T>) {
   const { date } = o;
   const rejected = o.rejectedDecisions ?? new Set<string>();
   const check = await prepareFillCheck(conn, date, o.snapshot);
@@ -179,14 +179,25 @@ async function reconcileDay(conn: DuckDBConnection, o: CloseOptions) {
   const simulated: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
   const symbols: SymbolTicks[] = [];
   await readSymbols(conn, date, (ticks) => symbols.push(ticks));
-  for (const ticks of symbols) {
-    const ds = replayInOrder((visit) => ticks.each(visit), o.factory);
-    for (const d of ds) recomputed.push(d);
-    simulateSymbol(check, simulated, ds, ticks, rejected);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  // `conn` is idle while the replay runs: `meanwhile` may use it (the archive does). If the replay
+  // throws, the background work still settles before the error leaves (its connection may close).
+  const background = meanwhile?.();
+  background?.catch(() => undefined);
+  try {
+    for (const ticks of symbols) {
+      const ds = replayInOrder((visit) => ticks.each(visit), o.factory);
+      for (const d of ds) recomputed.push(d);
+      simulateSymbol(check, simulated, ds, ticks, rejected);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } catch (err) {
+    await Promise.allSettled([background]);
+    throw err;
   }
+  const done = await background;
   return {
     decisions: await compareDecisions(conn, date, recomputed),
     fills: await finishFillCheck(conn, date, check, simulated, o.snapshot, rejected),
+    meanwhile: done,
   };
 }
