@@ -99,13 +99,16 @@ export async function closeDay(
     await conn.run(`SET threads = ${threads}`);
     if (a.status === 'rejected') throw a.reason;
     if (r.status === 'rejected') throw r.reason;
-    return { ...a.value, ...r.value, archive: r.value.meanwhile ?? [] };
+    const { decisions, fills, meanwhile } = r.value;
+    return { ...a.value, decisions, fills, archive: meanwhile ?? [] };
   };
   const sequential = async () => {
     const archive = await archiving(conn);
-    return { archive, ...(await analytics(conn)), ...(await reconciliation()) };
+    const analysed = await analytics(conn);
+    const { decisions, fills } = await reconciliation();
+    return { ...analysed, decisions, fills, archive };
   };
-  const { meanwhile: _, ...parts } = o.side ? await overlap(o.side) : await sequential();
+  const parts = o.side ? await overlap(o.side) : await sequential();
   o.onStep?.('reports');
   const reportStarted = performance.now();
   const report = buildReport({
