@@ -42,6 +42,10 @@ export function renderSummary({ report: r, paths, timings }: EodResult, maxBreak
     `  took ${(timings.totalMs / 1000).toFixed(2)} s: ${Object.entries(timings.steps)
       .map(([k, ms]) => `${k} ${(ms / 1000).toFixed(2)}`)
       .join(', ')}`,
+    // `eod run` overlaps these (docs/EOD.md), so the steps add up to more than the total.
+    ...(Object.values(timings.steps).reduce((a, b) => a + b, 0) > timings.totalMs * 1.05
+      ? ['           (archive and analytics ran beside the reconciliation: the steps overlap)']
+      : []),
     `  report   ${paths.html}`,
     `           ${paths.json}  ${paths.markdown}`,
     `  csv      ${paths.csv.length} files in ${paths.csv[0] ? paths.csv[0].replace(/[^/]*$/, '') : ''}`,
