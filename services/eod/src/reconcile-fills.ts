@@ -43,8 +43,6 @@ export interface FillReconciliation {
 
 const BREAKS_KEPT = 100;
 
-const NO_TICKS: Tape = { length: 0, seqAt: () => 0, at: () => ({ seq: 0, ts: 0, price: '0', size: '0' }) };
-
 /**
  * The fill reconciliation, in three steps the close runs around its symbol-by-symbol replay:
  * every fill of the date is recomputed from the recomputed decisions and the archived ticks with
@@ -84,9 +82,9 @@ export function simulateSymbol(
   rejected: ReadonlySet<string>,
 ): void {
   const tapes = new Map<string, Tape>();
-  const tapeOf = (venue: string, symbol: string): Tape => {
+  const tapeOf = (venue: string, symbol: string): Tape | readonly [] => {
     // Only this symbol's decisions come here; any other would get an empty tape (no fills).
-    if (symbol !== ticks.symbol) return NO_TICKS;
+    if (symbol !== ticks.symbol) return [];
     const known = tapes.get(venue);
     if (known) return known;
     const tape = ticks.tape(venue);

@@ -146,7 +146,11 @@ async function readColumns(
     for (let r = 0; r < rows; r++) {
       const l = laneOf(lane[r] as number);
       const at = cursor[l] as number;
-      if (!(at < (ends[l] as number))) throw new Error(`lane ${l} has more ticks than counted`);
+      // An unknown lane (at undefined) or one past its count: the rows changed while being read.
+      if (!(at < (ends[l] as number)))
+        throw new Error(
+          `a tick beyond its lane's count (lane ${l}): ticks of the date changed while read back`,
+        );
       cursor[l] = at + 1;
       out.seq[at] = seq[r] as number;
       out.ts[at] = ts[r] as number;
