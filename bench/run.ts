@@ -193,7 +193,7 @@ async function main(): Promise<void> {
           for (let i = 0; i < FEED_N; i++) {
             const id = Buffer.from(`NATS/1.0\r\nNats-Msg-Id: rawid${r}:S${i % 50}:${i}\r\n\r\n`, 'latin1');
             bus.nc.publish(`ticks.rawid${r}.S${i % 50}`, encodedTicks[i % 10_000] as Uint8Array, {
-              // Only encode() is called on headers during a publish (see confirming-publisher.ts).
+              // Only encode() is called on headers during a publish (see msg-id-header.ts).
               headers: { encode: () => id } as unknown as MsgHdrs,
             });
             if (i % 10_000 === 0) await new Promise((res) => setImmediate(res));

@@ -1,52 +1,64 @@
-import type { JetStreamClient, MsgHdrs, NatsConnection, PubAck } from 'nats';
+import { ErrorCode, type JetStreamClient, type NatsConnection, NatsError } from 'nats';
+import { Epoch, STALE } from './epoch.ts';
+import { type LastStoredReader, storedPrefixEnd } from './last-stored.ts';
+import { msgIdHeader } from './msg-id-header.ts';
 import { Outbox } from './outbox.ts';
+import {
+  type ConfirmingPublisherOptions,
+  type ConfirmingPublisherStats,
+  ConfirmTimeoutError,
+  PublisherClosedError,
+} from './publisher-options.ts';
 
-export type OverflowPolicy = 'block' | 'drop-oldest';
+export {
+  type ConfirmingPublisherOptions,
+  type ConfirmingPublisherStats,
+  ConfirmTimeoutError,
+  type OverflowPolicy,
+  PublisherClosedError,
+} from './publisher-options.ts';
 
-export interface ConfirmingPublisherOptions {
-  /** Confirm after this many unconfirmed messages. Default 5,000. */
-  confirmEvery?: number;
-  /** Confirm the tail when this many ms passed without a confirm. Default 20. */
-  confirmIntervalMs?: number;
-  /** Bytes of unconfirmed messages kept for re-sending. Default 64 MiB. */
-  maxOutboxBytes?: number;
-  /** When the outbox is full: wait for confirmations (default), or drop the oldest, counted. */
-  overflow?: OverflowPolicy;
-  /** PubAck timeout of a confirmation, ms. Default 5,000. */
-  confirmTimeoutMs?: number;
-  /** Told of drops (drop-oldest) and resends, for metrics and loud logs. */
-  onEvent?: (e: { type: 'dropped' | 'resent' | 'confirm-failed'; count: number; error?: unknown }) => void;
-  /** Told how long each successful confirmation took (ms) and how many messages it confirmed. */
-  onConfirmed?: (ms: number, count: number) => void;
-}
-
-export interface ConfirmingPublisherStats {
-  published: number;
-  confirmed: number;
-  resent: number;
-  dropped: number;
-  confirmations: number;
-  outboxMessages: number;
-  outboxBytes: number;
-}
+const isTimeout = (e: unknown) => e instanceof NatsError && e.code === ErrorCode.Timeout;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Durable publishing at core-NATS speed. Every message goes out as a plain core publish carrying a
- * `Nats-Msg-Id` header (the stream stores it without a per-message ack) and stays in a bounded
- * outbox. Every `confirmEvery` messages (or `confirmIntervalMs`) the newest one is published again
- * through JetStream with the same id: a PubAck saying `duplicate: true` proves the stream already
- * had it, and since one connection delivers in order, everything sent before it on that connection
- * has been processed too — the outbox drops through it. Anything else (a fresh store, a timeout, a
- * disconnect or reconnect seen meanwhile) re-sends the whole unconfirmed window with the same ids,
- * which the stream's duplicate window turns into no-ops for the ones it already had.
+ * Durable publishing at core-NATS speed, in order, each message once on the live subject.
+ *
+ * Every message goes out as a plain core publish carrying a `Nats-Msg-Id` header (the stream
+ * stores it without a per-message ack) and stays in a bounded outbox. Every `confirmEvery`
+ * messages (or `confirmIntervalMs`) a round reads back which message the stream holds last on the
+ * subject of the newest one sent (a direct get, LastStoredReader): since the stream processes one
+ * connection in order, everything sent before that message is stored too, and the outbox drops
+ * through it. Nothing is published to confirm, so a plain subscriber sees each message once.
+ *
+ * Order is kept by never sending a message while an older one may be lost ("holding": new
+ * messages go to the outbox only):
+ * - from a disconnect until the window has been re-sent after the reconnect. The stored messages
+ *   of the window are a prefix of it; a binary search with read-backs finds where it ends, and
+ *   only the rest is re-sent (a plain subscriber is not sent again what it already got);
+ * - while the stream does not answer, or stores nothing for `stallMs`; sending resumes when
+ *   everything sent is confirmed;
+ * - after `confirmTimeoutMs` without progress: then the whole window is re-sent (what a live
+ *   connection lost need not be a suffix), the duplicate window making no-ops of the stored ones.
+ * A re-send starts with a JetStream publish of the oldest unconfirmed message (safe for order,
+ * and a full or missing stream says so in its PubAck), then sends the rest synchronously, oldest
+ * first, before anything new.
  */
 export class ConfirmingPublisher {
   private readonly outbox = new Outbox();
   private readonly opts: Required<Omit<ConfirmingPublisherOptions, 'onEvent' | 'onConfirmed'>>;
-  private epoch = 0;
-  private resendNeeded = false;
-  /** Between a disconnect and the re-send after the reconnect: keep new messages in the outbox only. */
-  private paused = false;
+  private readonly stallMs: number;
+  /** Bumped on every disconnect and reconnect: a read-back from another connection is stale. */
+  private readonly epoch = new Epoch();
+  private connected = true;
+  /** New messages go to the outbox only (see the class comment). */
+  private holding = false;
+  /** Absolute index after the last entry sent on this connection (entries from it are held). */
+  private sentEnd = 0;
+  /** The window must be re-sent (after a reconnect or a confirm timeout) before anything new. */
+  private recoveryNeeded = false;
+  /** Entries below this index may be missing out of order (a confirm timed out): re-send them all. */
+  private holesBefore = 0;
   private sinceConfirm = 0;
   private confirming: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -54,19 +66,13 @@ export class ConfirmingPublisher {
   private failure: Error | undefined;
   private closed = false;
   private readonly stopStatus: () => void;
-  readonly stats: ConfirmingPublisherStats = {
-    published: 0,
-    confirmed: 0,
-    resent: 0,
-    dropped: 0,
-    confirmations: 0,
-    outboxMessages: 0,
-    outboxBytes: 0,
-  };
+  // biome-ignore format: one line
+  readonly stats: ConfirmingPublisherStats = { published: 0, confirmed: 0, resent: 0, dropped: 0, confirmations: 0, outboxMessages: 0, outboxBytes: 0 };
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
+    private readonly reader: LastStoredReader,
     options: ConfirmingPublisherOptions = {},
     subscribeStatus?: (listener: (type: string) => void) => () => void,
   ) {
@@ -77,23 +83,20 @@ export class ConfirmingPublisher {
       overflow: options.overflow ?? 'block',
       confirmTimeoutMs: options.confirmTimeoutMs ?? 5000,
     };
+    this.stallMs = this.opts.confirmTimeoutMs / 5;
     this.onEvent = options.onEvent;
     this.onConfirmed = options.onConfirmed;
-    // A disconnect loses whatever nats.js had buffered (it resets its outbound buffer on every dial),
-    // and messages sent after the reconnect would overtake older lost ones. So: stop sending at the
-    // disconnect, and after the reconnect re-send the whole window, oldest first, then go on.
+    // A disconnect loses whatever nats.js had buffered (it resets its outbound buffer on every
+    // dial), and messages sent after the reconnect would overtake older lost ones: hold from the
+    // disconnect until the window has been re-sent after the reconnect.
     this.stopStatus =
       subscribeStatus?.((type) => {
-        if (type === 'disconnect') {
-          this.epoch++;
-          this.paused = true;
-          this.resendNeeded = true;
-        } else if (type === 'reconnect') {
-          this.epoch++;
-          this.resendNeeded = true;
-          this.paused = false;
-          void this.confirm();
-        }
+        if (type !== 'disconnect' && type !== 'reconnect') return;
+        this.epoch.next();
+        this.holding = true;
+        this.recoveryNeeded = true;
+        this.connected = type === 'reconnect';
+        if (this.connected) void this.confirm();
       }) ?? (() => {});
   }
 
@@ -106,7 +109,7 @@ export class ConfirmingPublisher {
    */
   publish(subject: string, data: Uint8Array, msgId: string): undefined | Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.closed) throw new Error('publisher is closed');
+    if (this.closed) throw new PublisherClosedError('publisher is closed');
     if (this.outbox.bytes + data.byteLength > this.opts.maxOutboxBytes && this.outbox.size > 0) {
       if (this.opts.overflow === 'block')
         return this.waitForRoom(data.byteLength).then(() => this.send(subject, data, msgId));
@@ -156,10 +159,11 @@ export class ConfirmingPublisher {
   }
 
   private send(subject: string, data: Uint8Array, msgId: string): void {
-    if (!this.paused) {
+    const index = this.outbox.push({ subject, data, msgId });
+    if (!this.holding) {
       this.nc.publish(subject, data, msgIdHeader(msgId));
+      this.sentEnd = index + 1;
     }
-    this.outbox.push({ subject, data, msgId, epoch: this.epoch });
     this.stats.published++;
     this.syncStats();
     if (++this.sinceConfirm >= this.opts.confirmEvery) void this.confirm();
@@ -170,69 +174,155 @@ export class ConfirmingPublisher {
       }, this.opts.confirmIntervalMs);
   }
 
-  /** One confirmation round at a time; callers share the round in flight. */
+  /** One round (or re-send) at a time; callers share the one in flight. */
   private confirm(): Promise<void> {
-    this.confirming ??= this.confirmRound().finally(() => {
+    this.confirming ??= this.step().finally(() => {
       this.confirming = undefined;
-      if (this.outbox.size > 0 && !this.closed && !this.timer) {
+      if (this.closed) return;
+      if (this.recoveryNeeded && this.connected && this.outbox.size > 0) void this.confirm();
+      else if (this.outbox.size > 0 && !this.timer)
         this.timer = setTimeout(() => {
           this.timer = undefined;
           void this.confirm();
         }, this.opts.confirmIntervalMs);
-      }
     });
     return this.confirming;
   }
 
-  private async confirmRound(): Promise<void> {
-    if (this.paused) {
-      await new Promise((r) => setTimeout(r, 50));
+  private async step(): Promise<void> {
+    if (this.nc.isClosed() && this.outbox.size > 0) {
+      this.failure ??= new PublisherClosedError(
+        `NATS connection closed with ${this.outbox.size} messages unconfirmed`,
+      );
       return;
     }
-    if (this.resendNeeded) this.resend();
-    const target = this.outbox.last();
-    if (!target) return;
-    this.sinceConfirm = 0;
-    const epochAtStart = this.epoch;
-    const started = performance.now();
-    let ack: PubAck;
-    try {
-      ack = await this.js.publish(target.entry.subject, target.entry.data, {
-        msgID: target.entry.msgId,
-        timeout: this.opts.confirmTimeoutMs,
-      });
-    } catch (error) {
-      // Timeout, no responders (broker restarting), or a stream limit: re-send, try again later.
-      this.onEvent?.({ type: 'confirm-failed', count: this.outbox.size, error });
-      this.resendNeeded = true;
-      await new Promise((r) => setTimeout(r, 250));
-      return;
-    }
-    this.stats.confirmations++;
-    const trustworthy = ack.duplicate && this.epoch === epochAtStart && target.entry.epoch === epochAtStart;
-    if (trustworthy && !this.resendNeeded) {
-      const n = this.outbox.dropThrough(target.index);
-      this.stats.confirmed += n;
-      this.onConfirmed?.(performance.now() - started, n);
-      this.syncStats();
-      this.wakeWaiters();
-    } else {
-      // The stream had not got the newest message (so others may be missing too), or the
-      // connection changed under us: send the window again; the next round confirms it.
-      this.resendNeeded = true;
-    }
+    if (!this.connected) return sleep(50);
+    if (this.recoveryNeeded) return this.resendWindow();
+    return this.round();
   }
 
-  private resend(): void {
-    this.resendNeeded = false;
-    let n = 0;
+  /** Index after the newest entry sent on this connection. */
+  private sentTo(): number {
+    return Math.max(this.sentEnd, this.outbox.firstIndex);
+  }
+
+  /** Reads back until the newest entry sent when the round began is stored. */
+  private async round(): Promise<void> {
+    const epoch = this.epoch.value;
+    const goal = this.sentTo() - 1;
+    if (goal < this.outbox.firstIndex) {
+      if (this.holding) this.release();
+      return;
+    }
+    this.sinceConfirm = 0;
+    const started = performance.now();
+    let progressAt = started;
+    let confirmed = 0;
+    let reported = false;
+    for (let attempt = 0; this.outbox.firstIndex <= goal; attempt++) {
+      const newest = this.sentTo() - 1;
+      const target = this.outbox.at(newest);
+      if (!target) break;
+      let advanced = 0;
+      try {
+        const id = await this.epoch.orStale(
+          this.reader.lastMsgId(target.subject, this.opts.confirmTimeoutMs),
+        );
+        if (id === STALE || epoch !== this.epoch.value) return;
+        if (id !== undefined)
+          advanced = this.confirmThrough(this.outbox.lastIndexOf(id, target.subject, newest));
+      } catch (error) {
+        if (epoch !== this.epoch.value) return;
+        // A read waits behind everything sent before it on this connection, so a slow answer is
+        // a backlog (the timeout below decides). Any other failure (no responders: no stream to
+        // take messages) means what is sent now may be lost: send nothing new.
+        if (!isTimeout(error)) {
+          this.holding = true;
+          if (!reported) this.onEvent?.({ type: 'confirm-failed', count: this.outbox.size, error });
+          reported = true;
+        }
+      }
+      confirmed += advanced;
+      if (this.outbox.firstIndex > goal) break;
+      const now = performance.now();
+      if (advanced > 0) progressAt = now;
+      else if (now - progressAt >= this.opts.confirmTimeoutMs) {
+        this.recoveryNeeded = true;
+        this.holding = true;
+        this.holesBefore = this.outbox.nextIndex;
+        const error = new ConfirmTimeoutError(`nothing stored for ${this.opts.confirmTimeoutMs} ms`);
+        this.onEvent?.({ type: 'confirm-failed', count: this.outbox.size, error });
+        return;
+      } else if (now - progressAt >= this.stallMs) this.holding = true;
+      await sleep(Math.min(1 + attempt, 10));
+    }
+    this.stats.confirmations++;
+    this.onConfirmed?.(performance.now() - started, confirmed);
+    if (this.holding && !this.recoveryNeeded && this.outbox.firstIndex >= this.sentTo()) this.release();
+  }
+
+  /**
+   * Re-sends what the stream lacks, oldest first, before anything new: the first through
+   * JetStream (its PubAck proves the stream takes messages again), the rest synchronously.
+   */
+  private async resendWindow(): Promise<void> {
+    const epoch = this.epoch.value;
+    try {
+      const through =
+        this.outbox.firstIndex >= this.holesBefore
+          ? await storedPrefixEnd(this.outbox, this.sentTo(), (subject) =>
+              this.epoch.orStale(this.reader.lastMsgId(subject, this.opts.confirmTimeoutMs)),
+            )
+          : this.outbox.firstIndex - 1;
+      if (through === STALE || epoch !== this.epoch.value) return;
+      this.confirmThrough(through);
+      const first = this.outbox.firstIndex;
+      const oldest = this.outbox.at(first);
+      if (oldest) {
+        const acked = this.js.publish(oldest.subject, oldest.data, {
+          msgID: oldest.msgId,
+          timeout: this.opts.confirmTimeoutMs,
+        });
+        if ((await this.epoch.orStale(acked)) === STALE || epoch !== this.epoch.value) return;
+        this.confirmThrough(first);
+      }
+    } catch (error) {
+      if (epoch !== this.epoch.value) return;
+      // Not there yet (broker restarting, stream not ready), or a stream limit: try again later.
+      this.onEvent?.({ type: 'confirm-failed', count: this.outbox.size, error });
+      await sleep(250);
+      return;
+    }
+    const sentBefore = this.sentTo();
+    let resent = 0;
     for (const e of this.outbox.entries()) {
       this.nc.publish(e.subject, e.data, msgIdHeader(e.msgId));
-      e.epoch = this.epoch;
-      n++;
+      resent++;
     }
-    this.stats.resent += n;
-    if (n) this.onEvent?.({ type: 'resent', count: n });
+    resent = Math.min(resent, sentBefore - this.outbox.firstIndex);
+    this.sentEnd = this.outbox.nextIndex;
+    this.recoveryNeeded = false;
+    this.holding = false;
+    this.stats.resent += resent;
+    if (resent > 0) this.onEvent?.({ type: 'resent', count: resent });
+  }
+
+  /** Sends the held entries, oldest first, and stops holding (everything sent is confirmed). */
+  private release(): void {
+    for (const e of this.outbox.entries(this.sentTo()))
+      this.nc.publish(e.subject, e.data, msgIdHeader(e.msgId));
+    this.sentEnd = this.outbox.nextIndex;
+    this.holding = false;
+  }
+
+  /** Drops the outbox through absolute `index` (stored); returns how many went. */
+  private confirmThrough(index: number): number {
+    if (index < this.outbox.firstIndex) return 0;
+    const n = this.outbox.dropThrough(index);
+    this.stats.confirmed += n;
+    this.syncStats();
+    this.wakeWaiters();
+    return n;
   }
 
   private async waitForRoom(bytes: number): Promise<void> {
@@ -252,26 +342,5 @@ export class ConfirmingPublisher {
   private syncStats(): void {
     this.stats.outboxMessages = this.outbox.size;
     this.stats.outboxBytes = this.outbox.bytes;
-  }
-}
-
-/**
- * Publish options carrying only a `Nats-Msg-Id` header, pre-encoded. nats.js calls nothing on
- * `headers` during a publish but `encode()`; its own MsgHdrs canonicalises and validates every key
- * and value on `set`, which cost a fifth of the feed's CPU. Our ids are plain tokens
- * (`venue:symbol:seq`, validated upstream), so the wire form is fixed. The cast is confined here.
- */
-function msgIdHeader(msgId: string): { headers: MsgHdrs } {
-  return { headers: new EncodedMsgId(msgId) as unknown as MsgHdrs };
-}
-
-/** A class, not a closure: a per-message arrow function costs more than the encoding itself. */
-class EncodedMsgId {
-  private readonly bytes: Uint8Array;
-  constructor(msgId: string) {
-    this.bytes = Buffer.from(`NATS/1.0\r\nNats-Msg-Id: ${msgId}\r\n\r\n`, 'latin1');
-  }
-  encode(): Uint8Array {
-    return this.bytes;
   }
 }

@@ -1,5 +1,6 @@
 import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
+import { LastStoredReader } from './last-stored.ts';
 import { ensureStreams, type StreamLimits } from './streams.ts';
 
 export interface BusOptions {
@@ -80,9 +81,11 @@ export class Bus {
     return () => this.statusListeners.delete(listener);
   }
 
-  /** A publisher at core-NATS speed with JetStream confirmation (see ConfirmingPublisher). */
+  /** A publisher at core-NATS speed, confirmed by reading the streams back (see ConfirmingPublisher). */
   confirmingPublisher(opts?: ConfirmingPublisherOptions): ConfirmingPublisher {
-    return new ConfirmingPublisher(this.nc, this.js, opts, (l) => this.onStatus((type) => l(type)));
+    return new ConfirmingPublisher(this.nc, this.js, new LastStoredReader(this.nc, this.jsm), opts, (l) =>
+      this.onStatus((type) => l(type)),
+    );
   }
 
   /**

@@ -3,7 +3,9 @@ export {
   ConfirmingPublisher,
   type ConfirmingPublisherOptions,
   type ConfirmingPublisherStats,
+  ConfirmTimeoutError,
   type OverflowPolicy,
+  PublisherClosedError,
 } from './confirming-publisher.ts';
 export { Bus, BusConnectError, type BusOptions, DEFAULT_NATS_URL } from './connection.ts';
 export {

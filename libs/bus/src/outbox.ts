@@ -3,8 +3,6 @@ export interface OutboxEntry {
   subject: string;
   data: Uint8Array;
   msgId: string;
-  /** Connection epoch in which its last copy was sent (see ConfirmingPublisher). */
-  epoch: number;
 }
 
 /**
@@ -44,6 +42,25 @@ export class Outbox {
     return { entry: this.items[this.items.length - 1] as OutboxEntry, index: this.nextIndex - 1 };
   }
 
+  /** The entry at absolute `index`, or undefined outside the window. */
+  at(index: number): OutboxEntry | undefined {
+    return index >= this.base && index < this.nextIndex
+      ? this.items[this.head + index - this.base]
+      : undefined;
+  }
+
+  /**
+   * Absolute index of the newest entry at or before `from` whose id is `msgId` (the same subject
+   * only), or -1. Scans backwards: the id looked for is usually a few entries before `from`.
+   */
+  lastIndexOf(msgId: string, subject: string, from: number): number {
+    for (let i = Math.min(from, this.nextIndex - 1); i >= this.base; i--) {
+      const e = this.items[this.head + i - this.base] as OutboxEntry;
+      if (e.msgId === msgId && e.subject === subject) return i;
+    }
+    return -1;
+  }
+
   /** Removes every entry up to and including absolute `index`; returns how many went. */
   dropThrough(index: number): number {
     let n = 0;
@@ -59,9 +76,10 @@ export class Outbox {
     return this.size > 0 ? this.shiftOne() : undefined;
   }
 
-  /** Every entry, oldest first. */
-  *entries(): IterableIterator<OutboxEntry> {
-    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as OutboxEntry;
+  /** Every entry from absolute index `from` (default: the oldest), oldest first. */
+  *entries(from = this.base): IterableIterator<OutboxEntry> {
+    for (let i = this.head + Math.max(0, from - this.base); i < this.items.length; i++)
+      yield this.items[i] as OutboxEntry;
   }
 
   private shiftOne(): OutboxEntry {
