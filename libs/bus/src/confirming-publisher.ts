@@ -1,6 +1,6 @@
 import { ErrorCode, type JetStreamClient, type NatsConnection, NatsError } from 'nats';
 import { Epoch, STALE } from './epoch.ts';
-import { type LastStoredReader, storedPrefixEnd } from './last-stored.ts';
+import { type LastStoredReader, type StoredRef, storedPrefixEnd } from './last-stored.ts';
 import { msgIdHeader } from './msg-id-header.ts';
 import { Outbox } from './outbox.ts';
 import {
@@ -36,8 +36,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * - from a disconnect until the window has been re-sent after the reconnect. The stored messages
  *   of the window are a prefix of it; a binary search with read-backs finds where it ends, and
  *   only the rest is re-sent (a plain subscriber is not sent again what it already got);
- * - while the stream does not answer, or stores nothing for `stallMs`; sending resumes when
- *   everything sent is confirmed;
+ * - while the stream does not answer, or several reads over `stallMs` find nothing new stored
+ *   (it may be dropping what is sent); sending resumes when everything sent is confirmed;
  * - after `confirmTimeoutMs` without progress: then the whole window is re-sent (what a live
  *   connection lost need not be a suffix), the duplicate window making no-ops of the stored ones.
  * A re-send starts with a JetStream publish of the oldest unconfirmed message (safe for order,
@@ -219,18 +219,16 @@ export class ConfirmingPublisher {
     let progressAt = started;
     let confirmed = 0;
     let reported = false;
+    let idleReads = 0;
     for (let attempt = 0; this.outbox.firstIndex <= goal; attempt++) {
       const newest = this.sentTo() - 1;
       const target = this.outbox.at(newest);
       if (!target) break;
       let advanced = 0;
       try {
-        const id = await this.epoch.orStale(
-          this.reader.lastMsgId(target.subject, this.opts.confirmTimeoutMs),
-        );
-        if (id === STALE || epoch !== this.epoch.value) return;
-        if (id !== undefined)
-          advanced = this.confirmThrough(this.outbox.lastIndexOf(id, target.subject, newest));
+        const at = await this.storedIndex(target.subject, newest);
+        if (at === STALE || epoch !== this.epoch.value) return;
+        advanced = this.confirmThrough(at);
       } catch (error) {
         if (epoch !== this.epoch.value) return;
         // A read waits behind everything sent before it on this connection, so a slow answer is
@@ -245,6 +243,7 @@ export class ConfirmingPublisher {
       confirmed += advanced;
       if (this.outbox.firstIndex > goal) break;
       const now = performance.now();
+      idleReads = advanced > 0 ? 0 : idleReads + 1;
       if (advanced > 0) progressAt = now;
       else if (now - progressAt >= this.opts.confirmTimeoutMs) {
         this.recoveryNeeded = true;
@@ -253,7 +252,11 @@ export class ConfirmingPublisher {
         const error = new ConfirmTimeoutError(`nothing stored for ${this.opts.confirmTimeoutMs} ms`);
         this.onEvent?.({ type: 'confirm-failed', count: this.outbox.size, error });
         return;
-      } else if (now - progressAt >= this.stallMs) this.holding = true;
+      } else if (now - progressAt >= this.stallMs && idleReads >= 3) {
+        // Not one slow read behind a backlog: several reads saw nothing new. The stream may be
+        // dropping what is sent (not capturing the subjects): send nothing new until it stores.
+        this.holding = true;
+      }
       await sleep(Math.min(1 + attempt, 10));
     }
     this.stats.confirmations++;
@@ -270,9 +273,7 @@ export class ConfirmingPublisher {
     try {
       const through =
         this.outbox.firstIndex >= this.holesBefore
-          ? await storedPrefixEnd(this.outbox, this.sentTo(), (subject) =>
-              this.epoch.orStale(this.reader.lastMsgId(subject, this.opts.confirmTimeoutMs)),
-            )
+          ? await storedPrefixEnd(this.outbox, this.sentTo(), (subject) => this.readBack(subject))
           : this.outbox.firstIndex - 1;
       if (through === STALE || epoch !== this.epoch.value) return;
       this.confirmThrough(through);
@@ -305,6 +306,29 @@ export class ConfirmingPublisher {
     this.holding = false;
     this.stats.resent += resent;
     if (resent > 0) this.onEvent?.({ type: 'resent', count: resent });
+  }
+
+  /**
+   * The outbox index of the last entry the stream holds, read back from the newest entry sent:
+   * first the last message on its subject's siblings (`ticks.<venue>.*`: one read covers all of a
+   * feed's symbols), then, when that one is not ours (another publisher on a sibling subject), on
+   * its own subject. -1 when neither is in the window.
+   */
+  private async storedIndex(subject: string, newest: number): Promise<number | typeof STALE> {
+    const dot = subject.lastIndexOf('.');
+    if (dot > 0) {
+      const wide = await this.readBack(`${subject.slice(0, dot)}.*`);
+      if (wide === STALE) return STALE;
+      const at = wide ? this.outbox.lastIndexOf(wide.msgId, wide.subject, newest) : -1;
+      if (at >= 0) return at;
+    }
+    const own = await this.readBack(subject);
+    if (own === STALE) return STALE;
+    return own ? this.outbox.lastIndexOf(own.msgId, own.subject, newest) : -1;
+  }
+
+  private readBack(subject: string): Promise<StoredRef | undefined | typeof STALE> {
+    return this.epoch.orStale(this.reader.lastStored(subject, this.opts.confirmTimeoutMs));
   }
 
   /** Sends the held entries, oldest first, and stops holding (everything sent is confirmed). */

@@ -6,6 +6,12 @@ export class LastStoredError extends Error {
   override name = 'LastStoredError';
 }
 
+/** A stored message, as far as a publisher's outbox can recognise it. */
+export interface StoredRef {
+  msgId: string;
+  subject: string;
+}
+
 interface StreamRef {
   name: string;
   direct: boolean;
@@ -30,10 +36,11 @@ export class LastStoredReader {
   ) {}
 
   /**
-   * The `Nats-Msg-Id` of the last message stored on `subject`; undefined when there is none (or
-   * it has no id). Throws when the stream does not answer (not there yet, broker restarting).
+   * The id (`Nats-Msg-Id`) and subject of the last message stored on `subject` (wildcards
+   * allowed); undefined when there is none or it has no id. Throws when the stream does not
+   * answer (not there yet, broker restarting).
    */
-  async lastMsgId(subject: string, timeoutMs: number): Promise<string | undefined> {
+  async lastStored(subject: string, timeoutMs: number): Promise<StoredRef | undefined> {
     const stream = await this.streamOf(subject);
     const query = encoder.encode(JSON.stringify({ last_by_subj: subject }));
     if (stream.direct) {
@@ -42,11 +49,12 @@ export class LastStoredReader {
       if (code === 404) return undefined;
       if (code >= 300)
         throw new LastStoredError(`direct get on ${stream.name} failed: ${code} ${m.headers?.description}`);
-      return m.headers?.get('Nats-Msg-Id') || undefined;
+      const msgId = m.headers?.get('Nats-Msg-Id');
+      return msgId ? { msgId, subject: m.headers?.get('Nats-Subject') || subject } : undefined;
     }
     const m = await this.nc.request(`$JS.API.STREAM.MSG.GET.${stream.name}`, query, { timeout: timeoutMs });
     const r = JSON.parse(decoder.decode(m.data)) as {
-      message?: { hdrs?: string };
+      message?: { subject: string; hdrs?: string };
       error?: { code: number; err_code?: number; description?: string };
     };
     if (r.error) {
@@ -54,7 +62,8 @@ export class LastStoredReader {
       throw new LastStoredError(`message get on ${stream.name} failed: ${r.error.description}`);
     }
     const hdrs = r.message?.hdrs ? Buffer.from(r.message.hdrs, 'base64').toString('latin1') : '';
-    return /^Nats-Msg-Id:\s*(\S+)\s*$/im.exec(hdrs)?.[1];
+    const msgId = /^Nats-Msg-Id:\s*(\S+)\s*$/im.exec(hdrs)?.[1];
+    return msgId && r.message ? { msgId, subject: r.message.subject } : undefined;
   }
 
   private streamOf(subject: string): Promise<StreamRef> {
@@ -84,7 +93,7 @@ export class LastStoredReader {
 export async function storedPrefixEnd(
   outbox: Outbox,
   to: number,
-  lastMsgId: (subject: string) => Promise<string | undefined | typeof STALE>,
+  lastStored: (subject: string) => Promise<StoredRef | undefined | typeof STALE>,
 ): Promise<number | typeof STALE> {
   let lo = outbox.firstIndex;
   let hi = to - 1;
@@ -93,9 +102,9 @@ export async function storedPrefixEnd(
     const mid = lo + Math.floor((hi - lo) / 2);
     const e = outbox.at(mid);
     if (!e) break;
-    const id = await lastMsgId(e.subject);
-    if (id === STALE) return STALE;
-    const at = id === undefined ? -1 : outbox.lastIndexOf(id, e.subject, to - 1);
+    const stored = await lastStored(e.subject);
+    if (stored === STALE) return STALE;
+    const at = stored === undefined ? -1 : outbox.lastIndexOf(stored.msgId, e.subject, to - 1);
     if (at >= mid) {
       end = Math.max(end, at);
       lo = at + 1;
