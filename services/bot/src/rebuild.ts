@@ -40,6 +40,19 @@ async function latestTick(
   return best;
 }
 
+/** A rebuild that stopped short of a stream's end would publish again what is stored: refused. */
+export class RebuildIncompleteError extends Error {
+  override name = 'RebuildIncompleteError';
+}
+
+/** Throws unless the read reached the stream's last sequence as it was when the read started. */
+function complete(stream: string, seen: number, read: { count: number; lastSeq: number }): void {
+  if (read.count > 0 && seen < read.lastSeq)
+    throw new RebuildIncompleteError(
+      `${stream} read back to sequence ${seen} of ${read.lastSeq}: the rebuild would be incomplete`,
+    );
+}
+
 /**
  * Rebuilds positions, cash and P&L after a restart: every fill in FILLS is applied again (in
  * stream order, each id once), the rejected and expired decisions in ORDERS are remembered (never
@@ -55,7 +68,9 @@ export async function rebuildBot(
 ): Promise<{ fills: number; closed: number; marked: number }> {
   const venues = new Map<string, string>();
   let fills = 0;
-  await readStream(bus.js, bus.jsm, 'FILLS', (m) => {
+  let seen = 0;
+  const fillsRead = await readStream(bus.js, bus.jsm, 'FILLS', (m) => {
+    seen = m.streamSeq;
     let f: Fill;
     try {
       f = decode(m.data) as Fill;
@@ -70,8 +85,11 @@ export async function rebuildBot(
     const venue = f.decisionId.split(':')[1];
     if (venue) venues.set(f.symbol, venue);
   });
+  complete('FILLS', seen, fillsRead);
   let closed = 0;
-  await readStream(bus.js, bus.jsm, 'ORDERS', (m) => {
+  seen = 0;
+  const ordersRead = await readStream(bus.js, bus.jsm, 'ORDERS', (m) => {
+    seen = m.streamSeq;
     try {
       const e = decode(m.data) as Partial<OrderEvent>;
       if (typeof e.decisionId === 'string' && !bot.closedDecisions.has(e.decisionId)) {
@@ -83,6 +101,7 @@ export async function rebuildBot(
       // not an order event: nothing to remember
     }
   });
+  complete('ORDERS', seen, ordersRead);
   let marked = 0;
   for (const [symbol, venue] of venues) {
     const last = await latestTick(bus, venue, symbol, ticksEnd);
