@@ -104,7 +104,9 @@ export class PaperBot {
     registry: Registry,
   ) {
     this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000 });
-    this.tape = new Tape(opts.tapeCapacity, opts.backfill);
+    this.tape = new Tape(opts.tapeCapacity, opts.backfill, (venue, symbol, seq) =>
+      log.warn({ venue, symbol, seq }, 'an order waits for a tick missing from TICKS below newer ones'),
+    );
     this.metrics = botMetrics(registry);
   }
 
@@ -193,9 +195,9 @@ export class PaperBot {
       return undefined;
     }
     // Marked at the latest trade by seq, as the batch layer's close: a tick stored late (the feed
-    // re-sent it after a broker hiccup) is older than what the tape already has.
-    if (this.tape.push(venue, symbol, { seq: seq as number, ts: ts as number, price, size }))
-      this.portfolio.mark(symbol, price);
+    // re-sent it after a broker hiccup) is older than what the tape already has (kept, not marked).
+    const tick = { seq: seq as number, ts: ts as number, price, size, streamSeq: msg.streamSeq };
+    if (this.tape.push(venue, symbol, tick)) this.portfolio.mark(symbol, price);
     return ts as number;
   }
 
@@ -257,7 +259,7 @@ export class PaperBot {
         };
         this.abandons.add(abandon);
         if (this.stopping) abandon();
-        this.tape.follow(d.venue, d.symbol, d.tickSeq, from, onTick).then((s) => {
+        this.tape.follow(d.venue, d.symbol, d.tickSeq, from, onTick, reject).then((s) => {
           stop = s;
           if (finished) s();
           else lane.headWaiting = true; // it has seen the whole tape: it waits for the next tick

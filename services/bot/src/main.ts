@@ -83,6 +83,7 @@ export async function startBot(
   );
   // Where the live tape starts; rebuild marks from the ticks up to it, so none falls in between.
   const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
+  bot.tape.startLive(ticksEnd + 1);
   const rebuilt = await rebuildBot(bus, bot, ticksEnd);
   if (rebuilt.fills || rebuilt.closed) log.info(rebuilt, 'positions rebuilt from FILLS and ORDERS');
   const session = new TradingSession(

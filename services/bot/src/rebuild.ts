@@ -1,9 +1,9 @@
-import { type Bus, decode, readRecent, readStream, subjects } from '@tickflow/bus';
+import { type Bus, decode, lastMessageOn, readRange, readStream, subjects } from '@tickflow/bus';
 import { type Fill, fillProblem, isDecimalString, type OrderEvent } from '@tickflow/core';
 import type { TapeTick } from '@tickflow/paper';
 import type { PaperBot } from './bot.ts';
 
-/** Stream messages scanned back for a symbol's latest tick: more than a feed re-send window. */
+/** Stream sequences scanned back for a symbol's latest tick: more than a feed re-send window. */
 const TAIL = 10_000;
 
 /**
@@ -16,15 +16,22 @@ async function latestTick(
   symbol: string,
   end: number,
 ): Promise<TapeTick | undefined> {
-  const messages = await readRecent(bus.js, bus.jsm, 'TICKS', {
+  const { messages } = await readRange(bus.js, 'TICKS', {
     filterSubject: subjects.tick(venue, symbol),
     fromSeq: Math.max(1, end - TAIL),
-    limit: TAIL,
+    toSeq: end,
+    limit: TAIL + 1,
   });
   let best: TapeTick | undefined;
-  for (const m of messages) {
+  // Quiet for longer than the tail: its last stored tick is its latest.
+  const datas =
+    messages.length > 0
+      ? messages.map((m) => m.data)
+      : [await lastMessageOn(bus.jsm, 'TICKS', subjects.tick(venue, symbol))];
+  for (const data of datas) {
+    if (!data) continue;
     try {
-      const t = decode(m.data) as Partial<TapeTick>;
+      const t = decode(data) as Partial<TapeTick>;
       if (
         Number.isSafeInteger(t.seq) &&
         Number.isSafeInteger(t.ts) &&
@@ -57,7 +64,8 @@ function complete(stream: string, seen: number, read: { count: number; lastSeq: 
  * Rebuilds positions, cash and P&L after a restart: every fill in FILLS is applied again (in
  * stream order, each id once), the rejected and expired decisions in ORDERS are remembered (never
  * executed again), then each open position is marked at the latest trade (by seq) in TICKS on the
- * venue its decisions came from (`<strategy>:<venue>:<symbol>:<seq>`), which also starts its tape. Decisions redelivered afterwards
+ * venue its decisions came from (`<strategy>:<venue>:<symbol>:<seq>`); the tape only notes its seq (an
+ * order reads the ticks before the live tape's start back in full). Decisions redelivered afterwards
  * recompute the same fills, find them applied and publish nothing new.
  */
 export async function rebuildBot(
@@ -107,7 +115,9 @@ export async function rebuildBot(
     const last = await latestTick(bus, venue, symbol, ticksEnd);
     if (last) {
       bot.portfolio.mark(symbol, last.price);
-      bot.tape.push(venue, symbol, last);
+      // Not a tick of the tape (the live tape starts after `ticksEnd`, and an order reads what comes
+      // before it back in full): only what a live tick must beat to move the mark.
+      bot.tape.noteLatest(venue, symbol, last.seq);
       marked++;
     }
   }
