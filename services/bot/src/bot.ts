@@ -324,6 +324,11 @@ export class PaperBot {
     return acked;
   }
 
+  /** Decisions whose order runs or whose fills are not all stored yet: unacked. */
+  inHand(): string[] {
+    return [...this.inProgress.keys()];
+  }
+
   /** Fills and order events published and not yet acknowledged: what a stop could leave behind. */
   unstored(): { fills: string[]; orderEvents: string[] } {
     return { fills: [...this.unstoredFills.keys()], orderEvents: [...this.unstoredEvents.keys()] };
