@@ -22,6 +22,7 @@ export {
 } from './consume.ts';
 export { nextOnSubject } from './direct.ts';
 export { DurablePublisher, type DurablePublisherOptions, PublishError } from './publish.ts';
+export { type RangeRead, RangeReadError, readRange } from './read-range.ts';
 export { consumeFrom } from './replay-from.ts';
 export {
   findNatsServer,

@@ -11,6 +11,7 @@ import {
 import {
   checkRisk,
   type ExecutionModel,
+  fillId,
   PaperOrder,
   type Portfolio,
   type RiskLimits,
@@ -61,8 +62,14 @@ export class PaperBot {
   readonly closedDecisions = new Set<string>();
   /** Each symbol's order chain: the next order of the symbol starts after the tail. */
   private readonly lanes = new Map<string, Lane>();
-  /** Orders in progress by decision id: a redelivery joins the one already running. */
+  /** Orders in progress by decision id, until all they caused is stored: a redelivery joins them. */
   private readonly inProgress = new Map<string, Promise<void>>();
+  /**
+   * Publishes of this process not yet acknowledged (fills by fill id, order events by decision id):
+   * what a recomputation finds already applied is either here (wait for it) or already stored.
+   */
+  private readonly unstoredFills = new Map<string, Promise<void>>();
+  private readonly unstoredEvents = new Map<string, Promise<void>>();
   private stopping = false;
   private readonly abandons = new Set<() => void>();
   /** Working orders, for GET /v1/orders. */
@@ -97,7 +104,9 @@ export class PaperBot {
     registry: Registry,
   ) {
     this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000 });
-    this.tape = new Tape(opts.tapeCapacity, opts.backfill);
+    this.tape = new Tape(opts.tapeCapacity, opts.backfill, (venue, symbol, seq) =>
+      log.warn({ venue, symbol, seq }, 'an order waits for a tick missing from TICKS below newer ones'),
+    );
     this.metrics = botMetrics(registry);
   }
 
@@ -123,7 +132,8 @@ export class PaperBot {
     }
     const running = this.inProgress.get(d.id);
     if (running) return running;
-    if (this.closedDecisions.has(d.id)) return undefined;
+    // Rejected or expired: stored (read from ORDERS at start), or being stored by this process.
+    if (this.closedDecisions.has(d.id)) return this.unstoredEvents.get(d.id);
     let lane = this.lanes.get(d.symbol);
     if (!lane) {
       lane = { tail: Promise.resolve(), count: 0, headWaiting: false };
@@ -141,8 +151,11 @@ export class PaperBot {
     );
     own.tail = tail;
     this.inProgress.set(d.id, done);
+    const forget = () => {
+      if (this.inProgress.get(d.id) === done) this.inProgress.delete(d.id);
+    };
+    done.then(forget, forget);
     void tail.then(() => {
-      this.inProgress.delete(d.id);
       own.headWaiting = false;
       if (--own.count === 0 && this.lanes.get(d.symbol) === own) this.lanes.delete(d.symbol);
     });
@@ -182,9 +195,9 @@ export class PaperBot {
       return undefined;
     }
     // Marked at the latest trade by seq, as the batch layer's close: a tick stored late (the feed
-    // re-sent it after a broker hiccup) is older than what the tape already has.
-    if (this.tape.push(venue, symbol, { seq: seq as number, ts: ts as number, price, size }))
-      this.portfolio.mark(symbol, price);
+    // re-sent it after a broker hiccup) is older than what the tape already has (kept, not marked).
+    const tick = { seq: seq as number, ts: ts as number, price, size, streamSeq: msg.streamSeq };
+    if (this.tape.push(venue, symbol, tick)) this.portfolio.mark(symbol, price);
     return ts as number;
   }
 
@@ -211,7 +224,7 @@ export class PaperBot {
     if (order.state !== 'WORKING' || !order.side) return { stored: Promise.resolve() }; // a FLAT with nothing to close
     const verdict = this.preTradeCheck(d, order, before);
     if (verdict) {
-      if (this.decisionFills.has(d.symbol, d.id)) {
+      if (this.decisionFills.has(d.symbol, d.id) || this.portfolio.hasApplied(fillId(d.id))) {
         // Some of it was filled before a restart: finishing it is not a new risk.
         this.log.info({ decision: d.id }, 'resuming a partly filled order despite the risk check');
       } else return { stored: this.reject(d, order, verdict) };
@@ -246,7 +259,7 @@ export class PaperBot {
         };
         this.abandons.add(abandon);
         if (this.stopping) abandon();
-        this.tape.follow(d.venue, d.symbol, d.tickSeq, from, onTick).then((s) => {
+        this.tape.follow(d.venue, d.symbol, d.tickSeq, from, onTick, reject).then((s) => {
           stop = s;
           if (finished) s();
           else lane.headWaiting = true; // it has seen the whole tape: it waits for the next tick
@@ -280,15 +293,45 @@ export class PaperBot {
     });
   }
 
-  /** Applies a fill once and stores it in FILLS (same id, so a re-publish is dropped by dedup). */
+  /**
+   * Applies a fill and stores it in FILLS, once. A fill already applied (recomputed for a redelivered
+   * decision) is not published again: it came from FILLS at start, or this process published it
+   * (then the answer is that publish's). The stream's duplicate window is not relied on: a
+   * redelivery may come long after it.
+   */
   private record(fill: Fill): Promise<void> {
-    if (this.portfolio.apply(fill)) {
-      this.decisionFills.add(fill);
-      this.filled++;
-      this.metrics.fills.inc({ side: fill.side });
-      this.afterFill();
-    }
-    return this.publisher.publishAcked(subjects.fill(fill.symbol), fill, fill.id);
+    if (!this.portfolio.apply(fill)) return this.unstoredFills.get(fill.id) ?? Promise.resolve();
+    this.decisionFills.add(fill);
+    this.filled++;
+    this.metrics.fills.inc({ side: fill.side });
+    this.afterFill();
+    return this.track(
+      this.unstoredFills,
+      fill.id,
+      this.publisher.publishAcked(subjects.fill(fill.symbol), fill, fill.id),
+    );
+  }
+
+  /** Keeps a publish in `map` until acknowledged (a failed one stays: the service stops on it). */
+  private track(map: Map<string, Promise<void>>, key: string, acked: Promise<void>): Promise<void> {
+    map.set(key, acked);
+    acked.then(
+      () => {
+        if (map.get(key) === acked) map.delete(key);
+      },
+      () => {},
+    );
+    return acked;
+  }
+
+  /** Decisions whose order runs or whose fills are not all stored yet: unacked. */
+  inHand(): string[] {
+    return [...this.inProgress.keys()];
+  }
+
+  /** Fills and order events published and not yet acknowledged: what a stop could leave behind. */
+  unstored(): { fills: string[]; orderEvents: string[] } {
+    return { fills: [...this.unstoredFills.keys()], orderEvents: [...this.unstoredEvents.keys()] };
   }
 
   private reject(d: Decision, order: PaperOrder, verdict: RiskVerdict): Promise<void> {
@@ -304,9 +347,10 @@ export class PaperBot {
     status: OrderEvent['status'],
     why: { reason: string; message: string },
   ): Promise<void> {
+    // Once per decision: a closed decision is never executed again (onDecision).
     this.closedDecisions.add(d.id);
     const event = orderEvent(d, order, status, why, Date.now() * 1000);
     const subject = subjects.orderEvent(status === 'REJECTED' ? 'rejected' : 'expired', d.symbol);
-    return this.publisher.publishAcked(subject, event, event.id);
+    return this.track(this.unstoredEvents, d.id, this.publisher.publishAcked(subject, event, event.id));
   }
 }

@@ -29,6 +29,7 @@ import { OrderAbandonedError, PaperBot } from './bot.ts';
 import type { BotConfig } from './config.ts';
 import { rebuildBot } from './rebuild.ts';
 import { TradingSession } from './session.ts';
+import { closeWithin } from './shutdown.ts';
 
 /** Deletes the durable TICKS consumer earlier versions used for marks, so it stops holding messages. */
 async function dropLegacyMarksConsumer(bus: Bus, name: string, log: Logger): Promise<void> {
@@ -83,6 +84,7 @@ export async function startBot(
   );
   // Where the live tape starts; rebuild marks from the ticks up to it, so none falls in between.
   const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
+  bot.tape.startLive(ticksEnd + 1);
   const rebuilt = await rebuildBot(bus, bot, ticksEnd);
   if (rebuilt.fills || rebuilt.closed) log.info(rebuilt, 'positions rebuilt from FILLS and ORDERS');
   const session = new TradingSession(
@@ -159,6 +161,11 @@ export async function startBot(
   );
   const port = await listen(app, config.host, config.port);
   log.info({ port, nats: bus.url }, 'bot started');
+  const state = {
+    step: 'intake',
+    snapshotStored: false,
+    left: () => ({ ...bot.unstored(), decisions: bot.inHand(), snapshotStored: state.snapshotStored }),
+  };
   const lifecycle = new Lifecycle(log)
     .onClose('intake', async () => {
       clearInterval(lossTimer);
@@ -167,8 +174,32 @@ export async function startBot(
       await decisions.stop();
       await marks.stop();
     })
-    .onClose('session snapshot', () => session.saveSnapshot())
-    .onClose('http', () => app.close())
-    .onClose('nats', () => bus.drain());
-  return { done, close: () => lifecycle.close(), port, bot, session };
+    .onClose('session snapshot', async () => {
+      state.step = 'session snapshot';
+      state.snapshotStored = await session.saveSnapshot();
+    })
+    .onClose('http', () => {
+      state.step = 'http';
+      return app.close();
+    })
+    .onClose('nats', () => {
+      state.step = 'nats';
+      return bus.drain();
+    });
+  // Bounded: with NATS gone, a publish retrying or a drain would hold the stop (issue 14, cause 5).
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= closeWithin(
+      config.shutdownTimeoutMs,
+      () => lifecycle.close(),
+      state,
+      () => {
+        app.server.closeAllConnections();
+        void bus.nc.close().catch(() => {});
+      },
+      log,
+    );
+    return closing;
+  };
+  return { done, close, port, bot, session };
 }

@@ -1,9 +1,9 @@
-import { type Bus, decode, readRecent, readStream, subjects } from '@tickflow/bus';
+import { type Bus, decode, lastMessageOn, readRange, readStream, subjects } from '@tickflow/bus';
 import { type Fill, fillProblem, isDecimalString, type OrderEvent } from '@tickflow/core';
 import type { TapeTick } from '@tickflow/paper';
 import type { PaperBot } from './bot.ts';
 
-/** Stream messages scanned back for a symbol's latest tick: more than a feed re-send window. */
+/** Stream sequences scanned back for a symbol's latest tick: more than a feed re-send window. */
 const TAIL = 10_000;
 
 /**
@@ -16,15 +16,22 @@ async function latestTick(
   symbol: string,
   end: number,
 ): Promise<TapeTick | undefined> {
-  const messages = await readRecent(bus.js, bus.jsm, 'TICKS', {
+  const { messages } = await readRange(bus.js, 'TICKS', {
     filterSubject: subjects.tick(venue, symbol),
     fromSeq: Math.max(1, end - TAIL),
-    limit: TAIL,
+    toSeq: end,
+    limit: TAIL + 1,
   });
   let best: TapeTick | undefined;
-  for (const m of messages) {
+  // Quiet for longer than the tail: its last stored tick is its latest.
+  const datas =
+    messages.length > 0
+      ? messages.map((m) => m.data)
+      : [await lastMessageOn(bus.jsm, 'TICKS', subjects.tick(venue, symbol))];
+  for (const data of datas) {
+    if (!data) continue;
     try {
-      const t = decode(m.data) as Partial<TapeTick>;
+      const t = decode(data) as Partial<TapeTick>;
       if (
         Number.isSafeInteger(t.seq) &&
         Number.isSafeInteger(t.ts) &&
@@ -40,11 +47,25 @@ async function latestTick(
   return best;
 }
 
+/** A rebuild that stopped short of a stream's end would publish again what is stored: refused. */
+export class RebuildIncompleteError extends Error {
+  override name = 'RebuildIncompleteError';
+}
+
+/** Throws unless the read reached the stream's last sequence as it was when the read started. */
+function complete(stream: string, seen: number, read: { count: number; lastSeq: number }): void {
+  if (read.count > 0 && seen < read.lastSeq)
+    throw new RebuildIncompleteError(
+      `${stream} read back to sequence ${seen} of ${read.lastSeq}: the rebuild would be incomplete`,
+    );
+}
+
 /**
  * Rebuilds positions, cash and P&L after a restart: every fill in FILLS is applied again (in
  * stream order, each id once), the rejected and expired decisions in ORDERS are remembered (never
  * executed again), then each open position is marked at the latest trade (by seq) in TICKS on the
- * venue its decisions came from (`<strategy>:<venue>:<symbol>:<seq>`), which also starts its tape. Decisions redelivered afterwards
+ * venue its decisions came from (`<strategy>:<venue>:<symbol>:<seq>`); the tape only notes its seq (an
+ * order reads the ticks before the live tape's start back in full). Decisions redelivered afterwards
  * recompute the same fills, find them applied and publish nothing new.
  */
 export async function rebuildBot(
@@ -55,7 +76,9 @@ export async function rebuildBot(
 ): Promise<{ fills: number; closed: number; marked: number }> {
   const venues = new Map<string, string>();
   let fills = 0;
-  await readStream(bus.js, bus.jsm, 'FILLS', (m) => {
+  let seen = 0;
+  const fillsRead = await readStream(bus.js, bus.jsm, 'FILLS', (m) => {
+    seen = m.streamSeq;
     let f: Fill;
     try {
       f = decode(m.data) as Fill;
@@ -70,8 +93,11 @@ export async function rebuildBot(
     const venue = f.decisionId.split(':')[1];
     if (venue) venues.set(f.symbol, venue);
   });
+  complete('FILLS', seen, fillsRead);
   let closed = 0;
-  await readStream(bus.js, bus.jsm, 'ORDERS', (m) => {
+  seen = 0;
+  const ordersRead = await readStream(bus.js, bus.jsm, 'ORDERS', (m) => {
+    seen = m.streamSeq;
     try {
       const e = decode(m.data) as Partial<OrderEvent>;
       if (typeof e.decisionId === 'string' && !bot.closedDecisions.has(e.decisionId)) {
@@ -83,12 +109,15 @@ export async function rebuildBot(
       // not an order event: nothing to remember
     }
   });
+  complete('ORDERS', seen, ordersRead);
   let marked = 0;
   for (const [symbol, venue] of venues) {
     const last = await latestTick(bus, venue, symbol, ticksEnd);
     if (last) {
       bot.portfolio.mark(symbol, last.price);
-      bot.tape.push(venue, symbol, last);
+      // Not a tick of the tape (the live tape starts after `ticksEnd`, and an order reads what comes
+      // before it back in full): only what a live tick must beat to move the mark.
+      bot.tape.noteLatest(venue, symbol, last.seq);
       marked++;
     }
   }

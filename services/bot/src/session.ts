@@ -89,15 +89,20 @@ export class TradingSession {
     };
   }
 
-  /** Stores the snapshot of `date` (`<durable>.session.<date>`); failures are logged, not thrown. */
-  async saveSnapshot(date = this.day): Promise<void> {
-    if (!date) return;
+  /**
+   * Stores the snapshot of `date` (`<durable>.session.<date>`); failures are logged, not thrown.
+   * Resolves with whether it is stored (true when there is no day yet: nothing to store).
+   */
+  async saveSnapshot(date = this.day): Promise<boolean> {
+    if (!date) return true;
     const snap = this.snapshot(date);
     try {
       await this.store.put(sessionSnapshotName(this.prefix, date), snap);
       this.log.info({ date, equity: snap.pnl.equity, dayPnl: snap.dayPnl }, 'session snapshot stored');
+      return true;
     } catch (err) {
       this.log.error({ err, date }, 'cannot store the session snapshot');
+      return false;
     }
   }
 

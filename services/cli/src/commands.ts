@@ -65,7 +65,8 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const c: BotConfig = config(botSpec, flags);
       const log = createLogger('bot', c.logLevel);
-      await runUntilSignal(await startBot(c, log), log);
+      // The bot bounds its own stop (--shutdown-timeout-ms); the grace delay is only a backstop.
+      await runUntilSignal(await startBot(c, log), log, c.shutdownTimeoutMs + 2_000);
     });
 
   const eod = program.command('eod').description('end-of-day batch layer (DuckDB)');

@@ -1,0 +1,89 @@
+import { botSpec, startBot } from '@tickflow/bot';
+import { Bus, DurablePublisher, decode, readStream, subjects } from '@tickflow/bus';
+import type { Decision, Fill } from '@tickflow/core';
+import { createLogger, resolveConfig } from '@tickflow/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+
+const silent = createLogger('test', 'silent');
+const T0 = 1_780_000_000_000_000;
+const SYMBOL = 'PART-USD';
+
+/**
+ * Idempotency must not rest on the stream's duplicate window: a decision redelivered after the
+ * window has passed (a restart minutes later, a consumer whose ack floor went back) recomputes fills
+ * already stored, and those must not be stored again.
+ */
+describe('a decision redelivered after its first fills are stored and the duplicate window passed', () => {
+  let nats: TestNats;
+  let bus: Bus;
+  let publisher: DurablePublisher;
+  const start = () =>
+    startBot(resolveConfig(botSpec, { port: '0', partialFills: 'true' }, { NATS_URL: nats.url }), silent);
+  const tick = (seq: number, price: string, size: string) =>
+    publisher.publish(
+      subjects.tick('synth', SYMBOL),
+      { v: 1, venue: 'synth', symbol: SYMBOL, seq, ts: T0 + seq * 1000, price, size, recvTs: T0 },
+      `synth:${SYMBOL}:${seq}`,
+    );
+  /** Shortens a stream's duplicate window, so the test need not wait the default 2 minutes. */
+  const shortWindow = async (stream: 'FILLS' | 'ORDERS') => {
+    const info = await bus.jsm.streams.info(stream);
+    await bus.jsm.streams.update(stream, { ...info.config, duplicate_window: 1_000_000_000 });
+  };
+  const stored = async () => {
+    const fills: Fill[] = [];
+    await readStream(bus.js, bus.jsm, 'FILLS', (m) => fills.push(decode(m.data) as Fill));
+    return fills;
+  };
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    bus = await Bus.connect({ url: nats.url, name: 'bot-redelivery-test' });
+    publisher = new DurablePublisher(bus.js);
+  });
+  afterAll(async () => {
+    await bus?.drain();
+    await nats?.stop();
+  });
+
+  it('stores each fill id once, the ones recomputed from the stream included', async () => {
+    const first = await start();
+    await tick(1, '10', '1');
+    const d: Decision = {
+      v: 1,
+      id: `manual:synth:${SYMBOL}:1`,
+      strategy: 'manual',
+      venue: 'synth',
+      symbol: SYMBOL,
+      action: 'BUY',
+      qty: '3',
+      refPrice: '10',
+      tickSeq: 1,
+      tickTs: T0 + 1000,
+      decidedAt: T0 + 1100,
+      reason: 'test',
+      indicators: {},
+    };
+    await publisher.publish(subjects.decision(SYMBOL), d, d.id);
+    await tick(2, '11', '1'); // fills 1 of 3; the order waits for more
+    await publisher.settle();
+    await waitFor('the first partial fill', async () => (await stored()).length === 1);
+    await first.close(); // the decision stays unacked: it comes back to the next process
+    // The stored fill's id leaves the (shortened) duplicate window before the next process starts.
+    await shortWindow('FILLS');
+    await new Promise((r) => setTimeout(r, 2_500));
+    const second = await start();
+    await shortWindow('FILLS'); // the bot set its own window at start
+    await tick(3, '12', '5'); // fills the other 2
+    await publisher.settle();
+    await waitFor('the order filled', async () => second.bot.pendingOrders === 0 && second.bot.filled === 2);
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate publish would be stored by now
+    const fills = await stored();
+    expect(fills.map((f) => [f.id, f.qty, f.price])).toEqual([
+      [`fill:${d.id}`, '1', '11'],
+      [`fill:${d.id}:2`, '2', '12'],
+    ]);
+    await second.close();
+  });
+});
