@@ -49,7 +49,7 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const c: FeedConfig = config(feedSpec, flags);
       const log = createLogger('feed', c.logLevel);
-      await runUntilSignal(await startFeed(c, log), log);
+      await runUntilSignal(await startFeed(c, log), log, c.shutdownTimeoutMs);
     });
 
   addOptions(program.command('signals'), signalsSpec)
@@ -57,7 +57,7 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const c: SignalsConfig = config(signalsSpec, flags);
       const log = createLogger('signals', c.logLevel);
-      await runUntilSignal(await startSignals(c, log), log);
+      await runUntilSignal(await startSignals(c, log), log, c.shutdownTimeoutMs);
     });
 
   addOptions(program.command('bot'), botSpec)
@@ -65,7 +65,7 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const c: BotConfig = config(botSpec, flags);
       const log = createLogger('bot', c.logLevel);
-      await runUntilSignal(await startBot(c, log), log);
+      await runUntilSignal(await startBot(c, log), log, c.shutdownTimeoutMs);
     });
 
   const eod = program.command('eod').description('end-of-day batch layer (DuckDB)');
@@ -104,7 +104,7 @@ Exit codes:
       const c: EodArchiveConfig = config(eodArchiveSpec, flags);
       const log = createLogger('eod-archive', c.logLevel);
       const { startLogArchiver } = await import('@tickflow/eod');
-      await runUntilSignal(await startLogArchiver(c, log), log);
+      await runUntilSignal(await startLogArchiver(c, log), log, c.shutdownTimeoutMs);
     });
   addOptions(eod.command('serve'), eodServeSpec)
     .description(
@@ -114,7 +114,7 @@ Exit codes:
       const c: EodServeConfig = config(eodServeSpec, flags);
       const log = createLogger('eod', c.logLevel);
       const { startEodServer } = await import('@tickflow/eod');
-      await runUntilSignal(await startEodServer(c, log), log);
+      await runUntilSignal(await startEodServer(c, log), log, c.shutdownTimeoutMs);
     });
   return program;
 }

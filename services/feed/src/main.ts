@@ -92,5 +92,11 @@ export async function startFeed(
     .onClose('publisher', () => publisher.close())
     .onClose('http', () => app.close())
     .onClose('nats', () => bus.drain());
-  return { done: running, close: () => lifecycle.close(), port, feed };
+  return {
+    done: running,
+    close: () => lifecycle.close(),
+    port,
+    feed,
+    unfinished: () => ({ ...lifecycle.unfinished(), outboxMessages: publisher.stats.outboxMessages }),
+  };
 }

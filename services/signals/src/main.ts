@@ -211,5 +211,16 @@ export async function startSignals(
     .onClose('stream', () => hub.close())
     .onClose('http', () => app.close())
     .onClose('nats', () => bus.drain());
-  return { done, close: () => lifecycle.close(), port, service };
+  return {
+    done,
+    close: () => lifecycle.close(),
+    port,
+    service,
+    // Held ticks are not listed: the stored checkpoint stays below them, so a restart replays them.
+    unfinished: () => ({
+      ...lifecycle.unfinished(),
+      unconfirmedDecisions: service.unconfirmedDecisions,
+      checkpointBehindBy: Math.max(0, service.checkpoint().streamSeq - lastStored),
+    }),
+  };
 }

@@ -267,6 +267,11 @@ export class SignalsService {
     this.gate.rearm(undefined, this.clock.nowMicros() / 1000);
   }
 
+  /** Decisions sent but not yet confirmed by DECISIONS. */
+  get unconfirmedDecisions(): number {
+    return this.publisher.stats.outboxMessages;
+  }
+
   /** Ticks held behind a gap. */
   get heldTicks(): number {
     return this.gate.held;
