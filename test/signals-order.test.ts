@@ -133,6 +133,17 @@ describe('signals applies each venue+symbol in seq order whatever order TICKS st
     expect(await storedDecisions(bus)).toEqual(ref.decisions.sort((x, y) => x.id.localeCompare(y.id)));
   });
 
+  it('starts each lane at its first tick when TICKS was trimmed, without an alarm', async () => {
+    const a = ticks('AAA-USD', 100);
+    await store(bus, a);
+    await bus.jsm.streams.purge('TICKS', { seq: 41 }); // as max_age would: ticks 1..40 gone
+    signals = await start({ gapTimeoutMs: '300' });
+    await waitFor('every tick', () => signals?.service.view('AAA-USD')?.lastSeq === 100, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(signals.service.skippedGaps).toEqual([]);
+    expect(signals.service.view('AAA-USD')?.lastSeq).toBe(100);
+  });
+
   it('raises an alarm naming the lane and seqs when a gap is not in TICKS, then goes on past it', async () => {
     const a = ticks('AAA-USD', 60);
     await store(bus, [...a.slice(0, 20), ...a.slice(25)]);

@@ -17,7 +17,7 @@ export interface GapResolverOptions {
 export interface SkippedGap {
   key: string;
   ranges: [number, number][];
-  /** The lane had applied nothing before (a stream that starts later than seq 1): no alarm. */
+  /** The lane had applied nothing before: its first seqs are missing. */
   laneStart: boolean;
 }
 

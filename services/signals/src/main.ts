@@ -117,6 +117,15 @@ export async function startSignals(
   if (stored.size)
     log.info({ decisions: stored.size, from: decisionsFrom }, 'decision ids already in DECISIONS');
 
+  const ticksInfo = await bus.jsm.streams.info('TICKS');
+  if (ticksInfo.state.first_seq > 1 && service.lastApplied + 1 <= ticksInfo.state.first_seq) {
+    service.openLanesAtFirstSeq();
+    log.info(
+      { firstSeq: ticksInfo.state.first_seq },
+      'TICKS starts after sequence 1 (trimmed or purged): lanes not in the checkpoint start at their first tick',
+    );
+  }
+
   const hub = new StreamHub((symbol) => service.view(symbol));
   service.listener = hub;
   const app = await buildApp({

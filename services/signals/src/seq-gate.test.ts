@@ -172,3 +172,21 @@ describe('GapResolver', () => {
     expect(applied).toEqual([1, 4]);
   });
 });
+
+describe('SeqGate on a TICKS whose history starts after seq 1', () => {
+  it('starts a lane never seen at its first tick, and still holds past a later gap', () => {
+    const { g, applied } = gate();
+    g.openAtFirstSeq = true;
+    expect(g.offer(KEY, tick(500), 1)).toBe('applied');
+    expect(g.offer(KEY, tick(502), 2)).toBe('held');
+    expect(g.offer(KEY, tick(501), 3)).toBe('applied');
+    expect(applied).toEqual([500, 501, 502]);
+  });
+
+  it('holds a lane never seen past a gap when the history is whole', () => {
+    const { g, applied } = gate();
+    expect(g.offer(KEY, tick(3), 1)).toBe('held');
+    expect(g.gaps(KEY)).toEqual([[1, 2]]);
+    expect(applied).toEqual([]);
+  });
+});

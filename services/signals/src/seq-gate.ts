@@ -13,6 +13,11 @@ export interface SeqGateOptions {
   maxHeldTotal: number;
   /** A gap older than this (ms) is read back from TICKS. */
   gapTimeoutMs: number;
+  /**
+   * A lane never seen starts at its first tick, whatever its seq: TICKS' history starts later than
+   * some lanes' seq 1 (trimmed by age, or purged), so waiting for their first seqs would be vain.
+   */
+  openAtFirstSeq?: boolean;
 }
 
 /** What `offer` did with a tick. */
@@ -41,13 +46,17 @@ export class SeqGate {
   private readonly lanes = new Map<string, Lane>();
   /** Ticks held in all lanes. */
   held = 0;
+  /** See SeqGateOptions.openAtFirstSeq; may be set after construction. */
+  openAtFirstSeq: boolean;
 
   constructor(
     private readonly opts: SeqGateOptions,
     private readonly apply: (tick: Tick, streamSeq: number) => void,
     /** Wall time in ms, read only when a gap opens. */
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.openAtFirstSeq = opts.openAtFirstSeq === true;
+  }
 
   /** Sets a lane's last applied seq (from a restored checkpoint). */
   seed(key: string, last: number): void {
@@ -63,7 +72,7 @@ export class SeqGate {
     if (lane.readBack?.delete(streamSeq)) return 'read-back';
     const seq = tick.seq;
     if (seq <= lane.last) return 'duplicate';
-    if (seq === lane.last + 1) {
+    if (seq === lane.last + 1 || (lane.last === 0 && this.openAtFirstSeq && !lane.held)) {
       lane.last = seq;
       this.apply(tick, streamSeq);
       if (lane.held) this.drain(lane);

@@ -229,25 +229,18 @@ export class SignalsService {
   /**
    * The ticks are not in TICKS (the read-back reached the stream's end): the lane went on past them,
    * so its indicators now differ from a gap-free history. An alarm: error log naming venue, symbol
-   * and seqs, GAP_SKIPPED counted per missing seq, /healthz degraded. A lane that had applied
-   * nothing (a stream whose history starts later than seq 1) only logs.
+   * and seqs, GAP_SKIPPED counted per missing seq, /healthz degraded. (A lane's first seqs missing
+   * because TICKS was trimmed never get here: see openLanesAtFirstSeq.)
    */
   private onSkipped(gap: SkippedGap): void {
     const [, venue, symbol] = gap.key.split('.');
     const seqs = gap.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
-    if (gap.laneStart) {
-      this.log.warn(
-        { venue, symbol, missing: seqs },
-        'lane starts past seq 1: earlier ticks are not in TICKS',
-      );
-      return;
-    }
     const n = gap.ranges.reduce((k, [a, b]) => k + b - a + 1, 0);
     this.bad.inc({ code: 'GAP_SKIPPED' }, n);
     this.skippedGaps.push(gap);
     if (this.skippedGaps.length > 100) this.skippedGaps.shift();
     this.log.error(
-      { venue, symbol, missing: seqs, count: n },
+      { venue, symbol, missing: seqs, count: n, laneStart: gap.laneStart },
       'ticks missing from TICKS: applied the ticks after them (GAP_SKIPPED)',
     );
   }
@@ -270,6 +263,14 @@ export class SignalsService {
   /** Decisions sent but not yet confirmed by DECISIONS. */
   get unconfirmedDecisions(): number {
     return this.publisher.stats.outboxMessages;
+  }
+
+  /**
+   * TICKS' history starts after some lanes' seq 1 (trimmed or purged) and this run reads from its
+   * beginning: a lane never seen starts at its first tick instead of waiting for seqs long gone.
+   */
+  openLanesAtFirstSeq(): void {
+    this.gate.openAtFirstSeq = true;
   }
 
   /** Ticks held behind a gap. */
