@@ -193,6 +193,15 @@ export const commonSpec = {
     default: 'info',
     choices: LOG_LEVELS,
   }),
+  shutdownTimeoutMs: int({
+    flag: 'shutdown-timeout-ms',
+    env: 'TICKFLOW_SHUTDOWN_TIMEOUT_MS',
+    description:
+      'ms a stop request (SIGTERM/SIGINT) may take; past it the service logs what it could not flush and exits 1',
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+  }),
 };
 
 /** Reads a file named by a setting; a missing or unreadable one is a ConfigError naming the flag. */

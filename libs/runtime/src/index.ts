@@ -16,7 +16,12 @@ export {
   unknownEnv,
   url,
 } from './config.ts';
-export { runUntilSignal } from './entry.ts';
+export {
+  closeWithin,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  runUntilSignal,
+  ShutdownIncompleteError,
+} from './entry.ts';
 export {
   createHttpApp,
   type HealthReport,

@@ -124,15 +124,6 @@ export const botSpec = {
     min: 64,
     max: 50_000_000,
   }),
-  shutdownTimeoutMs: int({
-    flag: 'shutdown-timeout-ms',
-    env: 'TICKFLOW_BOT_SHUTDOWN_TIMEOUT_MS',
-    description:
-      'a stop ends within this time even when NATS is gone; what could not be stored or acked is logged and the exit code is non-zero',
-    default: 10_000,
-    min: 100,
-    max: 600_000,
-  }),
   cash: str({
     flag: 'cash',
     env: 'TICKFLOW_BOT_CASH',

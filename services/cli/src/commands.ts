@@ -49,7 +49,7 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const c: FeedConfig = config(feedSpec, flags);
       const log = createLogger('feed', c.logLevel);
-      await runUntilSignal(await startFeed(c, log), log);
+      await runUntilSignal(await startFeed(c, log), log, c.shutdownTimeoutMs);
     });
 
   addOptions(program.command('signals'), signalsSpec)
@@ -57,7 +57,7 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const c: SignalsConfig = config(signalsSpec, flags);
       const log = createLogger('signals', c.logLevel);
-      await runUntilSignal(await startSignals(c, log), log);
+      await runUntilSignal(await startSignals(c, log), log, c.shutdownTimeoutMs);
     });
 
   addOptions(program.command('bot'), botSpec)
@@ -105,7 +105,7 @@ Exit codes:
       const c: EodArchiveConfig = config(eodArchiveSpec, flags);
       const log = createLogger('eod-archive', c.logLevel);
       const { startLogArchiver } = await import('@tickflow/eod');
-      await runUntilSignal(await startLogArchiver(c, log), log);
+      await runUntilSignal(await startLogArchiver(c, log), log, c.shutdownTimeoutMs);
     });
   addOptions(eod.command('serve'), eodServeSpec)
     .description(
@@ -115,7 +115,7 @@ Exit codes:
       const c: EodServeConfig = config(eodServeSpec, flags);
       const log = createLogger('eod', c.logLevel);
       const { startEodServer } = await import('@tickflow/eod');
-      await runUntilSignal(await startEodServer(c, log), log);
+      await runUntilSignal(await startEodServer(c, log), log, c.shutdownTimeoutMs);
     });
   return program;
 }

@@ -11,9 +11,20 @@ export function buildApp(opts: { bus: Bus; feed: FeedService; source: TickSource
       const nats = opts.bus.isConnected;
       const source = opts.source.health();
       const sourceOk = source.ok && !source.stale;
+      const failing = opts.feed.lookupFailing;
+      const sequences = failing
+        ? {
+            ok: false,
+            detail: `last seq of ${failing.venue}:${failing.symbol} unknown (${failing.attempts} failed lookups: ${failing.error}); not published until known`,
+          }
+        : { ok: true };
       return {
-        status: !nats ? 'down' : sourceOk ? 'ok' : 'degraded',
-        checks: { nats: { ok: nats, detail: opts.bus.url }, source: { ok: sourceOk, detail: source.detail } },
+        status: !nats ? 'down' : sourceOk && sequences.ok ? 'ok' : 'degraded',
+        checks: {
+          nats: { ok: nats, detail: opts.bus.url },
+          source: { ok: sourceOk, detail: source.detail },
+          sequences,
+        },
       };
     },
   });

@@ -10,6 +10,7 @@ import {
 } from '@tickflow/bus';
 import {
   type Clock,
+  isValidSymbol,
   isValidVenue,
   type RejectedTick,
   systemClock,
@@ -20,6 +21,24 @@ import type { Logger, Registry } from '@tickflow/runtime';
 import { FeedMetrics } from './metrics.ts';
 import type { Outcome, TickPipeline } from './pipeline.ts';
 import type { SourceEvent, TickSource } from './sources/types.ts';
+
+/** The last `seq` of a venue+symbol stored in TICKS, 0 when it has none; throws when it cannot tell. */
+export type LastSeqLookup = (venue: string, symbol: string) => Promise<number>;
+
+export interface SeqLookupOptions {
+  /** Give up (the feed fails) when a series' last seq stayed unknown this long, ms. Default 60,000. */
+  giveUpMs: number;
+  /** First retry delay, ms, doubled up to maxDelayMs. Defaults 100 and 5,000. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_SEQ_LOOKUP: SeqLookupOptions = { giveUpMs: 60_000, baseDelayMs: 100, maxDelayMs: 5000 };
+
+/** A series' last seq could not be read from TICKS within the bound: publishing it could restart at 1. */
+export class SequenceLookupError extends Error {
+  override name = 'SequenceLookupError';
+}
 
 export interface FeedStats {
   received: number;
@@ -48,6 +67,9 @@ export class FeedService {
   };
   readonly metrics: FeedMetrics;
   private rejectCounter = 0;
+  /** The series whose last seq cannot be read at the moment (for /healthz), or undefined. */
+  lookupFailing: { venue: string; symbol: string; attempts: number; error: string } | undefined;
+  private readonly lastSeq: LastSeqLookup;
 
   constructor(
     private readonly bus: Bus,
@@ -57,7 +79,16 @@ export class FeedService {
     private readonly log: Logger,
     registry: Registry,
     private readonly clock: Clock = systemClock,
+    lastSeq?: LastSeqLookup,
+    private readonly seqLookup: SeqLookupOptions = DEFAULT_SEQ_LOOKUP,
   ) {
+    this.lastSeq =
+      lastSeq ??
+      (async (venue, symbol) => {
+        const data = await lastMessageOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol));
+        const seq = data ? (decode(data) as Partial<Tick>).seq : undefined;
+        return typeof seq === 'number' ? seq : 0;
+      });
     this.metrics = new FeedMetrics(
       registry,
       source.name,
@@ -71,17 +102,46 @@ export class FeedService {
    * continues each sequence instead of starting again at 1 (whatever the source).
    */
   private async resumeSequence(venue: string, symbol: string): Promise<void> {
-    let last = 0;
-    try {
-      const data = await lastMessageOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol));
-      const seq = data ? (decode(data) as Partial<Tick>).seq : undefined;
-      if (typeof seq === 'number') last = seq;
-    } catch (err) {
-      // An invalid subject token cannot be in TICKS; the pipeline will reject the trade.
-      this.log.debug({ err, venue, symbol }, 'no last message lookup');
-    }
+    // An invalid venue or symbol cannot be a subject in TICKS: the pipeline will reject the trade.
+    const last = isValidVenue(venue) && isValidSymbol(symbol) ? await this.lookUpLastSeq(venue, symbol) : 0;
     this.pipeline.resume(venue, symbol, last);
     if (last > 0) this.log.info({ venue, symbol, lastSeq: last }, 'continuing sequence from TICKS');
+  }
+
+  /**
+   * Only "no message on that subject" means no earlier ticks. Any other error (a timeout, the broker
+   * away) is retried with backoff, the series held back meanwhile (/healthz degraded), and after
+   * `giveUpMs` the feed fails: guessing 0 would restart the series at seq 1, and the stream's
+   * duplicate window would silently drop its new ticks.
+   */
+  private async lookUpLastSeq(venue: string, symbol: string): Promise<number> {
+    const started = Date.now();
+    let delay = this.seqLookup.baseDelayMs;
+    for (let attempts = 1; ; attempts++) {
+      try {
+        const last = await this.lastSeq(venue, symbol);
+        if (this.lookupFailing)
+          this.log.info({ venue, symbol, attempts }, 'last seq read from TICKS after retries');
+        this.lookupFailing = undefined;
+        return last;
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        this.lookupFailing = { venue, symbol, attempts, error };
+        if (Date.now() - started + delay > this.seqLookup.giveUpMs) {
+          this.log.error({ err, venue, symbol, attempts }, 'cannot read the last seq from TICKS: giving up');
+          throw new SequenceLookupError(
+            `cannot read the last seq of ${venue}:${symbol} from TICKS after ${attempts} attempts: ${error}`,
+            { cause: err },
+          );
+        }
+        this.log.warn(
+          { err, venue, symbol, attempts, retryInMs: delay },
+          'last seq lookup failed; series held back',
+        );
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, this.seqLookup.maxDelayMs);
+      }
+    }
   }
 
   async run(): Promise<FeedStats> {

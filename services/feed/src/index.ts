@@ -1,6 +1,13 @@
 export { buildApp } from './app.ts';
 export { type FeedConfig, feedSpec } from './config.ts';
-export { FeedService, type FeedStats } from './feed.ts';
+export {
+  DEFAULT_SEQ_LOOKUP,
+  FeedService,
+  type FeedStats,
+  type LastSeqLookup,
+  type SeqLookupOptions,
+  SequenceLookupError,
+} from './feed.ts';
 export { startFeed } from './main.ts';
 export { DEFAULT_PIPELINE, type Outcome, type PipelineOptions, TickPipeline } from './pipeline.ts';
 export { SeededRandom } from './random.ts';

@@ -10,7 +10,7 @@ import {
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import type { FeedConfig } from './config.ts';
-import { FeedService, type FeedStats } from './feed.ts';
+import { FeedService, type FeedStats, type LastSeqLookup, type SeqLookupOptions } from './feed.ts';
 import { TickPipeline } from './pipeline.ts';
 import { createSource } from './source-factory.ts';
 
@@ -23,6 +23,8 @@ export async function startFeed(
   config: FeedConfig,
   log: Logger = createLogger('feed', config.logLevel),
   clock: Clock = systemClock,
+  /** Tests only: how the last seq of a series is read from TICKS, and its retry bound. */
+  opts: { lastSeq?: LastSeqLookup; seqLookup?: SeqLookupOptions } = {},
 ): Promise<ServiceHandle<FeedStats> & { feed: FeedService }> {
   // nats.js spends about half of a JetStream publish capturing stack traces for its timeout errors.
   Error.stackTraceLimit = 0;
@@ -60,7 +62,17 @@ export async function startFeed(
     // A compressed or historical session runs ahead of the wall clock by design.
     maxFutureMicros: config.timeScale > 1 ? Number.MAX_SAFE_INTEGER : config.maxFuture * 1e6,
   });
-  const feed = new FeedService(bus, source, pipeline, publisher, log, registry, clock);
+  const feed = new FeedService(
+    bus,
+    source,
+    pipeline,
+    publisher,
+    log,
+    registry,
+    clock,
+    opts.lastSeq,
+    opts.seqLookup,
+  );
   bus.onStatus((type) => type === 'reconnect' && feed.metrics.natsReconnects.inc());
   confirmed = (ms) => feed.metrics.confirmSeconds.observe(ms / 1000);
   const app = buildApp({ bus, feed, source, registry });
@@ -80,5 +92,11 @@ export async function startFeed(
     .onClose('publisher', () => publisher.close())
     .onClose('http', () => app.close())
     .onClose('nats', () => bus.drain());
-  return { done: running, close: () => lifecycle.close(), port, feed };
+  return {
+    done: running,
+    close: () => lifecycle.close(),
+    port,
+    feed,
+    unfinished: () => ({ ...lifecycle.unfinished(), outboxMessages: publisher.stats.outboxMessages }),
+  };
 }

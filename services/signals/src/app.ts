@@ -17,6 +17,8 @@ export interface SignalsAppOptions {
   signals: SignalsService;
   registry: Registry;
   consuming: () => boolean;
+  /** Gaps given up on (ticks not in TICKS): /healthz says degraded while there is any. */
+  skippedGaps?: () => readonly { key: string; ranges: [number, number][] }[];
   /** Messages the consumer has not handled yet; /readyz says not ready above `readyBacklog`. */
   backlog: () => Promise<number>;
   readyBacklog?: number;
@@ -39,9 +41,19 @@ export async function buildApp(opts: SignalsAppOptions) {
     health: () => {
       const nats = opts.bus.isConnected;
       const consuming = opts.consuming();
+      const skipped = opts.skippedGaps?.() ?? [];
+      const last = skipped.at(-1);
+      const ticks = {
+        ok: skipped.length === 0,
+        detail: last
+          ? `${skipped.length} seq gap(s) not in TICKS, applied past them; last ${last.key} ${last.ranges
+              .map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`))
+              .join(',')}`
+          : 'every lane in seq order',
+      };
       return {
-        status: nats && consuming ? 'ok' : nats ? 'degraded' : 'down',
-        checks: { nats: { ok: nats, detail: opts.bus.url }, consumer: { ok: consuming } },
+        status: !nats ? 'down' : consuming && ticks.ok ? 'ok' : 'degraded',
+        checks: { nats: { ok: nats, detail: opts.bus.url }, consumer: { ok: consuming }, ticks },
       };
     },
   });

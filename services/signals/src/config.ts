@@ -35,6 +35,31 @@ export const signalsSpec = {
     min: 50,
     max: 3_600_000,
   }),
+  gapTimeoutMs: int({
+    flag: 'gap-timeout-ms',
+    env: 'TICKFLOW_SIGNALS_GAP_TIMEOUT_MS',
+    description:
+      'ms a venue+symbol seq gap may stay open (later ticks held) before the missing ticks are read back from TICKS; ticks not there are an alarm (GAP_SKIPPED)',
+    default: 2000,
+    min: 10,
+    max: 3_600_000,
+  }),
+  gapHoldTicks: int({
+    flag: 'gap-hold-ticks',
+    env: 'TICKFLOW_SIGNALS_GAP_HOLD_TICKS',
+    description: 'ticks one venue+symbol may hold behind a gap before it is read back at once',
+    default: 10_000,
+    min: 1,
+    max: 10_000_000,
+  }),
+  gapHoldTotal: int({
+    flag: 'gap-hold-total',
+    env: 'TICKFLOW_SIGNALS_GAP_HOLD_TOTAL',
+    description: 'ticks held behind gaps in all lanes before intake pauses for a read-back',
+    default: 100_000,
+    min: 1,
+    max: 100_000_000,
+  }),
   strategies: optionalStr({
     flag: 'strategies',
     env: 'TICKFLOW_SIGNALS_STRATEGIES',

@@ -1,5 +1,13 @@
-import { Bus, type Consumption, consumeFrom, PublishError, subjects } from '@tickflow/bus';
-import { parsePartition } from '@tickflow/core';
+import {
+  Bus,
+  type Consumption,
+  consumeFrom,
+  PublishError,
+  readStream,
+  type StreamLimits,
+  subjects,
+} from '@tickflow/bus';
+import { type Decision, parsePartition, partitionOf } from '@tickflow/core';
 import {
   createLogger,
   createRegistry,
@@ -28,6 +36,8 @@ export const CHECKPOINT_BUCKET = 'tickflow_checkpoints';
 export async function startSignals(
   config: SignalsConfig,
   log: Logger = createLogger('signals', config.logLevel),
+  /** Tests only: the stream limits to create or update the streams with (a short duplicate window). */
+  opts: { streamLimits?: StreamLimits } = {},
 ): Promise<ServiceHandle & { service: SignalsService }> {
   if (config.fast >= config.slow)
     throw new RangeError(`--fast (${config.fast}) must be smaller than --slow (${config.slow})`);
@@ -36,7 +46,7 @@ export async function startSignals(
     name: 'tickflow-signals',
     onStatus: (s) => log.warn(s, 'nats status'),
   });
-  await bus.ensureStreams();
+  await bus.ensureStreams(opts.streamLimits);
   const registry = createRegistry('signals');
   const partition = parsePartition(config.partition);
   const setup = strategySetup(
@@ -47,7 +57,12 @@ export async function startSignals(
       qty: config.qty,
     },
   );
-  const service = new SignalsService(bus, setup.factory, setup.fingerprint, log, registry);
+  const service = new SignalsService(bus, setup.factory, setup.fingerprint, log, registry, undefined, {
+    maxHeldPerLane: config.gapHoldTicks,
+    maxHeldTotal: config.gapHoldTotal,
+    gapTimeoutMs: config.gapTimeoutMs,
+    scanLimit: Math.max(2 * config.gapHoldTicks, 1000),
+  });
   service.partition = partition;
   let consumption: Consumption | undefined;
   // A decision that cannot be stored after its retries is fatal: no checkpoint may then claim the
@@ -61,13 +76,54 @@ export async function startSignals(
   // Restore the last checkpoint, then replay TICKS from the position it records.
   const key = `signals.${config.durable}`;
   const saved = await bus.objectGet<SignalsCheckpoint>(CHECKPOINT_BUCKET, key);
+  let decisionsFrom = 1;
   if (saved) {
     const refused =
       saved.partition && saved.partition !== config.partition
         ? `checkpoint belongs to partition ${saved.partition}`
         : service.restore(saved);
     if (refused) log.warn({ key, refused }, 'checkpoint not used: replaying TICKS from the start');
-    else log.info({ key, streamSeq: saved.streamSeq }, 'restored checkpoint; replaying TICKS after it');
+    else {
+      log.info({ key, streamSeq: saved.streamSeq }, 'restored checkpoint; replaying TICKS after it');
+      // A checkpoint written before decisionsSeq existed: the ids since the start are read instead.
+      decisionsFrom = (saved.decisionsSeq ?? 0) + 1;
+    }
+  }
+  // The replay re-emits the decisions since the checkpoint with the same ids: those already in
+  // DECISIONS are not published again, however long ago they were stored (the stream's duplicate
+  // window only covers 2 minutes). Without a usable checkpoint every stored id of this instance.
+  const stored = new Set<string>();
+  const read = await readStream(
+    bus.js,
+    bus.jsm,
+    'DECISIONS',
+    (m) => {
+      try {
+        const d = JSON.parse(new TextDecoder().decode(m.data)) as Partial<Decision>;
+        if (typeof d.id !== 'string') return;
+        if (
+          partition.count > 1 &&
+          partitionOf(d.venue ?? '', d.symbol ?? '', partition.count) !== partition.index
+        )
+          return;
+        stored.add(d.id);
+      } catch {
+        // not a decision: nothing to skip
+      }
+    },
+    decisionsFrom,
+  );
+  service.alreadyStored(stored);
+  if (stored.size)
+    log.info({ decisions: stored.size, from: decisionsFrom }, 'decision ids already in DECISIONS');
+
+  const ticksInfo = await bus.jsm.streams.info('TICKS');
+  if (ticksInfo.state.first_seq > 1 && service.lastApplied + 1 <= ticksInfo.state.first_seq) {
+    service.openLanesAtFirstSeq();
+    log.info(
+      { firstSeq: ticksInfo.state.first_seq },
+      'TICKS starts after sequence 1 (trimmed or purged): lanes not in the checkpoint start at their first tick',
+    );
   }
 
   const hub = new StreamHub((symbol) => service.view(symbol));
@@ -81,20 +137,41 @@ export async function startSignals(
     signals: service,
     registry,
     consuming: () => consumption !== undefined,
+    skippedGaps: () => service.skippedGaps,
     backlog: async () =>
       Math.max(0, (await bus.jsm.streams.info('TICKS')).state.last_seq - service.lastApplied),
   });
+
+  // DECISIONS' last sequence as last seen: any value learnt before a checkpoint's state is taken
+  // is one every decision made after it is stored beyond. Refreshed in the background after each
+  // checkpoint, so a JetStream API round trip (slow while the streams are busy) never delays one.
+  let decisionsSeq = read.lastSeq;
+  let refreshing = false;
+  const refreshDecisionsSeq = () => {
+    if (refreshing) return;
+    refreshing = true;
+    bus.jsm.streams
+      .info('DECISIONS')
+      .then((info) => {
+        decisionsSeq = Math.max(decisionsSeq, info.state.last_seq);
+      })
+      .catch(() => {})
+      .finally(() => {
+        refreshing = false;
+      });
+  };
 
   // Checkpoint: state and position taken together, stored once the decisions up to it are confirmed.
   let checkpointing: Promise<void> | undefined;
   let lastStored = service.lastApplied;
   const checkpoint = (): Promise<void> => {
     checkpointing ??= (async () => {
-      const cp = { ...service.checkpoint(), partition: config.partition };
+      const cp = { ...service.checkpoint(), decisionsSeq, partition: config.partition };
       if (cp.streamSeq === lastStored) return;
       await service.commit();
       await bus.objectPut(CHECKPOINT_BUCKET, key, cp);
       lastStored = cp.streamSeq;
+      refreshDecisionsSeq();
     })()
       .catch((err: unknown) => {
         log.error({ err }, 'checkpoint failed');
@@ -106,6 +183,9 @@ export async function startSignals(
     return checkpointing;
   };
   const timer = setInterval(() => void checkpoint(), config.checkpointMs);
+  // Gaps are read back once they are gapTimeoutMs old; a sweep a few times per timeout finds them.
+  const gapTimer = setInterval(() => void service.resolveGaps(), Math.max(50, config.gapTimeoutMs / 4));
+  const stopStatus = bus.onStatus((type) => type === 'reconnect' && service.rearmGaps());
 
   consumption = await consumeFrom(
     bus,
@@ -116,6 +196,8 @@ export async function startSignals(
     {
       filterSubject: subjects.allTicks,
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'tick consumer recreated'),
+      // Too many ticks held behind gaps: the server sends no more until the read-back is done.
+      beforeFlowControl: () => service.backpressure(),
     },
   );
   const port = await listen(app, config.host, config.port);
@@ -124,7 +206,11 @@ export async function startSignals(
     'signals started',
   );
   const lifecycle = new Lifecycle(log)
-    .onClose('intake', () => consumption?.stop())
+    .onClose('intake', async () => {
+      clearInterval(gapTimer);
+      stopStatus();
+      await consumption?.stop();
+    })
     .onClose('checkpoint', async () => {
       clearInterval(timer);
       await checkpointing;
@@ -134,5 +220,16 @@ export async function startSignals(
     .onClose('stream', () => hub.close())
     .onClose('http', () => app.close())
     .onClose('nats', () => bus.drain());
-  return { done, close: () => lifecycle.close(), port, service };
+  return {
+    done,
+    close: () => lifecycle.close(),
+    port,
+    service,
+    // Held ticks are not listed: the stored checkpoint stays below them, so a restart replays them.
+    unfinished: () => ({
+      ...lifecycle.unfinished(),
+      unconfirmedDecisions: service.unconfirmedDecisions,
+      checkpointBehindBy: Math.max(0, service.checkpoint().streamSeq - lastStored),
+    }),
+  };
 }

@@ -4,18 +4,45 @@ import {
   type ConfirmingPublisher,
   decodeTick,
   encode,
+  nextOnSubject,
   subjects,
 } from '@tickflow/bus';
 import { type Clock, type Decision, partitionOf, systemClock, type Tick, validateTick } from '@tickflow/core';
-import { Counter, Histogram, type Logger, type Registry } from '@tickflow/runtime';
+import { Counter, Gauge, Histogram, type Logger, type Registry } from '@tickflow/runtime';
 import { type EngineState, StrategyEngine, type StrategyFactory } from '@tickflow/strategy';
 import { BarStore } from './bars.ts';
+import { GapResolver, type SkippedGap } from './gap-resolver.ts';
+import { SeqGate, type SeqGateOptions } from './seq-gate.ts';
+
+/** How signals puts each lane's ticks in seq order (see SeqGate, GapResolver). */
+export interface TickOrderOptions extends SeqGateOptions {
+  /** Messages on one subject a routine gap read-back looks at before trying again later. */
+  scanLimit: number;
+}
+
+export const DEFAULT_TICK_ORDER: TickOrderOptions = {
+  maxHeldPerLane: 10_000,
+  maxHeldTotal: 100_000,
+  gapTimeoutMs: 2000,
+  scanLimit: 20_000,
+};
 
 /** What signals stores in NATS KV to resume after a restart (see SignalsService.checkpoint). */
 export interface SignalsCheckpoint {
   v: 1;
-  /** TICKS stream sequence the state reflects: resume from the next one. */
+  /**
+   * TICKS stream sequence to resume after: every tick stored up to it is in the state. It stays
+   * below any tick held behind a gap, so ticks after it may be in the state too (their replay is
+   * skipped by seq).
+   */
   streamSeq: number;
+  /** Last TICKS stream sequence handled when it was taken (≥ streamSeq). */
+  handledSeq?: number;
+  /**
+   * DECISIONS' last stream sequence just before it was taken: every decision the replay re-emits
+   * is stored after it, so a restart reads the ids from there and publishes none twice.
+   */
+  decisionsSeq?: number;
   /** Fingerprint of the strategy setup (see strategySetup). */
   strategies: string;
   engine: EngineState;
@@ -54,11 +81,22 @@ export class SignalsService {
   private readonly latency: Histogram;
   consumed = 0;
   decided = 0;
+  /** Decisions the replay re-emitted that DECISIONS already held (not published again). */
+  republishSkipped = 0;
   /** Wall time (epoch µs) the last tick was applied; 0 before the first. The dashboard's staleness. */
   lastTickAt = 0;
   readonly bars = new BarStore();
   /** Stream sequence of the last TICKS message handled (applied, skipped or refused). */
   lastApplied = 0;
+  /** Decision ids already in DECISIONS (read at start): the replay does not publish them again. */
+  private stored: Set<string> | undefined;
+  /** Redelivered ticks up to this stream sequence are a replay after a restart, not duplicates. */
+  private replayedThrough = 0;
+  private readonly gate: SeqGate;
+  readonly gaps: GapResolver;
+  /** Gaps given up on (ticks not in TICKS) since start; /healthz reports degraded while any. */
+  readonly skippedGaps: SkippedGap[] = [];
+  private readonly heldGauge: Gauge;
   /** Told of every applied tick's symbol and every decision (the WebSocket hub listens). */
   listener: { touched(symbol: string): void; decision(d: Decision): void } | undefined;
 
@@ -70,8 +108,24 @@ export class SignalsService {
     private readonly log: Logger,
     registry: Registry,
     private readonly clock: Clock = systemClock,
+    order: TickOrderOptions = DEFAULT_TICK_ORDER,
   ) {
     this.engine = new StrategyEngine(factory);
+    this.gate = new SeqGate(
+      order,
+      (tick, streamSeq) => this.apply(tick, streamSeq),
+      () => this.clock.nowMicros() / 1000,
+    );
+    this.gaps = new GapResolver(
+      this.gate,
+      (subject, fromSeq) => nextOnSubject(bus.jsm, 'TICKS', subject, fromSeq),
+      (subject, data) => this.parse(subject, data, 0),
+      () => this.lastApplied + 1,
+      () => this.clock.nowMicros() / 1000,
+      (gap) => this.onSkipped(gap),
+      log,
+      order,
+    );
     // Decisions go out at once as core publishes with their id as Nats-Msg-Id; `commit()` waits
     // until DECISIONS confirmed them, and only then are the ticks that caused them acked.
     this.publisher = bus.confirmingPublisher({ confirmEvery: 500, confirmIntervalMs: 10 });
@@ -88,9 +142,15 @@ export class SignalsService {
     });
     this.bad = new Counter({
       name: 'tickflow_signals_bad_messages_total',
-      help: 'Messages on TICKS that were not valid ticks, or out of sequence, by code',
+      help: 'Messages on TICKS that were not valid ticks, duplicates (DUPLICATE_SEQ), or seqs given up on as not in TICKS (GAP_SKIPPED), by code',
       labelNames: ['code'],
       registers: [registry],
+    });
+    this.heldGauge = new Gauge({
+      name: 'tickflow_signals_held_ticks',
+      help: 'Ticks held behind a seq gap until the missing ones arrive',
+      registers: [registry],
+      collect: () => this.heldGauge.set(this.gate.held),
     });
     this.latency = new Histogram({
       name: 'tickflow_signals_tick_to_decision_seconds',
@@ -105,13 +165,9 @@ export class SignalsService {
    * is sent at once. The consumer acks a batch of ticks only after `commit()`.
    */
   onMessage(msg: BusMessage): void {
-    this.current = msg.streamSeq;
     this.handle(msg);
     this.lastApplied = msg.streamSeq;
   }
-
-  /** TICKS sequence of the message in hand: a decision names it, so the bot reads the tape from there. */
-  private current = 0;
 
   /** This instance's share of the venue+symbols: others' ticks are skipped unread. */
   partition = { index: 0, count: 1 };
@@ -133,13 +189,26 @@ export class SignalsService {
       this.skippedOtherPartitions++;
       return;
     }
+    const tick = this.parse(msg.subject, msg.data, msg.streamSeq);
+    if (!tick) return;
+    const r = this.gate.offer(msg.subject, tick, msg.streamSeq);
+    if (r === 'duplicate') {
+      if (msg.streamSeq > this.replayedThrough) this.bad.inc({ code: 'DUPLICATE_SEQ' });
+    } else if (r === 'held' && (this.gate.overBound || this.gate.laneOverBound(msg.subject))) {
+      // A bound passed: read the gap back now rather than a timeout later.
+      void this.gaps.resolve();
+    }
+  }
+
+  /** Decodes and validates one TICKS message; counts and logs a bad one (undefined). */
+  private parse(subject: string, data: Uint8Array, streamSeq: number): Tick | undefined {
     let raw: unknown;
     try {
-      raw = decodeTick(msg.data);
+      raw = decodeTick(data);
     } catch {
       this.bad.inc({ code: 'BAD_JSON' });
-      this.log.warn({ subject: msg.subject, streamSeq: msg.streamSeq }, 'TICKS message is not JSON; skipped');
-      return;
+      this.log.warn({ subject, streamSeq }, 'TICKS message is not JSON; skipped');
+      return undefined;
     }
     // The feed already validated; re-checking costs little and keeps a rogue publisher out.
     const checked = validateTick(raw, {
@@ -149,12 +218,69 @@ export class SignalsService {
     if (!checked.ok) {
       this.bad.inc({ code: checked.error.code });
       this.log.warn(
-        { subject: msg.subject, code: checked.error.code, reason: checked.error.message },
+        { subject, code: checked.error.code, reason: checked.error.message },
         'invalid tick skipped',
       );
-      return;
+      return undefined;
     }
-    this.apply(checked.tick);
+    return checked.tick;
+  }
+
+  /**
+   * The ticks are not in TICKS (the read-back reached the stream's end): the lane went on past them,
+   * so its indicators now differ from a gap-free history. An alarm: error log naming venue, symbol
+   * and seqs, GAP_SKIPPED counted per missing seq, /healthz degraded. (A lane's first seqs missing
+   * because TICKS was trimmed never get here: see openLanesAtFirstSeq.)
+   */
+  private onSkipped(gap: SkippedGap): void {
+    const [, venue, symbol] = gap.key.split('.');
+    const seqs = gap.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+    const n = gap.ranges.reduce((k, [a, b]) => k + b - a + 1, 0);
+    this.bad.inc({ code: 'GAP_SKIPPED' }, n);
+    this.skippedGaps.push(gap);
+    if (this.skippedGaps.length > 100) this.skippedGaps.shift();
+    this.log.error(
+      { venue, symbol, missing: seqs, count: n, laneStart: gap.laneStart },
+      'ticks missing from TICKS: applied the ticks after them (GAP_SKIPPED)',
+    );
+  }
+
+  /** Reads the gaps that are due back from TICKS (called on a timer and when a bound is passed). */
+  resolveGaps(): Promise<void> {
+    return this.gate.held > 0 ? this.gaps.resolve() : Promise.resolve();
+  }
+
+  /** For the consumer's flow control: a promise to wait on while too many ticks are held. */
+  backpressure(): Promise<void> | undefined {
+    return this.gate.overBound ? this.gaps.resolve() : undefined;
+  }
+
+  /** After a reconnect the missing ticks may still be on their way: give every gap a fresh timeout. */
+  rearmGaps(): void {
+    this.gate.rearm(undefined, this.clock.nowMicros() / 1000);
+  }
+
+  /** Decisions sent but not yet confirmed by DECISIONS. */
+  get unconfirmedDecisions(): number {
+    return this.publisher.stats.outboxMessages;
+  }
+
+  /**
+   * TICKS' history starts after some lanes' seq 1 (trimmed or purged) and this run reads from its
+   * beginning: a lane never seen starts at its first tick instead of waiting for seqs long gone.
+   */
+  openLanesAtFirstSeq(): void {
+    this.gate.openAtFirstSeq = true;
+  }
+
+  /** Ticks held behind a gap. */
+  get heldTicks(): number {
+    return this.gate.held;
+  }
+
+  /** Decision ids already in DECISIONS: the replay after a restart does not publish them again. */
+  alreadyStored(ids: Set<string>): void {
+    this.stored = ids.size ? ids : undefined;
   }
 
   /**
@@ -165,7 +291,8 @@ export class SignalsService {
   checkpoint(): SignalsCheckpoint {
     return {
       v: 1,
-      streamSeq: this.lastApplied,
+      streamSeq: Math.min(this.lastApplied, this.gate.lowestHeldStreamSeq() - 1),
+      handledSeq: this.lastApplied,
       strategies: this.fingerprint,
       engine: this.engine.snapshot(),
       venueOf: [...this.venueOf.entries()],
@@ -183,7 +310,12 @@ export class SignalsService {
     for (const [symbol, venue] of cp.venueOf) this.venueOf.set(symbol, venue);
     this.lastDecisions.clear();
     for (const d of cp.lastDecisions) this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
+    for (const { key, lastSeq } of cp.engine.symbols) {
+      const [venue = '', symbol = ''] = key.split(':');
+      this.gate.seed(subjects.tick(venue, symbol), lastSeq);
+    }
     this.lastApplied = cp.streamSeq;
+    this.replayedThrough = cp.handledSeq ?? cp.streamSeq;
     return undefined;
   }
 
@@ -200,18 +332,16 @@ export class SignalsService {
     await this.publisher.close();
   }
 
-  private apply(tick: Tick): void {
+  /** Applies a tick in seq order (SeqGate calls it); `streamSeq` is where TICKS stored it. */
+  private apply(tick: Tick, streamSeq: number): void {
     if (!this.venueOf.has(tick.symbol)) this.venueOf.set(tick.symbol, tick.venue);
     // A tick that opens new bars: the closing bars get the indicators as they were before it.
     const closing = this.bars.closes(tick.symbol, tick.ts)
       ? this.engine.state(tick.venue, tick.symbol)?.indicators
       : undefined;
     const now = this.clock.nowMicros();
+    // SeqGate already ordered the lane: the engine's own gap report can only repeat a GAP_SKIPPED.
     const result = this.engine.onTick(tick, now);
-    if (result.skip) {
-      this.bad.inc({ code: result.skip.kind === 'duplicate' ? 'DUPLICATE_SEQ' : 'SEQ_GAP' });
-      if (result.skip.kind === 'gap') this.log.warn({ symbol: tick.symbol, ...result.skip }, 'sequence gap');
-    }
     if (result.skip?.kind === 'duplicate') return;
     this.consumed++;
     this.lastTickAt = now;
@@ -220,13 +350,19 @@ export class SignalsService {
     this.listener?.touched(tick.symbol);
     const d = result.decision;
     if (!d) return;
-    if (this.current > 0) d.tickStreamSeq = this.current;
+    if (streamSeq > 0) d.tickStreamSeq = streamSeq;
     d.tickRecvTs = tick.recvTs;
     this.latency.observe((d.decidedAt - tick.recvTs) / 1e6);
     this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
     this.decided++;
     this.decisions.inc({ action: d.action });
     this.listener?.decision(d);
+    if (this.stored?.delete(d.id)) {
+      // Re-emitted by the replay after a restart, and already in DECISIONS: not published twice.
+      this.republishSkipped++;
+      if (this.stored.size === 0) this.stored = undefined;
+      return;
+    }
     const wait = this.publisher.publish(subjects.decision(d.symbol), encode(d), d.id);
     if (wait) this.waiting.push(wait);
   }
