@@ -89,7 +89,7 @@ describe('eod counts a record stored twice once and reports it (real nats-server
     const archiver = await startLogArchiver(
       resolveConfig(
         eodArchiveSpec,
-        { logDir: join(nats.dir, 'log'), idleCloseSeconds: '1' },
+        { logDir: join(nats.dir, 'log'), idleCloseSeconds: '1', port: '0' },
         { NATS_URL: nats.url },
       ),
       silent,

@@ -34,7 +34,7 @@ describe('eod archive (CSV and NDJSON day log) and eod run --from-log (real nats
   let logDir: string;
 
   const archiveConfig = () =>
-    resolveConfig(eodArchiveSpec, { logDir, idleCloseSeconds: '1' }, { NATS_URL: nats.url });
+    resolveConfig(eodArchiveSpec, { logDir, idleCloseSeconds: '1', port: '0' }, { NATS_URL: nats.url });
 
   /** Runs the archiver until every stream's log position reaches the stream's end, then stops it. */
   async function archiveAll() {
