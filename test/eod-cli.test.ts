@@ -60,7 +60,7 @@ describe('tickflow eod run (real nats-server, real DuckDB, the real command)', (
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^tickflow eod 2026-03-02: RECONCILED\n/);
-    expect(r.out).toContain('ticks 13, decisions 0, fills 0, rejects 3');
+    expect(r.out).toContain('ticks 12, decisions 0, fills 0, rejects 3'); // BBB's seq 2 is stored twice
     expect(r.out).toContain('P&L net 0.00000000');
     expect(r.out).toContain('fills: speed 0, batch recomputation 0, matched 0');
     // Every step is timed, the overlapped ones too (archive and analytics beside the reconciliation).

@@ -28,6 +28,7 @@ describe('eod archive killed with SIGKILL mid-stream (real processes)', () => {
         NATS_URL: nats.url,
         TICKFLOW_EOD_LOG_DIR: logDir,
         TICKFLOW_EOD_IDLE_CLOSE_SECONDS: '1',
+        TICKFLOW_EOD_ARCHIVE_PORT: '0',
       },
       stdio: 'ignore',
     });

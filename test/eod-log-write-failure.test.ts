@@ -35,6 +35,7 @@ describe('eod archive whose disk writes fail (real process, file size limit)', (
           NATS_URL: nats.url,
           TICKFLOW_EOD_LOG_DIR: logDir,
           TICKFLOW_EOD_IDLE_CLOSE_SECONDS: '1',
+          TICKFLOW_EOD_ARCHIVE_PORT: '0',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

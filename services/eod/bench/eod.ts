@@ -293,10 +293,14 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
 export async function measureArchive(natsUrl: string, expected: number): Promise<number> {
   const dir = join(tmpdir(), `tickflow-archive-bench-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
-  const child = spawn(process.execPath, [BIN, 'eod', 'archive', '--data-dir', dir, '--log-level', 'info'], {
-    env: { ...process.env, NATS_URL: natsUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'eod', 'archive', '--data-dir', dir, '--log-level', 'info', '--port', '0'],
+    {
+      env: { ...process.env, NATS_URL: natsUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise((r) => child.once('exit', r));
   try {
     let started: number | undefined;

@@ -21,6 +21,21 @@ export const eodArchiveSpec = {
     default: 64,
     min: 1,
   }),
+  port: int({
+    flag: 'port',
+    env: 'TICKFLOW_EOD_ARCHIVE_PORT',
+    description: 'HTTP port (/healthz, /metrics); 0 picks a free one',
+    default: 8084,
+    min: 0,
+    max: 65535,
+  }),
+  spaceRetryMs: int({
+    flag: 'space-retry-ms',
+    env: 'TICKFLOW_EOD_SPACE_RETRY_MS',
+    description: 'while the disk is full, test for space again this often (ms)',
+    default: 1000,
+    min: 10,
+  }),
   idleCloseSeconds: int({
     flag: 'idle-close-seconds',
     env: 'TICKFLOW_EOD_IDLE_CLOSE_SECONDS',

@@ -9,6 +9,7 @@ import { type ArchivedTable, archiveDate } from './archive.ts';
 import { buildBars1m, dailyBars } from './bars.ts';
 import { priceCharts, SYMBOLS_CHARTED } from './chart-data.ts';
 import { writeCsvFiles } from './csv.ts';
+import { readDuplicates } from './duplicates.ts';
 import { pnlFromDuckDB } from './pnl.ts';
 import { rejectsByCode, tickQuality } from './quality.ts';
 import { compareDecisions } from './reconcile.ts';
@@ -80,6 +81,8 @@ export async function closeDay(
     steps[s] = Math.round(performance.now() - started);
     return result;
   };
+  // First, on `conn` alone: it also makes the table for a DuckDB file loaded before it existed.
+  const duplicates = await readDuplicates(conn, date);
   await timed('bars', () => buildBars1m(conn, date));
   const archiving = (c: DuckDBConnection) =>
     timed('archive', async () => (o.archiveDir === undefined ? [] : archiveDate(c, o.archiveDir, date)));
@@ -116,6 +119,7 @@ export async function closeDay(
     database: o.database,
     generatedAt: o.generatedAt ?? new Date(),
     load: o.load,
+    duplicates,
     ...parts,
   });
   const dir = join(o.reportsDir, date);

@@ -1,5 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Decision, Fill, RejectedTick, Tick } from '@tickflow/core';
+import { DUPLICATES_TABLE, KEYED_TABLES, keepFirstPerKey } from './duplicates.ts';
 import { LOADS_TABLE, stagedSelect, stagingColumns, TABLE_NAMES, TABLES, type TableName } from './schema.ts';
 
 export interface LoadCounts {
@@ -46,6 +47,7 @@ export class DayLoader {
       await conn.run(`CREATE OR REPLACE TABLE stage_${t} (${stagingColumns(t)})`);
     }
     await conn.run(LOADS_TABLE);
+    await conn.run(DUPLICATES_TABLE);
     const loader = new DayLoader(conn, date);
     for (const t of TABLE_NAMES) loader.appenders.set(t, await conn.createAppender(`stage_${t}`));
     return loader;
@@ -148,6 +150,9 @@ export class DayLoader {
           watermarks[t] = Math.max(watermarks[t], loaded.last);
         }
       }
+      // A record stored twice under two stream sequences counts once; the rest are listed.
+      await this.conn.run(`DELETE FROM duplicates WHERE trade_date = ${d}`);
+      for (const t of KEYED_TABLES) this.counts[t] -= await keepFirstPerKey(this.conn, this.date, t);
       const c = this.counts;
       await this.conn.run(
         `INSERT OR REPLACE INTO loads VALUES (${d}, now()::TIMESTAMP, ${c.ticks}, ${c.decisions}, ${c.fills}, ${c.rejects},

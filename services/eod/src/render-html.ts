@@ -1,5 +1,5 @@
 import { clock, minuteOfDay, type PriceChart } from './chart-data.ts';
-import { breakLines, fillLine, type Report } from './report.ts';
+import { breakLines, duplicatesLine, fillLine, qualityLine, type Report } from './report.ts';
 import { barChart, esc, lineChart } from './svg-charts.ts';
 import { reportTables } from './tables.ts';
 
@@ -75,11 +75,12 @@ export function renderHtml(r: Report, prices: readonly PriceChart[] = []): strin
     `<div class="meta">Generated ${esc(r.generatedAt)} from DuckDB <code>${esc(r.database)}</code></div>`,
     clean
       ? `<div class="verdict ok">✔ Reconciled: ${rec.matched} decisions and ${r.reconciliation.fills.matched} fills match the batch recomputation; P&amp;L equal both ways.</div>`
-      : `<div class="verdict bad">✘ NOT reconciled: ${breaks.length} break(s) — ${rec.missing} missing, ${rec.extra} extra, ${rec.differing} differing decisions${r.reconciliation.pnl.equal ? '' : '; P&amp;L differs'}.</div>`,
+      : `<div class="verdict bad">✘ NOT reconciled: ${breaks.length} break(s) — ${rec.missing} missing, ${rec.extra} extra, ${rec.differing} differing decisions${r.reconciliation.duplicates.breaks ? `; ${r.reconciliation.duplicates.breaks} duplicate breaks` : ''}${r.reconciliation.pnl.equal ? '' : '; P&amp;L differs'}.</div>`,
     '<h2>Summary</h2><ul>',
     `<li>Ticks ${r.load.ticks}, decisions ${r.load.decisions}, fills ${r.load.fills}, rejects ${r.load.rejects}, unparseable ${r.load.unparseable}</li>`,
     `<li>Net P&amp;L <b>${esc(r.pnl.total)}</b> (realised ${esc(t.realised)}, unrealised ${esc(t.unrealised)}, fees ${esc(t.fees)}); max drawdown ${esc(t.maxDrawdown)}; ${t.roundTrips} round trips</li>`,
-    `<li>Feed quality: ${r.quality.missingSeqs} missing seqs in ${r.quality.seqGaps} gaps, ${r.quality.duplicates} duplicates, ${r.quality.outOfOrder} out of order</li>`,
+    `<li>Feed quality: ${esc(qualityLine(r))}</li>`,
+    `<li>Duplicates (each counted once): ${esc(duplicatesLine(r))}</li>`,
     `<li>Fills: ${esc(fillLine(r.reconciliation.fills))}</li>`,
     '</ul>',
   ];

@@ -1,4 +1,4 @@
-import { breakLines, fillLine, type Report } from './report.ts';
+import { breakLines, duplicatesLine, fillLine, qualityLine, type Report } from './report.ts';
 import { reportTables } from './tables.ts';
 
 /** The human-readable form of the report (Markdown): summary, every table, the breaks. */
@@ -16,7 +16,8 @@ export function renderMarkdown(r: Report): string {
     '',
     `- Ticks: ${r.load.ticks}, decisions: ${r.load.decisions}, fills: ${r.load.fills}, rejects: ${r.load.rejects}, unparseable: ${r.load.unparseable}`,
     `- P&L (fills marked at the close, after fees): **${r.pnl.total}**; fees ${r.pnl.fees}; realised ${r.profitAndLoss.total.realised}, unrealised ${r.profitAndLoss.total.unrealised}, max drawdown ${r.profitAndLoss.total.maxDrawdown}`,
-    `- Feed quality: ${r.quality.missingSeqs} missing seqs in ${r.quality.seqGaps} gaps, ${r.quality.duplicates} duplicates, ${r.quality.outOfOrder} out of order`,
+    `- Feed quality: ${qualityLine(r)}`,
+    `- Duplicates (each counted once): ${duplicatesLine(r)}`,
     `- Reconciliation: ${r.reconciliation.clean ? 'clean' : 'BREAKS'} — ${rec.matched} decisions matched, ${rec.missing} missing, ${rec.extra} extra, ${rec.differing} differing (speed ${rec.speed}, batch ${rec.batch}); P&L two ways ${r.reconciliation.pnl.equal ? 'equal' : 'DIFFERENT'}`,
     `- Fills: ${fillLine(r.reconciliation.fills)}`,
     '',

@@ -58,11 +58,19 @@ export const REPORT_JSON_SCHEMA = Type.Object(
       unparseable: Int,
       missingSeqs: Int,
       outOfOrder: Int,
+      storedOutOfOrder: Int,
+      storedOutOfOrderMaxDisplacement: Int,
       symbols: Type.Array(
         Obj({
           ...SeqRange,
           missingSeqs: Int,
           outOfOrder: Int,
+          storedOutOfOrder: Type.Integer({
+            description: 'ticks stored in TICKS after a higher seq of the same venue+symbol',
+          }),
+          storedOutOfOrderMaxDisplacement: Type.Integer({
+            description: 'the most TICKS messages such a tick was stored after the first higher seq',
+          }),
           longestStaleSeconds: Num,
           longestStaleFrom: Type.Union([Type.String(), Type.Null()]),
         }),
@@ -150,6 +158,25 @@ export const REPORT_JSON_SCHEMA = Type.Object(
         snapshot: Type.Optional(Obj({ positionsEqual: Type.Boolean(), detail: Type.Array(Type.String()) })),
       }),
       pnl: Obj({ averageCost: Dec, cashFlow: Dec, equal: Type.Boolean() }),
+      duplicates: Obj(
+        {
+          ticks: Int,
+          decisions: Int,
+          fills: Int,
+          breaks: Int,
+          records: Type.Array(
+            Obj({
+              table: Type.Union([Type.Literal('ticks'), Type.Literal('decisions'), Type.Literal('fills')]),
+              id: Type.String({ description: 'fill or decision id; venue/symbol/seq for a tick' }),
+              copies: Int,
+              streamSeqs: Type.Array(Int, { description: 'first stored (the one counted) first' }),
+              sameContent: Type.Boolean(),
+            }),
+            { description: 'the first 1,000' },
+          ),
+        },
+        'records stored more than once, each counted once (the first stored)',
+      ),
       clean: Type.Boolean(),
     }),
     archive: Type.Array(Obj({ table: Type.String(), rows: Int, dir: Type.String() })),

@@ -2,6 +2,7 @@ import { Dec, money, ZERO } from '@tickflow/core';
 import type { SymbolRow } from './analytics.ts';
 import type { ArchivedTable } from './archive.ts';
 import type { DailyBar } from './bars.ts';
+import type { DuplicateRecord } from './duplicates.ts';
 import type { LoadCounts, Watermarks } from './loader.ts';
 import type { EquityPoint, PnlRow, PnlTotal } from './pnl.ts';
 import type { QualityRow, RejectRow } from './quality.ts';
@@ -30,6 +31,9 @@ export interface Report {
     unparseable: number;
     missingSeqs: number;
     outOfOrder: number;
+    /** Ticks stored after a higher seq of their venue+symbol, and the largest displacement. */
+    storedOutOfOrder: number;
+    storedOutOfOrderMaxDisplacement: number;
     symbols: QualityRow[];
     rejects: RejectRow[];
   };
@@ -51,6 +55,19 @@ export interface Report {
      * cash flows plus the marked position (DuckDB DECIMAL). Exactly equal, or it is a break.
      */
     pnl: { averageCost: string; cashFlow: string; equal: boolean };
+    /**
+     * Records the streams hold more than once (per table, how many records), each counted once
+     * (the first stored); `records` lists the first 1,000. Every decision or fill stored twice is
+     * a break, and one whose copies differ is a second break; a tick re-sent unchanged is a
+     * feed-quality finding, a tick whose copies differ a break.
+     */
+    duplicates: {
+      ticks: number;
+      decisions: number;
+      fills: number;
+      breaks: number;
+      records: DuplicateRecord[];
+    };
     clean: boolean;
   };
   /** Parquet partitions written for the date (empty when archiving is off). */
@@ -62,6 +79,8 @@ export interface ReportParts {
   database: string;
   generatedAt: Date;
   load: Report['load'];
+  /** Records the load found stored more than once (duplicates.ts). */
+  duplicates: DuplicateRecord[];
   symbols: SymbolRow[];
   rejects: Report['rejects'];
   unmarkedFills: number;
@@ -91,6 +110,9 @@ export function buildReport(parts: ReportParts): Report {
   const sumOf = (f: (r: QualityRow) => number) => q.reduce((n, r) => n + f(r), 0);
   const averageCost = parts.profitAndLoss.total.netExact;
   const pnlEqual = new Dec(averageCost).eq(parts.cashFlowPnl);
+  const dups = parts.duplicates;
+  const dupCount = (t: DuplicateRecord['table']) => dups.filter((r) => r.table === t).length;
+  const dupBreaks = dups.reduce((n, r) => n + duplicateBreaks(r).length, 0);
   return {
     schema: REPORT_SCHEMA,
     date: parts.date,
@@ -106,6 +128,8 @@ export function buildReport(parts: ReportParts): Report {
       unparseable: parts.load.unparseable,
       missingSeqs: sumOf((r) => r.missingSeqs),
       outOfOrder: sumOf((r) => r.outOfOrder),
+      storedOutOfOrder: sumOf((r) => r.storedOutOfOrder),
+      storedOutOfOrderMaxDisplacement: q.reduce((m, r) => Math.max(m, r.storedOutOfOrderMaxDisplacement), 0),
       symbols: q,
       rejects: parts.rejectRows,
     },
@@ -116,7 +140,20 @@ export function buildReport(parts: ReportParts): Report {
       decisions: d,
       pnl: { averageCost, cashFlow: parts.cashFlowPnl, equal: pnlEqual },
       fills: parts.fills,
-      clean: d.missing === 0 && d.extra === 0 && d.differing === 0 && pnlEqual && fillsClean(parts.fills),
+      duplicates: {
+        ticks: dupCount('ticks'),
+        decisions: dupCount('decisions'),
+        fills: dupCount('fills'),
+        breaks: dupBreaks,
+        records: dups.slice(0, 1000),
+      },
+      clean:
+        d.missing === 0 &&
+        d.extra === 0 &&
+        d.differing === 0 &&
+        pnlEqual &&
+        fillsClean(parts.fills) &&
+        dupBreaks === 0,
     },
     archive: parts.archive,
   };
@@ -144,8 +181,47 @@ export function breakLines(r: Report): string[] {
   const f = r.reconciliation.fills;
   for (const b of f.breaks) lines.push(`${b.kind} fill ${b.id}: ${b.detail}`);
   for (const d of f.snapshot?.detail ?? []) lines.push(`bot snapshot position ${d}`);
+  for (const d of r.reconciliation.duplicates.records) lines.push(...duplicateBreaks(d));
+  const more = r.reconciliation.duplicates.breaks - countBreaks(r.reconciliation.duplicates.records);
+  if (more > 0) lines.push(`… ${more} more duplicate breaks (DuckDB table duplicates)`);
   const p = r.reconciliation.pnl;
   if (!p.equal)
     lines.push(`P&L: average cost ${p.averageCost} ≠ cash flows marked at the close ${p.cashFlow}`);
   return lines;
+}
+
+const SINGULAR = { ticks: 'tick', decisions: 'decision', fills: 'fill' } as const;
+
+/**
+ * The breaks one repeated record makes: a decision or fill stored twice is one (the speed layer
+ * did or recorded it twice; the end of day counts the first), and a second when its copies differ;
+ * a tick only when its copies differ (re-sent unchanged, it is a feed-quality duplicate).
+ */
+export function duplicateBreaks(d: DuplicateRecord): string[] {
+  const what = `${SINGULAR[d.table]} ${d.id}`;
+  const seqs = `stream seqs ${d.streamSeqs.join(', ')}`;
+  const lines: string[] = [];
+  if (d.table !== 'ticks')
+    lines.push(`duplicate ${what}: stored ${d.copies} times (${seqs}); counted once, the first stored`);
+  if (!d.sameContent)
+    lines.push(`duplicate ${what}: its ${d.copies} copies differ (${seqs}); the first stored is counted`);
+  return lines;
+}
+
+const countBreaks = (records: readonly DuplicateRecord[]) =>
+  records.reduce((n, r) => n + duplicateBreaks(r).length, 0);
+
+/** The feed-quality figures in one line, for the summaries. */
+export function qualityLine(r: Report): string {
+  const q = r.quality;
+  const stored = q.storedOutOfOrder
+    ? `${q.storedOutOfOrder} stored out of seq order (displaced by up to ${q.storedOutOfOrderMaxDisplacement} messages)`
+    : '0 stored out of seq order';
+  return `${q.missingSeqs} missing seqs in ${q.seqGaps} gaps, ${q.duplicates} duplicates, ${q.outOfOrder} out of order in time, ${stored}`;
+}
+
+/** What the load found stored more than once, in one line. */
+export function duplicatesLine(r: Report): string {
+  const d = r.reconciliation.duplicates;
+  return `${d.fills} fills, ${d.decisions} decisions, ${d.ticks} ticks stored more than once; ${d.breaks} breaks`;
 }

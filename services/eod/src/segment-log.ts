@@ -157,6 +157,20 @@ export class SegmentLog {
   }
 
   /**
+   * Lets go of the open segments without writing what is buffered (after a failed write, when the
+   * archiver waits for disk space): their files stay `.open`, for `repairSegments` to cut at the
+   * last newline and finish. Nothing buffered was in the position, so nothing acknowledged is lost.
+   */
+  async abandon(): Promise<void> {
+    if (this.failure === undefined) this.failure = new Error('the log was abandoned');
+    await this.lock;
+    this.buffers = new Map();
+    this.buffered = 0;
+    for (const seg of this.open.values()) await seg.fh.close().catch(() => {});
+    this.open.clear();
+  }
+
+  /**
    * A failed write or fsync makes every later sync fail too: the lines it held are gone from the
    * buffers, so the position must never move past them. The archiver stops; a restart resumes
    * from the last position written.
@@ -292,4 +306,16 @@ function lengthToLastNewline(path: string): number {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * True for an error that says the filesystem is out of space (ENOSPC) or over its quota (EDQUOT),
+ * directly or as the cause of a later sync's error: writes may succeed again once space returns.
+ */
+export function isOutOfSpace(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  }
+  return false;
 }

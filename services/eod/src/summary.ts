@@ -1,4 +1,4 @@
-import { breakLines, fillLine } from './report.ts';
+import { breakLines, duplicatesLine, fillLine, qualityLine } from './report.ts';
 import type { EodResult } from './run.ts';
 
 /** `eod run` exit code when the reconciliation has breaks (the report is still written). */
@@ -17,7 +17,8 @@ export function renderSummary({ report: r, paths, timings }: EodResult, maxBreak
     `tickflow eod ${r.date}: ${r.reconciliation.clean ? 'RECONCILED' : `NOT RECONCILED (${breaks.length} breaks)`}`,
     `  ticks ${r.load.ticks}, decisions ${r.load.decisions}, fills ${r.load.fills}, rejects ${r.load.rejects}, unparseable ${r.load.unparseable}`,
     `  P&L net ${r.pnl.total} (realised ${t.realised}, unrealised ${t.unrealised}, fees ${t.fees}), max drawdown ${t.maxDrawdown}, round trips ${t.roundTrips}, win rate ${pct(t.winRate)}`,
-    `  quality: ${r.quality.missingSeqs} missing seqs, ${r.quality.duplicates} duplicates, ${r.quality.outOfOrder} out of order`,
+    `  quality: ${qualityLine(r)}`,
+    `  duplicates: ${duplicatesLine(r)}`,
     `  decisions: matched ${rec.matched}, missing ${rec.missing}, extra ${rec.extra}, differing ${rec.differing}`,
     `  fills: ${fillLine(r.reconciliation.fills)}`,
     '',

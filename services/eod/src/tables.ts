@@ -1,4 +1,4 @@
-import type { Report } from './report.ts';
+import { duplicateBreaks, type Report } from './report.ts';
 
 export type Cell = string | number | null;
 
@@ -119,6 +119,8 @@ export function reportTables(r: Report): ReportTable[] {
         num('seqGaps', 'gaps'),
         num('duplicates', 'duplicates'),
         num('outOfOrder', 'out of order'),
+        num('storedOutOfOrder', 'stored out of seq order'),
+        num('storedOutOfOrderMaxDisplacement', 'max displacement (msgs)'),
         num('longestStaleSeconds', 'longest stale (s)', fixed(3)),
         txt('longestStaleFrom', 'stale from'),
       ],
@@ -159,7 +161,12 @@ export function csvTables(r: Report): ReportTable[] {
       'reconciliation_breaks',
       'Reconciliation breaks',
       [txt('kind', 'kind'), txt('id', 'id'), txt('detail', 'detail')],
-      r.reconciliation.decisions.breaks,
+      [
+        ...r.reconciliation.decisions.breaks,
+        ...r.reconciliation.duplicates.records.flatMap((d) =>
+          duplicateBreaks(d).map((detail) => ({ kind: 'duplicate', id: d.id, detail })),
+        ),
+      ],
     ),
   ];
 }

@@ -1,0 +1,126 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * A stream can hold one record twice under two stream sequences: the bot re-publishing a fill
+ * after JetStream's duplicate window (issue 14), a feed re-sending a tick after a reconnect. The
+ * load keeps one row per record — the first stored (lowest stream sequence) — and lists every
+ * repeated record in the `duplicates` table, so the close (which needs only the DuckDB file)
+ * counts each record once and still reports what it found.
+ */
+export const DUPLICATES_TABLE = `CREATE TABLE IF NOT EXISTS duplicates (
+  trade_date DATE, tbl VARCHAR, id VARCHAR, venue VARCHAR, symbol VARCHAR, copies BIGINT,
+  stream_seqs VARCHAR, same_content BOOLEAN)`;
+
+/** Tables keyed by a record id, with the columns that must be equal in every copy. */
+const KEYS = {
+  ticks: {
+    key: ['venue', 'symbol', 'seq'],
+    id: `venue || '/' || symbol || '/' || seq`,
+    venue: 'venue',
+    // recv_ts is the feed's wall clock, not the tick: a re-sent tick may carry another.
+    content: ['ts', 'price', 'size', 'side'],
+  },
+  decisions: {
+    key: ['id'],
+    id: 'id',
+    venue: 'venue',
+    // decided_at is the signals service's wall clock; the rest is what it decided.
+    content: ['strategy', 'venue', 'symbol', 'action', 'qty', 'ref_price', 'tick_seq', 'tick_ts', 'reason'],
+  },
+  fills: {
+    key: ['id'],
+    id: 'id',
+    venue: 'NULL',
+    content: ['decision_id', 'symbol', 'side', 'qty', 'price', 'fee', 'ts'],
+  },
+} as const;
+
+export type KeyedTable = keyof typeof KEYS;
+export const KEYED_TABLES = Object.keys(KEYS) as KeyedTable[];
+
+export interface DuplicateRecord {
+  table: KeyedTable;
+  /** The fill or decision id; for a tick `venue/symbol/seq`. */
+  id: string;
+  /** How many times the stream holds it (≥ 2); the first stored is the one counted. */
+  copies: number;
+  /** The copies' stream sequences, first stored first. */
+  streamSeqs: number[];
+  /** False when the copies differ in what they say (not only in a wall-clock field). */
+  sameContent: boolean;
+}
+
+type One = (sql: string) => Promise<Record<string, unknown>>;
+
+/**
+ * Whether `t` holds a key twice for the date. For ticks (millions of rows) a bitmap over each
+ * venue+symbol's seq range decides (~0.35 s at 10 M ticks, against ~1.2 s for a GROUP BY of every
+ * key); the grouped listing runs only when it finds a repeat.
+ */
+async function anyRepeated(one: One, t: KeyedTable, where: string): Promise<boolean> {
+  if (t !== 'ticks') {
+    const { n, u } = (await one(
+      `SELECT count(*) AS n, count(DISTINCT id) AS u FROM ${t} WHERE ${where}`,
+    )) as {
+      n: bigint;
+      u: bigint;
+    };
+    return u < n;
+  }
+  const lanes = `(SELECT venue, symbol, min(seq) AS lo, max(seq) - min(seq) + 1 AS span,
+      row_number() OVER () - 1 AS lane FROM ticks WHERE ${where} GROUP BY ALL)`;
+  const { k, span } = (await one(`SELECT count(*) AS k, max(span) AS span FROM ${lanes}`)) as {
+    k: bigint;
+    span: bigint | null;
+  };
+  if (span === null) return false;
+  const bits = k * span;
+  const distinct =
+    bits < 2n ** 30n
+      ? `bit_count(bitstring_agg(l.lane * ${span} + (t.seq - l.lo), 0, ${bits - 1n}))`
+      : 'count(DISTINCT (t.venue, t.symbol, t.seq))';
+  const { n, u } = (await one(
+    `SELECT count(*) AS n, ${distinct} AS u FROM ticks t JOIN ${lanes} l USING (venue, symbol) WHERE t.${where}`,
+  )) as { n: bigint; u: bigint };
+  return u < n;
+}
+
+/**
+ * Keeps the first stored row (lowest stream sequence) of each record of `t` for `date` and lists
+ * the repeated ones in `duplicates`. Runs inside the load's transaction; returns the rows removed.
+ */
+export async function keepFirstPerKey(conn: DuckDBConnection, date: string, t: KeyedTable): Promise<number> {
+  const where = `trade_date = DATE '${date}'`;
+  const one: One = async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] ?? {};
+  if (!(await anyRepeated(one, t, where))) return 0;
+  const k = KEYS[t];
+  const key = k.key.join(', ');
+  await conn.run(`INSERT INTO duplicates
+    SELECT DATE '${date}', '${t}', any_value(${k.id}), any_value(${k.venue}), any_value(symbol), count(*),
+           string_agg(stream_seq::VARCHAR, ',' ORDER BY stream_seq),
+           count(DISTINCT (${k.content.join(', ')})) = 1
+    FROM ${t} WHERE ${where} GROUP BY ${key} HAVING count(*) > 1`);
+  const { removed } = (await one(`SELECT coalesce(sum(copies - 1), 0) AS removed FROM duplicates
+    WHERE ${where} AND tbl = '${t}'`)) as { removed: bigint };
+  // Only the repeated keys are windowed, not the whole day.
+  await conn.run(`DELETE FROM ${t} WHERE ${where} AND rowid IN (
+    SELECT x.rowid FROM ${t} x SEMI JOIN (
+      SELECT ${key} FROM ${t} WHERE ${where} GROUP BY ${key} HAVING count(*) > 1) d USING (${key})
+    WHERE x.${where}
+    QUALIFY row_number() OVER (PARTITION BY ${k.key.map((c) => `x.${c}`).join(', ')} ORDER BY x.stream_seq) > 1)`);
+  return Number(removed);
+}
+
+/** The date's repeated records, as the load found them (none for a file loaded before). */
+export async function readDuplicates(conn: DuckDBConnection, date: string): Promise<DuplicateRecord[]> {
+  await conn.run(DUPLICATES_TABLE);
+  const reader = await conn.runAndReadAll(`SELECT tbl, id, copies, stream_seqs, same_content FROM duplicates
+    WHERE trade_date = DATE '${date}' ORDER BY tbl, string_split(stream_seqs, ',')[1]::BIGINT`);
+  return reader.getRowObjectsJS().map((r) => ({
+    table: String(r.tbl) as KeyedTable,
+    id: String(r.id),
+    copies: Number(r.copies),
+    streamSeqs: String(r.stream_seqs).split(',').map(Number),
+    sameContent: r.same_content === true,
+  }));
+}
