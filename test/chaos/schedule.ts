@@ -29,9 +29,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Every `every` seconds (uniform in the range, drawn from `random`), SIGKILLs one victim chosen
- * at random among those up (the broker only when its last kill is `brokerEvery` seconds old) and
- * restarts it; until `until` (epoch ms). A restart runs while the schedule goes on, so a slow start
- * never stretches the interval; a victim still starting is not chosen.
+ * at random (the broker only when its last kill is `brokerEvery` seconds old) and restarts it;
+ * until `until` (epoch ms). The restart runs while the schedule goes on.
  */
 export async function runKillSchedule(opts: {
   victims: Map<VictimName, Victim>;
@@ -52,14 +51,16 @@ export async function runKillSchedule(opts: {
     await sleep(wait);
     const now = Date.now();
     const candidates = [...opts.victims.entries()].filter(
-      ([name, v]) => v.up && (name !== 'broker' || now - lastBrokerKill >= opts.brokerEvery * 1000),
+      ([name]) => name !== 'broker' || now - lastBrokerKill >= opts.brokerEvery * 1000,
     );
-    // Draw even when nobody is up, so the schedule of a seed does not depend on start-up times.
-    const pick = opts.random();
     if (candidates.length === 0) continue;
-    const [name, victim] = candidates[Math.floor(pick * candidates.length)] as [VictimName, Victim];
-    if (name === 'broker') lastBrokerKill = now;
-    const record = { at: (now - opts.startedAt) / 1000, victim: name };
+    const [name, victim] = candidates[Math.floor(opts.random() * candidates.length)] as [VictimName, Victim];
+    // A victim still starting after its last kill is waited for (not passed over), so a seed's
+    // schedule does not depend on start-up times, and every kill hits a running process.
+    const upBy = Date.now() + 60_000;
+    while (!victim.up && Date.now() < upBy) await sleep(50);
+    if (name === 'broker') lastBrokerKill = Date.now();
+    const record = { at: (Date.now() - opts.startedAt) / 1000, victim: name };
     kills.push(record);
     opts.onKill(record);
     restarts.push(victim.killAndRestart());
