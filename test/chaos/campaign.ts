@@ -204,7 +204,9 @@ function stopAudit(stops: Partial<Record<VictimName, StopRecord>>): Audit {
     name: 'each service stops cleanly on SIGTERM',
     pass: entries.every(([, s]) => s.code === 0 && !s.hung),
     figures: entries
-      .map(([v, s]) => `${v} ${s.hung ? 'HUNG' : `exit ${s.code ?? s.signal}`} in ${(s.ms / 1000).toFixed(2)} s`)
+      .map(
+        ([v, s]) => `${v} ${s.hung ? 'HUNG' : `exit ${s.code ?? s.signal}`} in ${(s.ms / 1000).toFixed(2)} s`,
+      )
       .join(', '),
   };
 }
