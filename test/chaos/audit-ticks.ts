@@ -1,5 +1,6 @@
 import { type Bus, decodeTick, readStream } from '@tickflow/bus';
 import { utcDateOf } from '@tickflow/core';
+import { SeqCounter } from './seq-counter.ts';
 
 /** One audit line of the table: what was checked, whether it held, and the figures that say so. */
 export interface Audit {
@@ -27,13 +28,8 @@ export interface TickAudit {
   audits: Audit[];
 }
 
-interface Series {
-  seen: Set<number>;
-  max: number;
-  missingExamples: number[];
-}
-
 const n = (x: number) => x.toLocaleString('en-US');
+const DAY_MICROS = 86_400_000_000;
 
 /**
  * Reads TICKS from its first message to its last (an ordered consumer, in stream sequence) and
@@ -42,8 +38,8 @@ const n = (x: number) => x.toLocaleString('en-US');
  * consumers coped with it).
  */
 export async function auditTicks(bus: Bus): Promise<TickAudit> {
-  const series = new Map<string, Series>();
-  const dates = new Set<string>();
+  const series = new SeqCounter();
+  const days = new Set<number>();
   const r: Omit<TickAudit, 'audits' | 'maxSeq' | 'dates' | 'series'> = {
     stored: 0,
     missing: 0,
@@ -62,51 +58,39 @@ export async function auditTicks(bus: Bus): Promise<TickAudit> {
       r.unreadable++;
       return;
     }
-    if (typeof t.seq !== 'number' || typeof t.ts !== 'number') {
+    if (!Number.isSafeInteger(t.seq) || (t.seq as number) < 0 || typeof t.ts !== 'number') {
       r.unreadable++;
       return;
     }
+    const seq = t.seq as number;
     const key = `${String(t.venue)}:${String(t.symbol)}`;
-    let s = series.get(key);
-    if (!s) {
-      s = { seen: new Set(), max: 0, missingExamples: [] };
-      series.set(key, s);
-    }
-    dates.add(utcDateOf(t.ts));
-    if (s.seen.has(t.seq)) {
+    // Day numbers, turned into dates once at the end (a Date per tick costs).
+    days.add(Math.floor(t.ts / DAY_MICROS));
+    const highest = series.max(key);
+    if (series.add(key, seq) > 0) {
       r.duplicates++;
-      if (r.examples.length < 5) r.examples.push(`duplicate ${key}:${t.seq} at stream seq ${m.streamSeq}`);
-      return;
-    }
-    s.seen.add(t.seq);
-    if (t.seq < s.max) {
+      if (r.examples.length < 5) r.examples.push(`duplicate ${key}:${seq} at stream seq ${m.streamSeq}`);
+    } else if (seq < highest) {
       r.outOfOrder++;
-      r.worstLag = Math.max(r.worstLag, s.max - t.seq);
+      r.worstLag = Math.max(r.worstLag, highest - seq);
       if (r.examples.length < 5)
-        r.examples.push(`${key}:${t.seq} stored at stream seq ${m.streamSeq}, after ${key}:${s.max}`);
-    } else s.max = t.seq;
+        r.examples.push(`${key}:${seq} stored at stream seq ${m.streamSeq}, after ${key}:${highest}`);
+    }
   });
   const maxSeq = new Map<string, number>();
-  for (const [key, s] of series) {
-    maxSeq.set(key, s.max);
-    const missing = s.max - s.seen.size;
-    r.missing += missing;
-    if (missing > 0 && r.examples.length < 5) {
-      let first = 0;
-      for (let q = 1; q <= s.max; q++)
-        if (!s.seen.has(q)) {
-          first = q;
-          break;
-        }
-      r.examples.push(`${key}: ${n(missing)} seqs missing, the first ${first}`);
-    }
+  for (const key of series.keys()) {
+    maxSeq.set(key, series.max(key));
+    const missing = series.missing(key);
+    r.missing += missing.count;
+    if (missing.count > 0 && r.examples.length < 5)
+      r.examples.push(`${key}: ${n(missing.count)} seqs missing, the first ${missing.first}`);
   }
-  const over = `over ${series.size} series, ${n(r.stored)} ticks stored`;
+  const over = `over ${maxSeq.size} series, ${n(r.stored)} ticks stored`;
   return {
     ...r,
-    series: series.size,
+    series: maxSeq.size,
     maxSeq,
-    dates: [...dates].sort(),
+    dates: [...days].sort((a, b) => a - b).map((d) => utcDateOf(d * DAY_MICROS)),
     audits: [
       {
         name: 'TICKS seq gap-free',

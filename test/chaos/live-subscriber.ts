@@ -1,4 +1,5 @@
 import { type Bus, decode } from '@tickflow/bus';
+import { SeqCounter } from './seq-counter.ts';
 
 export interface LiveCount {
   /** Messages received on the subject tree. */
@@ -32,28 +33,38 @@ function idOf(kind: LiveKind, header: string | undefined, data: Uint8Array): str
  * times each id arrives: the promise is once.
  */
 export class LiveSubscriber {
-  private readonly seen: Record<LiveKind, Map<string, number>> = {
-    ticks: new Map(),
+  /** Ticks by venue+symbol and seq (millions of them); decisions and fills by id. */
+  private readonly ticks = new SeqCounter();
+  private readonly seen: Record<'decisions' | 'fills', Map<string, number>> = {
     decisions: new Map(),
     fills: new Map(),
   };
+  private badTickIds = 0;
   private readonly received: Record<LiveKind, number> = { ticks: 0, decisions: 0, fills: 0 };
   private readonly subs: { unsubscribe(): void }[] = [];
 
   constructor(bus: Bus) {
     for (const kind of Object.keys(LIVE_SUBJECTS) as LiveKind[]) {
-      const seen = this.seen[kind];
       this.subs.push(
         bus.nc.subscribe(LIVE_SUBJECTS[kind], {
           callback: (err, m) => {
             if (err) return;
             this.received[kind]++;
             const id = idOf(kind, m.headers?.get('Nats-Msg-Id') || undefined, m.data);
-            seen.set(id, (seen.get(id) ?? 0) + 1);
+            if (kind === 'ticks') this.countTick(id);
+            else this.seen[kind].set(id, (this.seen[kind].get(id) ?? 0) + 1);
           },
         }),
       );
     }
+  }
+
+  /** A tick id is `<venue>:<symbol>:<seq>` (tickMsgId). */
+  private countTick(id: string): void {
+    const at = id.lastIndexOf(':');
+    const seq = Number(id.slice(at + 1));
+    if (at < 0 || !Number.isSafeInteger(seq) || seq < 0 || seq > 2 ** 31) this.badTickIds++;
+    else this.ticks.add(id.slice(0, at), seq);
   }
 
   close(): void {
@@ -61,8 +72,20 @@ export class LiveSubscriber {
   }
 
   counts(): Record<LiveKind, LiveCount> {
-    const out = {} as Record<LiveKind, LiveCount>;
-    for (const kind of Object.keys(LIVE_SUBJECTS) as LiveKind[]) {
+    const repeated = this.ticks.repeated();
+    const distinct = this.ticks.keys().reduce((sum, k) => sum + this.ticks.distinct(k), 0);
+    const out = {
+      ticks: {
+        received: this.received.ticks,
+        distinct,
+        duplicated: repeated.count,
+        examples: [
+          ...(this.badTickIds ? [`${this.badTickIds} tick ids not <venue>:<symbol>:<seq>`] : []),
+          ...repeated.examples,
+        ],
+      },
+    } as Record<LiveKind, LiveCount>;
+    for (const kind of ['decisions', 'fills'] as const) {
       let duplicated = 0;
       const examples: string[] = [];
       for (const [id, n] of this.seen[kind])
