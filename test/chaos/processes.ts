@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type NatsServerHandle, startNatsServer } from '@tickflow/bus';
 
@@ -53,7 +53,7 @@ export class ServiceProcess {
   /** Starts it (appending to its log) and watches it: an exit nobody asked for restarts it. */
   start(): void {
     appendFileSync(this.logFile, `\n=== chaos: start ${this.name} at ${new Date().toISOString()}\n`);
-    this.logOffset = readFileSync(this.logFile).length;
+    this.logOffset = statSync(this.logFile).size;
     const fd = openSync(this.logFile, 'a');
     const child = spawn(process.execPath, [TICKFLOW_BIN, ...this.args], {
       env: this.env,
