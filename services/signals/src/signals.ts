@@ -90,6 +90,8 @@ export class SignalsService {
   lastApplied = 0;
   /** Decision ids already in DECISIONS (read at start): the replay does not publish them again. */
   private stored: Set<string> | undefined;
+  /** Highest TICKS stream sequence of a tick applied (a read-back may pass lastApplied). */
+  private highestApplied = 0;
   /** Redelivered ticks up to this stream sequence are a replay after a restart, not duplicates. */
   private replayedThrough = 0;
   private readonly gate: SeqGate;
@@ -292,7 +294,8 @@ export class SignalsService {
     return {
       v: 1,
       streamSeq: Math.min(this.lastApplied, this.gate.lowestHeldStreamSeq() - 1),
-      handledSeq: this.lastApplied,
+      // A tick read back from further on in TICKS counts too: its replay is no duplicate either.
+      handledSeq: Math.max(this.lastApplied, this.highestApplied),
       strategies: this.fingerprint,
       engine: this.engine.snapshot(),
       venueOf: [...this.venueOf.entries()],
@@ -334,6 +337,7 @@ export class SignalsService {
 
   /** Applies a tick in seq order (SeqGate calls it); `streamSeq` is where TICKS stored it. */
   private apply(tick: Tick, streamSeq: number): void {
+    if (streamSeq > this.highestApplied) this.highestApplied = streamSeq;
     if (!this.venueOf.has(tick.symbol)) this.venueOf.set(tick.symbol, tick.venue);
     // A tick that opens new bars: the closing bars get the indicators as they were before it.
     const closing = this.bars.closes(tick.symbol, tick.ts)
