@@ -2,6 +2,7 @@ import {
   Bus,
   type Consumption,
   consumeFrom,
+  nextOnSubject,
   PublishError,
   readStream,
   type StreamLimits,
@@ -47,6 +48,9 @@ export async function startSignals(
     onStatus: (s) => log.warn(s, 'nats status'),
   });
   await bus.ensureStreams(opts.streamLimits);
+  // Gap read-backs on a connection of their own: on the consumer's, each reply would queue behind
+  // the ticks already pushed to it, and the read-back would be no faster than the consumer.
+  const readBus = await Bus.connect({ url: config.natsUrl, name: 'tickflow-signals-readback' });
   const registry = createRegistry('signals');
   const partition = parsePartition(config.partition);
   const setup = strategySetup(
@@ -62,6 +66,7 @@ export async function startSignals(
     maxHeldTotal: config.gapHoldTotal,
     gapTimeoutMs: config.gapTimeoutMs,
     scanLimit: Math.max(2 * config.gapHoldTicks, 1000),
+    reader: (subject, fromSeq) => nextOnSubject(readBus.jsm, 'TICKS', subject, fromSeq),
   });
   service.partition = partition;
   let consumption: Consumption | undefined;
@@ -219,7 +224,10 @@ export async function startSignals(
     .onClose('decisions', () => service.close())
     .onClose('stream', () => hub.close())
     .onClose('http', () => app.close())
-    .onClose('nats', () => bus.drain());
+    .onClose('nats', async () => {
+      await readBus.drain();
+      await bus.drain();
+    });
   return {
     done,
     close: () => lifecycle.close(),

@@ -11,13 +11,18 @@ import { type Clock, type Decision, partitionOf, systemClock, type Tick, validat
 import { Counter, Gauge, Histogram, type Logger, type Registry } from '@tickflow/runtime';
 import { type EngineState, StrategyEngine, type StrategyFactory } from '@tickflow/strategy';
 import { BarStore } from './bars.ts';
-import { GapResolver, type SkippedGap } from './gap-resolver.ts';
+import { GapResolver, type SkippedGap, type SubjectReader } from './gap-resolver.ts';
 import { SeqGate, type SeqGateOptions } from './seq-gate.ts';
 
 /** How signals puts each lane's ticks in seq order (see SeqGate, GapResolver). */
 export interface TickOrderOptions extends SeqGateOptions {
   /** Messages on one subject a routine gap read-back looks at before trying again later. */
   scanLimit: number;
+  /**
+   * Where read-backs read TICKS: best a connection of their own, since on the consumer's a reply
+   * waits behind the pushed ticks already in flight. Default: direct gets on the service's bus.
+   */
+  reader?: SubjectReader;
 }
 
 export const DEFAULT_TICK_ORDER: TickOrderOptions = {
@@ -99,6 +104,7 @@ export class SignalsService {
   /** Gaps given up on (ticks not in TICKS) since start; /healthz reports degraded while any. */
   readonly skippedGaps: SkippedGap[] = [];
   private readonly heldGauge: Gauge;
+  private readonly readBack: Counter;
   /** Told of every applied tick's symbol and every decision (the WebSocket hub listens). */
   listener: { touched(symbol: string): void; decision(d: Decision): void } | undefined;
 
@@ -120,13 +126,13 @@ export class SignalsService {
     );
     this.gaps = new GapResolver(
       this.gate,
-      (subject, fromSeq) => nextOnSubject(bus.jsm, 'TICKS', subject, fromSeq),
+      order.reader ?? ((subject, fromSeq) => nextOnSubject(bus.jsm, 'TICKS', subject, fromSeq)),
       (subject, data) => this.parse(subject, data, 0),
       () => this.lastApplied + 1,
       () => this.clock.nowMicros() / 1000,
       (gap) => this.onSkipped(gap),
       log,
-      order,
+      { scanLimit: order.scanLimit, onFound: (n) => this.readBack.inc(n) },
     );
     // Decisions go out at once as core publishes with their id as Nats-Msg-Id; `commit()` waits
     // until DECISIONS confirmed them, and only then are the ticks that caused them acked.
@@ -146,6 +152,11 @@ export class SignalsService {
       name: 'tickflow_signals_bad_messages_total',
       help: 'Messages on TICKS that were not valid ticks, duplicates (DUPLICATE_SEQ), or seqs given up on as not in TICKS (GAP_SKIPPED), by code',
       labelNames: ['code'],
+      registers: [registry],
+    });
+    this.readBack = new Counter({
+      name: 'tickflow_signals_read_back_ticks_total',
+      help: 'Ticks missing behind a seq gap that were read back from further on in TICKS',
       registers: [registry],
     });
     this.heldGauge = new Gauge({
