@@ -4,11 +4,10 @@ import {
   consumeFrom,
   nextOnSubject,
   PublishError,
-  readStream,
   type StreamLimits,
   subjects,
 } from '@tickflow/bus';
-import { type Decision, parsePartition, partitionOf } from '@tickflow/core';
+import { parsePartition } from '@tickflow/core';
 import {
   createLogger,
   createRegistry,
@@ -22,6 +21,7 @@ import { strategySetup } from '@tickflow/strategy';
 import { buildApp } from './app.ts';
 import type { SignalsConfig } from './config.ts';
 import { type SignalsCheckpoint, SignalsService } from './signals.ts';
+import { storedDecisionIds } from './stored-decisions.ts';
 import { StreamHub } from './stream-hub.ts';
 
 /**
@@ -94,37 +94,16 @@ export async function startSignals(
       decisionsFrom = (saved.decisionsSeq ?? 0) + 1;
     }
   }
-  // The replay re-emits the decisions since the checkpoint with the same ids: those already in
-  // DECISIONS are not published again, however long ago they were stored (the stream's duplicate
-  // window only covers 2 minutes). Without a usable checkpoint every stored id of this instance.
-  const stored = new Set<string>();
-  const read = await readStream(
-    bus.js,
-    bus.jsm,
-    'DECISIONS',
-    (m) => {
-      try {
-        const d = JSON.parse(new TextDecoder().decode(m.data)) as Partial<Decision>;
-        if (typeof d.id !== 'string') return;
-        if (
-          partition.count > 1 &&
-          partitionOf(d.venue ?? '', d.symbol ?? '', partition.count) !== partition.index
-        )
-          return;
-        stored.add(d.id);
-      } catch {
-        // not a decision: nothing to skip
-      }
-    },
-    decisionsFrom,
-  );
-  service.alreadyStored(stored);
-  if (stored.size)
-    log.info({ decisions: stored.size, from: decisionsFrom }, 'decision ids already in DECISIONS');
+  // Decisions already in DECISIONS are not published again by the replay (without a usable
+  // checkpoint: every stored id of this instance's partition).
+  const read = await storedDecisionIds(bus, decisionsFrom, partition);
+  service.alreadyStored(read.ids);
+  if (read.ids.size)
+    log.info({ decisions: read.ids.size, from: decisionsFrom }, 'decision ids already in DECISIONS');
 
   const ticksInfo = await bus.jsm.streams.info('TICKS');
   if (ticksInfo.state.first_seq > 1 && service.lastApplied + 1 <= ticksInfo.state.first_seq) {
-    service.openLanesAtFirstSeq();
+    service.order.openLanesAtFirstSeq();
     log.info(
       { firstSeq: ticksInfo.state.first_seq },
       'TICKS starts after sequence 1 (trimmed or purged): lanes not in the checkpoint start at their first tick',
@@ -142,7 +121,7 @@ export async function startSignals(
     signals: service,
     registry,
     consuming: () => consumption !== undefined,
-    skippedGaps: () => service.skippedGaps,
+    skippedGaps: () => service.order.skippedGaps,
     backlog: async () =>
       Math.max(0, (await bus.jsm.streams.info('TICKS')).state.last_seq - service.lastApplied),
   });
@@ -189,8 +168,8 @@ export async function startSignals(
   };
   const timer = setInterval(() => void checkpoint(), config.checkpointMs);
   // Gaps are read back once they are gapTimeoutMs old; a sweep a few times per timeout finds them.
-  const gapTimer = setInterval(() => void service.resolveGaps(), Math.max(50, config.gapTimeoutMs / 4));
-  const stopStatus = bus.onStatus((type) => type === 'reconnect' && service.rearmGaps());
+  const gapTimer = setInterval(() => void service.order.resolveGaps(), Math.max(50, config.gapTimeoutMs / 4));
+  const stopStatus = bus.onStatus((type) => type === 'reconnect' && service.order.rearm());
 
   consumption = await consumeFrom(
     bus,
@@ -202,7 +181,7 @@ export async function startSignals(
       filterSubject: subjects.allTicks,
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'tick consumer recreated'),
       // Too many ticks held behind gaps: the server sends no more until the read-back is done.
-      beforeFlowControl: () => service.backpressure(),
+      beforeFlowControl: () => service.order.backpressure(),
     },
   );
   const port = await listen(app, config.host, config.port);
