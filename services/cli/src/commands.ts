@@ -65,7 +65,7 @@ export function buildProgram(): Command {
     .action(async (flags) => {
       const c: BotConfig = config(botSpec, flags);
       const log = createLogger('bot', c.logLevel);
-      await runUntilSignal(await startBot(c, log), log, c.shutdownTimeoutMs);
+      await runUntilSignal(await startBot(c, log), log);
     });
 
   const eod = program.command('eod').description('end-of-day batch layer (DuckDB)');
