@@ -56,6 +56,21 @@ describe('a stop request never hangs, even with the broker gone', () => {
     await nats?.stop();
   });
 
+  it('with the broker up, feed and signals stop cleanly: exit 0, nothing reported left', async () => {
+    const signalsPort = await freePort();
+    const feed = run(['feed', '--port', '0', '--rate', '2000', '--symbols', '3'], nats.url);
+    const signals = run(['signals', '--port', String(signalsPort)], nats.url);
+    children.push(feed, signals);
+    await waitFor(
+      'signals consuming',
+      async () => (await signalsBacklog(signalsPort).catch(() => 1e9)) < 1e9,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const [f, s] = await Promise.all([stopTimed(feed), stopTimed(signals)]);
+    expect([f.code, s.code]).toEqual([0, 0]);
+    expect(feed.out() + signals.out()).not.toMatch(/work left/);
+  });
+
   it('feed and signals exit within the bound after SIGTERM, non-zero, naming what they left', async () => {
     const signalsPort = await freePort();
     const feed = run(['feed', '--port', '0', '--rate', '2000', '--symbols', '3'], nats.url);

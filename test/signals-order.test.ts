@@ -37,6 +37,17 @@ async function store(bus: Bus, list: Tick[]): Promise<void> {
     });
 }
 
+/** The same, many at once (one connection keeps them in call order). */
+async function storeBatch(bus: Bus, list: Tick[]): Promise<void> {
+  await Promise.all(
+    list.map((t) =>
+      bus.js.publish(subjects.tick(t.venue, t.symbol), encode(t), {
+        msgID: tickMsgId(t.venue, t.symbol, t.seq),
+      }),
+    ),
+  );
+}
+
 /** What an in-order run gives: indicators per symbol (engine) and the decisions (batch replay). */
 function reference(all: Tick[]) {
   const { factory } = strategySetup(undefined, SMA);
@@ -105,7 +116,7 @@ describe('signals applies each venue+symbol in seq order whatever order TICKS st
     await signals.service.commit();
     expect(ref.decisions.length).toBeGreaterThan(20);
     expect(await storedDecisions(bus)).toEqual(ref.decisions.sort((x, y) => x.id.localeCompare(y.id)));
-    expect(signals.service.skippedGaps).toEqual([]);
+    expect(signals.service.order.skippedGaps).toEqual([]);
   });
 
   it('never checkpoints past a held tick: a restart while ticks are held still ends equal to the batch', async () => {
@@ -133,6 +144,27 @@ describe('signals applies each venue+symbol in seq order whatever order TICKS st
     expect(await storedDecisions(bus)).toEqual(ref.decisions.sort((x, y) => x.id.localeCompare(y.id)));
   });
 
+  it('reads a gap back from further on in TICKS when a bound is passed, intake paused meanwhile', async () => {
+    const a = ticks('AAA-USD', 300);
+    // 20,000 ticks of another lane between the newer ticks and the late ones: the read-back finds
+    // the late ones long before the consumer gets there.
+    const b = ticks('BBB-USD', 20_000);
+    await store(bus, [...a.slice(0, 20), ...a.slice(30, 150)]);
+    for (let i = 0; i < b.length; i += 1000) await storeBatch(bus, b.slice(i, i + 1000));
+    await store(bus, [...a.slice(20, 30), ...a.slice(150)]);
+    signals = await start({ gapHoldTicks: '5', gapHoldTotal: '5', gapTimeoutMs: '600000' });
+    await waitFor('every tick', () => signals?.service.view('AAA-USD')?.lastSeq === 300, 10_000);
+    const ref = reference([...a, ...b]);
+    expect(signals.service.view('AAA-USD')?.indicators).toEqual(
+      ref.engine.state('sim', 'AAA-USD')?.indicators,
+    );
+    await signals.service.commit();
+    expect(await storedDecisions(bus)).toEqual(ref.decisions.sort((x, y) => x.id.localeCompare(y.id)));
+    const metrics = await (await fetch(`http://127.0.0.1:${signals.port}/metrics`)).text();
+    expect(metrics).not.toMatch(/code="(DUPLICATE_SEQ|GAP_SKIPPED)"/);
+    expect(metrics).toMatch(/tickflow_signals_read_back_ticks_total\{[^}]*\} 10\n/);
+  });
+
   it('starts each lane at its first tick when TICKS was trimmed, without an alarm', async () => {
     const a = ticks('AAA-USD', 100);
     await store(bus, a);
@@ -140,7 +172,7 @@ describe('signals applies each venue+symbol in seq order whatever order TICKS st
     signals = await start({ gapTimeoutMs: '300' });
     await waitFor('every tick', () => signals?.service.view('AAA-USD')?.lastSeq === 100, 10_000);
     await new Promise((r) => setTimeout(r, 500));
-    expect(signals.service.skippedGaps).toEqual([]);
+    expect(signals.service.order.skippedGaps).toEqual([]);
     expect(signals.service.view('AAA-USD')?.lastSeq).toBe(100);
   });
 
@@ -149,7 +181,7 @@ describe('signals applies each venue+symbol in seq order whatever order TICKS st
     await store(bus, [...a.slice(0, 20), ...a.slice(25)]);
     signals = await start({ gapTimeoutMs: '300' });
     await waitFor('the gap given up on', () => signals?.service.view('AAA-USD')?.lastSeq === 60, 10_000);
-    expect(signals.service.skippedGaps).toEqual([
+    expect(signals.service.order.skippedGaps).toEqual([
       { key: 'ticks.sim.AAA-USD', ranges: [[21, 25]], laneStart: false },
     ]);
     const port = signals.port;

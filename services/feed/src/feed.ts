@@ -127,7 +127,7 @@ export class FeedService {
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
         this.lookupFailing = { venue, symbol, attempts, error };
-        if (Date.now() - started + delay > this.seqLookup.giveUpMs) {
+        if (this.stopping || Date.now() - started + delay > this.seqLookup.giveUpMs) {
           this.log.error({ err, venue, symbol, attempts }, 'cannot read the last seq from TICKS: giving up');
           throw new SequenceLookupError(
             `cannot read the last seq of ${venue}:${symbol} from TICKS after ${attempts} attempts: ${error}`,
@@ -159,8 +159,12 @@ export class FeedService {
   }
 
   stop(): void {
+    this.stopping = true;
     this.source.stop();
   }
+
+  /** Set by stop(): a last-seq lookup still retrying gives up at once. */
+  private stopping = false;
 
   /**
    * Handles a batch synchronously; returns a promise only when it must wait (the first tick of a

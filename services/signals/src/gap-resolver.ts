@@ -11,6 +11,8 @@ export type SubjectReader = (
 export interface GapResolverOptions {
   /** Messages on one subject a routine read-back looks at before it gives up for now. */
   scanLimit: number;
+  /** Told how many missing ticks a read-back found (for a metric). */
+  onFound?: (count: number) => void;
 }
 
 /** A gap given up on: the ticks are not in TICKS. */
@@ -68,6 +70,7 @@ export class GapResolver {
   private async resolveLane(key: string, urgent: boolean): Promise<void> {
     const lastBefore = this.gate.last(key);
     const missing = this.gate.gaps(key).reduce((n, [a, b]) => n + b - a + 1, 0);
+    if (missing === 0) return; // filled by the consumer meanwhile
     const found = new Map<number, HeldTick>();
     let from = this.position();
     let scanned = 0;
@@ -79,13 +82,15 @@ export class GapResolver {
         break;
       }
       scanned++;
-      from = m.seq + 1;
+      // Whatever the consumer delivered meanwhile went through the gate already: skip past it.
+      from = Math.max(m.seq + 1, this.position());
       const tick = this.parse(key, m.data);
       if (tick && !found.has(tick.seq) && this.gate.misses(key, tick.seq))
         found.set(tick.seq, { tick, streamSeq: m.seq });
       if (found.size >= missing) break;
     }
     this.gate.fill(key, [...found.values()]);
+    if (found.size) this.opts.onFound?.(found.size);
     if (found.size)
       this.log.info({ subject: key, found: found.size, scanned }, 'gap filled from a read-back of TICKS');
     if (this.gate.gaps(key).length === 0) return;

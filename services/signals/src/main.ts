@@ -2,12 +2,12 @@ import {
   Bus,
   type Consumption,
   consumeFrom,
+  nextOnSubject,
   PublishError,
-  readStream,
   type StreamLimits,
   subjects,
 } from '@tickflow/bus';
-import { type Decision, parsePartition, partitionOf } from '@tickflow/core';
+import { parsePartition } from '@tickflow/core';
 import {
   createLogger,
   createRegistry,
@@ -21,6 +21,7 @@ import { strategySetup } from '@tickflow/strategy';
 import { buildApp } from './app.ts';
 import type { SignalsConfig } from './config.ts';
 import { type SignalsCheckpoint, SignalsService } from './signals.ts';
+import { storedDecisionIds } from './stored-decisions.ts';
 import { StreamHub } from './stream-hub.ts';
 
 /**
@@ -47,6 +48,9 @@ export async function startSignals(
     onStatus: (s) => log.warn(s, 'nats status'),
   });
   await bus.ensureStreams(opts.streamLimits);
+  // Gap read-backs on a connection of their own: on the consumer's, each reply would queue behind
+  // the ticks already pushed to it, and the read-back would be no faster than the consumer.
+  const readBus = await Bus.connect({ url: config.natsUrl, name: 'tickflow-signals-readback' });
   const registry = createRegistry('signals');
   const partition = parsePartition(config.partition);
   const setup = strategySetup(
@@ -62,6 +66,7 @@ export async function startSignals(
     maxHeldTotal: config.gapHoldTotal,
     gapTimeoutMs: config.gapTimeoutMs,
     scanLimit: Math.max(2 * config.gapHoldTicks, 1000),
+    reader: (subject, fromSeq) => nextOnSubject(readBus.jsm, 'TICKS', subject, fromSeq),
   });
   service.partition = partition;
   let consumption: Consumption | undefined;
@@ -89,37 +94,16 @@ export async function startSignals(
       decisionsFrom = (saved.decisionsSeq ?? 0) + 1;
     }
   }
-  // The replay re-emits the decisions since the checkpoint with the same ids: those already in
-  // DECISIONS are not published again, however long ago they were stored (the stream's duplicate
-  // window only covers 2 minutes). Without a usable checkpoint every stored id of this instance.
-  const stored = new Set<string>();
-  const read = await readStream(
-    bus.js,
-    bus.jsm,
-    'DECISIONS',
-    (m) => {
-      try {
-        const d = JSON.parse(new TextDecoder().decode(m.data)) as Partial<Decision>;
-        if (typeof d.id !== 'string') return;
-        if (
-          partition.count > 1 &&
-          partitionOf(d.venue ?? '', d.symbol ?? '', partition.count) !== partition.index
-        )
-          return;
-        stored.add(d.id);
-      } catch {
-        // not a decision: nothing to skip
-      }
-    },
-    decisionsFrom,
-  );
-  service.alreadyStored(stored);
-  if (stored.size)
-    log.info({ decisions: stored.size, from: decisionsFrom }, 'decision ids already in DECISIONS');
+  // Decisions already in DECISIONS are not published again by the replay (without a usable
+  // checkpoint: every stored id of this instance's partition).
+  const read = await storedDecisionIds(bus, decisionsFrom, partition);
+  service.alreadyStored(read.ids);
+  if (read.ids.size)
+    log.info({ decisions: read.ids.size, from: decisionsFrom }, 'decision ids already in DECISIONS');
 
   const ticksInfo = await bus.jsm.streams.info('TICKS');
   if (ticksInfo.state.first_seq > 1 && service.lastApplied + 1 <= ticksInfo.state.first_seq) {
-    service.openLanesAtFirstSeq();
+    service.order.openLanesAtFirstSeq();
     log.info(
       { firstSeq: ticksInfo.state.first_seq },
       'TICKS starts after sequence 1 (trimmed or purged): lanes not in the checkpoint start at their first tick',
@@ -137,7 +121,7 @@ export async function startSignals(
     signals: service,
     registry,
     consuming: () => consumption !== undefined,
-    skippedGaps: () => service.skippedGaps,
+    skippedGaps: () => service.order.skippedGaps,
     backlog: async () =>
       Math.max(0, (await bus.jsm.streams.info('TICKS')).state.last_seq - service.lastApplied),
   });
@@ -184,8 +168,8 @@ export async function startSignals(
   };
   const timer = setInterval(() => void checkpoint(), config.checkpointMs);
   // Gaps are read back once they are gapTimeoutMs old; a sweep a few times per timeout finds them.
-  const gapTimer = setInterval(() => void service.resolveGaps(), Math.max(50, config.gapTimeoutMs / 4));
-  const stopStatus = bus.onStatus((type) => type === 'reconnect' && service.rearmGaps());
+  const gapTimer = setInterval(() => void service.order.resolveGaps(), Math.max(50, config.gapTimeoutMs / 4));
+  const stopStatus = bus.onStatus((type) => type === 'reconnect' && service.order.rearm());
 
   consumption = await consumeFrom(
     bus,
@@ -197,7 +181,7 @@ export async function startSignals(
       filterSubject: subjects.allTicks,
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'tick consumer recreated'),
       // Too many ticks held behind gaps: the server sends no more until the read-back is done.
-      beforeFlowControl: () => service.backpressure(),
+      beforeFlowControl: () => service.order.backpressure(),
     },
   );
   const port = await listen(app, config.host, config.port);
@@ -219,7 +203,10 @@ export async function startSignals(
     .onClose('decisions', () => service.close())
     .onClose('stream', () => hub.close())
     .onClose('http', () => app.close())
-    .onClose('nats', () => bus.drain());
+    .onClose('nats', async () => {
+      await readBus.drain();
+      await bus.drain();
+    });
   return {
     done,
     close: () => lifecycle.close(),

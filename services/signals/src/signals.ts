@@ -8,24 +8,11 @@ import {
   subjects,
 } from '@tickflow/bus';
 import { type Clock, type Decision, partitionOf, systemClock, type Tick, validateTick } from '@tickflow/core';
-import { Counter, Gauge, Histogram, type Logger, type Registry } from '@tickflow/runtime';
+import { Counter, Histogram, type Logger, type Registry } from '@tickflow/runtime';
 import { type EngineState, StrategyEngine, type StrategyFactory } from '@tickflow/strategy';
 import { BarStore } from './bars.ts';
-import { GapResolver, type SkippedGap } from './gap-resolver.ts';
-import { SeqGate, type SeqGateOptions } from './seq-gate.ts';
-
-/** How signals puts each lane's ticks in seq order (see SeqGate, GapResolver). */
-export interface TickOrderOptions extends SeqGateOptions {
-  /** Messages on one subject a routine gap read-back looks at before trying again later. */
-  scanLimit: number;
-}
-
-export const DEFAULT_TICK_ORDER: TickOrderOptions = {
-  maxHeldPerLane: 10_000,
-  maxHeldTotal: 100_000,
-  gapTimeoutMs: 2000,
-  scanLimit: 20_000,
-};
+import type { SubjectReader } from './gap-resolver.ts';
+import { DEFAULT_TICK_ORDER, TickOrder, type TickOrderOptions } from './tick-order.ts';
 
 /** What signals stores in NATS KV to resume after a restart (see SignalsService.checkpoint). */
 export interface SignalsCheckpoint {
@@ -90,13 +77,12 @@ export class SignalsService {
   lastApplied = 0;
   /** Decision ids already in DECISIONS (read at start): the replay does not publish them again. */
   private stored: Set<string> | undefined;
+  /** Highest TICKS stream sequence of a tick applied (a read-back may pass lastApplied). */
+  private highestApplied = 0;
   /** Redelivered ticks up to this stream sequence are a replay after a restart, not duplicates. */
   private replayedThrough = 0;
-  private readonly gate: SeqGate;
-  readonly gaps: GapResolver;
-  /** Gaps given up on (ticks not in TICKS) since start; /healthz reports degraded while any. */
-  readonly skippedGaps: SkippedGap[] = [];
-  private readonly heldGauge: Gauge;
+  /** Puts each venue+symbol's ticks in seq order (holds past a gap, reads it back, or alarms). */
+  readonly order: TickOrder;
   /** Told of every applied tick's symbol and every decision (the WebSocket hub listens). */
   listener: { touched(symbol: string): void; decision(d: Decision): void } | undefined;
 
@@ -108,24 +94,22 @@ export class SignalsService {
     private readonly log: Logger,
     registry: Registry,
     private readonly clock: Clock = systemClock,
-    order: TickOrderOptions = DEFAULT_TICK_ORDER,
+    order: TickOrderOptions & {
+      /** Where gap read-backs read TICKS (best a connection of its own); default the service's bus. */
+      reader?: SubjectReader;
+    } = DEFAULT_TICK_ORDER,
   ) {
     this.engine = new StrategyEngine(factory);
-    this.gate = new SeqGate(
-      order,
-      (tick, streamSeq) => this.apply(tick, streamSeq),
-      () => this.clock.nowMicros() / 1000,
-    );
-    this.gaps = new GapResolver(
-      this.gate,
-      (subject, fromSeq) => nextOnSubject(bus.jsm, 'TICKS', subject, fromSeq),
-      (subject, data) => this.parse(subject, data, 0),
-      () => this.lastApplied + 1,
-      () => this.clock.nowMicros() / 1000,
-      (gap) => this.onSkipped(gap),
+    this.order = new TickOrder(order, {
+      apply: (tick, streamSeq) => this.apply(tick, streamSeq),
+      parse: (subject, data) => this.parse(subject, data, 0, true),
+      position: () => this.lastApplied + 1,
+      now: () => this.clock.nowMicros() / 1000,
+      reader: order.reader ?? ((subject, fromSeq) => nextOnSubject(bus.jsm, 'TICKS', subject, fromSeq)),
+      countSkipped: (n) => this.bad.inc({ code: 'GAP_SKIPPED' }, n),
       log,
-      order,
-    );
+      registry,
+    });
     // Decisions go out at once as core publishes with their id as Nats-Msg-Id; `commit()` waits
     // until DECISIONS confirmed them, and only then are the ticks that caused them acked.
     this.publisher = bus.confirmingPublisher({ confirmEvery: 500, confirmIntervalMs: 10 });
@@ -145,12 +129,6 @@ export class SignalsService {
       help: 'Messages on TICKS that were not valid ticks, duplicates (DUPLICATE_SEQ), or seqs given up on as not in TICKS (GAP_SKIPPED), by code',
       labelNames: ['code'],
       registers: [registry],
-    });
-    this.heldGauge = new Gauge({
-      name: 'tickflow_signals_held_ticks',
-      help: 'Ticks held behind a seq gap until the missing ones arrive',
-      registers: [registry],
-      collect: () => this.heldGauge.set(this.gate.held),
     });
     this.latency = new Histogram({
       name: 'tickflow_signals_tick_to_decision_seconds',
@@ -191,21 +169,20 @@ export class SignalsService {
     }
     const tick = this.parse(msg.subject, msg.data, msg.streamSeq);
     if (!tick) return;
-    const r = this.gate.offer(msg.subject, tick, msg.streamSeq);
-    if (r === 'duplicate') {
-      if (msg.streamSeq > this.replayedThrough) this.bad.inc({ code: 'DUPLICATE_SEQ' });
-    } else if (r === 'held' && (this.gate.overBound || this.gate.laneOverBound(msg.subject))) {
-      // A bound passed: read the gap back now rather than a timeout later.
-      void this.gaps.resolve();
-    }
+    const r = this.order.offer(msg.subject, tick, msg.streamSeq);
+    if (r === 'duplicate' && msg.streamSeq > this.replayedThrough) this.bad.inc({ code: 'DUPLICATE_SEQ' });
   }
 
-  /** Decodes and validates one TICKS message; counts and logs a bad one (undefined). */
-  private parse(subject: string, data: Uint8Array, streamSeq: number): Tick | undefined {
+  /**
+   * Decodes and validates one TICKS message; counts and logs a bad one (undefined), unless `quiet`
+   * (a read-back: the consumer counts it when it gets there).
+   */
+  private parse(subject: string, data: Uint8Array, streamSeq: number, quiet = false): Tick | undefined {
     let raw: unknown;
     try {
       raw = decodeTick(data);
     } catch {
+      if (quiet) return undefined;
       this.bad.inc({ code: 'BAD_JSON' });
       this.log.warn({ subject, streamSeq }, 'TICKS message is not JSON; skipped');
       return undefined;
@@ -216,6 +193,7 @@ export class SignalsService {
       maxFutureMicros: Number.MAX_SAFE_INTEGER,
     });
     if (!checked.ok) {
+      if (quiet) return undefined;
       this.bad.inc({ code: checked.error.code });
       this.log.warn(
         { subject, code: checked.error.code, reason: checked.error.message },
@@ -226,56 +204,9 @@ export class SignalsService {
     return checked.tick;
   }
 
-  /**
-   * The ticks are not in TICKS (the read-back reached the stream's end): the lane went on past them,
-   * so its indicators now differ from a gap-free history. An alarm: error log naming venue, symbol
-   * and seqs, GAP_SKIPPED counted per missing seq, /healthz degraded. (A lane's first seqs missing
-   * because TICKS was trimmed never get here: see openLanesAtFirstSeq.)
-   */
-  private onSkipped(gap: SkippedGap): void {
-    const [, venue, symbol] = gap.key.split('.');
-    const seqs = gap.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
-    const n = gap.ranges.reduce((k, [a, b]) => k + b - a + 1, 0);
-    this.bad.inc({ code: 'GAP_SKIPPED' }, n);
-    this.skippedGaps.push(gap);
-    if (this.skippedGaps.length > 100) this.skippedGaps.shift();
-    this.log.error(
-      { venue, symbol, missing: seqs, count: n, laneStart: gap.laneStart },
-      'ticks missing from TICKS: applied the ticks after them (GAP_SKIPPED)',
-    );
-  }
-
-  /** Reads the gaps that are due back from TICKS (called on a timer and when a bound is passed). */
-  resolveGaps(): Promise<void> {
-    return this.gate.held > 0 ? this.gaps.resolve() : Promise.resolve();
-  }
-
-  /** For the consumer's flow control: a promise to wait on while too many ticks are held. */
-  backpressure(): Promise<void> | undefined {
-    return this.gate.overBound ? this.gaps.resolve() : undefined;
-  }
-
-  /** After a reconnect the missing ticks may still be on their way: give every gap a fresh timeout. */
-  rearmGaps(): void {
-    this.gate.rearm(undefined, this.clock.nowMicros() / 1000);
-  }
-
   /** Decisions sent but not yet confirmed by DECISIONS. */
   get unconfirmedDecisions(): number {
     return this.publisher.stats.outboxMessages;
-  }
-
-  /**
-   * TICKS' history starts after some lanes' seq 1 (trimmed or purged) and this run reads from its
-   * beginning: a lane never seen starts at its first tick instead of waiting for seqs long gone.
-   */
-  openLanesAtFirstSeq(): void {
-    this.gate.openAtFirstSeq = true;
-  }
-
-  /** Ticks held behind a gap. */
-  get heldTicks(): number {
-    return this.gate.held;
   }
 
   /** Decision ids already in DECISIONS: the replay after a restart does not publish them again. */
@@ -291,8 +222,9 @@ export class SignalsService {
   checkpoint(): SignalsCheckpoint {
     return {
       v: 1,
-      streamSeq: Math.min(this.lastApplied, this.gate.lowestHeldStreamSeq() - 1),
-      handledSeq: this.lastApplied,
+      streamSeq: Math.min(this.lastApplied, this.order.lowestHeldStreamSeq() - 1),
+      // A tick read back from further on in TICKS counts too: its replay is no duplicate either.
+      handledSeq: Math.max(this.lastApplied, this.highestApplied),
       strategies: this.fingerprint,
       engine: this.engine.snapshot(),
       venueOf: [...this.venueOf.entries()],
@@ -312,7 +244,7 @@ export class SignalsService {
     for (const d of cp.lastDecisions) this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
     for (const { key, lastSeq } of cp.engine.symbols) {
       const [venue = '', symbol = ''] = key.split(':');
-      this.gate.seed(subjects.tick(venue, symbol), lastSeq);
+      this.order.seed(subjects.tick(venue, symbol), lastSeq);
     }
     this.lastApplied = cp.streamSeq;
     this.replayedThrough = cp.handledSeq ?? cp.streamSeq;
@@ -334,6 +266,7 @@ export class SignalsService {
 
   /** Applies a tick in seq order (SeqGate calls it); `streamSeq` is where TICKS stored it. */
   private apply(tick: Tick, streamSeq: number): void {
+    if (streamSeq > this.highestApplied) this.highestApplied = streamSeq;
     if (!this.venueOf.has(tick.symbol)) this.venueOf.set(tick.symbol, tick.venue);
     // A tick that opens new bars: the closing bars get the indicators as they were before it.
     const closing = this.bars.closes(tick.symbol, tick.ts)
