@@ -112,7 +112,20 @@ export class SignalsService {
     });
     // Decisions go out at once as core publishes with their id as Nats-Msg-Id; `commit()` waits
     // until DECISIONS confirmed them, and only then are the ticks that caused them acked.
-    this.publisher = bus.confirmingPublisher({ confirmEvery: 500, confirmIntervalMs: 10 });
+    this.publisher = bus.confirmingPublisher({
+      confirmEvery: 500,
+      confirmIntervalMs: 10,
+      // Re-sends reach live subscribers again: say so, as the feed does.
+      onEvent: (e) => {
+        if (e.type === 'dropped')
+          log.error({ dropped: e.count }, 'outbox full: unconfirmed decisions dropped');
+        else
+          log.warn(
+            { count: e.count, err: e.error },
+            e.type === 'resent' ? 'decisions re-sent' : 'decision confirmation failed',
+          );
+      },
+    });
     this.ticks = new Counter({
       name: 'tickflow_signals_ticks_total',
       help: 'Ticks applied',
