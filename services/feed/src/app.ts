@@ -1,19 +1,34 @@
 import type { Bus } from '@tickflow/bus';
 import { createHttpApp, type Registry } from '@tickflow/runtime';
+import type { ConfirmWatch } from './confirm-watch.ts';
 import type { FeedService } from './feed.ts';
 import type { TickSource } from './sources/types.ts';
 
-/** The feed's HTTP surface: health (NATS connection, source liveness), stats and metrics. */
-export function buildApp(opts: { bus: Bus; feed: FeedService; source: TickSource; registry: Registry }) {
+/**
+ * The feed's HTTP surface: health (NATS connection, source liveness, the stream confirming what is
+ * sent: confirm-watch.ts), stats and metrics.
+ */
+export function buildApp(opts: {
+  bus: Bus;
+  feed: FeedService;
+  source: TickSource;
+  registry: Registry;
+  confirms?: ConfirmWatch;
+}) {
   const app = createHttpApp({
     registry: opts.registry,
     health: () => {
       const nats = opts.bus.isConnected;
       const source = opts.source.health();
       const sourceOk = source.ok && !source.stale;
+      const stream = opts.confirms?.check() ?? { ok: true, detail: 'not watched' };
       return {
-        status: !nats ? 'down' : sourceOk ? 'ok' : 'degraded',
-        checks: { nats: { ok: nats, detail: opts.bus.url }, source: { ok: sourceOk, detail: source.detail } },
+        status: !nats ? 'down' : sourceOk && stream.ok ? 'ok' : 'degraded',
+        checks: {
+          nats: { ok: nats, detail: opts.bus.url },
+          source: { ok: sourceOk, detail: source.detail },
+          stream,
+        },
       };
     },
   });
