@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bus, encode, subjects } from '@tickflow/bus';
-import type { Decision, Fill, Tick } from '@tickflow/core';
+import type { Decision, Fill, OrderEvent, Tick } from '@tickflow/core';
 import {
   breakLines,
   eodArchiveSpec,
@@ -84,6 +84,22 @@ describe('eod counts a record stored twice once and reports it (real nats-server
     // No Nats-Msg-Id: JetStream stores each copy, as it does once the duplicate window has passed.
     await pub(subjects.fill(twice.fill.symbol), twice.fill);
     await pub(subjects.fill(twice.changed.symbol), { ...twice.changed, price: '1' });
+    // An order event published twice (ORDERS is read from JetStream only, not from the log).
+    const expired: OrderEvent = {
+      v: 1,
+      id: 'expired:ghost',
+      decisionId: 'ghost',
+      symbol: 'AAA',
+      status: 'EXPIRED',
+      reason: 'TTL',
+      message: 'expired',
+      side: 'BUY',
+      qty: '1',
+      ts: (AAA[10] as Tick).ts,
+      at: Date.now() * 1000,
+    };
+    await pub(subjects.orderEvent('expired', 'AAA'), expired);
+    await pub(subjects.orderEvent('expired', 'AAA'), { ...expired, at: expired.at + 1 });
 
     reports.streams = (await runEod(config('streams', false), silent)).report;
     const archiver = await startLogArchiver(
@@ -130,7 +146,9 @@ describe('eod counts a record stored twice once and reports it (real nats-server
     it(`reports each record stored twice, a break for every decision or fill (from ${path})`, () => {
       const r = reports[path] as Report;
       const d = r.reconciliation.duplicates;
-      expect(d).toMatchObject({ ticks: 1, decisions: 1, fills: 2, breaks: 4 });
+      // ORDERS is read from JetStream; the log-only run (--skip-backfill) has no NATS.
+      const orders = path === 'streams' ? 1 : 0;
+      expect(d).toMatchObject({ ticks: 1, decisions: 1, fills: 2, orders, breaks: 4 + orders });
       const lastTick = 1201; // the re-sent tick, after all 1,200
       expect(d.records).toEqual([
         {
@@ -155,9 +173,12 @@ describe('eod counts a record stored twice once and reports it (real nats-server
           sameContent: false,
         },
         { table: 'ticks', id: 'synth/AAA/50', copies: 2, streamSeqs: [50, lastTick], sameContent: true },
+        ...(orders
+          ? [{ table: 'orders', id: 'expired:ghost', copies: 2, streamSeqs: [1, 2], sameContent: true }]
+          : []),
       ]);
       const lines = breakLines(r);
-      expect(lines.filter((l) => l.startsWith('duplicate '))).toHaveLength(4);
+      expect(lines.filter((l) => l.startsWith('duplicate '))).toHaveLength(4 + orders);
       expect(lines).toContainEqual(
         expect.stringContaining(`duplicate fill ${twice.changed.id}: its 2 copies differ`),
       );

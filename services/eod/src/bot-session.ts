@@ -1,26 +1,45 @@
 import { type Bus, decode, readStream } from '@tickflow/bus';
 import type { OrderEvent } from '@tickflow/core';
 import { BOT_BUCKET, type SessionSnapshot, sessionSnapshotName } from '@tickflow/paper';
+import type { DuplicateRecord } from './duplicates.ts';
 
 /**
  * What the bot recorded about a trading date besides its fills: its end-of-session snapshot (the
  * execution model it ran, its positions and P&L) from the `tickflow_bot` object store, and the
  * decisions it rejected (ORDERS `orders.rejected.*`, by the exchange time of their decision, within
- * the session). The snapshot is the bot's for the UTC date (the bot's days are UTC days).
+ * the session), and the order events ORDERS holds twice (the bot published one again; the set of
+ * rejected decisions counts it once, but it is reported). The snapshot is the bot's for the UTC
+ * date (the bot's days are UTC days).
  */
 export async function botSession(
   bus: Bus,
   durable: string,
   date: string,
   range: { start: number; end: number },
-): Promise<{ snapshot: SessionSnapshot | undefined; rejectedDecisions: Set<string> }> {
+): Promise<{
+  snapshot: SessionSnapshot | undefined;
+  rejectedDecisions: Set<string>;
+  /** Order events of the session ORDERS holds more than once (by event id). */
+  orderDuplicates: DuplicateRecord[];
+}> {
   const snapshot = await bus
     .objectGet<SessionSnapshot>(BOT_BUCKET, sessionSnapshotName(durable, date))
     .catch(() => undefined);
   const rejectedDecisions = new Set<string>();
+  // Per event id: its stream seqs and content without the wall-clock `at`, to find repeats.
+  const events = new Map<string, { seqs: number[]; content: string; same: boolean }>();
   await readStream(bus.js, bus.jsm, 'ORDERS', (m) => {
     try {
       const e = decode(m.data) as Partial<OrderEvent>;
+      if (typeof e.id === 'string' && typeof e.ts === 'number' && e.ts >= range.start && e.ts < range.end) {
+        const { at: _at, ...rest } = e;
+        const content = JSON.stringify(rest);
+        const seen = events.get(e.id);
+        if (seen) {
+          seen.seqs.push(m.streamSeq);
+          if (seen.content !== content) seen.same = false;
+        } else events.set(e.id, { seqs: [m.streamSeq], content, same: true });
+      }
       if (
         e.status === 'REJECTED' &&
         typeof e.decisionId === 'string' &&
@@ -33,5 +52,16 @@ export async function botSession(
       // not an order event
     }
   });
-  return { snapshot, rejectedDecisions };
+  const orderDuplicates = [...events]
+    .filter(([, e]) => e.seqs.length > 1)
+    .map(
+      ([id, e]): DuplicateRecord => ({
+        table: 'orders',
+        id,
+        copies: e.seqs.length,
+        streamSeqs: e.seqs,
+        sameContent: e.same,
+      }),
+    );
+  return { snapshot, rejectedDecisions, orderDuplicates };
 }

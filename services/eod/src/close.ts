@@ -9,7 +9,7 @@ import { type ArchivedTable, archiveDate } from './archive.ts';
 import { buildBars1m, dailyBars } from './bars.ts';
 import { priceCharts, SYMBOLS_CHARTED } from './chart-data.ts';
 import { writeCsvFiles } from './csv.ts';
-import { readDuplicates } from './duplicates.ts';
+import { type DuplicateRecord, readDuplicates } from './duplicates.ts';
 import { pnlFromDuckDB } from './pnl.ts';
 import { rejectsByCode, tickQuality } from './quality.ts';
 import { compareDecisions } from './reconcile.ts';
@@ -46,6 +46,8 @@ export interface CloseOptions {
   snapshot?: SessionSnapshot | undefined;
   /** Decisions the bot rejected (ORDERS), not executed by the batch recomputation either. */
   rejectedDecisions?: ReadonlySet<string>;
+  /** Order events ORDERS holds twice (bot-session.ts): reported with the load's duplicates. */
+  orderDuplicates?: readonly DuplicateRecord[];
   load: Report['load'];
   generatedAt?: Date;
   /** Called as each step starts, for progress display. */
@@ -82,7 +84,7 @@ export async function closeDay(
     return result;
   };
   // First, on `conn` alone: it also makes the table for a DuckDB file loaded before it existed.
-  const duplicates = await readDuplicates(conn, date);
+  const duplicates = [...(await readDuplicates(conn, date)), ...(o.orderDuplicates ?? [])];
   await timed('bars', () => buildBars1m(conn, date));
   const archiving = (c: DuckDBConnection) =>
     timed('archive', async () => (o.archiveDir === undefined ? [] : archiveDate(c, o.archiveDir, date)));

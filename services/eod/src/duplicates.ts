@@ -39,8 +39,9 @@ export type KeyedTable = keyof typeof KEYS;
 export const KEYED_TABLES = Object.keys(KEYS) as KeyedTable[];
 
 export interface DuplicateRecord {
-  table: KeyedTable;
-  /** The fill or decision id; for a tick `venue/symbol/seq`. */
+  /** `orders`: ORDERS, which is not loaded into DuckDB; `eod run` reads it (bot-session.ts). */
+  table: KeyedTable | 'orders';
+  /** The fill, decision or order event id; for a tick `venue/symbol/seq`. */
   id: string;
   /** How many times the stream holds it (≥ 2); the first stored is the one counted. */
   copies: number;
@@ -117,7 +118,7 @@ export async function readDuplicates(conn: DuckDBConnection, date: string): Prom
   const reader = await conn.runAndReadAll(`SELECT tbl, id, copies, stream_seqs, same_content FROM duplicates
     WHERE trade_date = DATE '${date}' ORDER BY tbl, string_split(stream_seqs, ',')[1]::BIGINT`);
   return reader.getRowObjectsJS().map((r) => ({
-    table: String(r.tbl) as KeyedTable,
+    table: String(r.tbl) as DuplicateRecord['table'],
     id: String(r.id),
     copies: Number(r.copies),
     streamSeqs: String(r.stream_seqs).split(',').map(Number),

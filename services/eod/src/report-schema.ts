@@ -163,11 +163,19 @@ export const REPORT_JSON_SCHEMA = Type.Object(
           ticks: Int,
           decisions: Int,
           fills: Int,
+          orders: Int,
           breaks: Int,
           records: Type.Array(
             Obj({
-              table: Type.Union([Type.Literal('ticks'), Type.Literal('decisions'), Type.Literal('fills')]),
-              id: Type.String({ description: 'fill or decision id; venue/symbol/seq for a tick' }),
+              table: Type.Union([
+                Type.Literal('ticks'),
+                Type.Literal('decisions'),
+                Type.Literal('fills'),
+                Type.Literal('orders'),
+              ]),
+              id: Type.String({
+                description: 'fill, decision or order event id; venue/symbol/seq for a tick',
+              }),
               copies: Int,
               streamSeqs: Type.Array(Int, { description: 'first stored (the one counted) first' }),
               sameContent: Type.Boolean(),

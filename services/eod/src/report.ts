@@ -57,14 +57,16 @@ export interface Report {
     pnl: { averageCost: string; cashFlow: string; equal: boolean };
     /**
      * Records the streams hold more than once (per table, how many records), each counted once
-     * (the first stored); `records` lists the first 1,000. Every decision or fill stored twice is
-     * a break, and one whose copies differ is a second break; a tick re-sent unchanged is a
-     * feed-quality finding, a tick whose copies differ a break.
+     * (the first stored); `records` lists the first 1,000. Every decision, fill or order event
+     * stored twice is a break, and one whose copies differ is a second break; a tick re-sent
+     * unchanged is a feed-quality finding, a tick whose copies differ a break.
      */
     duplicates: {
       ticks: number;
       decisions: number;
       fills: number;
+      /** Order events (ORDERS, read only when NATS is; not with --skip-backfill). */
+      orders: number;
       breaks: number;
       records: DuplicateRecord[];
     };
@@ -144,6 +146,7 @@ export function buildReport(parts: ReportParts): Report {
         ticks: dupCount('ticks'),
         decisions: dupCount('decisions'),
         fills: dupCount('fills'),
+        orders: dupCount('orders'),
         breaks: dupBreaks,
         records: dups.slice(0, 1000),
       },
@@ -190,10 +193,10 @@ export function breakLines(r: Report): string[] {
   return lines;
 }
 
-const SINGULAR = { ticks: 'tick', decisions: 'decision', fills: 'fill' } as const;
+const SINGULAR = { ticks: 'tick', decisions: 'decision', fills: 'fill', orders: 'order event' } as const;
 
 /**
- * The breaks one repeated record makes: a decision or fill stored twice is one (the speed layer
+ * The breaks one repeated record makes: a decision, fill or order event stored twice is one (the speed layer
  * did or recorded it twice; the end of day counts the first), and a second when its copies differ;
  * a tick only when its copies differ (re-sent unchanged, it is a feed-quality duplicate).
  */
@@ -223,5 +226,5 @@ export function qualityLine(r: Report): string {
 /** What the load found stored more than once, in one line. */
 export function duplicatesLine(r: Report): string {
   const d = r.reconciliation.duplicates;
-  return `${d.fills} fills, ${d.decisions} decisions, ${d.ticks} ticks stored more than once; ${d.breaks} breaks`;
+  return `${d.fills} fills, ${d.decisions} decisions, ${d.orders} order events, ${d.ticks} ticks stored more than once; ${d.breaks} breaks`;
 }

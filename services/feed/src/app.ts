@@ -1,10 +1,20 @@
 import type { Bus } from '@tickflow/bus';
 import { createHttpApp, type Registry } from '@tickflow/runtime';
+import type { ConfirmWatch } from './confirm-watch.ts';
 import type { FeedService } from './feed.ts';
 import type { TickSource } from './sources/types.ts';
 
-/** The feed's HTTP surface: health (NATS connection, source liveness), stats and metrics. */
-export function buildApp(opts: { bus: Bus; feed: FeedService; source: TickSource; registry: Registry }) {
+/**
+ * The feed's HTTP surface: health (NATS connection, source liveness, the stream confirming what is
+ * sent: confirm-watch.ts), stats and metrics.
+ */
+export function buildApp(opts: {
+  bus: Bus;
+  feed: FeedService;
+  source: TickSource;
+  registry: Registry;
+  confirms?: ConfirmWatch;
+}) {
   const app = createHttpApp({
     registry: opts.registry,
     health: () => {
@@ -18,12 +28,14 @@ export function buildApp(opts: { bus: Bus; feed: FeedService; source: TickSource
             detail: `last seq of ${failing.venue}:${failing.symbol} unknown (${failing.attempts} failed lookups: ${failing.error}); not published until known`,
           }
         : { ok: true };
+      const stream = opts.confirms?.check() ?? { ok: true, detail: 'not watched' };
       return {
-        status: !nats ? 'down' : sourceOk && sequences.ok ? 'ok' : 'degraded',
+        status: !nats ? 'down' : sourceOk && sequences.ok && stream.ok ? 'ok' : 'degraded',
         checks: {
           nats: { ok: nats, detail: opts.bus.url },
           source: { ok: sourceOk, detail: source.detail },
           sequences,
+          stream,
         },
       };
     },

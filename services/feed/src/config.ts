@@ -212,6 +212,13 @@ export const feedSpec = {
     default: 'block',
     choices: ['block', 'drop-oldest'] as const,
   }),
+  confirmStallSeconds: int({
+    flag: 'confirm-stall-seconds',
+    env: 'TICKFLOW_FEED_CONFIRM_STALL_SECONDS',
+    description: 'health is degraded when ticks wait and JetStream confirmed nothing for this long',
+    default: 10,
+    min: 1,
+  }),
   confirmEvery: int({
     flag: 'confirm-every',
     env: 'TICKFLOW_FEED_CONFIRM_EVERY',

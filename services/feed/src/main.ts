@@ -10,6 +10,7 @@ import {
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import type { FeedConfig } from './config.ts';
+import { ConfirmWatch } from './confirm-watch.ts';
 import { FeedService, type FeedStats, type LastSeqLookup, type SeqLookupOptions } from './feed.ts';
 import { TickPipeline } from './pipeline.ts';
 import { createSource } from './source-factory.ts';
@@ -25,7 +26,7 @@ export async function startFeed(
   clock: Clock = systemClock,
   /** Tests only: how the last seq of a series is read from TICKS, and its retry bound. */
   opts: { lastSeq?: LastSeqLookup; seqLookup?: SeqLookupOptions } = {},
-): Promise<ServiceHandle<FeedStats> & { feed: FeedService }> {
+): Promise<ServiceHandle<FeedStats> & { feed: FeedService; confirms: ConfirmWatch }> {
   // nats.js spends about half of a JetStream publish capturing stack traces for its timeout errors.
   Error.stackTraceLimit = 0;
   const source = createSource(config, clock, log);
@@ -37,12 +38,17 @@ export async function startFeed(
   await bus.ensureStreams();
   const registry = createRegistry('feed');
   let confirmed: (ms: number) => void = () => {};
+  const confirms = new ConfirmWatch(() => publisher.stats, config.confirmStallSeconds * 1000, registry);
   const publisher = bus.confirmingPublisher({
-    onConfirmed: (ms) => confirmed(ms),
+    onConfirmed: (ms) => {
+      confirms.onConfirmed();
+      confirmed(ms);
+    },
     confirmEvery: config.confirmEvery,
     maxOutboxBytes: config.outboxMib * 1024 * 1024,
     overflow: config.overflow,
     onEvent: (e) => {
+      if (e.type === 'confirm-failed') confirms.onFailed(e.error);
       if (e.type === 'dropped')
         log.error({ dropped: e.count }, 'outbox full: oldest unconfirmed ticks dropped');
       else
@@ -75,7 +81,7 @@ export async function startFeed(
   );
   bus.onStatus((type) => type === 'reconnect' && feed.metrics.natsReconnects.inc());
   confirmed = (ms) => feed.metrics.confirmSeconds.observe(ms / 1000);
-  const app = buildApp({ bus, feed, source, registry });
+  const app = buildApp({ bus, feed, source, registry, confirms });
   const port = await listen(app, config.host, config.port);
   log.info({ port, nats: bus.url, source: source.name }, 'feed started');
   const timer = config.duration > 0 ? setTimeout(() => feed.stop(), config.duration * 1000) : undefined;
@@ -97,6 +103,7 @@ export async function startFeed(
     close: () => lifecycle.close(),
     port,
     feed,
+    confirms,
     unfinished: () => ({ ...lifecycle.unfinished(), outboxMessages: publisher.stats.outboxMessages }),
   };
 }
