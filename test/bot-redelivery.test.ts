@@ -86,4 +86,66 @@ describe('a decision redelivered after its first fills are stored and the duplic
     ]);
     await second.close();
   });
+
+  it('stores nothing again when its consumer comes back with its ack floor at 0 and every decision is redelivered', async () => {
+    const symbol = 'ACKD-USD';
+    const bot = await start();
+    const t = (seq: number) =>
+      publisher.publish(
+        subjects.tick('synth', symbol),
+        {
+          v: 1,
+          venue: 'synth',
+          symbol,
+          seq,
+          ts: T0 + seq * 1000,
+          price: String(20 + seq),
+          size: '10',
+          recvTs: T0,
+        },
+        `synth:${symbol}:${seq}`,
+      );
+    const decisions: Decision[] = [1, 3].map((seq) => ({
+      v: 1,
+      id: `manual:synth:${symbol}:${seq}`,
+      strategy: 'manual',
+      venue: 'synth',
+      symbol,
+      action: seq === 1 ? 'BUY' : 'FLAT',
+      qty: '2',
+      refPrice: '20',
+      tickSeq: seq,
+      tickTs: T0 + seq * 1000,
+      decidedAt: T0 + seq * 1000 + 100,
+      reason: 'test',
+      indicators: {},
+    }));
+    for (const seq of [1, 2, 3, 4]) await t(seq);
+    for (const d of decisions) await publisher.publish(subjects.decision(symbol), d, d.id);
+    await publisher.settle();
+    const mine = async () => (await stored()).filter((f) => f.symbol === symbol);
+    await waitFor('both orders filled', async () => (await mine()).length === 2);
+    await waitFor('both decisions acked', async () => {
+      const info = await bus.jsm.consumers.info('DECISIONS', 'bot');
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+    await bot.close();
+    // The durable consumer is lost (as after a broker kill): the next one starts from the first decision.
+    await bus.jsm.consumers.delete('DECISIONS', 'bot');
+    await shortWindow('FILLS');
+    await new Promise((r) => setTimeout(r, 2_500));
+    const again = await start();
+    await shortWindow('FILLS');
+    await waitFor('every decision handled again', async () => {
+      const info = await bus.jsm.consumers.info('DECISIONS', 'bot');
+      const last = (await bus.jsm.streams.info('DECISIONS')).state.last_seq;
+      return info.num_ack_pending === 0 && info.num_pending === 0 && info.delivered.stream_seq >= last;
+    });
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate publish would be stored by now
+    expect((await mine()).map((f) => [f.id, f.side, f.qty])).toEqual([
+      [`fill:${decisions[0]?.id}`, 'BUY', '2'],
+      [`fill:${decisions[1]?.id}`, 'SELL', '2'],
+    ]);
+    await again.close();
+  });
 });

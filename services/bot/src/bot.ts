@@ -134,6 +134,9 @@ export class PaperBot {
     if (running) return running;
     // Rejected or expired: stored (read from ORDERS at start), or being stored by this process.
     if (this.closedDecisions.has(d.id)) return this.unstoredEvents.get(d.id);
+    // Filled in full before (a consumer whose ack floor went back redelivers old decisions): its
+    // fills are stored (an order in flight is still in `inProgress`); nothing to run again.
+    if (d.action !== 'FLAT' && this.decisionFills.filledQty(d.symbol, d.id)?.eq(d.qty)) return undefined;
     let lane = this.lanes.get(d.symbol);
     if (!lane) {
       lane = { tail: Promise.resolve(), count: 0, headWaiting: false };
