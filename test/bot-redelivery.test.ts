@@ -148,4 +148,57 @@ describe('a decision redelivered after its first fills are stored and the duplic
     ]);
     await again.close();
   });
+
+  it('finishes the order left unacked before it starts a later decision of the symbol delivered first', async () => {
+    const symbol = 'ORDR-USD';
+    const t = (seq: number, size: string) =>
+      publisher.publish(
+        subjects.tick('synth', symbol),
+        { v: 1, venue: 'synth', symbol, seq, ts: T0 + seq * 1000, price: String(30 + seq), size, recvTs: T0 },
+        `synth:${symbol}:${seq}`,
+      );
+    const decide = (seq: number, action: Decision['action']): Decision => ({
+      v: 1,
+      id: `manual:synth:${symbol}:${seq}`,
+      strategy: 'manual',
+      venue: 'synth',
+      symbol,
+      action,
+      qty: '3',
+      refPrice: '30',
+      tickSeq: seq,
+      tickTs: T0 + seq * 1000,
+      decidedAt: T0 + seq * 1000 + 100,
+      reason: 'test',
+      indicators: {},
+    });
+    const first = await start();
+    const buy = decide(1, 'BUY');
+    await t(1, '1');
+    await publisher.publish(subjects.decision(symbol), buy, buy.id);
+    await t(2, '1'); // the BUY fills 1 of 3 and waits
+    await publisher.settle();
+    const mine = async () => (await stored()).filter((f) => f.symbol === symbol);
+    await waitFor('the first partial fill', async () => (await mine()).length === 1);
+    await first.close(); // the BUY stays unacked: redelivered once its ack wait (5 s) is over
+    // While the bot is down: the BUY's other ticks, then a FLAT, then the tick the FLAT fills at.
+    await t(3, '5');
+    const flat = decide(3, 'FLAT');
+    await publisher.publish(subjects.decision(symbol), flat, flat.id);
+    await t(4, '5');
+    await publisher.settle();
+    const second = await start();
+    // The FLAT closes what the BUY left in full (3), as the batch layer runs them: in decision order.
+    await waitFor(
+      'the FLAT filled',
+      async () => (await mine()).some((f) => f.decisionId === flat.id),
+      20_000,
+    );
+    expect((await mine()).map((f) => [f.id, f.side, f.qty])).toEqual([
+      [`fill:${buy.id}`, 'BUY', '1'],
+      [`fill:${buy.id}:2`, 'BUY', '2'],
+      [`fill:${flat.id}`, 'SELL', '3'],
+    ]);
+    await second.close();
+  });
 });

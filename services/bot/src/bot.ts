@@ -166,6 +166,17 @@ export class PaperBot {
   }
 
   /**
+   * Takes up, in stream order, the decisions a previous process left unacked (read from DECISIONS
+   * at start), before any new one: the consumer delivers new decisions at once but redelivers the
+   * unacked only after their ack wait, so a later decision of a symbol would otherwise run before
+   * an earlier order is finished (a FLAT would close the wrong quantity). The redelivery, when it
+   * comes, joins the order already running, or finds it done.
+   */
+  resume(unacked: readonly BusMessage[]): void {
+    for (const m of unacked) this.onDecision(m)?.catch(() => {}); // failures: the redelivery retries
+  }
+
+  /**
    * Handles one TICKS message: marks its symbol and extends the tape orders match against.
    * Returns the tick's exchange time, or undefined for an unusable message (counted).
    */
