@@ -86,4 +86,119 @@ describe('a decision redelivered after its first fills are stored and the duplic
     ]);
     await second.close();
   });
+
+  it('stores nothing again when its consumer comes back with its ack floor at 0 and every decision is redelivered', async () => {
+    const symbol = 'ACKD-USD';
+    const bot = await start();
+    const t = (seq: number) =>
+      publisher.publish(
+        subjects.tick('synth', symbol),
+        {
+          v: 1,
+          venue: 'synth',
+          symbol,
+          seq,
+          ts: T0 + seq * 1000,
+          price: String(20 + seq),
+          size: '10',
+          recvTs: T0,
+        },
+        `synth:${symbol}:${seq}`,
+      );
+    const decisions: Decision[] = [1, 3].map((seq) => ({
+      v: 1,
+      id: `manual:synth:${symbol}:${seq}`,
+      strategy: 'manual',
+      venue: 'synth',
+      symbol,
+      action: seq === 1 ? 'BUY' : 'FLAT',
+      qty: '2',
+      refPrice: '20',
+      tickSeq: seq,
+      tickTs: T0 + seq * 1000,
+      decidedAt: T0 + seq * 1000 + 100,
+      reason: 'test',
+      indicators: {},
+    }));
+    for (const seq of [1, 2, 3, 4]) await t(seq);
+    for (const d of decisions) await publisher.publish(subjects.decision(symbol), d, d.id);
+    await publisher.settle();
+    const mine = async () => (await stored()).filter((f) => f.symbol === symbol);
+    await waitFor('both orders filled', async () => (await mine()).length === 2);
+    await waitFor('both decisions acked', async () => {
+      const info = await bus.jsm.consumers.info('DECISIONS', 'bot');
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+    await bot.close();
+    // The durable consumer is lost (as after a broker kill): the next one starts from the first decision.
+    await bus.jsm.consumers.delete('DECISIONS', 'bot');
+    await shortWindow('FILLS');
+    await new Promise((r) => setTimeout(r, 2_500));
+    const again = await start();
+    await shortWindow('FILLS');
+    await waitFor('every decision handled again', async () => {
+      const info = await bus.jsm.consumers.info('DECISIONS', 'bot');
+      const last = (await bus.jsm.streams.info('DECISIONS')).state.last_seq;
+      return info.num_ack_pending === 0 && info.num_pending === 0 && info.delivered.stream_seq >= last;
+    });
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate publish would be stored by now
+    expect((await mine()).map((f) => [f.id, f.side, f.qty])).toEqual([
+      [`fill:${decisions[0]?.id}`, 'BUY', '2'],
+      [`fill:${decisions[1]?.id}`, 'SELL', '2'],
+    ]);
+    await again.close();
+  });
+
+  it('finishes the order left unacked before it starts a later decision of the symbol delivered first', async () => {
+    const symbol = 'ORDR-USD';
+    const t = (seq: number, size: string) =>
+      publisher.publish(
+        subjects.tick('synth', symbol),
+        { v: 1, venue: 'synth', symbol, seq, ts: T0 + seq * 1000, price: String(30 + seq), size, recvTs: T0 },
+        `synth:${symbol}:${seq}`,
+      );
+    const decide = (seq: number, action: Decision['action']): Decision => ({
+      v: 1,
+      id: `manual:synth:${symbol}:${seq}`,
+      strategy: 'manual',
+      venue: 'synth',
+      symbol,
+      action,
+      qty: '3',
+      refPrice: '30',
+      tickSeq: seq,
+      tickTs: T0 + seq * 1000,
+      decidedAt: T0 + seq * 1000 + 100,
+      reason: 'test',
+      indicators: {},
+    });
+    const first = await start();
+    const buy = decide(1, 'BUY');
+    await t(1, '1');
+    await publisher.publish(subjects.decision(symbol), buy, buy.id);
+    await t(2, '1'); // the BUY fills 1 of 3 and waits
+    await publisher.settle();
+    const mine = async () => (await stored()).filter((f) => f.symbol === symbol);
+    await waitFor('the first partial fill', async () => (await mine()).length === 1);
+    await first.close(); // the BUY stays unacked: redelivered once its ack wait (5 s) is over
+    // While the bot is down: the BUY's other ticks, then a FLAT, then the tick the FLAT fills at.
+    await t(3, '5');
+    const flat = decide(3, 'FLAT');
+    await publisher.publish(subjects.decision(symbol), flat, flat.id);
+    await t(4, '5');
+    await publisher.settle();
+    const second = await start();
+    // The FLAT closes what the BUY left in full (3), as the batch layer runs them: in decision order.
+    await waitFor(
+      'the FLAT filled',
+      async () => (await mine()).some((f) => f.decisionId === flat.id),
+      20_000,
+    );
+    expect((await mine()).map((f) => [f.id, f.side, f.qty])).toEqual([
+      [`fill:${buy.id}`, 'BUY', '1'],
+      [`fill:${buy.id}:2`, 'BUY', '2'],
+      [`fill:${flat.id}`, 'SELL', '3'],
+    ]);
+    await second.close();
+  });
 });

@@ -134,6 +134,9 @@ export class PaperBot {
     if (running) return running;
     // Rejected or expired: stored (read from ORDERS at start), or being stored by this process.
     if (this.closedDecisions.has(d.id)) return this.unstoredEvents.get(d.id);
+    // Filled in full before (a consumer whose ack floor went back redelivers old decisions): its
+    // fills are stored (an order in flight is still in `inProgress`); nothing to run again.
+    if (d.action !== 'FLAT' && this.decisionFills.filledQty(d.symbol, d.id)?.eq(d.qty)) return undefined;
     let lane = this.lanes.get(d.symbol);
     if (!lane) {
       lane = { tail: Promise.resolve(), count: 0, headWaiting: false };
@@ -160,6 +163,17 @@ export class PaperBot {
       if (--own.count === 0 && this.lanes.get(d.symbol) === own) this.lanes.delete(d.symbol);
     });
     return done;
+  }
+
+  /**
+   * Takes up, in stream order, the decisions a previous process left unacked (read from DECISIONS
+   * at start), before any new one: the consumer delivers new decisions at once but redelivers the
+   * unacked only after their ack wait, so a later decision of a symbol would otherwise run before
+   * an earlier order is finished (a FLAT would close the wrong quantity). The redelivery, when it
+   * comes, joins the order already running, or finds it done.
+   */
+  resume(unacked: readonly BusMessage[]): void {
+    for (const m of unacked) this.onDecision(m)?.catch(() => {}); // failures: the redelivery retries
   }
 
   /**

@@ -42,6 +42,11 @@ export class DecisionFills {
     }
   }
 
+  /** The quantity filled so far for a decision (unsigned), if it is remembered. */
+  filledQty(symbol: string, decisionId: string): Dec | undefined {
+    return this.bySymbol.get(symbol)?.get(decisionId)?.qty.abs();
+  }
+
   has(symbol: string, decisionId: string): boolean {
     return this.bySymbol.get(symbol)?.has(decisionId) ?? false;
   }

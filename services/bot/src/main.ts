@@ -5,6 +5,7 @@ import {
   decode,
   nextOnSubject,
   PublishError,
+  readRange,
   subjects,
 } from '@tickflow/bus';
 import { dec } from '@tickflow/core';
@@ -35,6 +36,31 @@ import { closeWithin } from './shutdown.ts';
 async function dropLegacyMarksConsumer(bus: Bus, name: string, log: Logger): Promise<void> {
   const gone = await bus.jsm.consumers.delete('TICKS', name).catch(() => false);
   if (gone) log.info({ consumer: name }, 'deleted the durable marks consumer of an earlier version');
+}
+
+/**
+ * Takes up the decisions the durable consumer delivered and may not have seen acked (after its ack
+ * floor, up to the last delivered), read from DECISIONS in stream order, in chunks (the range may
+ * be long when one order waited for hours); none when the consumer does not exist yet.
+ */
+async function resumeUnacked(bus: Bus, bot: PaperBot, durable: string): Promise<number> {
+  const info = await bus.jsm.consumers.info('DECISIONS', durable).catch(() => undefined);
+  if (!info) return 0;
+  const to = info.delivered.stream_seq;
+  let from = info.ack_floor.stream_seq + 1;
+  let count = 0;
+  while (from <= to) {
+    const read = await readRange(bus.js, 'DECISIONS', {
+      filterSubject: subjects.allDecisions,
+      fromSeq: from,
+      toSeq: to,
+      limit: 5_000,
+    });
+    bot.resume(read.messages);
+    count += read.messages.length;
+    from = read.next;
+  }
+  return count;
 }
 
 export function executionOf(config: BotConfig): ExecutionModel {
@@ -146,6 +172,8 @@ export async function startBot(
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'mark consumer recreated'),
     },
   );
+  const resumed = await resumeUnacked(bus, bot, config.durable);
+  if (resumed) log.info({ resumed }, 'decisions after the ack floor taken up again in stream order');
   const decisions = await consumeDurable(
     bus.js,
     bus.jsm,
