@@ -1,6 +1,6 @@
 import { ErrorCode, type JetStreamClient, type NatsConnection, NatsError } from 'nats';
 import { Epoch, STALE } from './epoch.ts';
-import { type LastStoredReader, type StoredRef, storedPrefixEnd } from './last-stored.ts';
+import type { LastStoredReader, StoredRef } from './last-stored.ts';
 import { msgIdHeader } from './msg-id-header.ts';
 import { Outbox } from './outbox.ts';
 import {
@@ -9,6 +9,7 @@ import {
   ConfirmTimeoutError,
   PublisherClosedError,
 } from './publisher-options.ts';
+import { storedIndex, storedPrefixEnd } from './stored-prefix.ts';
 
 export {
   type ConfirmingPublisherOptions,
@@ -167,11 +168,14 @@ export class ConfirmingPublisher {
     this.stats.published++;
     this.syncStats();
     if (++this.sinceConfirm >= this.opts.confirmEvery) void this.confirm();
-    else
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        void this.confirm();
-      }, this.opts.confirmIntervalMs);
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.confirm();
+    }, this.opts.confirmIntervalMs);
   }
 
   /** One round (or re-send) at a time; callers share the one in flight. */
@@ -180,11 +184,7 @@ export class ConfirmingPublisher {
       this.confirming = undefined;
       if (this.closed) return;
       if (this.recoveryNeeded && this.connected && this.outbox.size > 0) void this.confirm();
-      else if (this.outbox.size > 0 && !this.timer)
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          void this.confirm();
-        }, this.opts.confirmIntervalMs);
+      else if (this.outbox.size > 0) this.schedule();
     });
     return this.confirming;
   }
@@ -226,7 +226,7 @@ export class ConfirmingPublisher {
       if (!target) break;
       let advanced = 0;
       try {
-        const at = await this.storedIndex(target.subject, newest);
+        const at = await storedIndex(this.outbox, target.subject, newest, (subj) => this.readBack(subj));
         if (at === STALE || epoch !== this.epoch.value) return;
         advanced = this.confirmThrough(at);
       } catch (error) {
@@ -306,25 +306,6 @@ export class ConfirmingPublisher {
     this.holding = false;
     this.stats.resent += resent;
     if (resent > 0) this.onEvent?.({ type: 'resent', count: resent });
-  }
-
-  /**
-   * The outbox index of the last entry the stream holds, read back from the newest entry sent:
-   * first the last message on its subject's siblings (`ticks.<venue>.*`: one read covers all of a
-   * feed's symbols), then, when that one is not ours (another publisher on a sibling subject), on
-   * its own subject. -1 when neither is in the window.
-   */
-  private async storedIndex(subject: string, newest: number): Promise<number | typeof STALE> {
-    const dot = subject.lastIndexOf('.');
-    if (dot > 0) {
-      const wide = await this.readBack(`${subject.slice(0, dot)}.*`);
-      if (wide === STALE) return STALE;
-      const at = wide ? this.outbox.lastIndexOf(wide.msgId, wide.subject, newest) : -1;
-      if (at >= 0) return at;
-    }
-    const own = await this.readBack(subject);
-    if (own === STALE) return STALE;
-    return own ? this.outbox.lastIndexOf(own.msgId, own.subject, newest) : -1;
   }
 
   private readBack(subject: string): Promise<StoredRef | undefined | typeof STALE> {

@@ -1,6 +1,4 @@
 import type { JetStreamManager, NatsConnection } from 'nats';
-import { STALE } from './epoch.ts';
-import type { Outbox } from './outbox.ts';
 
 export class LastStoredError extends Error {
   override name = 'LastStoredError';
@@ -80,35 +78,4 @@ export class LastStoredReader {
     }
     return ref;
   }
-}
-
-/**
- * The absolute index of the last outbox entry the stream holds among those before `to` (the
- * outbox's firstIndex - 1 when none), or STALE. Stored entries are a prefix of what was sent (one
- * connection is processed in order, and ConfirmingPublisher sends nothing newer while an older one
- * may be lost), and an entry is stored exactly when the last stored message on its subject is it
- * or a later entry: a binary search over the window, one read-back a step, whatever the number
- * of subjects.
- */
-export async function storedPrefixEnd(
-  outbox: Outbox,
-  to: number,
-  lastStored: (subject: string) => Promise<StoredRef | undefined | typeof STALE>,
-): Promise<number | typeof STALE> {
-  let lo = outbox.firstIndex;
-  let hi = to - 1;
-  let end = lo - 1;
-  while (lo <= hi) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    const e = outbox.at(mid);
-    if (!e) break;
-    const stored = await lastStored(e.subject);
-    if (stored === STALE) return STALE;
-    const at = stored === undefined ? -1 : outbox.lastIndexOf(stored.msgId, e.subject, to - 1);
-    if (at >= mid) {
-      end = Math.max(end, at);
-      lo = at + 1;
-    } else hi = mid - 1;
-  }
-  return end;
 }

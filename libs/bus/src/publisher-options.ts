@@ -9,7 +9,11 @@ export interface ConfirmingPublisherOptions {
   maxOutboxBytes?: number;
   /** When the outbox is full: wait for confirmations (default), or drop the oldest, counted. */
   overflow?: OverflowPolicy;
-  /** PubAck timeout of a confirmation, ms. Default 5,000. */
+  /**
+   * Ms without confirmation progress before the window is re-sent (also the timeout of each
+   * read-back); a fifth of it without progress stops new sends until the stream stores again.
+   * Default 5,000.
+   */
   confirmTimeoutMs?: number;
   /** Told of drops (drop-oldest) and resends, for metrics and loud logs. */
   onEvent?: (e: { type: 'dropped' | 'resent' | 'confirm-failed'; count: number; error?: unknown }) => void;

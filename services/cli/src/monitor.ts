@@ -56,8 +56,9 @@ export class PipelineMonitor {
         };
         const key = `${d.venue}:${d.symbol}:${d.tickSeq}`;
         const recv = d.tickRecvTs ?? this.recvTs.get(key);
-        // Signals' confirmations re-publish a decision (the stream drops the copy; we see it):
-        // count and time each decision once, at its first arrival.
+        // A re-send after a broker reconnect can repeat a decision already seen here (the
+        // stream drops the copy; core subscribers see it): count and time each one once, at its
+        // first arrival.
         if (this.decided.has(key)) return;
         this.decided.add(key);
         if (this.decided.size > 200_000) this.decided.clear();
@@ -84,7 +85,7 @@ export class PipelineMonitor {
           seq: number;
           recvTs: number;
         };
-        // The feed's confirmations re-publish a tick (the stream drops the copy; we see it).
+        // A re-send after a broker reconnect can repeat a tick already seen here.
         const key = `${t.venue}:${t.symbol}:${t.seq}`;
         if (this.recvTs.has(key)) return;
         this.recvTs.set(key, t.recvTs);
