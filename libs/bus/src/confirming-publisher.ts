@@ -86,7 +86,7 @@ export class ConfirmingPublisher {
       overflow: options.overflow ?? 'block',
       confirmTimeoutMs: options.confirmTimeoutMs ?? 5000,
     };
-    this.stallMs = this.opts.confirmTimeoutMs / 5;
+    this.stallMs = Math.min(this.opts.confirmTimeoutMs / 5, 100);
     this.onEvent = options.onEvent;
     this.onConfirmed = options.onConfirmed;
     // A disconnect loses whatever nats.js had buffered (it resets its outbound buffer on every
