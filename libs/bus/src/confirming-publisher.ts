@@ -60,6 +60,8 @@ export class ConfirmingPublisher {
   private recoveryNeeded = false;
   /** Entries below this index may be missing out of order (a confirm timed out): re-send them all. */
   private holesBefore = 0;
+  /** The newest entry confirmed so far (a read-back finding it has nothing new to say). */
+  private lastConfirmed: StoredRef | undefined;
   private sinceConfirm = 0;
   private confirming: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -84,7 +86,7 @@ export class ConfirmingPublisher {
       overflow: options.overflow ?? 'block',
       confirmTimeoutMs: options.confirmTimeoutMs ?? 5000,
     };
-    this.stallMs = this.opts.confirmTimeoutMs / 5;
+    this.stallMs = Math.min(this.opts.confirmTimeoutMs / 5, 100);
     this.onEvent = options.onEvent;
     this.onConfirmed = options.onConfirmed;
     // A disconnect loses whatever nats.js had buffered (it resets its outbound buffer on every
@@ -226,7 +228,9 @@ export class ConfirmingPublisher {
       if (!target) break;
       let advanced = 0;
       try {
-        const at = await storedIndex(this.outbox, target.subject, newest, (subj) => this.readBack(subj));
+        const at = await storedIndex(this.outbox, target.subject, newest, this.lastConfirmed, (subj) =>
+          this.readBack(subj),
+        );
         if (at === STALE || epoch !== this.epoch.value) return;
         advanced = this.confirmThrough(at);
       } catch (error) {
@@ -323,6 +327,8 @@ export class ConfirmingPublisher {
   /** Drops the outbox through absolute `index` (stored); returns how many went. */
   private confirmThrough(index: number): number {
     if (index < this.outbox.firstIndex) return 0;
+    const last = this.outbox.at(Math.min(index, this.outbox.nextIndex - 1));
+    if (last) this.lastConfirmed = { msgId: last.msgId, subject: last.subject };
     const n = this.outbox.dropThrough(index);
     this.stats.confirmed += n;
     this.syncStats();

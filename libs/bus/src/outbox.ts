@@ -50,13 +50,20 @@ export class Outbox {
   }
 
   /**
-   * Absolute index of the newest entry at or before `from` whose id is `msgId` (the same subject
-   * only), or -1. Scans backwards: the id looked for is usually a few entries before `from`.
+   * Absolute index of the entry with this id and subject at or before `upTo`, or -1. Ids are
+   * unique in an outbox. Scans from both ends at once: a read-back finds the stream near the
+   * newest entry when it keeps up, near the oldest when it is behind.
    */
-  lastIndexOf(msgId: string, subject: string, from: number): number {
-    for (let i = Math.min(from, this.nextIndex - 1); i >= this.base; i--) {
-      const e = this.items[this.head + i - this.base] as OutboxEntry;
-      if (e.msgId === msgId && e.subject === subject) return i;
+  indexOf(msgId: string, subject: string, upTo: number): number {
+    let lo = this.head;
+    let hi = this.head + Math.min(upTo, this.nextIndex - 1) - this.base;
+    while (lo <= hi) {
+      const h = this.items[hi] as OutboxEntry;
+      if (h.msgId === msgId && h.subject === subject) return hi - this.head + this.base;
+      const l = this.items[lo] as OutboxEntry;
+      if (l.msgId === msgId && l.subject === subject) return lo - this.head + this.base;
+      hi--;
+      lo++;
     }
     return -1;
   }

@@ -11,8 +11,8 @@ export interface ConfirmingPublisherOptions {
   overflow?: OverflowPolicy;
   /**
    * Ms without confirmation progress before the window is re-sent (also the timeout of each
-   * read-back); a fifth of it without progress stops new sends until the stream stores again.
-   * Default 5,000.
+   * read-back). Default 5,000. New sends stop after 100 ms (or a fifth of it) and three reads
+   * without progress, until the stream stores again.
    */
   confirmTimeoutMs?: number;
   /** Told of drops (drop-oldest) and resends, for metrics and loud logs. */

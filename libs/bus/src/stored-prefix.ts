@@ -24,7 +24,7 @@ export async function storedPrefixEnd(
     if (!e) break;
     const stored = await lastStored(e.subject);
     if (stored === STALE) return STALE;
-    const at = stored === undefined ? -1 : outbox.lastIndexOf(stored.msgId, e.subject, to - 1);
+    const at = stored === undefined ? -1 : outbox.indexOf(stored.msgId, e.subject, to - 1);
     if (at >= mid) {
       end = Math.max(end, at);
       lo = at + 1;
@@ -37,22 +37,25 @@ export async function storedPrefixEnd(
  * The outbox index of the last entry the stream holds, read back from the entry `newest` on
  * `subject`: first the last message on the subject's siblings (`ticks.<venue>.*`: one read covers
  * all of a feed's symbols), then, when that one is not in the window (another publisher on a
- * sibling subject), on the subject itself. -1 when neither is in the window.
+ * sibling subject), on the subject itself. -1 when neither is in the window, or the siblings'
+ * last is `confirmed` (the newest entry already confirmed: nothing new stored, no second read).
  */
 export async function storedIndex(
   outbox: Outbox,
   subject: string,
   newest: number,
+  confirmed: StoredRef | undefined,
   lastStored: (subject: string) => Promise<StoredRef | undefined | typeof STALE>,
 ): Promise<number | typeof STALE> {
   const dot = subject.lastIndexOf('.');
   if (dot > 0) {
     const wide = await lastStored(`${subject.slice(0, dot)}.*`);
     if (wide === STALE) return STALE;
-    const at = wide ? outbox.lastIndexOf(wide.msgId, wide.subject, newest) : -1;
+    const at = wide ? outbox.indexOf(wide.msgId, wide.subject, newest) : -1;
     if (at >= 0) return at;
+    if (wide && confirmed && wide.msgId === confirmed.msgId && wide.subject === confirmed.subject) return -1;
   }
   const own = await lastStored(subject);
   if (own === STALE) return STALE;
-  return own ? outbox.lastIndexOf(own.msgId, own.subject, newest) : -1;
+  return own ? outbox.indexOf(own.msgId, own.subject, newest) : -1;
 }

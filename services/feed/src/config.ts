@@ -222,7 +222,7 @@ export const feedSpec = {
   confirmEvery: int({
     flag: 'confirm-every',
     env: 'TICKFLOW_FEED_CONFIRM_EVERY',
-    description: 'ticks between JetStream confirmations',
+    description: 'ticks between confirmations (a read-back of what TICKS stored)',
     default: 5000,
     min: 1,
     max: 1_000_000,
