@@ -1,17 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { botBacklog } from '@tickflow/bot';
-import { Bus, decode, freePort, readStream } from '@tickflow/bus';
-import type { Decision, Fill, Tick } from '@tickflow/core';
-import { feedSpec, startFeed } from '@tickflow/feed';
-import { DEFAULT_EXECUTION, simulateExecution, type TapeTick } from '@tickflow/paper';
-import { createLogger, resolveConfig } from '@tickflow/runtime';
-import { signalsSpec, startSignals } from '@tickflow/signals';
+import type { Bus } from '@tickflow/bus';
+import type { Fill } from '@tickflow/core';
+import { DEFAULT_EXECUTION } from '@tickflow/paper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+import { type BotRig, recomputeFills, startBotRig } from './bot-kit.ts';
 
-const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
-const silent = createLogger('test', 'silent');
 const SYMBOLS = 6;
 const MODEL_FLAGS = ['--latency-ms', '2', '--slippage-bps', '1', '--partial-fills', '--tape-ticks', '64'];
 const MODEL = { ...DEFAULT_EXECUTION, latencyMs: 2, slippageBps: '1', partialFills: true };
@@ -23,49 +15,22 @@ const MODEL = { ...DEFAULT_EXECUTION, latencyMs: 2, slippageBps: '1', partialFil
  * forces read-backs), and its fills must still be exactly the batch recomputation's.
  */
 describe('bot killed with SIGKILL under load, several times, and restarted', () => {
-  let nats: TestNats;
+  let rig: BotRig | undefined;
   let bus: Bus;
-  let port: number;
-  const children: ChildProcess[] = [];
-  const bot = () => {
-    const c = spawn(
-      process.execPath,
-      [BIN, 'bot', '--port', String(port), '--log-level', 'warn', ...MODEL_FLAGS],
-      { env: { PATH: process.env.PATH ?? '', NATS_URL: nats.url }, stdio: 'ignore' },
-    );
-    children.push(c);
-    return c;
-  };
-  const healthy = () =>
-    waitFor(
-      'bot healthy',
-      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
-      20_000,
-    );
   let kills = 0;
 
   beforeAll(async () => {
-    nats = await startTestNats();
-    port = await freePort();
-    const env = { NATS_URL: nats.url };
-    const signals = await startSignals(resolveConfig(signalsSpec, { port: '0' }, env), silent);
-    let running = bot();
-    await healthy();
-    const feed = await startFeed(
-      resolveConfig(
-        feedSpec,
-        {
-          port: '0',
-          count: '120000',
-          rate: '5000',
-          symbols: String(SYMBOLS),
-          start: '2026-06-02T14:00:00Z',
-          timeScale: '50',
-        },
-        env,
-      ),
-      silent,
-    );
+    rig = await startBotRig(MODEL_FLAGS);
+    const { nats, bots } = rig;
+    let running = bots.start();
+    await bots.healthy();
+    const feed = await rig.startFeed({
+      count: '120000',
+      rate: '5000',
+      symbols: String(SYMBOLS),
+      start: '2026-06-02T14:00:00Z',
+      timeScale: '50',
+    });
     let fed = false;
     void feed.done.then(() => {
       fed = true;
@@ -77,7 +42,7 @@ describe('bot killed with SIGKILL under load, several times, and restarted', () 
       running.kill('SIGKILL');
       await new Promise((r) => running.once('exit', r));
       kills++;
-      running = bot();
+      running = bots.start();
       // A stuttering broker while the new process rebuilds and catches up: its reads back must come
       // out complete however slow the answers (a read that ended at a 1 s fetch timeout fell short).
       let up = false;
@@ -89,42 +54,20 @@ describe('bot killed with SIGKILL under load, several times, and restarted', () 
           await new Promise((r) => setTimeout(r, 300));
         }
       })();
-      await healthy();
+      await bots.healthy();
       await new Promise((r) => setTimeout(r, 1000));
       up = true;
       await stutter;
     }
     await feed.close();
-    bus = await Bus.connect({ url: nats.url, name: 'bot-kill-load' });
-    await waitFor(
-      'everything handled',
-      async () => (await signalsBacklog(signals.port)) + (await botBacklog(bus, port)) === 0,
-      60_000,
-    );
-    await signals.close();
-    await waitFor('bot drained', async () => (await botBacklog(bus, port)) === 0);
+    bus = await rig.drain('bot-kill-load', 60_000);
   }, 180_000);
   afterAll(async () => {
-    for (const c of children) c.kill('SIGKILL');
-    await bus?.drain();
-    await nats?.stop();
+    await rig?.stop();
   });
 
   it('makes exactly the fills the batch layer recomputes from decisions and ticks, once each', async () => {
-    const decisions: Decision[] = [];
-    const fills: Fill[] = [];
-    const tape = new Map<string, TapeTick[]>();
-    await readStream(bus.js, bus.jsm, 'DECISIONS', (m) => decisions.push(decode(m.data) as Decision));
-    await readStream(bus.js, bus.jsm, 'FILLS', (m) => fills.push(decode(m.data) as Fill));
-    await readStream(bus.js, bus.jsm, 'TICKS', (m) => {
-      const t = decode(m.data) as Tick;
-      const key = `${t.venue}:${t.symbol}`;
-      const lane = tape.get(key) ?? [];
-      if (lane.length === 0) tape.set(key, lane);
-      lane.push({ seq: t.seq, ts: t.ts, price: t.price, size: t.size });
-    });
-    for (const lane of tape.values()) lane.sort((a, b) => a.seq - b.seq);
-    const batch = simulateExecution(decisions, (v, s) => tape.get(`${v}:${s}`) ?? [], MODEL);
+    const { decisions, fills, batch } = await recomputeFills(bus, MODEL);
     expect(decisions.length).toBeGreaterThan(200);
     expect(new Set(fills.map((f) => f.id)).size).toBe(fills.length);
     const byId = (a: Fill, b: Fill) => a.id.localeCompare(b.id);

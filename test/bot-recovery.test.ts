@@ -1,18 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { botBacklog } from '@tickflow/bot';
-import { Bus, decode, freePort, readStream } from '@tickflow/bus';
-import type { Decision, Fill, Tick } from '@tickflow/core';
+import type { Bus } from '@tickflow/bus';
+import type { Fill } from '@tickflow/core';
 import { eodSpec, runEod } from '@tickflow/eod';
-import { feedSpec, startFeed } from '@tickflow/feed';
-import { DEFAULT_EXECUTION, simulateExecution, type TapeTick } from '@tickflow/paper';
+import { DEFAULT_EXECUTION } from '@tickflow/paper';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
-import { signalsSpec, startSignals } from '@tickflow/signals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+import { type BotProcesses, type BotRig, recomputeFills, startBotRig } from './bot-kit.ts';
+import type { TestNats } from './nats-harness.ts';
 
-const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
 const DATE = '2026-06-01';
 const silent = createLogger('test', 'silent');
 /** The richest execution model: latency, slippage, impact, partial fills, minimum fee. */
@@ -37,85 +32,39 @@ const MODEL = {
 };
 
 describe('bot killed with SIGKILL mid-stream and restarted', () => {
-  let nats: TestNats;
+  let rig: BotRig | undefined;
   let bus: Bus;
+  let nats: TestNats;
   let port: number;
-  const children: ChildProcess[] = [];
-  const bot = () => {
-    const c = spawn(
-      process.execPath,
-      [BIN, 'bot', '--port', String(port), '--log-level', 'warn', ...MODEL_FLAGS],
-      {
-        env: { PATH: process.env.PATH ?? '', NATS_URL: nats.url },
-        stdio: 'ignore',
-      },
-    );
-    children.push(c);
-    return c;
-  };
-  const healthy = () =>
-    waitFor(
-      'bot healthy',
-      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
-      20_000,
-    );
+  let bots: BotProcesses;
 
   beforeAll(async () => {
-    nats = await startTestNats();
-    port = await freePort();
-    const env = { NATS_URL: nats.url };
-    const signals = await startSignals(resolveConfig(signalsSpec, { port: '0' }, env), silent);
-    const first = bot();
-    await healthy();
-    const feed = await startFeed(
-      resolveConfig(
-        feedSpec,
-        {
-          port: '0',
-          count: '40000',
-          rate: '20000',
-          symbols: '4',
-          start: `${DATE}T14:00:00Z`,
-          timeScale: '100',
-        },
-        env,
-      ),
-      silent,
-    );
+    rig = await startBotRig(MODEL_FLAGS);
+    ({ nats, port, bots } = rig);
+    const first = bots.start();
+    await bots.healthy();
+    const feed = await rig.startFeed({
+      count: '40000',
+      rate: '20000',
+      symbols: '4',
+      start: `${DATE}T14:00:00Z`,
+      timeScale: '100',
+    });
     await new Promise((r) => setTimeout(r, 1000));
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    bot();
-    await healthy();
+    bots.start();
+    await bots.healthy();
     await feed.done;
     await feed.close();
-    bus = await Bus.connect({ url: nats.url, name: 'bot-recovery' });
-    await waitFor(
-      'everything handled',
-      async () => (await signalsBacklog(signals.port)) + (await botBacklog(bus, port)) === 0,
-      30_000,
-    );
-    await signals.close();
-    await waitFor('bot drained', async () => (await botBacklog(bus, port)) === 0);
+    bus = await rig.drain('bot-recovery', 30_000);
   });
   afterAll(async () => {
-    for (const c of children) c.kill('SIGKILL');
-    await bus?.drain();
-    await nats?.stop();
+    await rig?.stop();
   });
 
   it('makes exactly the fills (latency, slippage, partial fills) the batch layer recomputes from decisions and ticks, once each', async () => {
-    const decisions: Decision[] = [];
-    const fills: Fill[] = [];
-    const tape = new Map<string, TapeTick[]>();
-    await readStream(bus.js, bus.jsm, 'DECISIONS', (m) => decisions.push(decode(m.data) as Decision));
-    await readStream(bus.js, bus.jsm, 'FILLS', (m) => fills.push(decode(m.data) as Fill));
-    await readStream(bus.js, bus.jsm, 'TICKS', (m) => {
-      const t = decode(m.data) as Tick;
-      const key = `${t.venue}:${t.symbol}`;
-      tape.set(key, [...(tape.get(key) ?? []), { seq: t.seq, ts: t.ts, price: t.price, size: t.size }]);
-    });
-    const batch = simulateExecution(decisions, (v, s) => tape.get(`${v}:${s}`) ?? [], MODEL);
+    const { decisions, fills, batch } = await recomputeFills(bus, MODEL);
     expect(decisions.length).toBeGreaterThan(100);
     expect(new Set(fills.map((f) => f.id)).size).toBe(fills.length);
     const byId = (a: Fill, b: Fill) => a.id.localeCompare(b.id);
@@ -137,7 +86,7 @@ describe('bot killed with SIGKILL mid-stream and restarted', () => {
       { NATS_URL: nats.url },
     );
     // A graceful stop stores the session snapshot, with the execution model, for the eod.
-    const last = children[children.length - 1];
+    const last = bots.children.at(-1);
     last?.kill('SIGTERM');
     await new Promise((r) => last?.once('exit', r));
     const { report } = await runEod(config, silent);

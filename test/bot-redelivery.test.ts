@@ -1,12 +1,9 @@
-import { botSpec, startBot } from '@tickflow/bot';
-import { Bus, DurablePublisher, decode, readStream, subjects } from '@tickflow/bus';
 import type { Decision, Fill } from '@tickflow/core';
-import { createLogger, resolveConfig } from '@tickflow/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { manualDecision, useBotBench } from './bot-bench.ts';
+import { readAll } from './bot-kit.ts';
+import { waitFor } from './nats-harness.ts';
 
-const silent = createLogger('test', 'silent');
-const T0 = 1_780_000_000_000_000;
 const SYMBOL = 'PART-USD';
 
 /**
@@ -15,57 +12,22 @@ const SYMBOL = 'PART-USD';
  * already stored, and those must not be stored again.
  */
 describe('a decision redelivered after its first fills are stored and the duplicate window passed', () => {
-  let nats: TestNats;
-  let bus: Bus;
-  let publisher: DurablePublisher;
-  const start = () =>
-    startBot(resolveConfig(botSpec, { port: '0', partialFills: 'true' }, { NATS_URL: nats.url }), silent);
-  const tick = (seq: number, price: string, size: string) =>
-    publisher.publish(
-      subjects.tick('synth', SYMBOL),
-      { v: 1, venue: 'synth', symbol: SYMBOL, seq, ts: T0 + seq * 1000, price, size, recvTs: T0 },
-      `synth:${SYMBOL}:${seq}`,
-    );
+  const bench = useBotBench('bot-redelivery-test');
+  const start = () => bench.start({ partialFills: 'true' });
+  const tick = (seq: number, price: string, size: string) => bench.tick(SYMBOL, seq, price, size);
   /** Shortens a stream's duplicate window, so the test need not wait the default 2 minutes. */
   const shortWindow = async (stream: 'FILLS' | 'ORDERS') => {
-    const info = await bus.jsm.streams.info(stream);
-    await bus.jsm.streams.update(stream, { ...info.config, duplicate_window: 1_000_000_000 });
+    const info = await bench.bus.jsm.streams.info(stream);
+    await bench.bus.jsm.streams.update(stream, { ...info.config, duplicate_window: 1_000_000_000 });
   };
-  const stored = async () => {
-    const fills: Fill[] = [];
-    await readStream(bus.js, bus.jsm, 'FILLS', (m) => fills.push(decode(m.data) as Fill));
-    return fills;
-  };
-
-  beforeAll(async () => {
-    nats = await startTestNats();
-    bus = await Bus.connect({ url: nats.url, name: 'bot-redelivery-test' });
-    publisher = new DurablePublisher(bus.js);
-  });
-  afterAll(async () => {
-    await bus?.drain();
-    await nats?.stop();
-  });
+  const stored = () => readAll<Fill>(bench.bus, 'FILLS');
 
   it('stores each fill id once, the ones recomputed from the stream included', async () => {
+    const { publisher } = bench;
     const first = await start();
     await tick(1, '10', '1');
-    const d: Decision = {
-      v: 1,
-      id: `manual:synth:${SYMBOL}:1`,
-      strategy: 'manual',
-      venue: 'synth',
-      symbol: SYMBOL,
-      action: 'BUY',
-      qty: '3',
-      refPrice: '10',
-      tickSeq: 1,
-      tickTs: T0 + 1000,
-      decidedAt: T0 + 1100,
-      reason: 'test',
-      indicators: {},
-    };
-    await publisher.publish(subjects.decision(SYMBOL), d, d.id);
+    const d = manualDecision(SYMBOL, 1, { action: 'BUY', qty: '3', refPrice: '10' });
+    await bench.decide(d);
     await tick(2, '11', '1'); // fills 1 of 3; the order waits for more
     await publisher.settle();
     await waitFor('the first partial fill', async () => (await stored()).length === 1);
@@ -88,40 +50,15 @@ describe('a decision redelivered after its first fills are stored and the duplic
   });
 
   it('stores nothing again when its consumer comes back with its ack floor at 0 and every decision is redelivered', async () => {
+    const { bus, publisher } = bench;
     const symbol = 'ACKD-USD';
     const bot = await start();
-    const t = (seq: number) =>
-      publisher.publish(
-        subjects.tick('synth', symbol),
-        {
-          v: 1,
-          venue: 'synth',
-          symbol,
-          seq,
-          ts: T0 + seq * 1000,
-          price: String(20 + seq),
-          size: '10',
-          recvTs: T0,
-        },
-        `synth:${symbol}:${seq}`,
-      );
-    const decisions: Decision[] = [1, 3].map((seq) => ({
-      v: 1,
-      id: `manual:synth:${symbol}:${seq}`,
-      strategy: 'manual',
-      venue: 'synth',
-      symbol,
-      action: seq === 1 ? 'BUY' : 'FLAT',
-      qty: '2',
-      refPrice: '20',
-      tickSeq: seq,
-      tickTs: T0 + seq * 1000,
-      decidedAt: T0 + seq * 1000 + 100,
-      reason: 'test',
-      indicators: {},
-    }));
+    const t = (seq: number) => bench.tick(symbol, seq, String(20 + seq), '10');
+    const decisions = [1, 3].map((seq) =>
+      manualDecision(symbol, seq, { action: seq === 1 ? 'BUY' : 'FLAT', qty: '2', refPrice: '20' }),
+    );
     for (const seq of [1, 2, 3, 4]) await t(seq);
-    for (const d of decisions) await publisher.publish(subjects.decision(symbol), d, d.id);
+    for (const d of decisions) await bench.decide(d);
     await publisher.settle();
     const mine = async () => (await stored()).filter((f) => f.symbol === symbol);
     await waitFor('both orders filled', async () => (await mine()).length === 2);
@@ -150,32 +87,15 @@ describe('a decision redelivered after its first fills are stored and the duplic
   });
 
   it('finishes the order left unacked before it starts a later decision of the symbol delivered first', async () => {
+    const { publisher } = bench;
     const symbol = 'ORDR-USD';
-    const t = (seq: number, size: string) =>
-      publisher.publish(
-        subjects.tick('synth', symbol),
-        { v: 1, venue: 'synth', symbol, seq, ts: T0 + seq * 1000, price: String(30 + seq), size, recvTs: T0 },
-        `synth:${symbol}:${seq}`,
-      );
-    const decide = (seq: number, action: Decision['action']): Decision => ({
-      v: 1,
-      id: `manual:synth:${symbol}:${seq}`,
-      strategy: 'manual',
-      venue: 'synth',
-      symbol,
-      action,
-      qty: '3',
-      refPrice: '30',
-      tickSeq: seq,
-      tickTs: T0 + seq * 1000,
-      decidedAt: T0 + seq * 1000 + 100,
-      reason: 'test',
-      indicators: {},
-    });
+    const t = (seq: number, size: string) => bench.tick(symbol, seq, String(30 + seq), size);
+    const decide = (seq: number, action: Decision['action']) =>
+      manualDecision(symbol, seq, { action, qty: '3', refPrice: '30' });
     const first = await start();
     const buy = decide(1, 'BUY');
     await t(1, '1');
-    await publisher.publish(subjects.decision(symbol), buy, buy.id);
+    await bench.decide(buy);
     await t(2, '1'); // the BUY fills 1 of 3 and waits
     await publisher.settle();
     const mine = async () => (await stored()).filter((f) => f.symbol === symbol);
@@ -184,7 +104,7 @@ describe('a decision redelivered after its first fills are stored and the duplic
     // While the bot is down: the BUY's other ticks, then a FLAT, then the tick the FLAT fills at.
     await t(3, '5');
     const flat = decide(3, 'FLAT');
-    await publisher.publish(subjects.decision(symbol), flat, flat.id);
+    await bench.decide(flat);
     await t(4, '5');
     await publisher.settle();
     const second = await start();

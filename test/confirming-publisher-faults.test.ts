@@ -1,17 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  Bus,
-  type ConfirmingPublisher,
-  decode,
-  encode,
-  freePort,
-  type NatsServerHandle,
-  readStream,
-  startNatsServer,
-} from '@tickflow/bus';
+import { type Bus, type ConfirmingPublisher, decode, encode, freePort, readStream } from '@tickflow/bus';
 import { afterEach, describe, expect, it } from 'vitest';
+import { restartableNats } from './nats-harness.ts';
 
 /**
  * Issue 14, causes 1 and 6: the publisher keeps publishing at a steady rate through a broker
@@ -95,32 +84,11 @@ function liveCounter(bus: Bus): { counts: Map<string, number>; twice: () => numb
 }
 
 describe('ConfirmingPublisher under faults (real nats-server)', () => {
-  let dir: string;
-  let server: NatsServerHandle | undefined;
-  const buses: Bus[] = [];
-
-  afterEach(async () => {
-    for (const b of buses.splice(0)) {
-      await Promise.race([b.drain().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
-      await b.nc.close();
-    }
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function start(port?: number): Promise<NatsServerHandle> {
-    server = await startNatsServer({ storeDir: join(dir, 'nats'), ...(port ? { port } : {}) });
-    return server;
-  }
-
-  async function connect(url: string, name: string): Promise<Bus> {
-    const bus = await Bus.connect({ url, name });
-    buses.push(bus);
-    return bus;
-  }
+  const broker = restartableNats('tickflow-cpf-');
+  const { start, connect } = broker;
+  afterEach(broker.cleanup);
 
   it('stores every seq once and in order when the broker is SIGKILLed and restarted under a steady stream', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tickflow-cpf-'));
     const port = await freePort();
     const s = await start(port);
     const bus = await connect(s.url, 'cpf-kill');
@@ -132,7 +100,7 @@ describe('ConfirmingPublisher under faults (real nats-server)', () => {
     const p = pump(pub, 40);
     for (let kill = 0; kill < 2; kill++) {
       await new Promise((r) => setTimeout(r, 1200));
-      server?.process.kill('SIGKILL');
+      broker.server?.process.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 300));
       await start(port);
     }
@@ -152,7 +120,6 @@ describe('ConfirmingPublisher under faults (real nats-server)', () => {
   });
 
   it('stores every seq once and in order when the stream stops taking messages for a second', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tickflow-cpf-'));
     const s = await start();
     const bus = await connect(s.url, 'cpf-stream');
     await bus.ensureStreams();
@@ -175,7 +142,6 @@ describe('ConfirmingPublisher under faults (real nats-server)', () => {
   });
 
   it('sends each message once to a plain subscriber on the live subject', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tickflow-cpf-'));
     const s = await start();
     const bus = await connect(s.url, 'cpf-live');
     await bus.ensureStreams();

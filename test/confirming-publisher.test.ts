@@ -1,16 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  Bus,
-  decode,
-  encode,
-  freePort,
-  type NatsServerHandle,
-  readStream,
-  startNatsServer,
-} from '@tickflow/bus';
+import { type Bus, decode, encode, freePort, readStream } from '@tickflow/bus';
 import { afterEach, describe, expect, it } from 'vitest';
+import { restartableNats } from './nats-harness.ts';
 
 /** A publisher-side ledger: the ids it published, compared with what TICKS holds at the end. */
 async function storedIds(bus: Bus): Promise<string[]> {
@@ -22,27 +12,13 @@ async function storedIds(bus: Bus): Promise<string[]> {
 const msg = (i: number) => ({ id: `synth:AAA:${i}`, seq: i, price: '100.25', pad: 'x'.repeat(40) });
 
 describe('ConfirmingPublisher against a real nats-server', () => {
-  let dir: string;
-  let server: NatsServerHandle | undefined;
-  let bus: Bus | undefined;
-
-  afterEach(async () => {
-    // A test that failed with the broker down would hang a drain: bound it, then close.
-    await Promise.race([bus?.drain().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
-    await bus?.nc.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function start(port?: number): Promise<NatsServerHandle> {
-    server = await startNatsServer({ storeDir: join(dir, 'nats'), ...(port ? { port } : {}) });
-    return server;
-  }
+  const broker = restartableNats('tickflow-cp-');
+  const start = broker.start;
+  afterEach(broker.cleanup);
 
   it('stores every message once and confirms them all', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tickflow-cp-'));
     const s = await start();
-    bus = await Bus.connect({ url: s.url, name: 'cp-basic' });
+    const bus = await broker.connect(s.url, 'cp-basic');
     await bus.ensureStreams();
     const pub = bus.confirmingPublisher({ confirmEvery: 1000 });
     const N = 20_000;
@@ -60,10 +36,9 @@ describe('ConfirmingPublisher against a real nats-server', () => {
   });
 
   it('loses and doubles nothing when the broker is killed and restarted mid-stream', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tickflow-cp-'));
     const port = await freePort();
     const s = await start(port);
-    bus = await Bus.connect({ url: s.url, name: 'cp-restart' });
+    const bus = await broker.connect(s.url, 'cp-restart');
     await bus.ensureStreams();
     const pub = bus.confirmingPublisher({ confirmEvery: 500 });
     const N = 30_000;
@@ -96,10 +71,9 @@ describe('ConfirmingPublisher against a real nats-server', () => {
   });
 
   it('holds the source (block) or drops the oldest, counted (drop-oldest), while the broker is away', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tickflow-cp-'));
     const port = await freePort();
     const s = await start(port);
-    bus = await Bus.connect({ url: s.url, name: 'cp-overflow' });
+    const bus = await broker.connect(s.url, 'cp-overflow');
     await bus.ensureStreams();
     const events: string[] = [];
     const dropping = bus.confirmingPublisher({

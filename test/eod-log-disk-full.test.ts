@@ -1,24 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bus, encode, subjects } from '@tickflow/bus';
-import type { Tick } from '@tickflow/core';
-import {
-  eodArchiveSpec,
-  eodSpec,
-  LOG_STREAMS,
-  logPositionFile,
-  readPosition,
-  runEod,
-  startLogArchiver,
-} from '@tickflow/eod';
+import { Bus } from '@tickflow/bus';
+import { eodArchiveSpec, logPositionFile, readPosition, startLogArchiver } from '@tickflow/eod';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiverCaughtUp, runEodFromLog, storeTickBacklog, tickSeqsOnDisk } from './eod-log-kit.ts';
 import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 
 const DATE = '2026-03-06';
 const N = 20_000;
-const T0 = Date.parse(`${DATE}T13:30:00Z`) * 1000;
 /** Free space left on the small filesystem: the tick log (~1.3 MB) outgrows it after ~4,000 lines. */
 const FREE_BYTES = 256 * 1024;
 
@@ -55,22 +46,7 @@ describe('eod archive on a full disk (a real 4 MiB tmpfs, real nats-server)', ()
     disk = join(nats.dir, 'disk');
     mounted = mountSmallDisk(disk);
     bus = await Bus.connect({ url: nats.url, name: 'eod-log-disk-full' });
-    await bus.ensureStreams();
-    for (let i = 1; i <= N; i++) {
-      const t: Tick = {
-        v: 1,
-        venue: 'synth',
-        symbol: 'AAA',
-        seq: i,
-        ts: T0 + i * 100_000,
-        price: (100 + (i % 50) / 10).toFixed(1),
-        size: '1',
-        recvTs: T0 + i * 100_000 + 10,
-      };
-      bus.nc.publish(subjects.tick(t.venue, t.symbol), encode(t));
-      if (i % 5_000 === 0) await bus.nc.flush();
-    }
-    await waitFor('the ticks stored', async () => (await bus.jsm.streams.info('TICKS')).state.messages === N);
+    await storeTickBacklog(bus, { date: DATE, n: N, stepUs: 100_000, flushEvery: 5_000 });
   });
 
   afterAll(async () => {
@@ -120,7 +96,7 @@ describe('eod archive on a full disk (a real 4 MiB tmpfs, real nats-server)', ()
       // Nothing before the position is missing from the disk, and the position is short of the end.
       const position = readPosition(logPositionFile(logDir, 'TICKS'));
       expect(position).toBeLessThan(N);
-      const onDisk = new Set(tickSeqsOnDisk(join(logDir, 'TICKS', DATE)));
+      const onDisk = new Set(tickSeqsOnDisk(logDir, DATE));
       for (let s = 1; s <= position; s++)
         if (!onDisk.has(s)) expect.fail(`seq ${s} is before the position but not on disk`);
       await new Promise((r) => setTimeout(r, 500));
@@ -129,12 +105,7 @@ describe('eod archive on a full disk (a real 4 MiB tmpfs, real nats-server)', ()
 
       // Space returns: the archiver resumes by itself and catches up.
       rmSync(filler);
-      await waitFor('the archiver to catch up', async () => {
-        for (const s of LOG_STREAMS)
-          if (readPosition(logPositionFile(logDir, s)) < (await bus.jsm.streams.info(s)).state.last_seq)
-            return false;
-        return true;
-      });
+      await waitFor('the archiver to catch up', () => archiverCaughtUp(bus, logDir));
       expect(lines.some((l) => l.includes('day log has space again'))).toBe(true);
       expect(JSON.parse((await get('/healthz')).body)).toMatchObject({ status: 'ok' });
       expect((await get('/metrics')).body).toMatch(/tickflow_eod_archive_disk_full\{stream="TICKS"[^}]*\} 0/);
@@ -144,36 +115,15 @@ describe('eod archive on a full disk (a real 4 MiB tmpfs, real nats-server)', ()
     }
 
     // Every tick is in the log, each counted once (what was written past the position is kept once).
-    const { report } = await runEod(
-      resolveConfig(
-        eodSpec,
-        {
-          date: DATE,
-          fromLog: true,
-          skipBackfill: true,
-          logDir,
-          dataDir: join(nats.dir, 'eod'),
-          reportsDir: join(nats.dir, 'reports'),
-          skipArchive: true,
-        },
-        { NATS_URL: nats.url },
-      ),
-      createLogger('test', 'silent'),
-    );
+    const { report } = await runEodFromLog(nats.url, {
+      date: DATE,
+      skipBackfill: true,
+      logDir,
+      dataDir: join(nats.dir, 'eod'),
+      reportsDir: join(nats.dir, 'reports'),
+      skipArchive: true,
+    });
     expect(report.load.ticks).toBe(N);
     expect(report.quality).toMatchObject({ duplicates: 0, missingSeqs: 0 });
   }, 90_000);
 });
-
-/** Stream sequences of the whole tick lines in a date's segments. */
-function tickSeqsOnDisk(dir: string): number[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => {
-    const text = readFileSync(join(dir, f), 'utf8');
-    return text
-      .slice(0, text.lastIndexOf('\n') + 1)
-      .split('\n')
-      .filter((l) => /^\d+,/.test(l))
-      .map((l) => Number(l.slice(0, l.indexOf(','))));
-  });
-}

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type NatsServerHandle, startNatsServer } from '@tickflow/bus';
+import { Bus, type NatsServerHandle, startNatsServer } from '@tickflow/bus';
 
 export interface TestNats {
   url: string;
@@ -47,4 +47,50 @@ export async function waitFor(
 export async function signalsBacklog(port: number): Promise<number> {
   const body = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { backlog: number | null };
   return body.backlog ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * A nats-server that a test can SIGKILL (or stop) and start again on the same port and store, and
+ * the Bus connections made to it. Its temp directory is made at the first `start()`; `cleanup()`
+ * (for afterEach) closes the connections (a drain bounded to 2 s: a test that failed with the
+ * broker down would hang it), stops the server and removes the directory.
+ */
+export interface RestartableNats {
+  /** The server last started. */
+  readonly server: NatsServerHandle | undefined;
+  /** Starts a server (on `port`, else a free one) on the store; resolves when it answers. */
+  start(port?: number): Promise<NatsServerHandle>;
+  connect(url: string, name: string): Promise<Bus>;
+  cleanup(): Promise<void>;
+}
+
+export function restartableNats(prefix: string): RestartableNats {
+  let dir: string | undefined;
+  let server: NatsServerHandle | undefined;
+  const buses: Bus[] = [];
+  return {
+    get server() {
+      return server;
+    },
+    async start(port) {
+      dir ??= mkdtempSync(join(tmpdir(), prefix));
+      server = await startNatsServer({ storeDir: join(dir, 'nats'), ...(port ? { port } : {}) });
+      return server;
+    },
+    async connect(url, name) {
+      const bus = await Bus.connect({ url, name });
+      buses.push(bus);
+      return bus;
+    },
+    async cleanup() {
+      for (const b of buses.splice(0)) {
+        await Promise.race([b.drain().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
+        await b.nc.close();
+      }
+      await server?.stop();
+      server = undefined;
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
+    },
+  };
 }

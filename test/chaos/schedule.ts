@@ -1,15 +1,10 @@
+import { SeededRandom } from '@tickflow/feed';
 import type { VictimName } from './options.ts';
 
-/** mulberry32: a small seeded PRNG, so a campaign's kill schedule is repeated by its seed. */
+/** Uniform in [0, 1) from the feed's seeded PRNG, so a campaign's kill schedule is repeated by its seed. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 /** Something the campaign can kill with SIGKILL and bring back. */

@@ -75,7 +75,8 @@ export interface Consumption {
   readonly done: Promise<void>;
 }
 
-const toBusMessage = (m: JsMsg): BusMessage => ({
+/** What handlers and reads hand out of a JetStream message. */
+export const toBusMessage = (m: JsMsg): BusMessage => ({
   subject: m.subject,
   streamSeq: m.seq,
   data: m.data,

@@ -1,19 +1,11 @@
-import type { JetStreamClient, JsMsg, OrderedConsumerOptions } from 'nats';
-import type { BusMessage } from './consume.ts';
+import type { JetStreamClient, OrderedConsumerOptions } from 'nats';
+import { type BusMessage, toBusMessage } from './consume.ts';
 import type { StreamName } from './streams.ts';
 
 /** A read that ended before its range did (the consumer was closed under it): never a short answer. */
 export class RangeReadError extends Error {
   override name = 'RangeReadError';
 }
-
-const toBusMessage = (m: JsMsg): BusMessage => ({
-  subject: m.subject,
-  streamSeq: m.seq,
-  data: m.data,
-  redelivered: m.redelivered,
-  pending: m.info.pending,
-});
 
 export interface RangeRead {
   /** The messages read, in stream order: every one in the range, unless `limit` stopped the read. */

@@ -1,14 +1,6 @@
 import { type Bus, type BusMessage, decode, readStream, type StreamName } from '@tickflow/bus';
-import {
-  type Decision,
-  decisionProblem,
-  type Fill,
-  fillProblem,
-  type RejectedTick,
-  rejectProblem,
-  utcDateRange,
-  validateTick,
-} from '@tickflow/core';
+import { type Decision, type Fill, type RejectedTick, utcDateRange, validateTick } from '@tickflow/core';
+import { exchangeTime } from './exchange-time.ts';
 import type { DayLoader, Watermarks } from './loader.ts';
 import { LOG_STREAMS, logPositionFile } from './log-archiver.ts';
 import { readPosition } from './segment-log.ts';
@@ -53,25 +45,25 @@ export async function collectDay(
     counts[stream] = n;
     return r.lastSeq;
   };
+  /** A valid message of the date: true; an invalid one is counted. */
+  const ofDay = (stream: StreamName, v: unknown) => {
+    const ts = exchangeTime(stream, v);
+    if (ts === undefined) loader.unparseable();
+    return ts !== undefined && inDay(ts);
+  };
   const ticks = await read('TICKS', (v, m) => {
     const checked = validateTick(v, { now: Number.MAX_SAFE_INTEGER });
     if (!checked.ok) loader.unparseable();
     else if (inDay(checked.tick.ts)) loader.tick(checked.tick, m.streamSeq);
   });
   const rejects = await read('REJECTS', (v, m) => {
-    const r = v as RejectedTick;
-    if (rejectProblem(r)) loader.unparseable();
-    else if (inDay(r.at)) loader.reject(r, m.streamSeq);
+    if (ofDay('REJECTS', v)) loader.reject(v as RejectedTick, m.streamSeq);
   });
   const decisions = await read('DECISIONS', (v, m) => {
-    const d = v as Decision;
-    if (decisionProblem(d)) loader.unparseable();
-    else if (inDay(d.tickTs)) loader.decision(d, m.streamSeq);
+    if (ofDay('DECISIONS', v)) loader.decision(v as Decision, m.streamSeq);
   });
   const fills = await read('FILLS', (v, m) => {
-    const f = v as Fill;
-    if (fillProblem(f)) loader.unparseable();
-    else if (inDay(f.ts)) loader.fill(f, m.streamSeq);
+    if (ofDay('FILLS', v)) loader.fill(v as Fill, m.streamSeq);
   });
   return { watermarks: { ticks, rejects, decisions, fills }, read: counts };
 }

@@ -1,31 +1,9 @@
 import { type BusMessage, decodeText, decodeTick, type StreamName } from '@tickflow/bus';
-import {
-  type Decision,
-  decisionProblem,
-  type Fill,
-  fillProblem,
-  type RejectedTick,
-  rejectProblem,
-  utcDateOf,
-  validateTick,
-} from '@tickflow/core';
+import { utcDateOf, validateTick } from '@tickflow/core';
+import { exchangeTime } from './exchange-time.ts';
 import type { SegmentLog } from './segment-log.ts';
 import { tickCsvLine } from './tick-csv.ts';
 import { scanTickLayout, writeScannedTick } from './tick-csv-bytes.ts';
-
-/** The exchange time a message belongs to its date by (as `eod run` loads it), or undefined if invalid. */
-function exchangeTime(stream: StreamName, value: unknown): number | undefined {
-  switch (stream) {
-    case 'REJECTS':
-      return rejectProblem(value as RejectedTick) ? undefined : (value as RejectedTick).at;
-    case 'DECISIONS':
-      return decisionProblem(value as Decision) ? undefined : (value as Decision).tickTs;
-    case 'FILLS':
-      return fillProblem(value as Fill) ? undefined : (value as Fill).ts;
-    default:
-      return undefined;
-  }
-}
 
 /**
  * The log line of a message and the date it belongs to, or undefined when it is invalid. A tick
