@@ -32,6 +32,7 @@ export {
   NatsServerStartError,
   startNatsServer,
 } from './server.ts';
+export { type SettleOptions, type SettleResult, waitForSettled } from './settle.ts';
 export {
   DEFAULT_STREAM_LIMITS,
   ensureStreams,

@@ -1,4 +1,12 @@
-import { type Bus, decode, lastMessageOn, readRange, readStream, subjects } from '@tickflow/bus';
+import {
+  type Bus,
+  decode,
+  lastMessageOn,
+  readRange,
+  readStream,
+  subjects,
+  waitForSettled,
+} from '@tickflow/bus';
 import { type Fill, fillProblem, isDecimalString, type OrderEvent } from '@tickflow/core';
 import type { TapeTick } from '@tickflow/paper';
 import type { PaperBot } from './bot.ts';
@@ -74,6 +82,13 @@ export async function rebuildBot(
   /** TICKS's last sequence when the bot started: the live tape follows from the next one. */
   ticksEnd: number,
 ): Promise<{ fills: number; closed: number; marked: number }> {
+  // What a SIGKILLed predecessor published may still be landing: read FILLS and ORDERS once it has,
+  // or a fill in flight would be recomputed and sent again (stored once, but seen twice live).
+  await Promise.all(
+    (['FILLS', 'ORDERS'] as const).map((stream) =>
+      waitForSettled(bus.jsm, stream, stream === 'FILLS' ? subjects.allFills : subjects.allOrderEvents),
+    ),
+  );
   const venues = new Map<string, string>();
   let fills = 0;
   let seen = 0;

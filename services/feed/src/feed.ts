@@ -7,6 +7,7 @@ import {
   lastMessageOn,
   subjects,
   tickMsgId,
+  waitForSettled,
 } from '@tickflow/bus';
 import {
   type Clock,
@@ -31,6 +32,12 @@ export interface SeqLookupOptions {
   /** First retry delay, ms, doubled up to maxDelayMs. Defaults 100 and 5,000. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Before a venue's first lookup, wait until TICKS has stored nothing new of the venue for this
+   * long (see waitForSettled: what a SIGKILLed predecessor sent may still be landing). Default
+   * 1,000 ms; 0 skips the wait.
+   */
+  settleMs?: number;
 }
 
 export const DEFAULT_SEQ_LOOKUP: SeqLookupOptions = { giveUpMs: 60_000, baseDelayMs: 100, maxDelayMs: 5000 };
@@ -119,6 +126,7 @@ export class FeedService {
     let delay = this.seqLookup.baseDelayMs;
     for (let attempts = 1; ; attempts++) {
       try {
+        await this.settled(venue);
         const last = await this.lastSeq(venue, symbol);
         if (this.lookupFailing)
           this.log.info({ venue, symbol, attempts }, 'last seq read from TICKS after retries');
@@ -142,6 +150,33 @@ export class FeedService {
         delay = Math.min(delay * 2, this.seqLookup.maxDelayMs);
       }
     }
+  }
+
+  /** Venues whose ticks in TICKS have settled (or are settling) since this process started. */
+  private readonly settling = new Map<string, Promise<void>>();
+
+  private settled(venue: string): Promise<void> {
+    const quietMs = this.seqLookup.settleMs ?? 1000;
+    if (quietMs <= 0) return Promise.resolve();
+    let p = this.settling.get(venue);
+    if (!p) {
+      p = waitForSettled(this.bus.jsm, 'TICKS', subjects.tick(venue, '*'), {
+        quietMs,
+        maxMs: Math.max(10 * quietMs, 10_000),
+      }).then((r) => {
+        const detail = { venue, lastStreamSeq: r.lastSeq, waitedMs: Math.round(r.waitedMs) };
+        if (r.quiet) this.log.info(detail, 'TICKS settled for the venue; reading its last seqs');
+        else
+          this.log.warn(
+            detail,
+            'TICKS still taking ticks of the venue (another feed?); reading its last seqs anyway',
+          );
+      });
+      // A failed wait (broker away) is tried again with the lookup's retries.
+      p.catch(() => this.settling.delete(venue));
+      this.settling.set(venue, p);
+    }
+    return p;
   }
 
   async run(): Promise<FeedStats> {

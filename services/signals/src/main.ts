@@ -6,6 +6,7 @@ import {
   PublishError,
   type StreamLimits,
   subjects,
+  waitForSettled,
 } from '@tickflow/bus';
 import { parsePartition } from '@tickflow/core';
 import {
@@ -96,6 +97,17 @@ export async function startSignals(
   }
   // Decisions already in DECISIONS are not published again by the replay (without a usable
   // checkpoint: every stored id of this instance's partition).
+  // What a SIGKILLed predecessor published may still be landing in DECISIONS: read it once it has.
+  // (Other partitions' instances keep DECISIONS busy: then the wait is capped sooner.)
+  const settle = await waitForSettled(bus.jsm, 'DECISIONS', subjects.allDecisions, {
+    quietMs: 1000,
+    maxMs: partition.count > 1 ? 3000 : 10_000,
+  });
+  if (!settle.quiet)
+    log.warn(
+      { waitedMs: Math.round(settle.waitedMs) },
+      'DECISIONS still busy; reading the stored decision ids anyway',
+    );
   const read = await storedDecisionIds(bus, decisionsFrom, partition);
   service.alreadyStored(read.ids);
   if (read.ids.size)
