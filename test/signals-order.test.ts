@@ -245,4 +245,53 @@ describe('signals never publishes a decision DECISIONS already holds', () => {
         .sort(),
     );
   });
+  it('keeps the restored DECISIONS position in a checkpoint taken before the replay passes what a predecessor decided', async () => {
+    nats = await startTestNats();
+    bus = await Bus.connect({ url: nats.url, name: 'decisions-mid-replay' });
+    await bus.ensureStreams(limits);
+    const start = () =>
+      startSignals(
+        resolveConfig(
+          signalsSpec,
+          { port: '0', fast: String(SMA.fast), slow: String(SMA.slow), checkpointMs: '100' },
+          { NATS_URL: nats.url },
+        ),
+        silent,
+        { streamLimits: limits },
+      );
+    const N = 40_000;
+    const a = ticks('AAA-USD', N);
+    await store(bus, a.slice(0, 100));
+    let signals = await start();
+    await waitFor('the first ticks', () => signals.service.view('AAA-USD')?.lastSeq === 100);
+    await signals.close();
+    const early = await bus.objectGet<object>('tickflow_checkpoints', 'signals.signals');
+    for (let i = 100; i < N; i += 2000) await storeBatch(bus, a.slice(i, i + 2000));
+    // The predecessor decides everything, then dies leaving only the early checkpoint behind.
+    signals = await start();
+    await waitFor('every tick', () => signals.service.view('AAA-USD')?.lastSeq === N, 60_000);
+    await signals.close();
+    await bus.objectPut('tickflow_checkpoints', 'signals.signals', early);
+    await new Promise((r) => setTimeout(r, 1500)); // the duplicate window (1 s) passes
+    // The successor replays from the early checkpoint and stops mid-replay: its checkpoint lies
+    // inside what the predecessor had decided.
+    signals = await start();
+    await waitFor(
+      'the replay under way',
+      () => (signals.service.view('AAA-USD')?.lastSeq ?? 0) > 100,
+      30_000,
+      1,
+    );
+    await signals.close();
+    const mid = await bus.objectGet<{ streamSeq: number }>('tickflow_checkpoints', 'signals.signals');
+    expect(mid?.streamSeq).toBeLessThan(N); // else this run did not stop mid-replay
+    await new Promise((r) => setTimeout(r, 1500));
+    signals = await start();
+    await waitFor('the rest of the replay', () => signals.service.view('AAA-USD')?.lastSeq === N, 60_000);
+    await signals.close();
+
+    const ids = (await storedDecisions(bus)).map((d) => d.id);
+    expect(ids.length - new Set(ids).size).toBe(0);
+    expect(new Set(ids).size).toBe(reference(a).decisions.length);
+  });
 });

@@ -139,12 +139,17 @@ export async function startSignals(
   });
 
   // DECISIONS' last sequence as last seen: any value learnt before a checkpoint's state is taken
-  // is one every decision made after it is stored beyond. Refreshed in the background after each
-  // checkpoint, so a JetStream API round trip (slow while the streams are busy) never delays one.
-  let decisionsSeq = read.lastSeq;
+  // is one every decision made after it is stored beyond — once the replay has passed the ticks a
+  // predecessor had already decided (TICKS' end at start). Until then a checkpoint keeps the
+  // restored position: the decisions it would re-emit were stored before anything learnt now (the
+  // fault campaign saw a checkpoint taken mid-replay skip them, and 497 decisions sent twice).
+  // Refreshed in the background after each checkpoint, so a JetStream API round trip (slow while
+  // the streams are busy) never delays one.
+  const predecessorEnd = ticksInfo.state.last_seq;
+  let decisionsSeq = service.lastApplied >= predecessorEnd ? read.lastSeq : decisionsFrom - 1;
   let refreshing = false;
   const refreshDecisionsSeq = () => {
-    if (refreshing) return;
+    if (refreshing || service.lastApplied < predecessorEnd) return;
     refreshing = true;
     bus.jsm.streams
       .info('DECISIONS')
