@@ -1,6 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@tickflow/bus';
+import { Bus, freePort, startNatsServer } from '@tickflow/bus';
 import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
@@ -55,5 +58,30 @@ describe('tickflow CLI', () => {
     });
     expect(r.code).toBe(1);
     expect(r.err).toContain(`NATS at nats://127.0.0.1:${port} does not answer`);
+  });
+  it('stops with one clear line and exit 1, not a stack trace, when the broker cannot serve it', async () => {
+    // Another stream already holds the bot's subjects: its streams cannot be set up.
+    const dir = mkdtempSync(join(tmpdir(), 'tickflow-cli-'));
+    const server = await startNatsServer({ storeDir: dir });
+    const bus = await Bus.connect({ url: server.url, name: 'cli-test' });
+    try {
+      await bus.jsm.streams.add({ name: 'SQUATTER', subjects: ['fills.>'] });
+      const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+        const c = spawn(process.execPath, [BIN, 'bot', '--port', '0', '--log-level', 'silent'], {
+          env: { PATH: process.env.PATH ?? '', NATS_URL: server.url },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let err = '';
+        c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        c.on('exit', (code) => resolve({ code, err }));
+      });
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^tickflow: stopped by an error it could not recover from: StreamSetupError: /);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    } finally {
+      await bus.drain();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

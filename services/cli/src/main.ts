@@ -31,8 +31,21 @@ async function main(): Promise<void> {
       process.stderr.write(`tickflow: ${err.message}\n`);
       process.exit(1);
     }
-    throw err;
+    // Anything else (a broker request that timed out while a service was starting, say): one
+    // clear line and exit 1 for the supervisor to restart it, not an unhandled stack trace.
+    process.stderr.write(`tickflow: stopped by an error it could not recover from: ${describe(err)}\n`);
+    process.exit(1);
   }
+}
+
+/** `Name: message`, then each cause's, so the line says what failed and why. */
+function describe(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; depth++) {
+    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(' <- ');
 }
 
 await main();
