@@ -49,6 +49,40 @@ describe('libs/bus against a real nats-server', () => {
     expect(info.state.subjects?.[subject]).toBe(1);
   });
 
+  it('looks for a message whose PubAck was lost before sending it again, so a live subscriber gets one copy', async () => {
+    // A JetStream client whose replies get lost: the broker stores each message, the caller sees
+    // a timeout (as when the broker is killed between storing and answering).
+    const lossy = (lose: number) =>
+      ({
+        publish: async (...args: Parameters<typeof bus.js.publish>) => {
+          const ack = await bus.js.publish(...args);
+          if (lose-- > 0) throw new Error('TIMEOUT');
+          return ack;
+        },
+      }) as unknown as typeof bus.js;
+    const copies = async (readBack: boolean, symbol: string) => {
+      const seen: number[] = [];
+      const sub = bus.nc.subscribe(subjects.fill(symbol), { callback: () => seen.push(1) });
+      await bus.nc.flush();
+      // One fill of the symbol stored before it: the look-up must find the right one.
+      const publisher = new DurablePublisher(lossy(0), readBack ? { readBack: bus.jsm } : {});
+      await publisher.publishAcked(subjects.fill(symbol), { n: 0 }, `${symbol}-0`);
+      const lossyPublisher = new DurablePublisher(lossy(1), readBack ? { readBack: bus.jsm } : {});
+      await lossyPublisher.publishAcked(subjects.fill(symbol), { n: 1 }, `${symbol}-1`);
+      await bus.nc.flush();
+      await new Promise((r) => setTimeout(r, 100));
+      sub.unsubscribe();
+      const info = await bus.jsm.streams.info('FILLS', { subjects_filter: subjects.fill(symbol) });
+      return {
+        live: seen.length,
+        stored: info.state.subjects?.[subjects.fill(symbol)],
+        found: lossyPublisher.foundStored,
+      };
+    };
+    expect(await copies(false, 'LOSTACK-A')).toEqual({ live: 3, stored: 2, found: 0 }); // without: sent twice
+    expect(await copies(true, 'LOSTACK-B')).toEqual({ live: 2, stored: 2, found: 1 });
+  });
+
   it('redelivers a message whose handler threw, and acks it once handled', async () => {
     const publisher = new DurablePublisher(bus.js);
     await publisher.publish(subjects.decision('REDELIVER'), { n: 1 }, 'redeliver-1');

@@ -1,5 +1,6 @@
-import type { JetStreamClient, PubAck } from 'nats';
+import type { JetStreamClient, JetStreamManager, PubAck } from 'nats';
 import { encode } from './codec.ts';
+import { storedSince } from './stored-id.ts';
 
 export class PublishError extends Error {
   override name = 'PublishError';
@@ -10,6 +11,12 @@ export interface DurablePublisherOptions {
   maxInFlight?: number;
   /** Attempts per message (same msg id each time, so a retry cannot duplicate). Default 5. */
   attempts?: number;
+  /**
+   * With it, a publish whose PubAck was lost is looked for in the stream before it is sent again:
+   * the broker may have stored it (and delivered it live) before a restart lost the reply, and a
+   * second copy would reach live subscribers twice even though the stream drops it.
+   */
+  readBack?: JetStreamManager;
 }
 
 /**
@@ -22,7 +29,13 @@ export class DurablePublisher {
   private failure: Error | undefined;
   private readonly maxInFlight: number;
   private readonly attempts: number;
+  private readonly readBack: JetStreamManager | undefined;
+  /** Stream of each subject and the highest sequence acked per stream: where a lost one can be. */
+  private readonly streamOf = new Map<string, string>();
+  private readonly ackedSeq = new Map<string, number>();
   acked = 0;
+  /** Re-sends avoided because the stream already held the message. */
+  foundStored = 0;
   duplicates = 0;
 
   constructor(
@@ -31,6 +44,7 @@ export class DurablePublisher {
   ) {
     this.maxInFlight = opts.maxInFlight ?? 1000;
     this.attempts = opts.attempts ?? 5;
+    this.readBack = opts.readBack;
   }
 
   /**
@@ -82,9 +96,19 @@ export class DurablePublisher {
 
   private async send(subject: string, data: Uint8Array, msgID: string): Promise<PubAck> {
     let last: unknown;
+    // Any ack received before this send has a lower sequence than this message will have.
+    const known = this.streamOf.get(subject);
+    const floor = known ? (this.ackedSeq.get(known) ?? 0) : 0;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
-        return await this.js.publish(subject, data, { msgID, timeout: 5000 });
+        if (attempt > 1 && (await this.alreadyStored(subject, msgID, floor))) {
+          this.foundStored++;
+          return { stream: this.streamOf.get(subject) ?? '', seq: 0, duplicate: true, domain: '' };
+        }
+        const ack = await this.js.publish(subject, data, { msgID, timeout: 5000 });
+        this.streamOf.set(subject, ack.stream);
+        if (ack.seq > (this.ackedSeq.get(ack.stream) ?? 0)) this.ackedSeq.set(ack.stream, ack.seq);
+        return ack;
       } catch (err) {
         last = err;
         await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
@@ -93,5 +117,15 @@ export class DurablePublisher {
     throw new PublishError(`publish ${msgID} on ${subject} failed after ${this.attempts} attempts`, {
       cause: last,
     });
+  }
+
+  private async alreadyStored(subject: string, msgID: string, floor: number): Promise<boolean> {
+    if (!this.readBack) return false;
+    let stream = this.streamOf.get(subject);
+    if (!stream) {
+      stream = await this.readBack.streams.find(subject);
+      this.streamOf.set(subject, stream);
+    }
+    return storedSince(this.readBack, stream, subject, msgID, floor > 0 ? floor + 1 : 0);
   }
 }

@@ -103,7 +103,7 @@ export class PaperBot {
     private readonly log: Logger,
     registry: Registry,
   ) {
-    this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000 });
+    this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000, readBack: bus.jsm });
     this.tape = new Tape(opts.tapeCapacity, opts.backfill, (venue, symbol, seq) =>
       log.warn({ venue, symbol, seq }, 'an order waits for a tick missing from TICKS below newer ones'),
     );
