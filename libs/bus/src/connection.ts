@@ -25,12 +25,38 @@ export class Bus {
   private readonly statusListeners = new Set<(type: string, data: string) => void>();
   private watchingStatus = false;
 
+  /** A second connection for the publishers' read-backs (see readConnection), made on first use. */
+  private readConn: Promise<NatsConnection> | undefined;
+
   private constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
     readonly url: string,
+    private readonly name: string,
   ) {}
+
+  /**
+   * The connection ConfirmingPublisher reads the streams back on. Not the publishing one: a read
+   * sent there waits behind every message sent before it (459,597 in a replay at full speed, more
+   * than the 5 s confirm timeout), and the publisher would take a slow answer for a stalled stream.
+   */
+  private readConnection(): Promise<NatsConnection> {
+    this.readConn ??= connect({
+      servers: this.url,
+      name: `${this.name}-readback`,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      reconnectJitter: 100,
+      pingInterval: 10_000,
+    });
+    // A failed first connect is tried again on the next read.
+    this.readConn.catch(() => {
+      this.readConn = undefined;
+    });
+    return this.readConn;
+  }
 
   static async connect(opts: BusOptions): Promise<Bus> {
     const url = opts.url ?? DEFAULT_NATS_URL;
@@ -57,7 +83,7 @@ export class Bus {
       await nc.close();
       throw new BusConnectError(`NATS at ${url} has no JetStream (start nats-server with -js)`, { cause });
     }
-    const bus = new Bus(nc, nc.jetstream(), jsm, url);
+    const bus = new Bus(nc, nc.jetstream(), jsm, url, opts.name);
     if (opts.onStatus) {
       const onStatus = opts.onStatus;
       // Only the events an operator acts on; nats.js debug events (pingTimer, reconnecting, ...)
@@ -83,8 +109,12 @@ export class Bus {
 
   /** A publisher at core-NATS speed, confirmed by reading the streams back (see ConfirmingPublisher). */
   confirmingPublisher(opts?: ConfirmingPublisherOptions): ConfirmingPublisher {
-    return new ConfirmingPublisher(this.nc, this.js, new LastStoredReader(this.nc, this.jsm), opts, (l) =>
-      this.onStatus((type) => l(type)),
+    return new ConfirmingPublisher(
+      this.nc,
+      this.js,
+      new LastStoredReader(() => this.readConnection(), this.jsm),
+      opts,
+      (l) => this.onStatus((type) => l(type)),
     );
   }
 
@@ -128,6 +158,9 @@ export class Bus {
 
   /** Drains subscriptions and pending publishes, then closes. Safe to call twice. */
   async drain(): Promise<void> {
+    const read = this.readConn;
+    this.readConn = undefined;
+    if (read) await read.then((c) => c.close()).catch(() => {});
     if (this.nc.isClosed()) return;
     if (!this.nc.isDraining()) await this.nc.drain();
     await this.nc.closed();

@@ -29,9 +29,29 @@ export class LastStoredReader {
   private readonly streams = new Map<string, Promise<StreamRef>>();
 
   constructor(
-    private readonly nc: NatsConnection,
+    /** The connection to read on (a NatsConnection, or a promise of one made on first use). */
+    private readonly conn: NatsConnection | (() => Promise<NatsConnection>),
     private readonly jsm: JetStreamManager,
   ) {}
+
+  /** The connection, or a LastStoredError when it is not there within `timeoutMs` (broker away). */
+  private async nc(timeoutMs: number): Promise<NatsConnection> {
+    if (typeof this.conn !== 'function') return this.conn;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.conn(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new LastStoredError(`no connection to read back on within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /**
    * The id (`Nats-Msg-Id`) and subject of the last message stored on `subject` (wildcards
@@ -42,7 +62,9 @@ export class LastStoredReader {
     const stream = await this.streamOf(subject);
     const query = encoder.encode(JSON.stringify({ last_by_subj: subject }));
     if (stream.direct) {
-      const m = await this.nc.request(`$JS.API.DIRECT.GET.${stream.name}`, query, { timeout: timeoutMs });
+      const m = await (await this.nc(timeoutMs)).request(`$JS.API.DIRECT.GET.${stream.name}`, query, {
+        timeout: timeoutMs,
+      });
       const code = m.headers?.code ?? 0;
       if (code === 404) return undefined;
       if (code >= 300)
@@ -50,7 +72,9 @@ export class LastStoredReader {
       const msgId = m.headers?.get('Nats-Msg-Id');
       return msgId ? { msgId, subject: m.headers?.get('Nats-Subject') || subject } : undefined;
     }
-    const m = await this.nc.request(`$JS.API.STREAM.MSG.GET.${stream.name}`, query, { timeout: timeoutMs });
+    const m = await (await this.nc(timeoutMs)).request(`$JS.API.STREAM.MSG.GET.${stream.name}`, query, {
+      timeout: timeoutMs,
+    });
     const r = JSON.parse(decoder.decode(m.data)) as {
       message?: { subject: string; hdrs?: string };
       error?: { code: number; err_code?: number; description?: string };
