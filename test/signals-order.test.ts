@@ -200,6 +200,17 @@ describe('signals never publishes a decision DECISIONS already holds', () => {
   let nats: TestNats;
   let bus: Bus;
   const limits = { ...DEFAULT_STREAM_LIMITS, duplicateWindowSeconds: 1 };
+  /** signals on this test's broker, checkpointing every 100 ms, its streams' duplicate window 1 s. */
+  const start = () =>
+    startSignals(
+      resolveConfig(
+        signalsSpec,
+        { port: '0', fast: String(SMA.fast), slow: String(SMA.slow), checkpointMs: '100' },
+        { NATS_URL: nats.url },
+      ),
+      silent,
+      { streamLimits: limits },
+    );
   afterEach(async () => {
     await bus?.drain();
     await nats?.stop();
@@ -209,16 +220,6 @@ describe('signals never publishes a decision DECISIONS already holds', () => {
     nats = await startTestNats();
     bus = await Bus.connect({ url: nats.url, name: 'decisions-test' });
     await bus.ensureStreams(limits);
-    const start = () =>
-      startSignals(
-        resolveConfig(
-          signalsSpec,
-          { port: '0', fast: String(SMA.fast), slow: String(SMA.slow), checkpointMs: '100' },
-          { NATS_URL: nats.url },
-        ),
-        silent,
-        { streamLimits: limits },
-      );
     const a = ticks('AAA-USD', 400);
     await store(bus, a.slice(0, 100));
     let signals = await start();
@@ -249,16 +250,6 @@ describe('signals never publishes a decision DECISIONS already holds', () => {
     nats = await startTestNats();
     bus = await Bus.connect({ url: nats.url, name: 'decisions-mid-replay' });
     await bus.ensureStreams(limits);
-    const start = () =>
-      startSignals(
-        resolveConfig(
-          signalsSpec,
-          { port: '0', fast: String(SMA.fast), slow: String(SMA.slow), checkpointMs: '100' },
-          { NATS_URL: nats.url },
-        ),
-        silent,
-        { streamLimits: limits },
-      );
     const N = 40_000;
     const a = ticks('AAA-USD', N);
     await store(bus, a.slice(0, 100));
