@@ -1,4 +1,5 @@
-import { type JetStreamManager, NatsError } from 'nats';
+import type { JetStreamManager } from 'nats';
+import { storedMessage } from './direct.ts';
 import type { StreamName } from './streams.ts';
 
 export interface SettleOptions {
@@ -52,18 +53,6 @@ export async function waitForSettled(
   }
 }
 
-type WithDirect = JetStreamManager & {
-  direct?: { getMessage(stream: string, query: { last_by_subj: string }): Promise<{ seq: number }> };
-};
-
 async function lastSeqOn(jsm: JetStreamManager, stream: StreamName, subject: string): Promise<number> {
-  const query = { last_by_subj: subject };
-  try {
-    const direct = (jsm as WithDirect).direct;
-    const m = direct ? await direct.getMessage(stream, query) : await jsm.streams.getMessage(stream, query);
-    return m.seq;
-  } catch (err) {
-    if (err instanceof NatsError && (err.api_error?.err_code === 10037 || err.code === '404')) return 0;
-    throw err;
-  }
+  return (await storedMessage(jsm, stream, { last_by_subj: subject }))?.seq ?? 0;
 }

@@ -1,13 +1,5 @@
-import { type JetStreamManager, NatsError, type StoredMsg } from 'nats';
-
-type WithDirect = JetStreamManager & {
-  direct?: {
-    getMessage(
-      stream: string,
-      query: { seq: number; next_by_subj: string } | { last_by_subj: string },
-    ): Promise<StoredMsg>;
-  };
-};
+import type { JetStreamManager } from 'nats';
+import { type StoredQuery, storedMessage } from './direct.ts';
 
 /** At most this many messages of the subject are read looking for an id. */
 const MAX_SCAN = 10_000;
@@ -25,15 +17,7 @@ export async function storedSince(
   msgId: string,
   fromSeq: number,
 ): Promise<boolean> {
-  const direct = (jsm as WithDirect).direct;
-  const get = (query: { seq: number; next_by_subj: string } | { last_by_subj: string }) =>
-    (direct ? direct.getMessage(stream, query) : jsm.streams.getMessage(stream, query)).catch(
-      (err: unknown) => {
-        if (err instanceof NatsError && (err.api_error?.err_code === 10037 || err.code === '404'))
-          return undefined;
-        throw err;
-      },
-    );
+  const get = (query: StoredQuery) => storedMessage(jsm, stream, query);
   if (fromSeq <= 0) return (await get({ last_by_subj: subject }))?.header?.get('Nats-Msg-Id') === msgId;
   let seq = fromSeq;
   for (let n = 0; n < MAX_SCAN; n++) {
