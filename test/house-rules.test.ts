@@ -1,0 +1,182 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The house rules of docs/ARCHITECTURE.md, held by the build instead of by memory: this test reads
+ * every import of every workspace package's sources and fails naming the file and the import.
+ */
+
+const root = resolve(import.meta.dirname, '..');
+const DOMAIN_LIBS = ['libs/core', 'libs/indicators', 'libs/strategy', 'libs/paper'];
+/** Only these folders may import the named package. */
+const OWNERS: Record<string, string[]> = {
+  nats: ['libs/bus/src'],
+  // Until the batch layer has its one DuckDB adapter (issue 16), the eod service is the owner.
+  '@duckdb/node-api': ['services/eod/src'],
+};
+const IO_MODULES = [
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'child_process',
+  'dgram',
+  'worker_threads',
+];
+/** The one place a domain lib may read the wall clock: the production clock that is injected. */
+const CLOCK_OWNERS = ['libs/core/src/time.ts'];
+const WALL_CLOCK = /\bDate\.now\(|\bnew Date\(\s*\)|\bperformance\.now\(|\bMath\.random\(/;
+
+interface Source {
+  pkg: string;
+  file: string;
+  text: string;
+  imports: string[];
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.name === 'node_modules' || e.name === 'dist') return [];
+    const path = join(dir, e.name);
+    return e.isDirectory() ? walk(path) : /\.(ts|mts|tsx)$/.test(e.name) ? [path] : [];
+  });
+}
+
+function packages(): string[] {
+  return ['libs', 'services'].flatMap((group) =>
+    readdirSync(join(root, group), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => `${group}/${e.name}`),
+  );
+}
+
+function sources(pkg: string): Source[] {
+  return walk(join(root, pkg, 'src')).map((path) => {
+    const text = readFileSync(path, 'utf8');
+    return { pkg, file: relative(root, path), text, imports: importsOf(text) };
+  });
+}
+
+/**
+ * Module specifiers of `import … from`, `export … from`, `import 'x'` and `import('x')`. A regex, not
+ * a parser: TypeScript 7 has no JS API, and the sources follow the formatter's one style.
+ */
+const IMPORT =
+  /(?:^|[\s;}])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*\(?\s*['"]([^'"]+)['"]/gm;
+function importsOf(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return [...code.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? '');
+}
+
+/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`; undefined for relative and node: imports. */
+function packageName(spec: string): string | undefined {
+  if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0] ?? ''))
+    return undefined;
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+const isTestFile = (file: string) => /\.(test|bench)\.ts$|[-/](testing|test-data|kit)\b/.test(file);
+const all = packages().flatMap(sources);
+
+function violations(check: (s: Source) => string[]): string[] {
+  return all.flatMap((s) => check(s).map((v) => `${s.file}: ${v}`));
+}
+
+const rules = {
+  libsImportNoService: (s: Source) =>
+    s.pkg.startsWith('libs/')
+      ? s.imports.filter(
+          (i) =>
+            /^@tickflow\/(feed|signals|bot|eod|cli)\b/.test(i) ||
+            (i.startsWith('.') && resolve(root, s.file, '..', i).startsWith(join(root, 'services'))),
+        )
+      : [],
+  ownedPackages: (s: Source) =>
+    s.imports.filter((i) => {
+      const owners = OWNERS[packageName(i) ?? ''];
+      return owners !== undefined && !owners.some((o) => s.file.startsWith(`${o}/`));
+    }),
+  domainIsPure: (s: Source) => {
+    if (!DOMAIN_LIBS.includes(s.pkg) || isTestFile(s.file)) return [];
+    const io = s.imports.filter((i) => IO_MODULES.includes(i.replace(/^node:/, '')));
+    const clock = !CLOCK_OWNERS.includes(s.file) && WALL_CLOCK.test(s.text) ? ['reads the wall clock'] : [];
+    return [...io, ...clock];
+  },
+  declaresItsImports: (s: Source) => {
+    const manifest = JSON.parse(readFileSync(join(root, s.pkg, 'package.json'), 'utf8')) as {
+      name: string;
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
+    const declared = new Set([
+      manifest.name,
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+      ...(isTestFile(s.file) ? Object.keys(manifest.devDependencies ?? {}) : []),
+    ]);
+    return s.imports.flatMap((i) => {
+      const name = packageName(i);
+      // Tests may use the root's dev tools (vitest, fast-check, typescript) without each declaring them.
+      if (name === undefined || declared.has(name) || (isTestFile(s.file) && !name.startsWith('@tickflow/')))
+        return [];
+      return [`imports ${name}, which ${s.pkg}/package.json does not declare`];
+    });
+  },
+};
+
+describe('house rules over the import graph', () => {
+  it('reads the sources of every workspace package', () => {
+    expect(new Set(all.map((s) => s.pkg)).size).toBeGreaterThanOrEqual(11);
+    expect(all.length).toBeGreaterThan(200);
+  });
+
+  it('keeps libs from importing services', () => {
+    expect(violations(rules.libsImportNoService)).toEqual([]);
+  });
+
+  it('lets only libs/bus import nats and only the DuckDB adapter import @duckdb/node-api', () => {
+    expect(violations(rules.ownedPackages)).toEqual([]);
+  });
+
+  it('keeps the domain libs free of I/O and of the wall clock', () => {
+    expect(violations(rules.domainIsPure)).toEqual([]);
+  });
+
+  it('has every package declare what it imports', () => {
+    expect(violations(rules.declaresItsImports)).toEqual([]);
+  });
+
+  it('catches a planted violation of each rule', () => {
+    const planted = (pkg: string, file: string, text: string): Source => ({
+      pkg,
+      file,
+      text,
+      imports: importsOf(text),
+    });
+    expect(
+      rules.libsImportNoService(planted('libs/core', 'libs/core/src/x.ts', "import '@tickflow/eod';")),
+    ).toEqual(['@tickflow/eod']);
+    expect(
+      rules.ownedPackages(
+        planted('services/feed', 'services/feed/src/x.ts', "import { connect } from 'nats';"),
+      ),
+    ).toEqual(['nats']);
+    expect(
+      rules.ownedPackages(planted('libs/bus', 'libs/bus/src/x.ts', "import '@duckdb/node-api';")),
+    ).toEqual(['@duckdb/node-api']);
+    expect(
+      rules.domainIsPure(
+        planted('libs/paper', 'libs/paper/src/x.ts', "import { readFileSync } from 'node:fs';\nDate.now();"),
+      ),
+    ).toEqual(['node:fs', 'reads the wall clock']);
+    expect(rules.declaresItsImports(planted('libs/core', 'libs/core/src/x.ts', "import 'fastify';"))).toEqual(
+      ['imports fastify, which libs/core/package.json does not declare'],
+    );
+  });
+});
