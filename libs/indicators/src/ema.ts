@@ -3,22 +3,15 @@ import {
   checkFinite,
   checkPeriod,
   checkSeed,
+  type EmaSeed,
   expectKind,
   readBoolean,
   readInteger,
   readNumber,
 } from './price-internal.ts';
 
-/**
- * How an exponential average starts:
- * - `'first'`: the first value is the first average, then `ema += k · (x − ema)` from the second value
- *   on; the result is reported from the `period`-th value (trading-signals 8 `EMA`, our default);
- * - `'sma'`: the simple mean of the first `period` values is the first average, reported at the
- *   `period`-th value (StockCharts, TA-Lib, technicalindicators `EMA`).
- * Both are ready after `period` values; their values differ during the first few multiples of `period`
- * and converge after that (the seed's weight decays as (1 − k)^t).
- */
-export type EmaSeed = 'first' | 'sma';
+// EmaSeed lives with the seed check in price-internal.ts, so that file need not import this one.
+export type { EmaSeed };
 
 /**
  * EMA — exponential moving average with smoothing factor k = 2 / (period + 1), O(1) per update.

@@ -10,8 +10,18 @@
  *
  * Not exported from the package index: the shapes here may change without notice.
  */
-import type { EmaSeed } from './ema.ts';
 import { type IndicatorState, IndicatorStateError, type JsonValue } from './indicator.ts';
+
+/**
+ * How an exponential average starts:
+ * - `'first'`: the first value is the first average, then `ema += k · (x − ema)` from the second value
+ *   on; the result is reported from the `period`-th value (trading-signals 8 `EMA`, our default);
+ * - `'sma'`: the simple mean of the first `period` values is the first average, reported at the
+ *   `period`-th value (StockCharts, TA-Lib, technicalindicators `EMA`).
+ * Both are ready after `period` values; their values differ during the first few multiples of `period`
+ * and converge after that (the seed's weight decays as (1 − k)^t).
+ */
+export type EmaSeed = 'first' | 'sma';
 
 /** Throws RangeError unless `period` is an integer >= `min`. */
 export function checkPeriod(name: string, what: string, period: number, min = 1): void {

@@ -6,7 +6,13 @@ import {
   type StrategyName,
   type StrategyParams,
 } from './registry.ts';
-import { GatedStrategy, type OrderType, parseTradingHours, type RiskLimits, type Sizing } from './risk.ts';
+import {
+  type DecisionLimits,
+  GatedStrategy,
+  type OrderType,
+  parseTradingHours,
+  type Sizing,
+} from './risk.ts';
 import type { StrategyFactory } from './strategy.ts';
 
 /** One symbol's strategy, fully resolved (defaults merged). */
@@ -15,7 +21,7 @@ export interface SymbolStrategyConfig {
   /** Every parameter of the strategy (its built-in defaults filled in). */
   params: StrategyParams;
   sizing: Sizing;
-  risk: RiskLimits;
+  risk: DecisionLimits;
   /** Market (default) or limit orders. */
   order: OrderType;
 }
@@ -129,10 +135,10 @@ function orderType(x: unknown, path: string): OrderType {
   throw new StrategyConfigError(join(path, 'type'), "must be 'market' or 'limit'");
 }
 
-function risk(x: unknown, path: string): RiskLimits {
+function risk(x: unknown, path: string): DecisionLimits {
   const keys = ['maxPosition', 'maxNotional', 'cooldownMicros', 'tradingHours', 'warmUpTicks'] as const;
   const o = object(x, path, keys);
-  const out: RiskLimits = {};
+  const out: DecisionLimits = {};
   if (o.maxPosition !== undefined)
     out.maxPosition = positiveDecimal(o.maxPosition, join(path, 'maxPosition'));
   if (o.maxNotional !== undefined)

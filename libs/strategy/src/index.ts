@@ -28,11 +28,11 @@ export {
 export { MACD_CROSS_DEFAULTS, MacdCross, type MacdCrossParams } from './macd-cross.ts';
 export { STRATEGIES, STRATEGY_NAMES, type StrategyName, type StrategyParams } from './registry.ts';
 export {
+  type DecisionLimits,
   GatedStrategy,
   type OrderType,
   parseTradingHours,
   RISK_REJECT_REASONS,
-  type RiskLimits,
   type RiskRejection,
   type RiskRejectReason,
   type Sizing,

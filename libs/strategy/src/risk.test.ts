@@ -1,7 +1,13 @@
 import type { Decision, Micros, Tick } from '@tickflow/core';
 import type { IndicatorState } from '@tickflow/indicators';
 import { describe, expect, it } from 'vitest';
-import { GatedStrategy, parseTradingHours, type RiskLimits, type Sizing, TradingHoursError } from './risk.ts';
+import {
+  type DecisionLimits,
+  GatedStrategy,
+  parseTradingHours,
+  type Sizing,
+  TradingHoursError,
+} from './risk.ts';
 import type { Strategy } from './strategy.ts';
 import { NOW, T0, tick } from './testing.ts';
 
@@ -38,7 +44,7 @@ class Script implements Strategy {
   restore(): void {}
 }
 
-const gate = (plan: Record<number, Decision['action']>, limits: RiskLimits = {}, sizing?: Sizing) =>
+const gate = (plan: Record<number, Decision['action']>, limits: DecisionLimits = {}, sizing?: Sizing) =>
   new GatedStrategy(new Script(plan), sizing ?? { kind: 'fixed', qty: '1' }, limits);
 
 /** Feeds seq 1..n at `price` (or per-seq prices) and returns "seq:ACTION:qty" of what left the gate. */

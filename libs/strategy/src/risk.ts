@@ -9,14 +9,17 @@ export type Sizing =
   /** qty = notional / price, rounded DOWN to `qtyDecimals` places (never more than the notional). */
   | { kind: 'notional'; notional: string; qtyDecimals: number };
 
-/** Risk limits; every one is optional (absent = no limit). */
 /**
  * The order a decision asks for: market (the default), or a limit `offsetBps` basis points better
  * than the tick price (below it to buy, above it to sell), resting until a tick trades through.
  */
 export type OrderType = { type: 'market' } | { type: 'limit'; offsetBps: string };
 
-export interface RiskLimits {
+/**
+ * The limits that gate a strategy's decisions (every one optional; absent = no limit). Not the
+ * paper broker's pre-trade `RiskLimits` (libs/paper), which check orders against the portfolio.
+ */
+export interface DecisionLimits {
   /** Largest |position| a decision may lead to, a decimal string. */
   maxPosition?: string;
   /** Largest |position| × tick price a decision may lead to, a decimal string. */
@@ -103,7 +106,7 @@ export class GatedStrategy implements Strategy {
   constructor(
     readonly inner: Strategy,
     readonly sizing: Sizing = { kind: 'fixed', qty: '1' },
-    readonly limits: RiskLimits = {},
+    readonly limits: DecisionLimits = {},
     readonly order: OrderType = { type: 'market' },
   ) {
     this.name = inner.name;
