@@ -143,6 +143,19 @@ export const feedSpec = {
     pattern: /^(csv|ndjson)$/,
     hint: 'csv or ndjson',
   }),
+  columns: optionalStr({
+    flag: 'columns',
+    env: 'TICKFLOW_FEED_COLUMNS',
+    description:
+      'replay: the file’s names for our fields, e.g. price=px,size=qty (fields: ts, symbol, price, size, side, venue, trade_id)',
+    pattern: /^[a-z_]+=[^,=]+(,[a-z_]+=[^,=]+)*$/,
+    hint: 'field=name[,field=name…], e.g. price=px,size=qty',
+  }),
+  ignoreColumns: optionalStr({
+    flag: 'ignore-columns',
+    env: 'TICKFLOW_FEED_IGNORE_COLUMNS',
+    description: 'replay: CSV columns to skip (comma-separated); any other unknown column stops the feed',
+  }),
   // exchanges
   url: optionalStr({
     flag: 'url',

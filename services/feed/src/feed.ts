@@ -182,9 +182,25 @@ export class FeedService {
   async run(): Promise<FeedStats> {
     this.stats.startedAt = Date.now();
     try {
-      for await (const batch of this.source.batches()) {
-        const wait = this.handleBatch(batch);
-        if (wait) await wait;
+      const batches = this.source.batches()[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<SourceEvent[]>;
+        try {
+          next = await batches.next();
+        } catch (err) {
+          // A source failing part-way (a truncated replay file) gave what it could: that is published.
+          await this.publisher.flush();
+          throw err;
+        }
+        if (next.done) break;
+        try {
+          const wait = this.handleBatch(next.value);
+          if (wait) await wait;
+        } catch (err) {
+          // As a for-await would: the source is told the consumer left.
+          await batches.return?.();
+          throw err;
+        }
       }
       await this.publisher.flush();
     } finally {

@@ -48,6 +48,8 @@ export interface SourceHealth {
  */
 export interface TickSource {
   readonly name: string;
+  /** Checks what can be checked before the feed connects (a replay file's header); throws if unfit. */
+  prepare?(): Promise<void>;
   batches(): AsyncIterable<SourceEvent[]>;
   stop(): void;
   health(): SourceHealth;
