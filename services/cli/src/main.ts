@@ -1,7 +1,7 @@
 import { BusConnectError, NatsServerNotFoundError } from '@tickflow/bus';
 import { PartitionSpecError } from '@tickflow/core';
 import { ReplayColumnError, ReplayFileError, SourceConfigError } from '@tickflow/feed';
-import { ConfigError, unknownEnv } from '@tickflow/runtime';
+import { ConfigError, PortUnavailableError, unknownEnv } from '@tickflow/runtime';
 import { StrategyConfigError, StrategyFileError } from '@tickflow/strategy';
 import { ALL_SPECS, buildProgram } from './commands.ts';
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if (
       err instanceof ConfigError ||
+      err instanceof PortUnavailableError ||
       err instanceof SourceConfigError ||
       err instanceof ReplayColumnError ||
       err instanceof PartitionSpecError ||

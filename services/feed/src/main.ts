@@ -9,7 +9,7 @@ import {
   type ServiceHandle,
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
-import type { FeedConfig } from './config.ts';
+import { type FeedConfig, feedSpec } from './config.ts';
 import { ConfirmWatch } from './confirm-watch.ts';
 import { FeedService, type FeedStats, type LastSeqLookup, type SeqLookupOptions } from './feed.ts';
 import { TickPipeline } from './pipeline.ts';
@@ -92,7 +92,7 @@ export async function startFeed(
   bus.onStatus((type) => type === 'reconnect' && feed.metrics.natsReconnects.inc());
   confirmed = (ms) => feed.metrics.confirmSeconds.observe(ms / 1000);
   const app = buildApp({ bus, feed, source, registry, confirms });
-  const port = await listen(app, config.host, config.port);
+  const port = await listen(app, config.host, config.port, feedSpec.port);
   log.info({ port, nats: bus.url, source: source.name }, 'feed started');
   const timer = config.duration > 0 ? setTimeout(() => feed.stop(), config.duration * 1000) : undefined;
   const running = feed.run().then(
