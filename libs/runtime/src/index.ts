@@ -8,6 +8,7 @@ export {
   type Field,
   int,
   num,
+  optionalDate,
   optionalStr,
   readSettingFile,
   resolveConfig,
