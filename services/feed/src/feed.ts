@@ -101,6 +101,7 @@ export class FeedService {
       source.name,
       () => publisher.stats,
       () => source.health(),
+      () => this.syncSourceDuplicates(),
     );
   }
 
@@ -204,9 +205,27 @@ export class FeedService {
       }
       await this.publisher.flush();
     } finally {
+      this.syncSourceDuplicates();
       this.stats.finishedAt = Date.now();
     }
     return this.stats;
+  }
+
+  /** The source's own drops of replayed trade ids counted so far into stats and metrics. */
+  private sourceDuplicates = 0;
+
+  /**
+   * Brings the replays a source dropped itself (an exchange source after a reconnect) into
+   * `stats.duplicates` and `tickflow_feed_duplicates_dropped_total`; called at the end of a run,
+   * for /v1/stats and before each /metrics scrape.
+   */
+  syncSourceDuplicates(): void {
+    const dropped = this.source.health().droppedReplays;
+    if (!dropped || dropped.count <= this.sourceDuplicates) return;
+    const delta = dropped.count - this.sourceDuplicates;
+    this.sourceDuplicates = dropped.count;
+    this.stats.duplicates += delta;
+    this.metrics.duplicates.inc({ venue: dropped.venue }, delta);
   }
 
   stop(): void {
