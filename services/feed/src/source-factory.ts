@@ -26,12 +26,13 @@ export { SourceConfigError };
 export function createSource(config: FeedConfig, clock: Clock, log: Logger): TickSource {
   switch (config.source) {
     case 'synthetic': {
-      const startTs = config.start === 'now' ? clock.nowMicros() : Date.parse(config.start) * 1000;
+      // "now" is when pacing starts (the source reads its clock then), not now, before start-up.
+      const startTs = config.start === 'now' ? undefined : Date.parse(config.start) * 1000;
       return new SyntheticSource({
+        ...(startTs === undefined ? {} : { startTs }),
         venue: config.venue ?? 'synth',
         symbols: config.symbols,
         seed: config.seed,
-        startTs,
         stepMicros: (1e6 / config.rate) * config.timeScale,
         rate: config.rate,
         pace: config.pace,
