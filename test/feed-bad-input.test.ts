@@ -101,6 +101,12 @@ describe('tickflow feed with bad replay input, against a real nats-server', () =
     ]);
   });
 
+  it('refuses with exit 2 a .gz file that is not gzip at all', async () => {
+    const { code, output } = await feed(file('garbage.csv.gz', 'not gzip at all\n'), 'garbage');
+    expect(code).toBe(2);
+    expect(output).toContain('is damaged: read failed (incorrect header check) before line 1 (byte offset 0');
+  });
+
   it('refuses a misspelt header column with exit 2 before connecting, naming it and the likely field', async () => {
     const path = file('sdie.csv', `${['ts,symbol,price,size,sdie,trade_id', ...rows(3)].join('\n')}\n`);
     const p = spawnTickflow(

@@ -35,13 +35,27 @@ export class ReplayTruncatedError extends ReplayFileError {
     readonly fileBytes: number,
     readonly tail: string,
     options?: { cause?: unknown },
+    /** What became of the file's readable part, when the reader knows (appended to the message). */
+    readonly outcome?: string,
   ) {
     const where = `line ${line} (byte offset ${byteOffset} of the text, ${fileBytes} bytes of the file read)`;
-    const cut =
-      tail === ''
-        ? `before ${where}; the lines before it were replayed`
-        : `in the middle of ${where}; the lines before it were replayed, the cut-off line quarantined as FILE_TRUNCATED`;
-    super(file, `is damaged: read failed (${why}) ${cut}`, options);
+    const cut = tail === '' ? 'before' : 'in the middle of';
+    super(file, `is damaged: read failed (${why}) ${cut} ${where}${outcome ? `; ${outcome}` : ''}`, options);
+  }
+
+  /** The same error, its message saying what became of the readable part. */
+  withOutcome(outcome: string): ReplayTruncatedError {
+    const { file, why, line, byteOffset, fileBytes, tail } = this;
+    return new ReplayTruncatedError(
+      file,
+      why,
+      line,
+      byteOffset,
+      fileBytes,
+      tail,
+      { cause: this.cause },
+      outcome,
+    );
   }
 }
 

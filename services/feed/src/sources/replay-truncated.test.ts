@@ -64,6 +64,9 @@ describe('a truncated gzip replay file', () => {
       expect(String((error as Error).message)).toMatch(
         new RegExp(`in the middle of line ${completeRows + 2} \\(byte offset ${complete.length} of the text`),
       );
+      expect(String((error as Error).message)).toMatch(
+        /; every line before it was replayed, the cut-off line quarantined as FILE_TRUNCATED$/,
+      );
       expect(source.stats).toEqual({
         rows: completeRows + 1,
         emitted: completeRows,

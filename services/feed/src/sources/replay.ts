@@ -143,8 +143,9 @@ export class ReplaySource implements TickSource {
         return;
       }
     } catch (err) {
-      // Damage past the header is the replay's to report, with the rows before it published.
-      if (!(err instanceof ReplayTruncatedError)) throw err;
+      // Damage past the header is the replay's to report, with the rows before it published; a
+      // file that gives not even a header (not gzip after all, cut in line 1) is unusable.
+      if (!(err instanceof ReplayTruncatedError) || err.line === 1) throw err;
     } finally {
       await lines.return(undefined);
     }
@@ -190,7 +191,8 @@ export class ReplaySource implements TickSource {
               batch.push(invalidEvent(venue, err.tail, 'FILE_TRUNCATED', reason));
             }
             if (batch.length > 0) yield this.emit(batch);
-            throw err;
+            const quarantined = err.tail === '' ? '' : ', the cut-off line quarantined as FILE_TRUNCATED';
+            throw err.withOutcome(`every line before it was replayed${quarantined}`);
           }
           if (next.done) break;
           for (const line of next.value) {
