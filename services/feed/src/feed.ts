@@ -183,6 +183,8 @@ export class FeedService {
   async run(): Promise<FeedStats> {
     this.stats.startedAt = Date.now();
     try {
+      // Before the source starts its clock: a failed wait is retried with the first lookup.
+      for (const venue of this.source.venues ?? []) await this.settled(venue).catch(() => {});
       const batches = this.source.batches()[Symbol.asyncIterator]();
       for (;;) {
         let next: IteratorResult<SourceEvent[]>;

@@ -41,6 +41,10 @@ export class SyntheticSource implements TickSource {
     this.market = new SyntheticMarket({ ...opts, startTs: opts.startTs ?? this.clock.nowMicros() });
   }
 
+  get venues(): readonly string[] {
+    return [this.opts.venue];
+  }
+
   get symbols(): string[] {
     return this.market.symbols;
   }

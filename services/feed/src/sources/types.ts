@@ -55,6 +55,11 @@ export interface SourceHealth {
  */
 export interface TickSource {
   readonly name: string;
+  /**
+   * The venues it will emit, when known before the first batch: the feed then waits for TICKS to
+   * settle for them first, so a paced source's clock doesn't start and then stall behind that wait.
+   */
+  readonly venues?: readonly string[];
   /** Checks what can be checked before the feed connects (a replay file's header); throws if unfit. */
   prepare?(): Promise<void>;
   batches(): AsyncIterable<SourceEvent[]>;
