@@ -154,7 +154,8 @@ export const feedSpec = {
   ignoreColumns: optionalStr({
     flag: 'ignore-columns',
     env: 'TICKFLOW_FEED_IGNORE_COLUMNS',
-    description: 'replay: CSV columns to skip (comma-separated); any other unknown column stops the feed',
+    description:
+      'replay: CSV columns or NDJSON keys to skip (comma-separated); any other unknown name is refused',
   }),
   // exchanges
   url: optionalStr({

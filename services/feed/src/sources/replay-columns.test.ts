@@ -91,6 +91,33 @@ describe('replay CSV header checks', () => {
   });
 });
 
+describe('replay NDJSON key checks', () => {
+  const obj = { ts: T0, symbol: 'BTC-USD', price: '100.5', size: '1', side: 'buy' };
+
+  it('refuses a misspelt key on the first line at start', async () => {
+    const { side, ...rest } = obj;
+    const file = await writeLines(tmp.path('sdie.ndjson'), [JSON.stringify({ ...rest, sdie: side })]);
+    await expect(ReplaySource.open({ file })).rejects.toThrow(
+      /first line: key "sdie" is not one tickflow knows: did you mean side\?/,
+    );
+  });
+
+  it('quarantines a later line with an unknown key as UNKNOWN_FIELD, and skips ignored keys', async () => {
+    const odd = JSON.stringify({ ...obj, note: 'x' });
+    const file = await writeLines(tmp.path('note.ndjson'), [JSON.stringify(obj), odd, JSON.stringify(obj)]);
+    const { events } = await replay({ file });
+    expect(tradesOf(events)).toHaveLength(2);
+    expect(invalidsOf(events)).toEqual([
+      expect.objectContaining({
+        code: 'UNKNOWN_FIELD',
+        raw: odd,
+        reason: expect.stringMatching(/^key "note"/),
+      }),
+    ]);
+    expect(tradesOf((await replay({ file, ignoreColumns: ['note'] })).events)).toHaveLength(3);
+  });
+});
+
 describe('parseColumnMapping', () => {
   it('reads field=name pairs, names kept as written', () => {
     expect(parseColumnMapping('price=px,size=qty , ts=Exchange Time')).toEqual({

@@ -106,11 +106,7 @@ export function resolveCsvHeader(
       );
     }
   }
-  const known = new Set([
-    ...Object.values(ALIASES).flat(),
-    ...Object.values(columns).map((n) => n.trim().toLowerCase()),
-    ...ignore.map((n) => n.trim().toLowerCase()),
-  ]);
+  const known = knownNames(columns, ignore);
   const nameless = names.findIndex((n) => n.trim() === '');
   if (nameless >= 0) {
     throw new ReplayColumnError(file, `header column ${nameless + 1} has no name (a trailing comma?)`);
@@ -127,18 +123,39 @@ export function resolveCsvHeader(
       `header ${names.join(',')} has no ${missing.join(', ')} column (map with --columns ${hint}${others})`,
     );
   }
-  const name = unknown[0];
-  if (name !== undefined) {
-    // The fields still unfound are what an unknown name most likely meant.
-    const open = REPLAY_FIELDS.filter((f) => index[f] === undefined);
-    const guess = closest(name, open, ALIASES);
-    const fix = `--columns ${guess ?? '<field>'}=${name} maps it, --ignore-columns ${name} skips it`;
-    throw new ReplayColumnError(
-      file,
-      `header column "${name}" is not one tickflow knows${guess ? `: did you mean ${guess}?` : ''} (${fix}; fields: ${REPLAY_FIELDS.join(', ')})`,
-    );
-  }
+  const problem = unknownNameProblem(names, index, columns, ignore, 'header column');
+  if (problem) throw new ReplayColumnError(file, problem);
   return index;
+}
+
+/** Every name a column may have without being refused: aliases, mapped names, ignored names. */
+function knownNames(columns: ReplayColumns, ignore: readonly string[]): Set<string> {
+  return new Set([
+    ...Object.values(ALIASES).flat(),
+    ...Object.values(columns).map((n) => n.trim().toLowerCase()),
+    ...ignore.map((n) => n.trim().toLowerCase()),
+  ]);
+}
+
+/**
+ * What is wrong with the first of `names` that is not a name we know (`what` "header column" or
+ * "key"), naming the field it likely means and the flags that fix it; undefined when all are known.
+ */
+export function unknownNameProblem(
+  names: readonly string[],
+  index: ColumnIndex,
+  columns: ReplayColumns = {},
+  ignore: readonly string[] = [],
+  what = 'key',
+): string | undefined {
+  const known = knownNames(columns, ignore);
+  const name = names.map((n) => n.trim()).find((n) => !known.has(n.toLowerCase()));
+  if (name === undefined) return undefined;
+  // The fields still unfound are what an unknown name most likely meant.
+  const open = REPLAY_FIELDS.filter((f) => index[f] === undefined);
+  const guess = closest(name, open, ALIASES);
+  const fix = `--columns ${guess ?? '<field>'}=${name} maps it, --ignore-columns ${name} skips it`;
+  return `${what} "${name}" is not one tickflow knows${guess ? `: did you mean ${guess}?` : ''} (${fix}; fields: ${REPLAY_FIELDS.join(', ')})`;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type ReplayColumns,
   resolveColumns,
   resolveCsvHeader,
+  unknownNameProblem,
 } from './replay-columns.ts';
 import { parseTimestamp } from './timestamps.ts';
 import type { RawTrade, SourceEvent } from './types.ts';
@@ -187,41 +188,86 @@ export function csvHeader(
 }
 
 /**
- * Rows of an NDJSON file: one JSON object per line, keys resolved like CSV headers. Key sets are
- * resolved once and cached, since files repeat one shape (or a few) on every line.
+ * Rows of an NDJSON file: one JSON object per line, keys resolved like CSV headers. A line with a
+ * key we don't know (not a field's name or alias, not mapped, not in `ignore`) is invalid
+ * (`UNKNOWN_FIELD`): reading it would drop that value without a word. Key sets are resolved once and
+ * cached, since files repeat one shape (or a few) on every line.
  */
-export function ndjsonRows(venue: string, columns?: ReplayColumns): RowReader {
-  const shapes = new Map<string, ColumnIndex>();
-  // The last line's keys and their index: most files have one shape, so most lines match it.
+export function ndjsonRows(venue: string, columns?: ReplayColumns, ignore?: readonly string[]): RowReader {
+  const shapes = new Map<string, Shape>();
+  // The last line's keys and their shape: most files have one shape, so most lines match it.
   let lastKeys: string[] = [];
-  let lastIndex: ColumnIndex = {};
+  let last: Shape = { index: {}, problem: undefined };
   return {
     read(line) {
       if (line.trim() === '') return undefined;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        return invalidEvent(venue, line, 'BAD_JSON', 'not JSON');
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return invalidEvent(venue, line, 'BAD_JSON', 'not a JSON object');
-      }
+      const value = parseObject(line);
+      if (typeof value === 'string') return invalidEvent(venue, line, 'BAD_JSON', value);
       const keys = Object.keys(value);
       if (!sameKeys(keys, lastKeys)) {
-        const shape = keys.join('\n');
-        let index = shapes.get(shape);
-        if (index === undefined) {
+        const key = keys.join('\n');
+        let shape = shapes.get(key);
+        if (shape === undefined) {
           if (shapes.size >= 256) shapes.clear(); // a file with ever-new key sets: bound the cache
-          index = resolveColumns(keys, columns);
-          shapes.set(shape, index);
+          const index = resolveColumns(keys, columns);
+          shape = { index, problem: unknownNameProblem(keys, index, columns, ignore) };
+          shapes.set(key, shape);
         }
         lastKeys = keys;
-        lastIndex = index;
+        last = shape;
       }
-      return mapRow(Object.values(value), lastIndex, line, venue);
+      if (last.problem) return invalidEvent(venue, line, 'UNKNOWN_FIELD', last.problem);
+      return mapRow(Object.values(value), last.index, line, venue);
     },
   };
+}
+
+interface Shape {
+  index: ColumnIndex;
+  /** Why lines of this shape are refused (an unknown key), if they are. */
+  problem: string | undefined;
+}
+
+/** A line's JSON object, or why it is not one. */
+function parseObject(line: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  return value as Record<string, unknown>;
+}
+
+/** Checks a file's first non-blank line: a CSV header, or an NDJSON file's first object. */
+export function checkFirstLine(
+  file: string,
+  format: 'csv' | 'ndjson',
+  line: string,
+  columns?: ReplayColumns,
+  ignore?: readonly string[],
+): void {
+  if (format === 'csv') csvHeader(file, line, columns, ignore);
+  else ndjsonFirstLine(file, line, columns, ignore);
+}
+
+/**
+ * Checks an NDJSON file's first object like a CSV header (see {@link ndjsonRows}): a key we don't
+ * know throws {@link ReplayColumnError}, so a typo stops the feed at start. A line that is not an
+ * object is left to the replay (one invalid row).
+ */
+export function ndjsonFirstLine(
+  file: string,
+  line: string,
+  columns?: ReplayColumns,
+  ignore?: readonly string[],
+): void {
+  const value = parseObject(line);
+  if (typeof value === 'string') return;
+  const keys = Object.keys(value);
+  const problem = unknownNameProblem(keys, resolveColumns(keys, columns), columns, ignore);
+  if (problem) throw new ReplayColumnError(file, `first line: ${problem}`);
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

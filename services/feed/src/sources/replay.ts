@@ -6,7 +6,7 @@ import {
   ReplayTruncatedError,
   readLines,
 } from './replay-input.ts';
-import { csvHeader, csvRows, invalidEvent, ndjsonRows, type ReplayColumns } from './replay-rows.ts';
+import { checkFirstLine, csvRows, invalidEvent, ndjsonRows, type ReplayColumns } from './replay-rows.ts';
 import type { SourceEvent, SourceHealth, TickSource } from './types.ts';
 
 export {
@@ -37,7 +37,7 @@ export interface ReplayOptions {
   to?: Micros;
   /** The file's names for our fields, when they are not ts/symbol/price/size/side/venue/trade_id or an alias. */
   columns?: ReplayColumns;
-  /** CSV columns to skip: any other column whose name is not one of ours is refused. */
+  /** Columns (CSV) or keys (NDJSON) to skip: any other name that is not one of ours is refused. */
   ignoreColumns?: readonly string[];
   /** Stamps `recvTs` at emission (default the system clock). Pacing uses the monotonic clock instead. */
   clock?: Clock;
@@ -132,14 +132,15 @@ export class ReplaySource implements TickSource {
    * a {@link ReplayColumnError}) so a bad file stops the feed at start, not after it connected.
    */
   async prepare(): Promise<void> {
-    this.info = await inspectReplayFile(this.opts.file, this.opts.format);
-    if (this.info.format !== 'csv') return;
-    const lines = readLines(this.info);
+    const info = await inspectReplayFile(this.opts.file, this.opts.format);
+    this.info = info;
+    const { columns, ignoreColumns } = this.opts;
+    const lines = readLines(info);
     try {
       for await (const chunk of lines) {
-        const header = chunk.find((line) => line.trim() !== '');
-        if (header === undefined) continue;
-        csvHeader(this.info.file, header, this.opts.columns, this.opts.ignoreColumns);
+        const first = chunk.find((line) => line.trim() !== '');
+        if (first === undefined) continue;
+        checkFirstLine(info.file, info.format, first, columns, ignoreColumns);
         return;
       }
     } catch (err) {
@@ -172,7 +173,7 @@ export class ReplaySource implements TickSource {
       const rows =
         format === 'csv'
           ? csvRows(file, venue, columns, this.opts.ignoreColumns)
-          : ndjsonRows(venue, columns);
+          : ndjsonRows(venue, columns, this.opts.ignoreColumns);
       let batch: SourceEvent[] = [];
       let firstTs: Micros | undefined;
       let startMs = 0;
