@@ -103,7 +103,7 @@ export async function startFeed(
     },
     (err: unknown) => {
       if (timer) clearTimeout(timer);
-      log.error({ ...feed.stats, err }, 'feed stopped by its source failing (what it gave was published)');
+      log.error({ ...feed.stats, err }, 'feed stopped by an error');
       throw err;
     },
   );
