@@ -1,5 +1,5 @@
 import { Bus, decode, readStream } from '@tickflow/bus';
-import { feedSpec, startFeed } from '@tickflow/feed';
+import { type FeedStats, feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeVenue, startVenue } from '../services/feed/src/sources/ws-test-kit.ts';
@@ -27,6 +27,10 @@ describe('feed from a Binance-format WebSocket into a real nats-server', () => {
   let bus: Bus;
   const ticks: { seq: number; price: string; side: string }[] = [];
   const rejects: { code: string; raw: string; venue: string }[] = [];
+  /** The frame of a trade that maps but fails validation (price 0), as the venue sent it. */
+  let zeroPriceFrame = '';
+  let metrics = '';
+  let finished: FeedStats | undefined;
 
   beforeAll(async () => {
     nats = await startTestNats();
@@ -37,6 +41,9 @@ describe('feed from a Binance-format WebSocket into a real nats-server', () => {
         for (let t = 1; t <= 5; t++) ws.send(trade(t, `${100 + t}.00`));
         ws.send('{not json');
         ws.send(trade(99, 'abc'));
+        // Spacing the feed would not write: a re-encoding of the trade would not match it.
+        zeroPriceFrame = trade(98, '0.00').replace('{', '{ ');
+        ws.send(zeroPriceFrame);
         setTimeout(() => ws.terminate(), 50);
       } else {
         for (let t = 3; t <= 8; t++) ws.send(trade(t, `${100 + t}.00`));
@@ -56,7 +63,13 @@ describe('feed from a Binance-format WebSocket into a real nats-server', () => {
       async () => (await bus.jsm.streams.info('TICKS')).state.messages >= 8,
       20_000,
     );
+    // The replays of trades 3–5 were dropped by the source: they must be counted where people look.
+    metrics = await (await fetch(`http://127.0.0.1:${feed.port}/metrics`)).text();
+    const done = feed.done.then((s) => {
+      finished = { ...s };
+    });
     await feed.close();
+    await done;
     await readStream(bus.js, bus.jsm, 'TICKS', (m) => ticks.push(decode(m.data) as (typeof ticks)[number]));
     await readStream(bus.js, bus.jsm, 'REJECTS', (m) =>
       rejects.push(decode(m.data) as (typeof rejects)[number]),
@@ -90,8 +103,17 @@ describe('feed from a Binance-format WebSocket into a real nats-server', () => {
   });
 
   it('quarantines the broken frames to REJECTS with their raw text and a code', () => {
-    expect(rejects.map((r) => r.code).sort()).toEqual(['BAD_FIELD', 'BAD_JSON']);
+    expect(rejects.map((r) => r.code).sort()).toEqual(['BAD_FIELD', 'BAD_JSON', 'NON_POSITIVE_PRICE']);
     expect(rejects.every((r) => r.venue === 'binance')).toBe(true);
     expect(rejects.find((r) => r.code === 'BAD_JSON')?.raw).toBe('{not json');
+  });
+
+  it('keeps the frame as received in the raw of a trade the pipeline refuses', () => {
+    expect(rejects.find((r) => r.code === 'NON_POSITIVE_PRICE')?.raw).toBe(zeroPriceFrame);
+  });
+
+  it('counts the replays dropped after the reconnect in /metrics and in the finished stats', () => {
+    expect(metrics).toMatch(/^tickflow_feed_duplicates_dropped_total\{[^}]*venue="binance"[^}]*\} 3$/m);
+    expect(finished).toMatchObject({ published: 8, duplicates: 3 });
   });
 });

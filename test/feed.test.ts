@@ -77,4 +77,17 @@ describe('feed service', () => {
     expect(a).toHaveLength(50);
     expect(await prices('seed_b')).toEqual(a);
   });
+
+  it('stamps a live synthetic market with exchange times that keep up with the wall clock from the first tick', async () => {
+    // A new venue: the feed first waits (~1 s) for TICKS to settle; the market's clock must not run meanwhile.
+    await run({ venue: 'live', count: '500', rate: '1000', symbols: '2' });
+    const lagsMs: number[] = [];
+    await readStream(bus.js, bus.jsm, 'TICKS', (m) => {
+      const t = decode(m.data) as { venue: string; ts: number; recvTs: number };
+      if (t.venue === 'live') lagsMs.push((t.recvTs - t.ts) / 1000);
+    });
+    expect(lagsMs).toHaveLength(500);
+    // Generous for 2 shared cores: the settle wait alone put 1,000 ms on the first ticks.
+    expect(Math.max(...lagsMs.slice(0, 50))).toBeLessThan(300);
+  });
 });

@@ -5,6 +5,7 @@ import {
   choice,
   commonSpec,
   int,
+  optionalDate,
   optionalStr,
   resolveConfig,
   str,
@@ -192,5 +193,28 @@ describe('int() beyond the safe range', () => {
   it('refuses an integer JavaScript cannot hold exactly', () => {
     const spec = { n: int({ flag: 'n', description: 'n', default: 1 }) };
     expect(() => resolveConfig(spec, { n: '99999999999999999999' }, {})).toThrow(/integer out of range/);
+  });
+});
+
+describe('optionalDate', () => {
+  const spec = { date: optionalDate({ flag: 'date', env: 'TICKFLOW_EOD_DATE', description: 'a day' }) };
+  it('takes a real calendar date, leap days included', () => {
+    expect(resolveConfig(spec, { date: '2028-02-29' }, {}).date).toBe('2028-02-29');
+    expect(resolveConfig(spec, {}, {}).date).toBeUndefined();
+  });
+  it('refuses a month 13, a February 30, a non-leap February 29 and other shapes, naming the flag', () => {
+    for (const bad of [
+      '2026-13-45',
+      '2026-02-30',
+      '2026-02-29',
+      '2026-00-10',
+      '2026-1-5',
+      '26-01-05',
+      'today',
+    ]) {
+      expect(() => resolveConfig(spec, { date: bad }, {}), bad).toThrow(
+        new RegExp(`--date: expected a calendar date YYYY-MM-DD, got "${bad}"`),
+      );
+    }
   });
 });

@@ -79,6 +79,32 @@ export function optionalStr(
   return { ...str({ ...o, default: '' }), default: undefined };
 }
 
+/**
+ * A UTC calendar date, YYYY-MM-DD, with no default: `2026-02-30` or `2026-13-45` is refused here,
+ * before a command opens anything with it.
+ */
+export function optionalDate(o: Omit<Common<undefined>, 'default'>): Field<string | undefined> {
+  return {
+    ...o,
+    default: undefined,
+    valueName: '<YYYY-MM-DD>',
+    parse(raw) {
+      if (!isCalendarDate(raw))
+        throw new ValueError(`expected a calendar date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
+      return raw;
+    },
+  };
+}
+
+/** Whether `s` is YYYY-MM-DD naming a day that exists (the date round-trips through Date). */
+function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
+  const ms = new Date(0).setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+}
+
 export function choice<const C extends readonly string[]>(
   o: Common<C[number]> & { choices: C },
 ): Field<C[number]> {

@@ -8,6 +8,7 @@ export {
   type Field,
   int,
   num,
+  optionalDate,
   optionalStr,
   readSettingFile,
   resolveConfig,
@@ -29,6 +30,7 @@ export {
   type HttpApp,
   type HttpOptions,
   listen,
+  PortUnavailableError,
 } from './http.ts';
 export { Lifecycle, type ServiceHandle } from './lifecycle.ts';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';

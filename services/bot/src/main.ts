@@ -27,7 +27,7 @@ import {
 import { buildApp } from './app.ts';
 import { streamBackfill } from './backfill.ts';
 import { OrderAbandonedError, PaperBot } from './bot.ts';
-import type { BotConfig } from './config.ts';
+import { type BotConfig, botSpec } from './config.ts';
 import { rebuildBot } from './rebuild.ts';
 import { TradingSession } from './session.ts';
 import { closeWithin } from './shutdown.ts';
@@ -187,7 +187,7 @@ export async function startBot(
     (m) => bot.onDecision(m),
     onError,
   );
-  const port = await listen(app, config.host, config.port);
+  const port = await listen(app, config.host, config.port, botSpec.port);
   log.info({ port, nats: bus.url }, 'bot started');
   const state = {
     step: 'intake',

@@ -1,7 +1,7 @@
 import { BusConnectError, NatsServerNotFoundError } from '@tickflow/bus';
 import { PartitionSpecError } from '@tickflow/core';
-import { SourceConfigError } from '@tickflow/feed';
-import { ConfigError, unknownEnv } from '@tickflow/runtime';
+import { ReplayColumnError, ReplayFileError, SourceConfigError } from '@tickflow/feed';
+import { ConfigError, PortUnavailableError, unknownEnv } from '@tickflow/runtime';
 import { StrategyConfigError, StrategyFileError } from '@tickflow/strategy';
 import { ALL_SPECS, buildProgram } from './commands.ts';
 
@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   } catch (err) {
     if (
       err instanceof ConfigError ||
+      err instanceof PortUnavailableError ||
       err instanceof SourceConfigError ||
+      err instanceof ReplayColumnError ||
       err instanceof PartitionSpecError ||
       err instanceof StrategyFileError ||
       err instanceof StrategyConfigError
@@ -27,7 +29,12 @@ async function main(): Promise<void> {
       process.stderr.write(`tickflow: ${err.message}\n`);
       process.exit(2);
     }
-    if (err instanceof BusConnectError || err instanceof NatsServerNotFoundError) {
+    // A replay file that is unreadable or damaged part-way (what it gave was published): exit 1.
+    if (
+      err instanceof BusConnectError ||
+      err instanceof NatsServerNotFoundError ||
+      err instanceof ReplayFileError
+    ) {
       process.stderr.write(`tickflow: ${err.message}\n`);
       process.exit(1);
     }

@@ -1,5 +1,5 @@
 import { MICROS_PER_DAY, utcDateOf } from '@tickflow/core';
-import { bool, type ConfigOf, commonSpec, int, optionalStr, str } from '@tickflow/runtime';
+import { bool, type ConfigOf, commonSpec, int, optionalDate, optionalStr, str } from '@tickflow/runtime';
 
 /** The last completed UTC day before `nowMs`: `eod run`'s default date. */
 export function lastCompletedUtcDay(nowMs = Date.now()): string {
@@ -8,12 +8,10 @@ export function lastCompletedUtcDay(nowMs = Date.now()): string {
 
 export const eodSpec = {
   ...commonSpec,
-  date: optionalStr({
+  date: optionalDate({
     flag: 'date',
     env: 'TICKFLOW_EOD_DATE',
     description: 'trading date (UTC) to process, YYYY-MM-DD; default: the last completed UTC day',
-    pattern: /^\d{4}-\d{2}-\d{2}$/,
-    hint: 'YYYY-MM-DD',
   }),
   dataDir: str({
     flag: 'data-dir',

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { Bus, type StreamName } from '@tickflow/bus';
 import { createRegistry, type Logger, listen, type ServiceHandle } from '@tickflow/runtime';
 import { archiveMetrics, buildArchiveApp } from './archive-app.ts';
-import type { EodArchiveConfig } from './archive-config.ts';
+import { type EodArchiveConfig, eodArchiveSpec } from './archive-config.ts';
 import { readPosition } from './segment-log.ts';
 import { StreamArchive } from './stream-archive.ts';
 
@@ -57,6 +57,9 @@ export async function startLogArchiver(
     stopped = resolve;
   });
   running.catch(() => {});
+  // Listens before touching the log: a second archiver (its port taken) must not write a segment.
+  const app = buildArchiveApp({ bus, streams, registry });
+  const port = await listen(app, config.host, config.port, eodArchiveSpec.port);
   for (const stream of LOG_STREAMS) {
     const positionFile = logPositionFile(root, stream);
     const position = readPosition(positionFile);
@@ -92,8 +95,6 @@ export async function startLogArchiver(
     },
     Math.max(100, (config.idleCloseSeconds * 1000) / 2),
   );
-  const app = buildArchiveApp({ bus, streams, registry });
-  const port = await listen(app, config.host, config.port);
   log.info({ root, streams: LOG_STREAMS, port }, 'archiving streams to day-log segments');
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -40,6 +40,9 @@ export function buildApp(opts: {
       };
     },
   });
-  app.get('/v1/stats', async () => ({ ...opts.feed.stats, source: opts.source.health() }));
+  app.get('/v1/stats', async () => {
+    opts.feed.syncSourceDuplicates();
+    return { ...opts.feed.stats, source: opts.source.health() };
+  });
   return app;
 }

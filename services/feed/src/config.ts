@@ -143,6 +143,20 @@ export const feedSpec = {
     pattern: /^(csv|ndjson)$/,
     hint: 'csv or ndjson',
   }),
+  columns: optionalStr({
+    flag: 'columns',
+    env: 'TICKFLOW_FEED_COLUMNS',
+    description:
+      'replay: the file’s names for our fields, e.g. price=px,size=qty (fields: ts, symbol, price, size, side, venue, trade_id)',
+    pattern: /^[a-z_]+=[^,=]+(,[a-z_]+=[^,=]+)*$/,
+    hint: 'field=name[,field=name…], e.g. price=px,size=qty',
+  }),
+  ignoreColumns: optionalStr({
+    flag: 'ignore-columns',
+    env: 'TICKFLOW_FEED_IGNORE_COLUMNS',
+    description:
+      'replay: CSV columns or NDJSON keys to skip (comma-separated); any other unknown name is refused',
+  }),
   // exchanges
   url: optionalStr({
     flag: 'url',

@@ -101,6 +101,7 @@ export class FeedService {
       source.name,
       () => publisher.stats,
       () => source.health(),
+      () => this.syncSourceDuplicates(),
     );
   }
 
@@ -182,15 +183,51 @@ export class FeedService {
   async run(): Promise<FeedStats> {
     this.stats.startedAt = Date.now();
     try {
-      for await (const batch of this.source.batches()) {
-        const wait = this.handleBatch(batch);
-        if (wait) await wait;
+      // Before the source starts its clock: a failed wait is retried with the first lookup.
+      for (const venue of this.source.venues ?? []) await this.settled(venue).catch(() => {});
+      const batches = this.source.batches()[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<SourceEvent[]>;
+        try {
+          next = await batches.next();
+        } catch (err) {
+          // A source failing part-way (a truncated replay file) gave what it could: that is published.
+          await this.publisher.flush();
+          throw err;
+        }
+        if (next.done) break;
+        try {
+          const wait = this.handleBatch(next.value);
+          if (wait) await wait;
+        } catch (err) {
+          // As a for-await would: the source is told the consumer left.
+          await batches.return?.();
+          throw err;
+        }
       }
       await this.publisher.flush();
     } finally {
+      this.syncSourceDuplicates();
       this.stats.finishedAt = Date.now();
     }
     return this.stats;
+  }
+
+  /** The source's own drops of replayed trade ids counted so far into stats and metrics. */
+  private sourceDuplicates = 0;
+
+  /**
+   * Brings the replays a source dropped itself (an exchange source after a reconnect) into
+   * `stats.duplicates` and `tickflow_feed_duplicates_dropped_total`; called at the end of a run,
+   * for /v1/stats and before each /metrics scrape.
+   */
+  syncSourceDuplicates(): void {
+    const dropped = this.source.health().droppedReplays;
+    if (!dropped || dropped.count <= this.sourceDuplicates) return;
+    const delta = dropped.count - this.sourceDuplicates;
+    this.sourceDuplicates = dropped.count;
+    this.stats.duplicates += delta;
+    this.metrics.duplicates.inc({ venue: dropped.venue }, delta);
   }
 
   stop(): void {

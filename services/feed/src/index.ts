@@ -12,6 +12,11 @@ export { startFeed } from './main.ts';
 export { DEFAULT_PIPELINE, type Outcome, type PipelineOptions, TickPipeline } from './pipeline.ts';
 export { SeededRandom } from './random.ts';
 export { createSource, SourceConfigError } from './source-factory.ts';
+export {
+  ReplayColumnError,
+  ReplayFileError,
+  ReplayTruncatedError,
+} from './sources/replay.ts';
 export { SyntheticSource, type SyntheticSourceOptions } from './sources/synthetic-source.ts';
 export type { RawTrade, SourceEvent, SourceHealth, TickSource } from './sources/types.ts';
 export {

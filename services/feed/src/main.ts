@@ -9,11 +9,12 @@ import {
   type ServiceHandle,
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
-import type { FeedConfig } from './config.ts';
+import { type FeedConfig, feedSpec } from './config.ts';
 import { ConfirmWatch } from './confirm-watch.ts';
 import { FeedService, type FeedStats, type LastSeqLookup, type SeqLookupOptions } from './feed.ts';
 import { TickPipeline } from './pipeline.ts';
-import { createSource } from './source-factory.ts';
+import { createSource, SourceConfigError } from './source-factory.ts';
+import { ReplayColumnError, ReplayFileError } from './sources/replay.ts';
 
 /**
  * Starts the feed: connect, make sure the streams exist, build the source, listen, publish.
@@ -30,6 +31,15 @@ export async function startFeed(
   // nats.js spends about half of a JetStream publish capturing stack traces for its timeout errors.
   Error.stackTraceLimit = 0;
   const source = createSource(config, clock, log);
+  // A replay file that can't be read or whose header does not fit stops here, before anything
+  // connects or listens: a usage error (exit 2), the file or the flags must change.
+  try {
+    await source.prepare?.();
+  } catch (err) {
+    if (err instanceof ReplayFileError && !(err instanceof ReplayColumnError))
+      throw new SourceConfigError(err.message, { cause: err });
+    throw err;
+  }
   const bus = await Bus.connect({
     url: config.natsUrl,
     name: 'tickflow-feed',
@@ -82,18 +92,26 @@ export async function startFeed(
   bus.onStatus((type) => type === 'reconnect' && feed.metrics.natsReconnects.inc());
   confirmed = (ms) => feed.metrics.confirmSeconds.observe(ms / 1000);
   const app = buildApp({ bus, feed, source, registry, confirms });
-  const port = await listen(app, config.host, config.port);
+  const port = await listen(app, config.host, config.port, feedSpec.port);
   log.info({ port, nats: bus.url, source: source.name }, 'feed started');
   const timer = config.duration > 0 ? setTimeout(() => feed.stop(), config.duration * 1000) : undefined;
-  const running = feed.run().then((stats) => {
-    if (timer) clearTimeout(timer);
-    log.info(stats, 'feed finished');
-    return stats;
-  });
+  const running = feed.run().then(
+    (stats) => {
+      if (timer) clearTimeout(timer);
+      log.info(stats, 'feed finished');
+      return stats;
+    },
+    (err: unknown) => {
+      if (timer) clearTimeout(timer);
+      log.error({ ...feed.stats, err }, 'feed stopped by an error');
+      throw err;
+    },
+  );
   const lifecycle = new Lifecycle(log)
     .onClose('intake', async () => {
       feed.stop();
-      await running;
+      // A failure is `done`'s to report (the entry point exits with it); closing goes on.
+      await running.catch(() => {});
     })
     .onClose('publisher', () => publisher.close())
     .onClose('http', () => app.close())

@@ -21,6 +21,8 @@ export class FeedMetrics {
     private readonly source: string,
     publisher: () => ConfirmingPublisherStats,
     health: () => SourceHealth,
+    /** Before a scrape: counts the duplicates the source dropped itself into `duplicates`. */
+    syncDuplicates: () => void = () => {},
   ) {
     const registers = [registry];
     this.received = new Counter({
@@ -52,9 +54,10 @@ export class FeedMetrics {
     });
     this.duplicates = new Counter({
       name: 'tickflow_feed_duplicates_dropped_total',
-      help: 'Trades dropped as replays of a recent venue trade id',
+      help: 'Trades dropped as replays of a recent venue trade id (by the source after a reconnect, or the pipeline)',
       labelNames: ['venue'],
       registers,
+      collect: syncDuplicates,
     });
     this.outOfOrder = new Counter({
       name: 'tickflow_feed_out_of_order_total',

@@ -81,4 +81,22 @@ describe('TickPipeline', () => {
       code: 'FUTURE_TIMESTAMP',
     });
   });
+
+  it('rejects a trade with the venue frame it came from as raw, clipped to 16 KiB, not its re-encoding', () => {
+    const p = pipeline();
+    const frame = '{ "p": "0",  "q": "0.1" }';
+    expect(p.handle(trade({ price: '0', raw: frame }), NOW)).toMatchObject({ kind: 'reject', raw: frame });
+    const huge = `{"p":"0","pad":"${'x'.repeat(20_000)}"}`;
+    const clipped = p.handle(trade({ price: '0', raw: huge }), NOW);
+    expect(clipped).toMatchObject({
+      raw: huge.slice(0, 16_384),
+      reason: expect.stringMatching(/clipped from 20018 chars/),
+    });
+    // Without a frame (synthetic, replay) the trade itself is the raw text.
+    const plain = p.handle(trade({ price: '0' }), NOW);
+    expect(plain.kind === 'reject' && JSON.parse(plain.raw)).toMatchObject({
+      price: '0',
+      symbol: 'BTC-USDT',
+    });
+  });
 });

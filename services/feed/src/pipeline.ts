@@ -1,6 +1,7 @@
 import { type Micros, type Tick, validateTick, WIRE_VERSION } from '@tickflow/core';
 import { RecentIds } from './hygiene/recent-ids.ts';
 import { DEFAULT_SPIKE_FILTER, SpikeFilter, type SpikeFilterOptions } from './hygiene/spike-filter.ts';
+import { MAX_RAW_CHARS } from './sources/mapping.ts';
 import type { RawTrade, SourceEvent } from './sources/types.ts';
 
 export interface PipelineOptions {
@@ -105,6 +106,16 @@ function toTick(t: RawTrade, seq: number): Tick {
   return tick;
 }
 
+/** A reject of a mapped trade: its venue frame as received when the source kept it, else the trade. */
 function reject(t: RawTrade, code: string, reason: string): Outcome {
-  return { kind: 'reject', venue: t.venue, raw: JSON.stringify(t), code, reason };
+  if (t.raw === undefined) return { kind: 'reject', venue: t.venue, raw: JSON.stringify(t), code, reason };
+  // Clipped like the sources' own invalid events: a REJECTS message must stay far below 1 MB.
+  const clipped = t.raw.length > MAX_RAW_CHARS;
+  return {
+    kind: 'reject',
+    venue: t.venue,
+    raw: clipped ? t.raw.slice(0, MAX_RAW_CHARS) : t.raw,
+    code,
+    reason: clipped ? `${reason} (raw text clipped from ${t.raw.length} chars)` : reason,
+  };
 }

@@ -10,7 +10,12 @@ import {
   SourceConfigError,
 } from './sources/exchange-source.ts';
 import { createWsMapper, parseWsMapping, WsMappingError } from './sources/generic.ts';
-import { ReplaySource } from './sources/replay.ts';
+import {
+  ColumnMappingError,
+  parseColumnMapping,
+  type ReplayColumns,
+  ReplaySource,
+} from './sources/replay.ts';
 import { SyntheticSource } from './sources/synthetic-source.ts';
 import { parseTimestamp } from './sources/timestamps.ts';
 import type { TickSource } from './sources/types.ts';
@@ -21,12 +26,13 @@ export { SourceConfigError };
 export function createSource(config: FeedConfig, clock: Clock, log: Logger): TickSource {
   switch (config.source) {
     case 'synthetic': {
-      const startTs = config.start === 'now' ? clock.nowMicros() : Date.parse(config.start) * 1000;
+      // "now" is when pacing starts (the source reads its clock then), not now, before start-up.
+      const startTs = config.start === 'now' ? undefined : Date.parse(config.start) * 1000;
       return new SyntheticSource({
+        ...(startTs === undefined ? {} : { startTs }),
         venue: config.venue ?? 'synth',
         symbols: config.symbols,
         seed: config.seed,
-        startTs,
         stepMicros: (1e6 / config.rate) * config.timeScale,
         rate: config.rate,
         pace: config.pace,
@@ -85,6 +91,14 @@ export function createSource(config: FeedConfig, clock: Clock, log: Logger): Tic
       };
       const from = micros(config.from, '--from');
       const to = micros(config.to, '--to');
+      let columns: ReplayColumns | undefined;
+      try {
+        columns = config.columns === undefined ? undefined : parseColumnMapping(config.columns);
+      } catch (err) {
+        if (!(err instanceof ColumnMappingError)) throw err;
+        throw new SourceConfigError(`--columns ${config.columns}: ${err.message}`, { cause: err });
+      }
+      const ignore = config.ignoreColumns?.split(',').map((n) => n.trim());
       return new ReplaySource({
         file: config.file,
         venue: config.venue ?? 'replay',
@@ -93,6 +107,8 @@ export function createSource(config: FeedConfig, clock: Clock, log: Logger): Tic
         ...(config.replayFormat ? { format: config.replayFormat as 'csv' | 'ndjson' } : {}),
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
+        ...(columns ? { columns } : {}),
+        ...(ignore ? { ignoreColumns: ignore } : {}),
       });
     }
   }

@@ -20,7 +20,7 @@ import {
 } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { buildApp } from './app.ts';
-import type { SignalsConfig } from './config.ts';
+import { type SignalsConfig, signalsSpec } from './config.ts';
 import { type SignalsCheckpoint, SignalsService } from './signals.ts';
 import { storedDecisionIds } from './stored-decisions.ts';
 import { StreamHub } from './stream-hub.ts';
@@ -201,7 +201,7 @@ export async function startSignals(
       beforeFlowControl: () => service.order.backpressure(),
     },
   );
-  const port = await listen(app, config.host, config.port);
+  const port = await listen(app, config.host, config.port, signalsSpec.port);
   log.info(
     { port, nats: bus.url, from: service.lastApplied + 1, dashboard: `http://${config.host}:${port}/` },
     'signals started',

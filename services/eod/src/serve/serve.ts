@@ -8,7 +8,7 @@ import {
 } from '@tickflow/runtime';
 import { runEod } from '../run.ts';
 import { buildEodApp } from './app.ts';
-import type { EodServeConfig } from './config.ts';
+import { type EodServeConfig, eodServeSpec } from './config.ts';
 import { parseCloseTime } from './schedule.ts';
 import { EodScheduler } from './scheduler.ts';
 
@@ -31,7 +31,7 @@ export async function startEodServer(
     },
   });
   const app = buildEodApp({ reportsDir: config.reportsDir, scheduler, registry });
-  const port = await listen(app, config.host, config.port);
+  const port = await listen(app, config.host, config.port, eodServeSpec.port);
   scheduler.start();
   log.info({ port, close: config.close, next: scheduler.next?.date }, 'eod serve started');
   const lifecycle = new Lifecycle(log)

@@ -88,6 +88,8 @@ describe('binanceSource', () => {
           side: 'sell',
           tradeId: '1',
           recvTs: RECV,
+          // The frame itself, for REJECTS should the pipeline refuse the trade.
+          raw: bTrade(1, 'BTCUSDT', true),
         },
       },
       expect.objectContaining({

@@ -117,6 +117,7 @@ export class ExchangeSource implements TickSource {
       lastMessageAt: this.client.lastMessageAt,
       stale: this.client.stale,
       reconnects: s.reconnects,
+      droppedReplays: { venue: this.opts.venue, count: s.duplicates },
     };
   }
 
@@ -159,8 +160,10 @@ export class ExchangeSource implements TickSource {
     }
     if (events.length === 0) return;
     for (const e of events) {
-      if (e.kind === 'trade') this.counts.trades++;
-      else this.counts.invalid++;
+      if (e.kind === 'trade') {
+        this.counts.trades++;
+        e.trade.raw = text; // a reference, not a copy: kept only in case the pipeline rejects it
+      } else this.counts.invalid++;
     }
     const evicted = this.queue.push(events);
     if (evicted) this.onOverflow(evicted.length);

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
 /** File formats a replay can read. */
@@ -15,6 +16,46 @@ export class ReplayFileError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`replay file ${file}: ${message}`, options);
+  }
+}
+
+/**
+ * The file could be read only up to a point (a gzip cut short, a corrupt block, a disk error): the
+ * lines before it were delivered; `tail` is the cut-off line (empty when the cut fell on a line end).
+ * `line` is that line's number (1-based, header and blank lines included) and `byteOffset` where it
+ * starts in the text (decompressed for gzip); `fileBytes` how many bytes of the file itself were read.
+ */
+export class ReplayTruncatedError extends ReplayFileError {
+  override name = 'ReplayTruncatedError';
+  constructor(
+    file: string,
+    readonly why: string,
+    readonly line: number,
+    readonly byteOffset: number,
+    readonly fileBytes: number,
+    readonly tail: string,
+    options?: { cause?: unknown },
+    /** What became of the file's readable part, when the reader knows (appended to the message). */
+    readonly outcome?: string,
+  ) {
+    const where = `line ${line} (byte offset ${byteOffset} of the text, ${fileBytes} bytes of the file read)`;
+    const cut = tail === '' ? 'before' : 'in the middle of';
+    super(file, `is damaged: read failed (${why}) ${cut} ${where}${outcome ? `; ${outcome}` : ''}`, options);
+  }
+
+  /** The same error, its message saying what became of the readable part. */
+  withOutcome(outcome: string): ReplayTruncatedError {
+    const { file, why, line, byteOffset, fileBytes, tail } = this;
+    return new ReplayTruncatedError(
+      file,
+      why,
+      line,
+      byteOffset,
+      fileBytes,
+      tail,
+      { cause: this.cause },
+      outcome,
+    );
   }
 }
 
@@ -74,42 +115,59 @@ export async function inspectReplayFile(file: string, format?: ReplayFormat): Pr
   return { file, format: fmt, gzip };
 }
 
-/** A text stream of the file, decompressed when needed; the caller iterates it (and so closes it). */
-function openText(info: ReplayFileInfo): Readable {
+/**
+ * A byte stream of the file, decompressed when needed, and a count of the file's bytes read so far;
+ * the caller iterates it (and so closes it).
+ */
+function openBytes(info: ReplayFileInfo): { stream: Readable; fileBytes: () => number } {
   const raw = createReadStream(info.file, { highWaterMark: READ_CHUNK_BYTES });
-  if (!info.gzip) return raw.setEncoding('utf8');
+  const fileBytes = () => raw.bytesRead;
+  if (!info.gzip) return { stream: raw, fileBytes };
   // zlib's default 16 KiB output chunks cost a thread-pool round trip each: use the read chunk size.
   const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
   // pipe() does not forward errors: a read error must still end the iteration, as an error.
   raw.on('error', (err) => gunzip.destroy(err));
   gunzip.on('close', () => raw.destroy());
-  return raw.pipe(gunzip).setEncoding('utf8');
+  return { stream: raw.pipe(gunzip), fileBytes };
 }
 
 /**
  * The file's lines, streamed: one array per read chunk (not one promise per line, which would
  * dominate the cost on files of millions of rows). Line endings (`\n` or `\r\n`) are removed. A
  * line longer than {@link MAX_LINE_CHARS} is cut there and its rest skipped. A read or gunzip
- * failure rejects with {@link ReplayFileError}. Breaking out of the iteration closes the file.
+ * failure (a truncated or corrupt file) comes after every complete line before it, as a
+ * {@link ReplayTruncatedError} saying where and carrying the cut-off line. Breaking out of the
+ * iteration closes the file.
  */
 export async function* readLines(info: ReplayFileInfo): AsyncGenerator<string[]> {
-  const stream = openText(info);
+  const { stream, fileBytes } = openBytes(info);
+  // Decodes across chunk boundaries (a character split between chunks is kept for the next one).
+  const decoder = new StringDecoder('utf8');
   let carry = '';
   let skipping = false;
   let first = true;
+  /** Lines ended so far, the text's bytes decoded so far, and where the unfinished line starts. */
+  let lineCount = 0;
+  let textBytes = 0;
+  let lineStart = 0;
   try {
     for await (const chunk of stream) {
-      let text = chunk as string; // setEncoding('utf8') makes every chunk a string
+      let text = decoder.write(chunk as Buffer);
       if (first) {
         // A UTF-8 byte order mark (Excel's CSV export) would otherwise become part of the first name.
-        if (text.startsWith('\uFEFF')) text = text.slice(1);
+        if (text.startsWith('\uFEFF')) {
+          text = text.slice(1);
+          textBytes += 3;
+        }
         first = false;
       }
+      textBytes += Buffer.byteLength(text);
       const lines: string[] = [];
       let start = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
         const piece = text.slice(start, nl);
         start = nl + 1;
+        lineCount++;
         if (skipping) {
           skipping = false;
           continue;
@@ -117,6 +175,7 @@ export async function* readLines(info: ReplayFileInfo): AsyncGenerator<string[]>
         lines.push(stripCr(carry === '' ? piece : carry + piece));
         carry = '';
       }
+      if (start > 0) lineStart = textBytes - Buffer.byteLength(text.slice(start));
       if (!skipping) {
         carry += text.slice(start);
         if (carry.length > MAX_LINE_CHARS) {
@@ -128,10 +187,14 @@ export async function* readLines(info: ReplayFileInfo): AsyncGenerator<string[]>
       if (lines.length > 0) yield lines;
     }
   } catch (err) {
-    throw new ReplayFileError(info.file, `read failed (${messageOf(err)})`, { cause: err });
+    const tail = skipping ? '' : carry;
+    throw new ReplayTruncatedError(info.file, messageOf(err), lineCount + 1, lineStart, fileBytes(), tail, {
+      cause: err,
+    });
   } finally {
     stream.destroy();
   }
+  if (!skipping) carry += decoder.end();
   if (!skipping && carry !== '') yield [stripCr(carry)];
 }
 

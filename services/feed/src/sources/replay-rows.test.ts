@@ -86,7 +86,8 @@ describe('replay bad rows', () => {
       ['yesterday,BTC-USD,100.5,1,buy,2', 'BAD_TIMESTAMP'],
       [`${ISO},,100.5,1,buy,3`, 'MISSING_FIELD'],
       [`${ISO},BTC-USD,,1,buy,4`, 'MISSING_FIELD'],
-      [`${ISO},BTC-USD,100.5`, 'MISSING_FIELD'],
+      [`${ISO},BTC-USD,100.5`, 'BAD_CSV'],
+      [`${ISO},BTC-USD,100.5,1,buy,13,extra`, 'BAD_CSV'],
       [`${ISO},BTC-USD,abc,1,buy,5`, 'BAD_PRICE'],
       [`${ISO},BTC-USD,1e5,1,buy,6`, 'BAD_PRICE'],
       [`${ISO},BTC-USD,100.5,x,buy,7`, 'BAD_SIZE'],
@@ -117,7 +118,7 @@ describe('replay bad rows', () => {
     ]);
     // File order survives: the first event is the first good row, the last two are good rows.
     expect(events.map((e) => e.kind)).toEqual(['trade', ...bad.map(() => 'invalid'), 'trade', 'trade']);
-    expect(source.stats).toEqual({ rows: 14, emitted: 3, invalid: 11, filtered: 0 });
+    expect(source.stats).toEqual({ rows: 15, emitted: 3, invalid: 12, filtered: 0 });
   });
 
   it('turns every kind of bad NDJSON line into an invalid event, and reads JSON numbers by their shortest form', async () => {
@@ -161,11 +162,11 @@ describe('replay bad rows', () => {
   });
 
   it('cuts the raw text of an over-long line', async () => {
-    const file = await writeLines(tmp.path('long.ndjson'), [`{"x":"${'y'.repeat(MAX_RAW_CHARS * 2)}"}`]);
+    const file = await writeLines(tmp.path('long.ndjson'), [`{"symbol":"${'y'.repeat(MAX_RAW_CHARS * 2)}"}`]);
     const [event] = invalidsOf((await replay({ file })).events);
     expect(event?.code).toBe('MISSING_FIELD');
     expect(event?.raw).toHaveLength(MAX_RAW_CHARS);
-    expect(event?.reason).toMatch(/clipped from 32776 chars/);
+    expect(event?.reason).toMatch(/clipped from 32781 chars/);
   });
 });
 

@@ -1,59 +1,22 @@
+export type { ColumnIndex, ReplayColumns, ReplayField } from './replay-columns.ts';
+
 import { isDecimalString, normaliseSymbol, type TradeSide } from '@tickflow/core';
-import { ReplayFileError } from './replay-input.ts';
+import {
+  type ColumnIndex,
+  ReplayColumnError,
+  type ReplayColumns,
+  resolveColumns,
+  resolveCsvHeader,
+  unknownNameProblem,
+} from './replay-columns.ts';
 import { parseTimestamp } from './timestamps.ts';
 import type { RawTrade, SourceEvent } from './types.ts';
 
-/** Our names for the fields a replay file can carry. */
-export type ReplayField = 'ts' | 'symbol' | 'price' | 'size' | 'side' | 'venue' | 'trade_id';
-
-/** Maps our field names to a file's own column (CSV header) or key (NDJSON) names. */
-export type ReplayColumns = Partial<Record<ReplayField, string>>;
-
-/** Position of each of our fields among a file's column names; absent when the file lacks it. */
-export type ColumnIndex = Partial<Record<ReplayField, number>>;
-
-/** Names each field is found under when not mapped explicitly, lower case, in order of preference. */
-const ALIASES: Readonly<Record<ReplayField, readonly string[]>> = {
-  ts: ['ts', 'time', 'timestamp'],
-  symbol: ['symbol'],
-  price: ['price'],
-  size: ['size', 'qty', 'quantity', 'amount'],
-  side: ['side'],
-  venue: ['venue'],
-  trade_id: ['trade_id', 'id', 'tradeid'],
-};
-const FIELDS = Object.keys(ALIASES) as ReplayField[];
-/** A CSV header without one of these can't yield a single trade: a file error, not n bad rows. */
-const REQUIRED: readonly ReplayField[] = ['ts', 'symbol', 'price', 'size'];
 /**
  * `raw` is clipped here: it travels to the REJECTS stream, and a garbage line can be a megabyte.
  * Same limit as the exchange sources' invalid events, so rejects look alike whatever their source.
  */
 export const MAX_RAW_CHARS = 16_384;
-
-/**
- * Finds our fields among a file's column names: an explicit mapping first (exact name, then
- * case-insensitive), else the default name and its aliases, case-insensitively.
- */
-export function resolveColumns(names: readonly string[], columns: ReplayColumns = {}): ColumnIndex {
-  const lower = names.map((n) => n.trim().toLowerCase());
-  const index: ColumnIndex = {};
-  for (const field of FIELDS) {
-    const wanted = columns[field];
-    let i = -1;
-    if (wanted !== undefined) {
-      i = names.indexOf(wanted);
-      if (i < 0) i = lower.indexOf(wanted.trim().toLowerCase());
-    } else {
-      for (const alias of ALIASES[field]) {
-        i = lower.indexOf(alias);
-        if (i >= 0) break;
-      }
-    }
-    if (i >= 0) index[field] = i;
-  }
-  return index;
-}
 
 /**
  * Splits one CSV line into cells (RFC 4180 quoting: `"a,b"`, `""` for a quote). Returns undefined
@@ -111,7 +74,7 @@ const asDecimal = (v: unknown): string | undefined => {
 const SIDES: Readonly<Record<string, TradeSide>> = { buy: 'buy', b: 'buy', sell: 'sell', s: 'sell' };
 
 /** An `invalid` event; `raw` clipped to {@link MAX_RAW_CHARS}, and the reason says so. */
-function invalid(venue: string, raw: string, code: string, reason: string): SourceEvent {
+export function invalidEvent(venue: string, raw: string, code: string, reason: string): SourceEvent {
   if (raw.length <= MAX_RAW_CHARS) return { kind: 'invalid', venue, raw, code, reason };
   const clipped = `${reason} (raw text clipped from ${raw.length} chars)`;
   return { kind: 'invalid', venue, raw: raw.slice(0, MAX_RAW_CHARS), code, reason: clipped };
@@ -140,25 +103,28 @@ export function mapRow(
   const symbolCell = cellAt(cells, index.symbol);
   const priceCell = cellAt(cells, index.price);
   const sizeCell = cellAt(cells, index.size);
-  if (isBlank(tsCell)) return invalid(v, raw, 'MISSING_FIELD', 'no ts');
-  if (isBlank(symbolCell)) return invalid(v, raw, 'MISSING_FIELD', 'no symbol');
-  if (isBlank(priceCell)) return invalid(v, raw, 'MISSING_FIELD', 'no price');
-  if (isBlank(sizeCell)) return invalid(v, raw, 'MISSING_FIELD', 'no size');
+  if (isBlank(tsCell)) return invalidEvent(v, raw, 'MISSING_FIELD', 'no ts');
+  if (isBlank(symbolCell)) return invalidEvent(v, raw, 'MISSING_FIELD', 'no symbol');
+  if (isBlank(priceCell)) return invalidEvent(v, raw, 'MISSING_FIELD', 'no price');
+  if (isBlank(sizeCell)) return invalidEvent(v, raw, 'MISSING_FIELD', 'no size');
 
   const ts = parseTimestamp(tsCell);
-  if (!ts.ok) return invalid(v, raw, 'BAD_TIMESTAMP', `ts ${show(tsCell)}: ${ts.reason}`);
+  if (!ts.ok) return invalidEvent(v, raw, 'BAD_TIMESTAMP', `ts ${show(tsCell)}: ${ts.reason}`);
   const symbolText = asText(symbolCell);
   const symbol = symbolText === undefined ? undefined : normaliseSymbol(symbolText);
-  if (symbol === undefined) return invalid(v, raw, 'BAD_SYMBOL', `symbol ${show(symbolCell)} is not valid`);
+  if (symbol === undefined)
+    return invalidEvent(v, raw, 'BAD_SYMBOL', `symbol ${show(symbolCell)} is not valid`);
   const price = asDecimal(priceCell);
-  if (price === undefined) return invalid(v, raw, 'BAD_PRICE', `price ${show(priceCell)} is not a decimal`);
+  if (price === undefined)
+    return invalidEvent(v, raw, 'BAD_PRICE', `price ${show(priceCell)} is not a decimal`);
   const size = asDecimal(sizeCell);
-  if (size === undefined) return invalid(v, raw, 'BAD_SIZE', `size ${show(sizeCell)} is not a decimal`);
+  if (size === undefined) return invalidEvent(v, raw, 'BAD_SIZE', `size ${show(sizeCell)} is not a decimal`);
   const sideCell = cellAt(cells, index.side);
   let side: TradeSide | undefined;
   if (!isBlank(sideCell)) {
     side = SIDES[asText(sideCell)?.toLowerCase() ?? ''];
-    if (side === undefined) return invalid(v, raw, 'BAD_SIDE', `side ${show(sideCell)} is not buy/sell/b/s`);
+    if (side === undefined)
+      return invalidEvent(v, raw, 'BAD_SIDE', `side ${show(sideCell)} is not buy/sell/b/s`);
   }
 
   const trade: RawTrade = { venue: v, symbol, ts: ts.micros, price, size, recvTs: 0 };
@@ -176,72 +142,132 @@ export interface RowReader {
 }
 
 /**
- * Rows of a CSV file. The first non-blank line is the header; a header lacking ts, symbol, price or
- * size throws {@link ReplayFileError} (no row could ever be a trade). `raw` of an invalid row is the
- * original line verbatim (not the cells re-joined), so quoting and spacing survive for the reject log.
+ * Rows of a CSV file. The first non-blank line is the header, checked by {@link resolveCsvHeader}
+ * (a missing required field or an unknown column throws {@link ReplayColumnError}). A row whose
+ * cell count differs from the header's is invalid (`BAD_CSV`): a stray comma shifts every cell after
+ * it. `raw` of an invalid row is the original line verbatim (not the cells re-joined), so quoting
+ * and spacing survive for the reject log.
  */
-export function csvRows(file: string, venue: string, columns?: ReplayColumns): RowReader {
+export function csvRows(
+  file: string,
+  venue: string,
+  columns?: ReplayColumns,
+  ignore?: readonly string[],
+): RowReader {
   let index: ColumnIndex | undefined;
+  let width = 0;
   return {
     read(line) {
       if (line.trim() === '') return undefined;
       if (index === undefined) {
-        const names = splitCsvLine(line);
-        if (!names) throw new ReplayFileError(file, `malformed CSV header: ${show(line)}`);
-        index = resolveColumns(names, columns);
-        const missing = REQUIRED.filter((f) => index?.[f] === undefined);
-        if (missing.length > 0) {
-          const hint = 'map them with the columns option';
-          throw new ReplayFileError(
-            file,
-            `header ${show(line)} has no ${missing.join(', ')} column (${hint})`,
-          );
-        }
+        index = csvHeader(file, line, columns, ignore);
+        width = splitCsvLine(line)?.length ?? 0;
         return undefined;
       }
       const cells = splitCsvLine(line);
-      if (!cells) return invalid(venue, line, 'BAD_CSV', 'malformed CSV quoting');
+      if (!cells) return invalidEvent(venue, line, 'BAD_CSV', 'malformed CSV quoting');
+      if (cells.length !== width) {
+        const reason = `row has ${cells.length} cells, the header ${width}`;
+        return invalidEvent(venue, line, 'BAD_CSV', reason);
+      }
       return mapRow(cells, index, line, venue);
     },
   };
 }
 
+/** Checks a CSV header line (see {@link resolveCsvHeader}); throws for a malformed or unfit one. */
+export function csvHeader(
+  file: string,
+  line: string,
+  columns?: ReplayColumns,
+  ignore?: readonly string[],
+): ColumnIndex {
+  const names = splitCsvLine(line);
+  if (!names) throw new ReplayColumnError(file, `malformed CSV header: ${show(line)}`);
+  return resolveCsvHeader(file, names, columns, ignore);
+}
+
 /**
- * Rows of an NDJSON file: one JSON object per line, keys resolved like CSV headers. Key sets are
- * resolved once and cached, since files repeat one shape (or a few) on every line.
+ * Rows of an NDJSON file: one JSON object per line, keys resolved like CSV headers. A line with a
+ * key we don't know (not a field's name or alias, not mapped, not in `ignore`) is invalid
+ * (`UNKNOWN_FIELD`): reading it would drop that value without a word. Key sets are resolved once and
+ * cached, since files repeat one shape (or a few) on every line.
  */
-export function ndjsonRows(venue: string, columns?: ReplayColumns): RowReader {
-  const shapes = new Map<string, ColumnIndex>();
-  // The last line's keys and their index: most files have one shape, so most lines match it.
+export function ndjsonRows(venue: string, columns?: ReplayColumns, ignore?: readonly string[]): RowReader {
+  const shapes = new Map<string, Shape>();
+  // The last line's keys and their shape: most files have one shape, so most lines match it.
   let lastKeys: string[] = [];
-  let lastIndex: ColumnIndex = {};
+  let last: Shape = { index: {}, problem: undefined };
   return {
     read(line) {
       if (line.trim() === '') return undefined;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        return invalid(venue, line, 'BAD_JSON', 'not JSON');
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return invalid(venue, line, 'BAD_JSON', 'not a JSON object');
-      }
+      const value = parseObject(line);
+      if (typeof value === 'string') return invalidEvent(venue, line, 'BAD_JSON', value);
       const keys = Object.keys(value);
       if (!sameKeys(keys, lastKeys)) {
-        const shape = keys.join('\n');
-        let index = shapes.get(shape);
-        if (index === undefined) {
+        const key = keys.join('\n');
+        let shape = shapes.get(key);
+        if (shape === undefined) {
           if (shapes.size >= 256) shapes.clear(); // a file with ever-new key sets: bound the cache
-          index = resolveColumns(keys, columns);
-          shapes.set(shape, index);
+          const index = resolveColumns(keys, columns);
+          shape = { index, problem: unknownNameProblem(keys, index, columns, ignore) };
+          shapes.set(key, shape);
         }
         lastKeys = keys;
-        lastIndex = index;
+        last = shape;
       }
-      return mapRow(Object.values(value), lastIndex, line, venue);
+      if (last.problem) return invalidEvent(venue, line, 'UNKNOWN_FIELD', last.problem);
+      return mapRow(Object.values(value), last.index, line, venue);
     },
   };
+}
+
+interface Shape {
+  index: ColumnIndex;
+  /** Why lines of this shape are refused (an unknown key), if they are. */
+  problem: string | undefined;
+}
+
+/** A line's JSON object, or why it is not one. */
+function parseObject(line: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  return value as Record<string, unknown>;
+}
+
+/** Checks a file's first non-blank line: a CSV header, or an NDJSON file's first object. */
+export function checkFirstLine(
+  file: string,
+  format: 'csv' | 'ndjson',
+  line: string,
+  columns?: ReplayColumns,
+  ignore?: readonly string[],
+): void {
+  if (format === 'csv') csvHeader(file, line, columns, ignore);
+  else ndjsonFirstLine(file, line, columns, ignore);
+}
+
+/**
+ * Checks an NDJSON file's first object like a CSV header (see {@link ndjsonRows}): a key we don't
+ * know throws {@link ReplayColumnError}, so a typo stops the feed at start. A line that is not an
+ * object is left to the replay (one invalid row).
+ */
+export function ndjsonFirstLine(
+  file: string,
+  line: string,
+  columns?: ReplayColumns,
+  ignore?: readonly string[],
+): void {
+  const value = parseObject(line);
+  if (typeof value === 'string') return;
+  const keys = Object.keys(value);
+  const problem = unknownNameProblem(keys, resolveColumns(keys, columns), columns, ignore);
+  if (problem) throw new ReplayColumnError(file, `first line: ${problem}`);
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

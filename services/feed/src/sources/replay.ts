@@ -1,10 +1,22 @@
 import { type Clock, type Micros, systemClock } from '@tickflow/core';
-import { inspectReplayFile, type ReplayFileInfo, type ReplayFormat, readLines } from './replay-input.ts';
-import { csvRows, ndjsonRows, type ReplayColumns } from './replay-rows.ts';
+import {
+  inspectReplayFile,
+  type ReplayFileInfo,
+  type ReplayFormat,
+  ReplayTruncatedError,
+  readLines,
+} from './replay-input.ts';
+import { checkFirstLine, csvRows, invalidEvent, ndjsonRows, type ReplayColumns } from './replay-rows.ts';
 import type { SourceEvent, SourceHealth, TickSource } from './types.ts';
 
-export { ReplayFileError, type ReplayFormat } from './replay-input.ts';
-export type { ReplayColumns, ReplayField } from './replay-rows.ts';
+export {
+  ColumnMappingError,
+  parseColumnMapping,
+  ReplayColumnError,
+  type ReplayColumns,
+  type ReplayField,
+} from './replay-columns.ts';
+export { ReplayFileError, type ReplayFormat, ReplayTruncatedError } from './replay-input.ts';
 
 /** Options of a {@link ReplaySource}. */
 export interface ReplayOptions {
@@ -25,6 +37,8 @@ export interface ReplayOptions {
   to?: Micros;
   /** The file's names for our fields, when they are not ts/symbol/price/size/side/venue/trade_id or an alias. */
   columns?: ReplayColumns;
+  /** Columns (CSV) or keys (NDJSON) to skip: any other name that is not one of ours is refused. */
+  ignoreColumns?: readonly string[];
   /** Stamps `recvTs` at emission (default the system clock). Pacing uses the monotonic clock instead. */
   clock?: Clock;
   /** Most events per batch (default 1,000). */
@@ -64,7 +78,9 @@ const MAX_SLEEP_MS = 3_600_000;
  * Replays a recorded tick file (CSV or NDJSON, plain or gzip) as a {@link TickSource}: streamed,
  * never loaded whole, so files of millions of rows replay in constant memory. Bad rows become
  * `invalid` events with a code and the row's raw text; only a missing, unreadable or headless file
- * is an error ({@link ReplayFileError}, thrown from `batches()` or {@link ReplaySource.open}).
+ * is an error ({@link ReplayFileError}, thrown from `batches()` or {@link ReplaySource.open}). A file
+ * that can be read only up to a point (a gzip cut short) still gives every row before it, then its
+ * cut-off line as an invalid `FILE_TRUNCATED` event, then the {@link ReplayTruncatedError}.
  *
  * With `speed > 0` the first tick goes out at once and tick i once `(ts_i − ts_0) / speed` has
  * passed on the wall clock; ticks due together go out as one batch, with one sleep until the next
@@ -106,8 +122,34 @@ export class ReplaySource implements TickSource {
   /** Checks the file up front (exists, readable, known format), so a typo fails at start-up. */
   static async open(options: ReplayOptions): Promise<ReplaySource> {
     const source = new ReplaySource(options);
-    source.info = await inspectReplayFile(options.file, options.format);
+    await source.prepare();
     return source;
+  }
+
+  /**
+   * Checks the file before anything starts: exists, readable, known format, and a CSV header that
+   * fits (every required field, no unknown column): throws {@link ReplayFileError} (for the header
+   * a {@link ReplayColumnError}) so a bad file stops the feed at start, not after it connected.
+   */
+  async prepare(): Promise<void> {
+    const info = await inspectReplayFile(this.opts.file, this.opts.format);
+    this.info = info;
+    const { columns, ignoreColumns } = this.opts;
+    const lines = readLines(info);
+    try {
+      for await (const chunk of lines) {
+        const first = chunk.find((line) => line.trim() !== '');
+        if (first === undefined) continue;
+        checkFirstLine(info.file, info.format, first, columns, ignoreColumns);
+        return;
+      }
+    } catch (err) {
+      // Damage past the header is the replay's to report, with the rows before it published; a
+      // file that gives not even a header (not gzip after all, cut in line 1) is unusable.
+      if (!(err instanceof ReplayTruncatedError) || err.line === 1) throw err;
+    } finally {
+      await lines.return(undefined);
+    }
   }
 
   /**
@@ -128,47 +170,72 @@ export class ReplaySource implements TickSource {
       this.info ??= await inspectReplayFile(this.opts.file, this.opts.format);
       const { file, format } = this.info;
       const { venue, columns, speed, from, to, batchSize } = this.opts;
-      const rows = format === 'csv' ? csvRows(file, venue, columns) : ndjsonRows(venue, columns);
+      const rows =
+        format === 'csv'
+          ? csvRows(file, venue, columns, this.opts.ignoreColumns)
+          : ndjsonRows(venue, columns, this.opts.ignoreColumns);
       let batch: SourceEvent[] = [];
       let firstTs: Micros | undefined;
       let startMs = 0;
-      for await (const lines of readLines(this.info)) {
-        for (const line of lines) {
-          const event = rows.read(line);
-          if (event === undefined) continue;
-          this.stats.rows++;
-          if (event.kind === 'trade') {
-            const { ts } = event.trade;
-            if (ts < from || ts >= to) {
-              this.stats.filtered++;
-              continue;
+      const lines = readLines(this.info);
+      try {
+        for (;;) {
+          let next: IteratorResult<string[]>;
+          try {
+            next = await lines.next();
+          } catch (err) {
+            // What was read before the damage still goes out; the cut-off line is quarantined.
+            if (!(err instanceof ReplayTruncatedError) || this.stopped) throw err;
+            if (err.tail !== '') {
+              this.stats.rows++;
+              const reason = `line ${err.line} (byte offset ${err.byteOffset}) is cut off: ${err.why}`;
+              batch.push(invalidEvent(venue, err.tail, 'FILE_TRUNCATED', reason));
             }
-            if (speed > 0) {
-              if (firstTs === undefined) {
-                firstTs = ts;
-                startMs = performance.now();
+            if (batch.length > 0) yield this.emit(batch);
+            const quarantined = err.tail === '' ? '' : ', the cut-off line quarantined as FILE_TRUNCATED';
+            throw err.withOutcome(`every line before it was replayed${quarantined}`);
+          }
+          if (next.done) break;
+          for (const line of next.value) {
+            const event = rows.read(line);
+            if (event === undefined) continue;
+            this.stats.rows++;
+            if (event.kind === 'trade') {
+              const { ts } = event.trade;
+              if (ts < from || ts >= to) {
+                this.stats.filtered++;
+                continue;
               }
-              const dueMs = startMs + (ts - firstTs) / 1000 / speed;
-              let waitMs = dueMs - performance.now();
-              if (waitMs > DUE_SLACK_MS) {
-                if (batch.length > 0) yield this.emit(batch);
-                batch = [];
-                // A loop: timers may fire a little early, and long gaps exceed setTimeout's limit.
-                while (waitMs > DUE_SLACK_MS && !this.stopped) {
-                  await this.sleep(Math.min(waitMs, MAX_SLEEP_MS));
-                  waitMs = dueMs - performance.now();
+              if (speed > 0) {
+                if (firstTs === undefined) {
+                  firstTs = ts;
+                  startMs = performance.now();
+                }
+                const dueMs = startMs + (ts - firstTs) / 1000 / speed;
+                let waitMs = dueMs - performance.now();
+                if (waitMs > DUE_SLACK_MS) {
+                  if (batch.length > 0) yield this.emit(batch);
+                  batch = [];
+                  // A loop: timers may fire a little early, and long gaps exceed setTimeout's limit.
+                  while (waitMs > DUE_SLACK_MS && !this.stopped) {
+                    await this.sleep(Math.min(waitMs, MAX_SLEEP_MS));
+                    waitMs = dueMs - performance.now();
+                  }
                 }
               }
             }
-          }
-          if (this.stopped) return;
-          batch.push(event);
-          if (batch.length >= batchSize) {
-            yield this.emit(batch);
-            batch = [];
             if (this.stopped) return;
+            batch.push(event);
+            if (batch.length >= batchSize) {
+              yield this.emit(batch);
+              batch = [];
+              if (this.stopped) return;
+            }
           }
         }
+      } finally {
+        // Closes the file however the loop ended (the consumer's return(), stop(), a throw).
+        await lines.return(undefined);
       }
       if (batch.length > 0 && !this.stopped) yield this.emit(batch);
       if (!this.stopped) this.state = 'done';

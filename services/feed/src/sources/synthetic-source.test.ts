@@ -1,4 +1,8 @@
+import { ManualClock } from '@tickflow/core';
+import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { describe, expect, it } from 'vitest';
+import { feedSpec } from '../config.ts';
+import { createSource } from '../source-factory.ts';
 import { SyntheticSource } from './synthetic-source.ts';
 import type { SourceEvent } from './types.ts';
 
@@ -63,5 +67,20 @@ describe('SyntheticSource', () => {
     const prices = (es: SourceEvent[]) => es.map((e) => (e.kind === 'trade' ? e.trade.price : ''));
     expect(prices(again)).toEqual(prices(plain));
     expect(prices(jumpy)).not.toEqual(prices(plain));
+  });
+});
+
+describe('a synthetic source starting "now"', () => {
+  it('starts its exchange clock when pacing starts, not when it was built', async () => {
+    const clock = new ManualClock(1_770_000_000_000_000);
+    const config = resolveConfig(feedSpec, { source: 'synthetic', count: '3', pace: 'afap' }, {});
+    const source = createSource(config, clock, createLogger('test', 'silent'));
+    // What the feed does between building the source and iterating it: connect, listen.
+    clock.advance(143_000);
+    const startedAt = clock.nowMicros();
+    const events: SourceEvent[] = [];
+    for await (const batch of source.batches()) events.push(...batch);
+    const first = events[0];
+    expect(first?.kind === 'trade' && first.trade.ts).toBe(startedAt);
   });
 });

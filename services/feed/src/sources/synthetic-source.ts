@@ -1,8 +1,13 @@
-import { type Clock, systemClock } from '@tickflow/core';
+import { type Clock, type Micros, systemClock } from '@tickflow/core';
 import { SyntheticMarket, type SyntheticOptions } from '../synthetic.ts';
 import type { SourceEvent, SourceHealth, TickSource } from './types.ts';
 
-export interface SyntheticSourceOptions extends SyntheticOptions {
+export interface SyntheticSourceOptions extends Omit<SyntheticOptions, 'startTs'> {
+  /**
+   * Exchange time of the first tick, epoch µs. Default: the clock when pacing starts (the first
+   * `batches()`), so the ticks' times don't lag the wall clock by the feed's start-up.
+   */
+  startTs?: Micros;
   venue: string;
   /** Ticks per second (all symbols). */
   rate: number;
@@ -24,14 +29,20 @@ const AFAP_BATCH = 1000;
 /** The synthetic market as a source: seeded GBM trades in batches, paced or as fast as possible. */
 export class SyntheticSource implements TickSource {
   readonly name = 'synthetic';
-  private readonly market: SyntheticMarket;
+  private market: SyntheticMarket;
   private readonly clock: Clock;
   private stopped = false;
   emitted = 0;
 
   constructor(private readonly opts: SyntheticSourceOptions) {
-    this.market = new SyntheticMarket(opts);
     this.clock = opts.clock ?? systemClock;
+    // Built now so bad options fail here; rebuilt (same seed, same ticks) when pacing starts if
+    // no start time was given.
+    this.market = new SyntheticMarket({ ...opts, startTs: opts.startTs ?? this.clock.nowMicros() });
+  }
+
+  get venues(): readonly string[] {
+    return [this.opts.venue];
   }
 
   get symbols(): string[] {
@@ -39,6 +50,9 @@ export class SyntheticSource implements TickSource {
   }
 
   async *batches(): AsyncIterable<SourceEvent[]> {
+    if (this.opts.startTs === undefined && this.emitted === 0) {
+      this.market = new SyntheticMarket({ ...this.opts, startTs: this.clock.nowMicros() });
+    }
     const started = performance.now();
     const { rate, count, pace } = this.opts;
     while (!this.stopped && (count === 0 || this.emitted < count)) {

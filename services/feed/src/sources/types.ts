@@ -20,6 +20,11 @@ export interface RawTrade {
   tradeId?: string;
   /** When we received it, epoch microseconds (wall clock). */
   recvTs: Micros;
+  /**
+   * The venue frame it came from, as received: the `raw` of its REJECTS entry if the pipeline
+   * refuses it (a re-encoding would hide what the venue really sent). Never part of the tick.
+   */
+  raw?: string;
 }
 
 /**
@@ -39,6 +44,8 @@ export interface SourceHealth {
   /** True when no message came for longer than the staleness threshold. */
   stale?: boolean;
   reconnects?: number;
+  /** Trades the source itself dropped as replays of a trade id it had emitted (after a reconnect). */
+  droppedReplays?: { venue: string; count: number };
 }
 
 /**
@@ -48,6 +55,13 @@ export interface SourceHealth {
  */
 export interface TickSource {
   readonly name: string;
+  /**
+   * The venues it will emit, when known before the first batch: the feed then waits for TICKS to
+   * settle for them first, so a paced source's clock doesn't start and then stall behind that wait.
+   */
+  readonly venues?: readonly string[];
+  /** Checks what can be checked before the feed connects (a replay file's header); throws if unfit. */
+  prepare?(): Promise<void>;
   batches(): AsyncIterable<SourceEvent[]>;
   stop(): void;
   health(): SourceHealth;
