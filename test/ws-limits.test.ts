@@ -20,7 +20,7 @@ import {
  */
 
 /** Stated budget (docs/ARCHITECTURE.md): at the defaults /v1/stream adds at most this to RSS. */
-const RSS_BUDGET_MIB = 80;
+const RSS_BUDGET_MIB = 100;
 
 type Frame = { type: string; code?: string; message?: string };
 

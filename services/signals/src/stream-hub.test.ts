@@ -8,8 +8,9 @@ class FakeSocket implements StreamSocket {
   closed: { code: number; reason: string } | undefined;
   terminated = false;
   readonly frames: { type: string; [k: string]: unknown }[] = [];
-  send(text: string): void {
-    this.frames.push(JSON.parse(text));
+  send(data: Buffer, opts: { binary: false }): void {
+    expect(opts.binary).toBe(false);
+    this.frames.push(JSON.parse(data.toString()));
   }
   close(code: number, reason: string): void {
     this.closed = { code, reason };
@@ -188,8 +189,8 @@ describe('StreamHub', () => {
   it('stops sending to a client at its budget mid-flush and sends the rest once it drains', () => {
     hub = new StreamHub(view, { flushIntervalMs: 60_000, maxBufferedBytes: 1000 });
     const a = new FakeSocket();
-    a.send = function (text: string) {
-      this.frames.push(JSON.parse(text));
+    a.send = function (data: Buffer) {
+      this.frames.push(JSON.parse(data.toString()));
       this.bufferedAmount += 400;
     };
     hub.add(a);

@@ -14,7 +14,8 @@ import {
 /** What the hub needs of a client socket (a `ws` WebSocket fits). */
 export interface StreamSocket {
   readonly bufferedAmount: number;
-  send(text: string): void;
+  /** Frames go out as Buffers sent as text: one Buffer is shared by every client's queue, not copied. */
+  send(data: Buffer, opts: { binary: false }): void;
   close(code: number, reason: string): void;
   terminate(): void;
 }
@@ -36,6 +37,9 @@ export interface StreamHubOptions {
   closeGraceMs: number;
 }
 
+const TEXT = { binary: false } as const;
+const encode = (frame: unknown): Buffer => Buffer.from(JSON.stringify(frame));
+
 export const DEFAULT_STREAM_HUB: StreamHubOptions = {
   flushIntervalMs: 100,
   maxBufferedBytes: 256 * 1024,
@@ -52,7 +56,8 @@ interface Client {
   symbols: Set<string>;
   /** Symbols whose latest state this client has not been sent yet (bounded by its symbols or all known). */
   pending: Set<string>;
-  decisions: Decision[];
+  /** Encoded decision frames waiting for room (each Buffer shared with the other clients). */
+  decisions: Buffer[];
   dropped: number;
   /** Since when (ms) the client has been full without draining; undefined while it has room. */
   fullSince: number | undefined;
@@ -164,7 +169,7 @@ export class StreamHub {
       this.stats.errorsUnsent++;
       return;
     }
-    socket.send(JSON.stringify({ type: 'error', code: r.code, message: r.message }));
+    socket.send(encode({ type: 'error', code: r.code, message: r.message }), TEXT);
   }
 
   // Unsubscribe first, so {"unsubscribe":"*","subscribe":[...]} replaces the set.
@@ -203,14 +208,16 @@ export class StreamHub {
   }
 
   decision(d: Decision): void {
+    let frame: Buffer | undefined;
     for (const c of this.clients.values()) {
       if (!c.all && !c.symbols.has(d.symbol)) continue;
+      frame ??= encode({ type: 'decision', decision: d });
       if (c.decisions.length === 0 && !this.full(c)) {
-        c.socket.send(JSON.stringify({ type: 'decision', decision: d }));
+        c.socket.send(frame, TEXT);
         this.stats.decisionsSent++;
         continue;
       }
-      c.decisions.push(d);
+      c.decisions.push(frame);
       if (c.decisions.length > this.opts.maxQueuedDecisions) {
         c.decisions.shift();
         c.dropped++;
@@ -226,7 +233,7 @@ export class StreamHub {
   flush(now = Date.now()): void {
     const symbols = [...this.dirty];
     this.dirty.clear();
-    const frames = new Map<string, string | undefined>();
+    const frames = new Map<string, Buffer | undefined>();
     for (const c of [...this.clients.values()]) {
       for (const s of symbols) {
         if (!c.all && !c.symbols.has(s)) continue;
@@ -246,11 +253,11 @@ export class StreamHub {
       }
       c.fullSince = undefined;
       if (c.dropped) {
-        c.socket.send(JSON.stringify({ type: 'dropped', count: c.dropped }));
+        c.socket.send(encode({ type: 'dropped', count: c.dropped }), TEXT);
         c.dropped = 0;
       }
       while (c.decisions.length && !this.full(c)) {
-        c.socket.send(JSON.stringify({ type: 'decision', decision: c.decisions.shift() }));
+        c.socket.send(c.decisions.shift() as Buffer, TEXT);
         this.stats.decisionsSent++;
       }
       for (const s of c.pending) {
@@ -258,11 +265,11 @@ export class StreamHub {
         c.pending.delete(s);
         if (!frames.has(s)) {
           const v = this.view(s);
-          frames.set(s, v && JSON.stringify({ type: 'signal', signal: v }));
+          frames.set(s, v && encode({ type: 'signal', signal: v }));
         }
         const frame = frames.get(s);
         if (frame === undefined) continue;
-        c.socket.send(frame);
+        c.socket.send(frame, TEXT);
         this.stats.signalsSent++;
       }
     }
