@@ -130,7 +130,7 @@ export async function startSignals(
       maxBufferedBytes: config.wsMaxBufferedKib * 1024,
       slowMs: config.wsSlowMs,
     },
-    registry,
+    { registry, onError: (err, where) => log.error({ err, where }, '/v1/stream failed; decisions go on') },
   );
   service.listener = hub;
   const app = await buildApp({

@@ -201,4 +201,17 @@ describe('StreamHub', () => {
     hub.flush();
     expect(a.of('signal').map((f) => (f.signal as SymbolView).symbol)).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
+
+  it('reports a failure while sending a decision instead of throwing into the tick path', () => {
+    const errors: string[] = [];
+    hub = new StreamHub(view, {}, { onError: (_err, where) => errors.push(where) });
+    const a = new FakeSocket();
+    a.send = () => {
+      throw new Error('socket gone');
+    };
+    hub.add(a);
+    hub.onClientMessage(a, '{"subscribe":"*"}');
+    expect(() => hub.decision(decision('AAPL', 1))).not.toThrow();
+    expect(errors).toEqual(['decision']);
+  });
 });

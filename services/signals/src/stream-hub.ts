@@ -2,6 +2,7 @@ import type { Decision } from '@tickflow/core';
 import type { Registry } from '@tickflow/runtime';
 import type { SymbolView } from './signals.ts';
 import { type CloseReason, StreamMetrics } from './stream-metrics.ts';
+import { DEFAULT_STREAM_HUB, type StreamHubOptions } from './stream-options.ts';
 import {
   type ClientMessage,
   type Frame,
@@ -20,35 +21,8 @@ export interface StreamSocket {
   terminate(): void;
 }
 
-export interface StreamHubOptions {
-  /** Signal updates per symbol are coalesced and sent at most this often. Default 100 ms. */
-  flushIntervalMs: number;
-  /** A client with this many unsent bytes gets nothing new until it drains. Default 256 KiB. */
-  maxBufferedBytes: number;
-  /** A client that stays at maxBufferedBytes this long is dropped (close 1008). Default 5 s. */
-  slowMs: number;
-  /** Decisions held for a full client; beyond, the oldest are dropped and the client told. Default 1,000. */
-  maxQueuedDecisions: number;
-  /** Open connections; one more is closed with 1013 (try again later). Default 200. */
-  maxClients: number;
-  /** Symbols one client may subscribe to (`"*"` aside). Default 256. */
-  maxSubscriptions: number;
-  /** After a close frame, how long a client has to answer before its socket is cut. Default 1 s. */
-  closeGraceMs: number;
-}
-
 const TEXT = { binary: false } as const;
 const encode = (frame: unknown): Buffer => Buffer.from(JSON.stringify(frame));
-
-export const DEFAULT_STREAM_HUB: StreamHubOptions = {
-  flushIntervalMs: 100,
-  maxBufferedBytes: 256 * 1024,
-  slowMs: 5000,
-  maxQueuedDecisions: 1000,
-  maxClients: 200,
-  maxSubscriptions: 256,
-  closeGraceMs: 1000,
-};
 
 interface Client {
   socket: StreamSocket;
@@ -99,13 +73,27 @@ export class StreamHub {
     errorsUnsent: 0,
   };
 
+  private readonly onError: (err: unknown, where: string) => void;
+
   constructor(
     private readonly view: (symbol: string) => SymbolView | undefined,
     opts: Partial<StreamHubOptions> = {},
-    registry?: Registry,
+    /** Where the counters go, and who hears of a failure (the hub never throws into its callers). */
+    env: { registry?: Registry; onError?: (err: unknown, where: string) => void } = {},
   ) {
     this.opts = { ...DEFAULT_STREAM_HUB, ...opts };
-    this.metrics = new StreamMetrics(registry, () => this.clients.size);
+    this.metrics = new StreamMetrics(env.registry, () => this.clients.size);
+    this.onError = env.onError ?? (() => {});
+  }
+
+  /** Runs `fn`; a throw is reported and counted, never passed on to the tick path or the timer. */
+  private guard(where: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.metrics.reject('internal');
+      this.onError(err, where);
+    }
   }
 
   /** Takes a new connection; past maxClients it is closed with 1013 instead and false returned. */
@@ -125,7 +113,7 @@ export class StreamHub {
       fullSince: undefined,
     });
     this.stats.clients = this.clients.size;
-    this.timer ??= setInterval(() => this.flush(), this.opts.flushIntervalMs);
+    this.timer ??= setInterval(() => this.guard('flush', () => this.flush()), this.opts.flushIntervalMs);
     return true;
   }
 
@@ -207,7 +195,12 @@ export class StreamHub {
     if (this.clients.size) this.dirty.add(symbol);
   }
 
+  /** A decision was made: sent at once to subscribers with room, else queued (bounded). */
   decision(d: Decision): void {
+    this.guard('decision', () => this.sendDecision(d));
+  }
+
+  private sendDecision(d: Decision): void {
     let frame: Buffer | undefined;
     for (const c of this.clients.values()) {
       if (!c.all && !c.symbols.has(d.symbol)) continue;
@@ -292,3 +285,5 @@ export class StreamHub {
     setTimeout(() => socket.terminate(), this.opts.closeGraceMs).unref();
   }
 }
+
+export { DEFAULT_STREAM_HUB, type StreamHubOptions };
