@@ -1,8 +1,6 @@
 import { freePort } from '@tickflow/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
-import { spawnTickflow, type TickflowProcess } from './tickflow-process.ts';
 import {
   junkSubscriber,
   metricSum,
@@ -10,7 +8,9 @@ import {
   openStream,
   rssMiB,
   signalsProcess,
-} from './ws-abuse-kit.ts';
+} from './abuse-ws-kit.ts';
+import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+import { spawnTickflow, type TickflowProcess } from './tickflow-process.ts';
 
 /**
  * Signals' /v1/stream against bad and hostile clients, on a real signals process (its RSS is
