@@ -85,6 +85,12 @@ describe('signals /v1/stream limits', () => {
     expect(await metricSum(signals.port, 'tickflow_signals_ws_rejected_total', 'reason="binary"')).toBe(1);
   });
 
+  it('answers a plain GET of /v1/stream with 426 Upgrade Required', async () => {
+    const res = await fetch(`http://127.0.0.1:${signals.port}/v1/stream`);
+    expect(res.status).toBe(426);
+    expect(((await res.json()) as { error: string }).error).toBe('UPGRADE_REQUIRED');
+  });
+
   it('closes a connection that sends a frame over 4 KiB with 1009 and stays up', async () => {
     const ws = await openStream(signals.port);
     ws.on('error', () => {});

@@ -47,40 +47,51 @@ export function streamRoutes(hub: StreamHub, opts: StreamRouteOptions = {}) {
         }
       },
     });
-    app.get('/v1/stream', { websocket: true }, (socket) => {
-      if (!hub.add(socket)) return;
-      let alive = true;
-      socket.on(
-        'pong',
-        guarded(socket, 'pong', () => {
-          alive = true;
-        }),
-      );
-      const heartbeat = setInterval(
-        guarded(socket, 'heartbeat', () => {
-          if (!alive) {
-            hub.drop(socket, 'heartbeat', 1001, 'no answer to ping');
-            socket.terminate();
-            return;
-          }
-          alive = false;
-          socket.ping();
-        }),
-        HEARTBEAT_MS,
-      );
-      socket.on(
-        'message',
-        guarded(socket, 'message', (data, isBinary) => {
-          hub.onClientMessage(socket, data, isBinary);
-        }),
-      );
-      socket.on(
-        'close',
-        guarded(socket, 'close', () => {
-          clearInterval(heartbeat);
-          hub.remove(socket);
-        }),
-      );
+    app.route({
+      method: 'GET',
+      url: '/v1/stream',
+      schema: { hide: true },
+      // A plain GET (no upgrade) is told what the path is, not a bare 404.
+      handler: (_req, reply) =>
+        reply
+          .code(426)
+          .header('upgrade', 'websocket')
+          .send({ error: 'UPGRADE_REQUIRED', message: '/v1/stream is a WebSocket: connect with ws://' }),
+      wsHandler: (socket) => {
+        if (!hub.add(socket)) return;
+        let alive = true;
+        socket.on(
+          'pong',
+          guarded(socket, 'pong', () => {
+            alive = true;
+          }),
+        );
+        const heartbeat = setInterval(
+          guarded(socket, 'heartbeat', () => {
+            if (!alive) {
+              hub.drop(socket, 'heartbeat', 1001, 'no answer to ping');
+              socket.terminate();
+              return;
+            }
+            alive = false;
+            socket.ping();
+          }),
+          HEARTBEAT_MS,
+        );
+        socket.on(
+          'message',
+          guarded(socket, 'message', (data, isBinary) => {
+            hub.onClientMessage(socket, data, isBinary);
+          }),
+        );
+        socket.on(
+          'close',
+          guarded(socket, 'close', () => {
+            clearInterval(heartbeat);
+            hub.remove(socket);
+          }),
+        );
+      },
     });
   };
 }
