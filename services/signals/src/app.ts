@@ -23,6 +23,8 @@ export interface SignalsAppOptions {
   backlog: () => Promise<number>;
   readyBacklog?: number;
   hub: StreamHub;
+  /** Largest /v1/stream client frame (default 4 KiB). */
+  maxFrameBytes?: number;
   /** Base URLs of the bot's REST API and the feed's HTTP server, read for the dashboard's panels. */
   botUrl: string;
   feedUrl: string;
@@ -77,7 +79,7 @@ export async function buildApp(opts: SignalsAppOptions) {
       .send({ ready, backlog: Number.isFinite(backlog) ? backlog : null, limit });
   });
   await app.register(signalsRoutes(opts.signals));
-  await app.register(streamRoutes(opts.hub));
+  await app.register(streamRoutes(opts.hub, { maxFrameBytes: opts.maxFrameBytes }));
   await app.register(decisionsRoutes(opts.bus));
   await app.register(
     dashboardApiRoutes({

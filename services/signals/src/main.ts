@@ -122,10 +122,20 @@ export async function startSignals(
     );
   }
 
-  const hub = new StreamHub((symbol) => service.view(symbol));
+  const hub = new StreamHub(
+    (symbol) => service.view(symbol),
+    {
+      maxClients: config.wsMaxClients,
+      maxSubscriptions: config.wsMaxSubscriptions,
+      maxBufferedBytes: config.wsMaxBufferedKib * 1024,
+      slowMs: config.wsSlowMs,
+    },
+    { registry, onError: (err, where) => log.error({ err, where }, '/v1/stream failed; decisions go on') },
+  );
   service.listener = hub;
   const app = await buildApp({
     hub,
+    maxFrameBytes: config.wsMaxFrameBytes,
     bus,
     botUrl: config.botUrl,
     feedUrl: config.feedUrl,

@@ -37,4 +37,18 @@ describe('parsePromText', () => {
       BAD_PRICE: 1,
     });
   });
+
+  it('sums label values named like Object.prototype members as plain keys', () => {
+    const samples = parsePromText(
+      'x{code="__proto__"} 1\nx{code="constructor"} 2\nx{code="toString"} 3\nx{__proto__="y"} 4\n',
+    );
+    const by = sumBy(samples, 'x', 'code');
+    expect(Object.entries(by)).toEqual([
+      ['__proto__', 1],
+      ['constructor', 2],
+      ['toString', 3],
+      ['', 4],
+    ]);
+    expect(Object.getPrototypeOf(samples[3]?.labels)).toBe(Object.prototype);
+  });
 });

@@ -20,10 +20,13 @@ export function parsePromText(text: string): PromSample[] {
     if (!m) continue;
     const value = Number(m[4]);
     if (Number.isNaN(value)) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[3] ?? '').matchAll(LABEL)) {
-      labels[l[1] as string] = (l[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    }
+    // fromEntries defines own properties: a label named __proto__ cannot touch the prototype.
+    const labels: Record<string, string> = Object.fromEntries(
+      [...(m[3] ?? '').matchAll(LABEL)].map((l) => [
+        l[1] as string,
+        (l[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)),
+      ]),
+    );
     out.push({ name: m[1] as string, labels, value });
   }
   return out;
@@ -38,11 +41,12 @@ export function sumOf(samples: PromSample[], name: string): number {
 
 /** Samples named `name` summed by the value of one label. */
 export function sumBy(samples: PromSample[], name: string, label: string): Record<string, number> {
-  const out: Record<string, number> = {};
+  // A Map: label values such as `__proto__` or `constructor` are keys like any other.
+  const out = new Map<string, number>();
   for (const s of samples) {
     if (s.name !== name) continue;
-    const key = s.labels[label] ?? '';
-    out[key] = (out[key] ?? 0) + s.value;
+    const key = Object.hasOwn(s.labels, label) ? (s.labels[label] as string) : '';
+    out.set(key, (out.get(key) ?? 0) + s.value);
   }
-  return out;
+  return Object.fromEntries(out);
 }

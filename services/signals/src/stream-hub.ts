@@ -1,72 +1,120 @@
 import type { Decision } from '@tickflow/core';
+import type { Registry } from '@tickflow/runtime';
 import type { SymbolView } from './signals.ts';
+import { type CloseReason, StreamMetrics } from './stream-metrics.ts';
+import { DEFAULT_STREAM_HUB, type StreamHubOptions } from './stream-options.ts';
+import {
+  type ClientMessage,
+  type Frame,
+  isRejection,
+  parseClientMessage,
+  type Rejection,
+  reject,
+} from './stream-protocol.ts';
 
 /** What the hub needs of a client socket (a `ws` WebSocket fits). */
 export interface StreamSocket {
   readonly bufferedAmount: number;
-  send(text: string): void;
+  /** Frames go out as Buffers sent as text: one Buffer is shared by every client's queue, not copied. */
+  send(data: Buffer, opts: { binary: false }): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
 }
 
-export interface StreamHubOptions {
-  /** Signal updates per symbol are coalesced and sent at most this often. Default 100 ms. */
-  flushIntervalMs: number;
-  /** A client with more unsent bytes than this gets no new frames until it drains. Default 1 MiB. */
-  maxBufferedBytes: number;
-  /** Decisions held for a slow client; beyond, the oldest are dropped and the client told. Default 1,000. */
-  maxQueuedDecisions: number;
-}
-
-export const DEFAULT_STREAM_HUB: StreamHubOptions = {
-  flushIntervalMs: 100,
-  maxBufferedBytes: 1 << 20,
-  maxQueuedDecisions: 1000,
-};
+const TEXT = { binary: false } as const;
+const encode = (frame: unknown): Buffer => Buffer.from(JSON.stringify(frame));
 
 interface Client {
   socket: StreamSocket;
   all: boolean;
   symbols: Set<string>;
-  decisions: Decision[];
+  /** Symbols whose latest state this client has not been sent yet (bounded by its symbols or all known). */
+  pending: Set<string>;
+  /** Encoded decision frames waiting for room (each Buffer shared with the other clients). */
+  decisions: Buffer[];
   dropped: number;
+  /** Since when (ms) the client has been full without draining; undefined while it has room. */
+  fullSince: number | undefined;
 }
 
 export interface StreamHubStats {
   clients: number;
   signalsSent: number;
-  /** Signal updates not sent because a newer one replaced it (coalescing) or the client was full. */
+  /** Signal updates not sent because a newer one replaced it before the client had room. */
   signalsCoalesced: number;
   decisionsSent: number;
   decisionsDropped: number;
+  /** Error frames not sent because the client was full (the rejection is still counted). */
+  errorsUnsent: number;
 }
 
 /**
- * Pushes signal and decision updates to WebSocket clients without ever buffering without bound.
- * Signals are state: only the latest per symbol matters, so updates are coalesced and flushed on
- * a timer, and a client whose socket is backed up simply gets the newer state later. Decisions are
- * events: sent at once, or queued (bounded) while the client is backed up; on overflow the oldest
- * go and the client receives `{type:"dropped", count}` so it knows to re-read /v1/decisions.
+ * Pushes signal and decision updates to WebSocket clients within a fixed memory budget: at most
+ * maxClients connections, maxSubscriptions symbols each, maxBufferedBytes unsent each; a client
+ * that stays full for slowMs is dropped. Signals are state: only the latest per symbol matters, so
+ * updates are coalesced per client and flushed on a timer, and a full client gets the newer state
+ * once it drains. Decisions are events: sent at once, or queued (bounded) while the client is
+ * full; on overflow the oldest go and the client receives `{type:"dropped", count}` so it knows to
+ * re-read /v1/decisions. Client frames are validated (stream-protocol.ts); a bad one gets
+ * `{type:"error", code, message}` and the connection stays open.
  */
 export class StreamHub {
   private readonly clients = new Map<StreamSocket, Client>();
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly opts: StreamHubOptions;
+  readonly metrics: StreamMetrics;
   readonly stats: StreamHubStats = {
     clients: 0,
     signalsSent: 0,
     signalsCoalesced: 0,
     decisionsSent: 0,
     decisionsDropped: 0,
+    errorsUnsent: 0,
   };
+
+  private readonly onError: (err: unknown, where: string) => void;
 
   constructor(
     private readonly view: (symbol: string) => SymbolView | undefined,
-    private readonly opts: StreamHubOptions = DEFAULT_STREAM_HUB,
-  ) {}
+    opts: Partial<StreamHubOptions> = {},
+    /** Where the counters go, and who hears of a failure (the hub never throws into its callers). */
+    env: { registry?: Registry; onError?: (err: unknown, where: string) => void } = {},
+  ) {
+    this.opts = { ...DEFAULT_STREAM_HUB, ...opts };
+    this.metrics = new StreamMetrics(env.registry, () => this.clients.size);
+    this.onError = env.onError ?? (() => {});
+  }
 
-  add(socket: StreamSocket): void {
-    this.clients.set(socket, { socket, all: false, symbols: new Set(), decisions: [], dropped: 0 });
+  /** Runs `fn`; a throw is reported and counted, never passed on to the tick path or the timer. */
+  private guard(where: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.metrics.reject('internal');
+      this.onError(err, where);
+    }
+  }
+
+  /** Takes a new connection; past maxClients it is closed with 1013 instead and false returned. */
+  add(socket: StreamSocket): boolean {
+    if (this.clients.size >= this.opts.maxClients) {
+      this.metrics.close('too_many_clients');
+      this.closeGracefully(socket, 1013, `too many clients (${this.opts.maxClients}): try again later`);
+      return false;
+    }
+    this.clients.set(socket, {
+      socket,
+      all: false,
+      symbols: new Set(),
+      pending: new Set(),
+      decisions: [],
+      dropped: 0,
+      fullSince: undefined,
+    });
     this.stats.clients = this.clients.size;
-    this.timer ??= setInterval(() => this.flush(), this.opts.flushIntervalMs);
+    this.timer ??= setInterval(() => this.guard('flush', () => this.flush()), this.opts.flushIntervalMs);
+    return true;
   }
 
   remove(socket: StreamSocket): void {
@@ -78,33 +126,66 @@ export class StreamHub {
     }
   }
 
-  /** Applies a client's message; returns an error text for a bad one (sent back, not thrown). */
-  onClientMessage(socket: StreamSocket, text: string): string | undefined {
+  /** Stops serving a client: counted, told why (close frame), cut after closeGraceMs. */
+  drop(socket: StreamSocket, reason: CloseReason, code: number, text: string): void {
+    if (this.clients.has(socket)) {
+      this.remove(socket);
+      this.metrics.close(reason);
+    }
+    this.closeGracefully(socket, code, text);
+  }
+
+  /**
+   * Applies a client's frame, or answers a bad one with an error frame (the connection stays
+   * open). Returns the rejection, if any. Never throws on any input.
+   */
+  onClientMessage(socket: StreamSocket, data: Frame, isBinary = false): Rejection | undefined {
     const c = this.clients.get(socket);
-    if (!c) return 'not connected';
-    let msg: { subscribe?: unknown; unsubscribe?: unknown };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
-      return 'not JSON: send {"subscribe":["BTC-USD"]} or {"subscribe":"*"}';
+    if (!c) return undefined; // dropped: what it still sends is ignored
+    const parsed = parseClientMessage(data, isBinary);
+    const rejection = isRejection(parsed) ? parsed : this.apply(c, parsed);
+    if (rejection) this.refuse(socket, rejection);
+    return rejection;
+  }
+
+  /** Counts a refused frame and tells the client (unless it is full: then only counted). */
+  refuse(socket: StreamSocket, r: Rejection): void {
+    this.metrics.reject(r.reason);
+    const client = this.clients.get(socket);
+    if (!client) return;
+    if (this.full(client)) {
+      this.stats.errorsUnsent++;
+      return;
     }
-    const list = (x: unknown) =>
-      Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : undefined;
-    if (msg.subscribe === '*') c.all = true;
-    else if (msg.subscribe !== undefined) {
-      const symbols = list(msg.subscribe);
-      if (!symbols) return 'subscribe takes "*" or an array of symbols';
-      for (const s of symbols) c.symbols.add(s);
-      // A new subscriber gets the current state at the next flush.
-      for (const s of symbols) this.dirty.add(s);
-    }
+    socket.send(encode({ type: 'error', code: r.code, message: r.message }), TEXT);
+  }
+
+  // Unsubscribe first, so {"unsubscribe":"*","subscribe":[...]} replaces the set.
+  private apply(c: Client, msg: ClientMessage): Rejection | undefined {
     if (msg.unsubscribe === '*') {
       c.all = false;
       c.symbols.clear();
-    } else if (msg.unsubscribe !== undefined) {
-      const symbols = list(msg.unsubscribe);
-      if (!symbols) return 'unsubscribe takes "*" or an array of symbols';
-      for (const s of symbols) c.symbols.delete(s);
+      c.pending.clear();
+    } else if (msg.unsubscribe) {
+      for (const s of msg.unsubscribe) {
+        c.symbols.delete(s);
+        c.pending.delete(s);
+      }
+    }
+    if (msg.subscribe === '*') c.all = true;
+    else if (msg.subscribe) {
+      const fresh = new Set(msg.subscribe.filter((s) => !c.symbols.has(s)));
+      const max = this.opts.maxSubscriptions;
+      if (c.symbols.size + fresh.size > max)
+        return reject(
+          'too_many_subscriptions',
+          `at most ${max} symbols per connection: ${c.symbols.size} subscribed, ${fresh.size} more asked (nothing changed; "*" subscribes to all)`,
+        );
+      // A new subscriber gets the current state at the next flush.
+      for (const s of fresh) {
+        c.symbols.add(s);
+        c.pending.add(s);
+      }
     }
     return undefined;
   }
@@ -114,15 +195,22 @@ export class StreamHub {
     if (this.clients.size) this.dirty.add(symbol);
   }
 
+  /** A decision was made: sent at once to subscribers with room, else queued (bounded). */
   decision(d: Decision): void {
+    this.guard('decision', () => this.sendDecision(d));
+  }
+
+  private sendDecision(d: Decision): void {
+    let frame: Buffer | undefined;
     for (const c of this.clients.values()) {
       if (!c.all && !c.symbols.has(d.symbol)) continue;
-      if (c.decisions.length === 0 && c.socket.bufferedAmount < this.opts.maxBufferedBytes) {
-        c.socket.send(JSON.stringify({ type: 'decision', decision: d }));
+      frame ??= encode({ type: 'decision', decision: d });
+      if (c.decisions.length === 0 && !this.full(c)) {
+        c.socket.send(frame, TEXT);
         this.stats.decisionsSent++;
         continue;
       }
-      c.decisions.push(d);
+      c.decisions.push(frame);
       if (c.decisions.length > this.opts.maxQueuedDecisions) {
         c.decisions.shift();
         c.dropped++;
@@ -131,34 +219,50 @@ export class StreamHub {
     }
   }
 
-  /** Sends queued decisions and the latest state of each changed symbol to clients with room. */
-  flush(): void {
+  /**
+   * Drops clients full for slowMs, then sends each client with room its queued decisions and the
+   * latest state of its pending symbols, stopping at maxBufferedBytes (the rest waits).
+   */
+  flush(now = Date.now()): void {
     const symbols = [...this.dirty];
     this.dirty.clear();
-    const views = new Map<string, string>();
-    for (const c of this.clients.values()) {
-      if (c.socket.bufferedAmount >= this.opts.maxBufferedBytes) {
-        this.stats.signalsCoalesced += symbols.length;
-        continue;
-      }
-      if (c.dropped) {
-        c.socket.send(JSON.stringify({ type: 'dropped', count: c.dropped }));
-        c.dropped = 0;
-      }
-      while (c.decisions.length && c.socket.bufferedAmount < this.opts.maxBufferedBytes) {
-        c.socket.send(JSON.stringify({ type: 'decision', decision: c.decisions.shift() }));
-        this.stats.decisionsSent++;
-      }
+    const frames = new Map<string, Buffer | undefined>();
+    for (const c of [...this.clients.values()]) {
       for (const s of symbols) {
         if (!c.all && !c.symbols.has(s)) continue;
-        let frame = views.get(s);
-        if (frame === undefined) {
+        if (c.pending.has(s)) this.stats.signalsCoalesced++;
+        else c.pending.add(s);
+      }
+      if (this.full(c)) {
+        c.fullSince ??= now;
+        if (now - c.fullSince >= this.opts.slowMs)
+          this.drop(
+            c.socket,
+            'slow',
+            1008,
+            `too slow: ${this.opts.maxBufferedBytes} bytes unsent for ${this.opts.slowMs} ms`,
+          );
+        continue;
+      }
+      c.fullSince = undefined;
+      if (c.dropped) {
+        c.socket.send(encode({ type: 'dropped', count: c.dropped }), TEXT);
+        c.dropped = 0;
+      }
+      while (c.decisions.length && !this.full(c)) {
+        c.socket.send(c.decisions.shift() as Buffer, TEXT);
+        this.stats.decisionsSent++;
+      }
+      for (const s of c.pending) {
+        if (this.full(c)) break;
+        c.pending.delete(s);
+        if (!frames.has(s)) {
           const v = this.view(s);
-          if (!v) continue;
-          frame = JSON.stringify({ type: 'signal', signal: v });
-          views.set(s, frame);
+          frames.set(s, v && encode({ type: 'signal', signal: v }));
         }
-        c.socket.send(frame);
+        const frame = frames.get(s);
+        if (frame === undefined) continue;
+        c.socket.send(frame, TEXT);
         this.stats.signalsSent++;
       }
     }
@@ -168,5 +272,18 @@ export class StreamHub {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.clients.clear();
+    this.stats.clients = 0;
+  }
+
+  private full(c: Client): boolean {
+    return c.socket.bufferedAmount >= this.opts.maxBufferedBytes;
+  }
+
+  private closeGracefully(socket: StreamSocket, code: number, reason: string): void {
+    socket.close(code, reason);
+    // A client that does not read never answers the close frame: its buffers go after the grace.
+    setTimeout(() => socket.terminate(), this.opts.closeGraceMs).unref();
   }
 }
+
+export { DEFAULT_STREAM_HUB, type StreamHubOptions };

@@ -78,15 +78,16 @@ export function signalsRoutes(signals: SignalsService) {
         if (!view) return reply.code(404).send(unknownSymbol(symbol));
         const wanted = req.query.names?.split(',');
         if (!wanted) return { symbol, venue: view.venue, lastSeq: view.lastSeq, indicators: view.indicators };
-        const missing = wanted.filter((n) => !(n in view.indicators));
+        // A Map, not `name in object`: `__proto__`, `constructor` or `toString` are not indicators.
+        const known = new Map(Object.entries(view.indicators));
+        const missing = wanted.filter((n) => !known.has(n));
         if (missing.length) {
-          const known = Object.keys(view.indicators).join(', ');
           return reply.code(400).send({
             error: 'UNKNOWN_INDICATOR',
-            message: `unknown: ${missing.join(', ')} (known: ${known})`,
+            message: `unknown: ${missing.join(', ')} (known: ${[...known.keys()].join(', ')})`,
           });
         }
-        const picked = Object.fromEntries(wanted.map((n) => [n, view.indicators[n] as number]));
+        const picked = Object.fromEntries(wanted.map((n) => [n, known.get(n) as number]));
         return { symbol, venue: view.venue, lastSeq: view.lastSeq, indicators: picked };
       },
     );
