@@ -145,6 +145,10 @@ describe('signals and bot services', () => {
     expect(
       (await getJson<{ decisions: unknown[] }>(signals.port, `/v1/decisions?since=${future}`)).body.decisions,
     ).toEqual([]);
+    expect(
+      (await getJson<{ decisions: unknown[] }>(signals.port, '/v1/decisions?since=9999-12-31T23:59:59Z')).body
+        .decisions,
+    ).toEqual([]);
     expect((await getJson(signals.port, '/v1/decisions?limit=0')).status).toBe(400);
     expect((await getJson(signals.port, '/v1/decisions?symbol=a.b')).status).toBe(400);
   });
