@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -53,14 +53,26 @@ export interface NatsServerHandle {
 
 /**
  * Starts a private nats-server with JetStream on a free loopback port, its store in `storeDir`.
+ * `config` is the text of a server configuration file (accounts, permissions, TLS) written next
+ * to the store; the address, port and store given here override it.
  * Resolves once the server says it is ready; `stop()` sends SIGTERM and waits for the exit.
  */
-export async function startNatsServer(opts: { storeDir: string; port?: number }): Promise<NatsServerHandle> {
+export async function startNatsServer(opts: {
+  storeDir: string;
+  port?: number;
+  config?: string;
+}): Promise<NatsServerHandle> {
   const bin = findNatsServer();
   if (!bin) throw new NatsServerNotFoundError();
   mkdirSync(opts.storeDir, { recursive: true });
   const port = opts.port ?? (await freePort());
-  const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', opts.storeDir], {
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', opts.storeDir];
+  if (opts.config !== undefined) {
+    const file = `${opts.storeDir.replace(/\/+$/, '')}.conf`;
+    writeFileSync(file, opts.config);
+    args.push('-c', file);
+  }
+  const child = spawn(bin, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

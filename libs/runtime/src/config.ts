@@ -176,6 +176,61 @@ export function unknownEnv(env: Record<string, string | undefined>, specs: Spec[
   return Object.keys(env).filter((k) => k.startsWith('TICKFLOW_') && !known.has(k));
 }
 
+/**
+ * NATS credentials and TLS settings every service reads the same way. Secrets come from files
+ * (or the environment); `--nats-password` / `--nats-token` exist for completeness but a flag value
+ * is visible to anyone who can list processes, so prefer the `-file` variants. The environment
+ * names follow the `nats` CLI's (NATS_USER, NATS_PASSWORD, NATS_CREDS, NATS_NKEY, NATS_CA, ...).
+ */
+export const natsAuthSpec = {
+  natsUser: optionalStr({ flag: 'nats-user', env: 'NATS_USER', description: 'NATS user name' }),
+  natsPassword: optionalStr({
+    flag: 'nats-password',
+    env: 'NATS_PASSWORD',
+    description: 'NATS password (prefer NATS_PASSWORD or --nats-password-file: flags show in ps)',
+  }),
+  natsPasswordFile: optionalStr({
+    flag: 'nats-password-file',
+    env: 'NATS_PASSWORD_FILE',
+    description: 'file holding the NATS password',
+  }),
+  natsToken: optionalStr({
+    flag: 'nats-token',
+    env: 'NATS_TOKEN',
+    description: 'NATS token (prefer NATS_TOKEN or --nats-token-file: flags show in ps)',
+  }),
+  natsTokenFile: optionalStr({
+    flag: 'nats-token-file',
+    env: 'NATS_TOKEN_FILE',
+    description: 'file holding the NATS token',
+  }),
+  natsNkey: optionalStr({
+    flag: 'nats-nkey',
+    env: 'NATS_NKEY',
+    description: 'file holding the NKey user seed (SU...)',
+  }),
+  natsCreds: optionalStr({
+    flag: 'nats-creds',
+    env: 'NATS_CREDS',
+    description: 'NATS .creds file (user JWT and seed)',
+  }),
+  natsTlsCa: optionalStr({
+    flag: 'nats-tls-ca',
+    env: 'NATS_CA',
+    description: 'CA certificate (PEM) the NATS server certificate must chain to; turns TLS on',
+  }),
+  natsTlsCert: optionalStr({
+    flag: 'nats-tls-cert',
+    env: 'NATS_CERT',
+    description: 'client certificate (PEM) for NATS servers that verify clients (mTLS)',
+  }),
+  natsTlsKey: optionalStr({
+    flag: 'nats-tls-key',
+    env: 'NATS_KEY',
+    description: 'key (PEM) of --nats-tls-cert',
+  }),
+};
+
 /** Settings every service reads the same way. */
 export const commonSpec = {
   natsUrl: url({
@@ -185,6 +240,7 @@ export const commonSpec = {
     default: 'nats://127.0.0.1:4222',
     protocols: ['nats', 'tls'],
   }),
+  ...natsAuthSpec,
   host: str({ flag: 'host', env: 'TICKFLOW_HOST', description: 'HTTP listen address', default: '127.0.0.1' }),
   logLevel: choice({
     flag: 'log-level',

@@ -1,4 +1,4 @@
-import { BusConnectError, NatsServerNotFoundError } from '@tickflow/bus';
+import { BusAuthError, BusConnectError, NatsServerNotFoundError } from '@tickflow/bus';
 import { PartitionSpecError } from '@tickflow/core';
 import { SourceConfigError } from '@tickflow/feed';
 import { ConfigError, unknownEnv } from '@tickflow/runtime';
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   } catch (err) {
     if (
       err instanceof ConfigError ||
+      // Refused credentials are a configuration problem: a restart would be refused the same way.
+      err instanceof BusAuthError ||
       err instanceof SourceConfigError ||
       err instanceof PartitionSpecError ||
       err instanceof StrategyFileError ||

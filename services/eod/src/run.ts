@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Bus, BusConnectError } from '@tickflow/bus';
-import { ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
+import { busAuthFrom, ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
@@ -87,7 +87,7 @@ export async function runEod(
   const bus =
     config.fromLog && config.skipBackfill
       ? undefined
-      : await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' }).catch((err: unknown) => {
+      : await Bus.connect({ ...busAuthFrom(config), name: 'tickflow-eod' }).catch((err: unknown) => {
           if (config.fromLog && err instanceof BusConnectError)
             throw new BusConnectError(
               `${err.message} (--from-log reads from JetStream what the day log is missing; --skip-backfill loads the log alone)`,
