@@ -48,6 +48,8 @@ export interface NatsServerHandle {
   port: number;
   storeDir: string;
   process: ChildProcess;
+  /** The server's log since it started (its last 256 KiB): errors such as permission violations. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,8 @@ export async function startNatsServer(opts: {
   storeDir: string;
   port?: number;
   config?: string;
+  /** Extra environment for the server (a configuration's `$VARIABLE`s it does not define). */
+  env?: Record<string, string>;
 }): Promise<NatsServerHandle> {
   const bin = findNatsServer();
   if (!bin) throw new NatsServerNotFoundError();
@@ -73,34 +77,38 @@ export async function startNatsServer(opts: {
     args.push('-c', file);
   }
   const child = spawn(bin, args, {
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
+  // Drained all along (a full pipe would block the server); the last 256 KiB are kept for log().
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-256 * 1024);
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new NatsServerStartError(`nats-server not ready after 10 s:\n${log}`)),
       10_000,
     );
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('Server is ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    const ready = () => {
+      if (!log.includes('Server is ready')) return;
+      clearTimeout(timer);
+      child.stderr?.off('data', ready);
+      resolve();
+    };
+    child.stderr?.on('data', ready);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new NatsServerStartError(`nats-server exited with code ${code}:\n${log}`));
     });
   });
-  // Keep draining stderr so the pipe never fills and blocks the server.
-  child.stderr?.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
     storeDir: opts.storeDir,
     process: child,
+    log: () => log,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
