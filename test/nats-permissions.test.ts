@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { botBacklog, botSpec, startBot } from '@tickflow/bot';
-import { Bus, type NatsServerHandle, startNatsServer } from '@tickflow/bus';
+import { Bus, DEFAULT_STREAM_LIMITS, type NatsServerHandle, startNatsServer } from '@tickflow/bus';
 import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
@@ -125,6 +125,13 @@ describe('the pipeline under the least-privilege permissions of docs/nats-permis
     expect(eodReport.reconciliation.clean).toBe(true);
     expect(logged.filter((l) => /Permissions Violation|not authorized/i.test(l))).toEqual([]);
     expect(pipelineServerLog.match(/.*Violation.*/g) ?? []).toEqual([]);
+  });
+
+  it('starts a service against streams whose limits its credentials may not change, keeping them', async () => {
+    const feed = await connectAs('feed');
+    const before = (await feed.jsm.streams.info('TICKS')).config.duplicate_window;
+    await feed.ensureStreams({ ...DEFAULT_STREAM_LIMITS, duplicateWindowSeconds: 5 });
+    expect((await feed.jsm.streams.info('TICKS')).config.duplicate_window).toBe(before);
   });
 
   it("refuses a decision published with the feed's credentials", async () => {

@@ -182,49 +182,54 @@ export function unknownEnv(env: Record<string, string | undefined>, specs: Spec[
  * is visible to anyone who can list processes, so prefer the `-file` variants. The environment
  * names follow the `nats` CLI's (NATS_USER, NATS_PASSWORD, NATS_CREDS, NATS_NKEY, NATS_CA, ...).
  */
+/** An optional string setting shown in --help as `--flag <placeholder>` (`<path>`, `<name>`). */
+function withPlaceholder(valueName: string, o: Parameters<typeof optionalStr>[0]): Field<string | undefined> {
+  return { ...optionalStr(o), valueName };
+}
+
 export const natsAuthSpec = {
-  natsUser: optionalStr({ flag: 'nats-user', env: 'NATS_USER', description: 'NATS user name' }),
-  natsPassword: optionalStr({
+  natsUser: withPlaceholder('<name>', { flag: 'nats-user', env: 'NATS_USER', description: 'NATS user name' }),
+  natsPassword: withPlaceholder('<secret>', {
     flag: 'nats-password',
     env: 'NATS_PASSWORD',
     description: 'NATS password (prefer NATS_PASSWORD or --nats-password-file: flags show in ps)',
   }),
-  natsPasswordFile: optionalStr({
+  natsPasswordFile: withPlaceholder('<path>', {
     flag: 'nats-password-file',
     env: 'NATS_PASSWORD_FILE',
     description: 'file holding the NATS password',
   }),
-  natsToken: optionalStr({
+  natsToken: withPlaceholder('<secret>', {
     flag: 'nats-token',
     env: 'NATS_TOKEN',
     description: 'NATS token (prefer NATS_TOKEN or --nats-token-file: flags show in ps)',
   }),
-  natsTokenFile: optionalStr({
+  natsTokenFile: withPlaceholder('<path>', {
     flag: 'nats-token-file',
     env: 'NATS_TOKEN_FILE',
     description: 'file holding the NATS token',
   }),
-  natsNkey: optionalStr({
+  natsNkey: withPlaceholder('<path>', {
     flag: 'nats-nkey',
     env: 'NATS_NKEY',
     description: 'file holding the NKey user seed (SU...)',
   }),
-  natsCreds: optionalStr({
+  natsCreds: withPlaceholder('<path>', {
     flag: 'nats-creds',
     env: 'NATS_CREDS',
     description: 'NATS .creds file (user JWT and seed)',
   }),
-  natsTlsCa: optionalStr({
+  natsTlsCa: withPlaceholder('<path>', {
     flag: 'nats-tls-ca',
     env: 'NATS_CA',
     description: 'CA certificate (PEM) the NATS server certificate must chain to; turns TLS on',
   }),
-  natsTlsCert: optionalStr({
+  natsTlsCert: withPlaceholder('<path>', {
     flag: 'nats-tls-cert',
     env: 'NATS_CERT',
     description: 'client certificate (PEM) for NATS servers that verify clients (mTLS)',
   }),
-  natsTlsKey: optionalStr({
+  natsTlsKey: withPlaceholder('<path>', {
     flag: 'nats-tls-key',
     env: 'NATS_KEY',
     description: 'key (PEM) of --nats-tls-cert',
