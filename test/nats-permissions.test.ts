@@ -49,12 +49,13 @@ describe('the pipeline under the least-privilege permissions of docs/nats-permis
     NATS_URL: server.url,
     NATS_USER: `tickflow-${service}`,
     NATS_PASSWORD: PASSWORDS[service],
+    NATS_INBOX_PREFIX: `_INBOX_${service}`,
   });
   const connectAs = async (service: Service) => {
     const bus = await Bus.connect({
       url: server.url,
       name: `test-as-${service}`,
-      auth: { user: `tickflow-${service}`, pass: PASSWORDS[service] },
+      auth: { user: `tickflow-${service}`, pass: PASSWORDS[service], inboxPrefix: `_INBOX_${service}` },
     });
     buses.push(bus);
     return bus;
@@ -162,6 +163,15 @@ describe('the pipeline under the least-privilege permissions of docs/nats-permis
     await expect(signals.js.publish('fills.BTC-USD', data)).rejects.toThrow(/Permissions Violation/);
     await expect(bot.js.publish('decisions.BTC-USD', data)).rejects.toThrow(/Permissions Violation/);
     await expect(eodBus.js.publish('ticks.synth.BTC-USD', data)).rejects.toThrow(/Permissions Violation/);
+  });
+
+  it("keeps each service's replies to itself", async () => {
+    const feed = await connectAs('feed');
+    const refused = new Promise<Error>((resolve) => {
+      feed.nc.subscribe('_INBOX_signals.>', { callback: (err) => err && resolve(err) });
+    });
+    await feed.flush();
+    expect((await refused).message).toMatch(/Permissions Violation for Subscription to "_INBOX_signals.>"/);
   });
 
   it("lets no service change, purge or delete a stream, or pull from the bot's consumer", async () => {

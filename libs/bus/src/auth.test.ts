@@ -44,6 +44,12 @@ describe('natsConnectParts', () => {
     expect(p.secrets).toContain('KEY');
   });
 
+  it('passes the inbox prefix on', () => {
+    expect(natsConnectParts('nats://h', { inboxPrefix: '_INBOX_feed' }).options.inboxPrefix).toBe(
+      '_INBOX_feed',
+    );
+  });
+
   it('builds an authenticator for an NKey seed or a creds file', () => {
     expect(natsConnectParts('nats://h', { nkeySeed: 'SUAXXX' }).options.authenticator).toBeTypeOf('function');
     expect(natsConnectParts('nats://h', { creds: 'CREDS' }).options.authenticator).toBeTypeOf('function');

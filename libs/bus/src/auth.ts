@@ -1,4 +1,11 @@
-import { type ConnectionOptions, credsAuthenticator, NatsError, nkeyAuthenticator } from 'nats';
+import {
+  type ConnectionOptions,
+  createInbox,
+  credsAuthenticator,
+  type NatsConnection,
+  NatsError,
+  nkeyAuthenticator,
+} from 'nats';
 
 /** TLS material as PEM text (read from files by the caller, so a missing file names its flag). */
 export interface BusTls {
@@ -22,6 +29,11 @@ export interface BusAuth {
   /** The text of a `.creds` file (user JWT and its NKey seed). */
   creds?: string;
   tls?: BusTls;
+  /**
+   * Prefix of this connection's reply subjects (default `_INBOX`). With one per service, a
+   * server can let each service subscribe to its own replies only (docs/nats-permissions.conf).
+   */
+  inboxPrefix?: string;
 }
 
 /** The URL with its password (or a lone token/user part) replaced by `***`: safe for logs and /healthz. */
@@ -84,6 +96,7 @@ export function natsConnectParts(url: string, auth: BusAuth = {}): NatsConnectPa
       ...(auth.tls.key ? { key: auth.tls.key } : {}),
     };
   } else if (/^tls:/i.test(url)) options.tls = {};
+  if (auth.inboxPrefix) options.inboxPrefix = auth.inboxPrefix;
   const secrets = [
     options.pass,
     options.token,
@@ -96,6 +109,14 @@ export function natsConnectParts(url: string, auth: BusAuth = {}): NatsConnectPa
     // A one-character password would turn every message into stars; such a password is the flaw.
     .filter((s) => s.length > 2);
   return { servers, options, secrets };
+}
+
+/**
+ * A new reply subject under the connection's inbox prefix. nats.js keeps the prefix in its
+ * connection's `options`, which its NatsConnection interface does not declare.
+ */
+export function inboxFor(nc: NatsConnection): string {
+  return createInbox((nc as NatsConnection & { options?: ConnectionOptions }).options?.inboxPrefix);
 }
 
 /** `text` with every secret replaced by `***`. */

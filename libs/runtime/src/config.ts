@@ -234,6 +234,17 @@ export const natsAuthSpec = {
     env: 'NATS_KEY',
     description: 'key (PEM) of --nats-tls-cert',
   }),
+  natsInboxPrefix: {
+    ...optionalStr({
+      flag: 'nats-inbox-prefix',
+      env: 'NATS_INBOX_PREFIX',
+      description:
+        'prefix of the reply subjects (default _INBOX); one per service lets the server keep replies apart (docs/SECURITY.md)',
+      pattern: /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/,
+      hint: 'subject tokens without wildcards',
+    }),
+    valueName: '<prefix>',
+  },
 };
 
 /** Settings every service reads the same way. */

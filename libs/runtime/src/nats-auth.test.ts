@@ -33,6 +33,15 @@ describe('busAuthFrom', () => {
     });
   });
 
+  it('takes the inbox prefix and refuses one with a wildcard', () => {
+    expect(busAuthFrom(resolve({ natsInboxPrefix: '_INBOX_feed' })).auth).toEqual({
+      inboxPrefix: '_INBOX_feed',
+    });
+    expect(() => resolve({ natsInboxPrefix: '_INBOX.*' })).toThrow(
+      /--nats-inbox-prefix: expected subject tokens/,
+    );
+  });
+
   it('refuses a missing file naming its flag', () => {
     const c = resolve({ natsUser: 'feed', natsPasswordFile: join(dir, 'absent') });
     expect(() => busAuthFrom(c)).toThrow(ConfigError);

@@ -15,6 +15,7 @@ export interface BusConnectSettings {
     nkeySeed?: string;
     creds?: string;
     tls?: { ca?: string; cert?: string; key?: string };
+    inboxPrefix?: string;
   };
 }
 
@@ -63,6 +64,7 @@ export function busAuthFrom(c: NatsAuthConfig): BusConnectSettings {
   if (token !== undefined) auth.token = token;
   if (nkeySeed !== undefined) auth.nkeySeed = nkeySeed;
   if (creds !== undefined) auth.creds = creds;
+  if (c.natsInboxPrefix !== undefined) auth.inboxPrefix = c.natsInboxPrefix;
   if (tls.ca || tls.cert) auth.tls = Object.fromEntries(Object.entries(tls).filter(([, v]) => v));
   return { url: c.natsUrl, auth };
 }
