@@ -5,15 +5,16 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { botBacklog, botSpec, startBot } from '@tickflow/bot';
 import { Bus, DEFAULT_STREAM_LIMITS, type NatsServerHandle, startNatsServer } from '@tickflow/bus';
-import { eodSpec, runEod } from '@tickflow/eod';
+import { eodArchiveSpec, eodSpec, runEod, startLogArchiver } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiverCaughtUp } from './eod-log-kit.ts';
 import { signalsBacklog, waitFor } from './nats-harness.ts';
 
 /**
- * The pipeline (synthetic feed → signals → bot → eod run) under docs/nats-permissions.conf, each
+ * The pipeline (synthetic feed → signals → bot → eod run, eod archive) under docs/nats-permissions.conf, each
  * service with its own user: it works, and no service can write what another one owns.
  */
 const PERMISSIONS = fileURLToPath(new URL('../docs/nats-permissions.conf', import.meta.url));
@@ -110,6 +111,13 @@ describe('the pipeline under the least-privilege permissions of docs/nats-permis
       env('eod'),
     );
     eodReport = (await runEod(eodConfig, log('eod'))).report;
+    const logDir = join(dir, 'log');
+    const archiver = await startLogArchiver(
+      resolveConfig(eodArchiveSpec, { logDir, port: '0' }, env('eod')),
+      log('eod-archive'),
+    );
+    await waitFor('the archiver to catch up', () => archiverCaughtUp(eodBus, logDir), 15_000);
+    await archiver.close();
     pipelineServerLog = server.log();
   }, 60_000);
 
@@ -119,7 +127,7 @@ describe('the pipeline under the least-privilege permissions of docs/nats-permis
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs feed, signals, bot and eod with no permission refused', async () => {
+  it('runs feed, signals, bot, eod run and eod archive with no permission refused', async () => {
     expect(await messages('TICKS')).toBe(TICKS);
     expect(await messages('DECISIONS')).toBeGreaterThan(0);
     expect(await messages('FILLS')).toBeGreaterThan(0);

@@ -130,3 +130,9 @@ export function scrub(text: string, secrets: readonly string[]): string {
 export function isAuthRefusal(err: unknown): boolean {
   return err instanceof NatsError && (err.isAuthError() || err.isAuthTimeout());
 }
+
+/** True for a TLS failure node reports (certificate not trusted, expired, wrong host, handshake). */
+export function isTlsFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /CERT|TLS|SSL|VERIFY|SELF_SIGNED|ALTNAME/.test(code);
+}

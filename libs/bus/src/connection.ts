@@ -5,7 +5,7 @@ import {
   type JetStreamManager,
   type NatsConnection,
 } from 'nats';
-import { type BusAuth, isAuthRefusal, natsConnectParts, redactUrl, scrub } from './auth.ts';
+import { type BusAuth, isAuthRefusal, isTlsFailure, natsConnectParts, redactUrl, scrub } from './auth.ts';
 import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
 import { LastStoredReader } from './last-stored.ts';
 import { ensureStreams, type StreamLimits } from './streams.ts';
@@ -97,7 +97,16 @@ export class Bus {
     } catch (cause) {
       if (isAuthRefusal(cause))
         throw new BusAuthError(`NATS at ${url} refused the credentials (${clean(cause)})`, { cause });
-      throw new BusConnectError(`NATS at ${url} does not answer (${clean(cause)})`, { cause });
+      if (isTlsFailure(cause))
+        throw new BusConnectError(
+          `NATS at ${url} failed the TLS handshake (${clean(cause)}; see --nats-tls-ca, --nats-tls-cert)`,
+          { cause },
+        );
+      const hint =
+        connectOptions.tls && !connectOptions.tls.cert
+          ? '; a server that verifies clients (mTLS) also drops a connection without a client certificate: --nats-tls-cert, --nats-tls-key'
+          : '';
+      throw new BusConnectError(`NATS at ${url} does not answer (${clean(cause)}${hint})`, { cause });
     }
     let jsm: JetStreamManager;
     try {
