@@ -99,13 +99,17 @@ export function url(o: Common<string> & { protocols: readonly string[] }): Field
     valueName: '<url>',
     parse(raw) {
       let u: URL;
+      // A URL may carry a password or token (nats://user:pass@host): never repeat it.
+      const shown = JSON.stringify(
+        raw.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@').replace(/\/\/[^:@/]+@/, '//***@'),
+      );
       try {
         u = new URL(raw);
       } catch {
-        throw new ValueError(`expected a URL, got ${JSON.stringify(raw)}`);
+        throw new ValueError(`expected a URL, got ${shown}`);
       }
       if (!o.protocols.includes(u.protocol.replace(/:$/, ''))) {
-        throw new ValueError(`expected a ${o.protocols.join('/')} URL, got ${JSON.stringify(raw)}`);
+        throw new ValueError(`expected a ${o.protocols.join('/')} URL, got ${shown}`);
       }
       return raw;
     },

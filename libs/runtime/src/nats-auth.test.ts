@@ -42,6 +42,13 @@ describe('busAuthFrom', () => {
     );
   });
 
+  it('does not repeat a password or token of a refused URL', () => {
+    expect(() => resolve({ natsUrl: 'http://feed:pw-123@h:4222' })).toThrow(
+      /got "http:\/\/feed:\*\*\*@h:4222"/,
+    );
+    expect(() => resolve({ natsUrl: 'http://tok-123@h:4222' })).toThrow(/got "http:\/\/\*\*\*@h:4222"/);
+  });
+
   it('refuses a missing file naming its flag', () => {
     const c = resolve({ natsUser: 'feed', natsPasswordFile: join(dir, 'absent') });
     expect(() => busAuthFrom(c)).toThrow(ConfigError);
