@@ -1,21 +1,20 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { botBacklog, botSpec, startBot } from '@tickflow/bot';
-import { Bus, DEFAULT_STREAM_LIMITS, type NatsServerHandle, startNatsServer } from '@tickflow/bus';
+import { Bus, DEFAULT_STREAM_LIMITS, type NatsServerHandle } from '@tickflow/bus';
 import { eodArchiveSpec, eodSpec, runEod, startLogArchiver } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiverCaughtUp } from './eod-log-kit.ts';
-import { signalsBacklog, waitFor } from './nats-harness.ts';
+import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 
 /**
- * The pipeline (synthetic feed → signals → bot → eod run, eod archive) under docs/nats-permissions.conf, each
- * service with its own user: it works, and no service can write what another one owns.
+ * The pipeline (synthetic feed → signals → bot → eod run, eod archive) under
+ * docs/nats-permissions.conf, each service with its own user and reply inbox: it works, and no
+ * service can write what another one owns.
  */
 const PERMISSIONS = fileURLToPath(new URL('../docs/nats-permissions.conf', import.meta.url));
 const DATE = '2026-03-02';
@@ -30,6 +29,7 @@ type Service = keyof typeof PASSWORDS;
 
 describe('the pipeline under the least-privilege permissions of docs/nats-permissions.conf', () => {
   let dir: string;
+  let nats: TestNats;
   let server: NatsServerHandle;
   let eodBus: Bus;
   const buses: Bus[] = [];
@@ -67,16 +67,16 @@ describe('the pipeline under the least-privilege permissions of docs/nats-permis
   let pipelineServerLog = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tickflow-permissions-'));
-    // The server's configuration is written next to its store (<dir>/nats.conf): include from there.
-    copyFileSync(PERMISSIONS, join(dir, 'nats-permissions.conf'));
-    server = await startNatsServer({
-      storeDir: join(dir, 'nats'),
+    nats = await startTestNats({
+      // nats-server includes relative to the configuration file, <dir>/nats.conf.
+      files: { 'nats-permissions.conf': PERMISSIONS },
       config: 'include "nats-permissions.conf"',
       env: Object.fromEntries(
         Object.entries(PASSWORDS).map(([s, p]) => [`TICKFLOW_${s.toUpperCase()}_PASSWORD`, p]),
       ),
     });
+    server = nats.server;
+    dir = nats.dir;
     const signals = await startSignals(
       resolveConfig(signalsSpec, { port: '0' }, env('signals')),
       log('signals'),
@@ -123,8 +123,7 @@ describe('the pipeline under the least-privilege permissions of docs/nats-permis
 
   afterAll(async () => {
     for (const b of buses) await b.drain().catch(() => {});
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await nats?.stop();
   });
 
   it('runs feed, signals, bot, eod run and eod archive with no permission refused', async () => {
