@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { botBacklog, botSpec, startBot } from '@tickflow/bot';
-import { Bus, DEFAULT_STREAM_LIMITS, type NatsServerHandle } from '@tickflow/bus';
+import { Bus, BusAuthError, DEFAULT_STREAM_LIMITS, type NatsServerHandle } from '@tickflow/bus';
 import { eodArchiveSpec, eodSpec, runEod, startLogArchiver } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
@@ -170,6 +170,20 @@ describe('the pipeline under the least-privilege permissions of docs/nats-permis
     await expect(signals.js.publish('fills.BTC-USD', data)).rejects.toThrow(/Permissions Violation/);
     await expect(bot.js.publish('decisions.BTC-USD', data)).rejects.toThrow(/Permissions Violation/);
     await expect(eodBus.js.publish('ticks.synth.BTC-USD', data)).rejects.toThrow(/Permissions Violation/);
+  });
+
+  it('tells a service started without its inbox prefix to set it', async () => {
+    const err = await Bus.connect({
+      url: server.url,
+      name: 'test-no-prefix',
+      auth: { user: 'tickflow-feed', pass: PASSWORDS.feed },
+    }).then(
+      () => new Error('connected'),
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(BusAuthError);
+    expect(err.message).toContain('Permissions Violation for Subscription to "_INBOX.');
+    expect(err.message).toContain('--nats-inbox-prefix');
   });
 
   it("keeps each service's replies to itself", async () => {

@@ -4,6 +4,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   type NatsConnection,
+  NatsError,
 } from 'nats';
 import { type BusAuth, isAuthRefusal, isTlsFailure, natsConnectParts, redactUrl, scrub } from './auth.ts';
 import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
@@ -113,6 +114,11 @@ export class Bus {
       jsm = await nc.jetstreamManager({ timeout: 5000 });
     } catch (cause) {
       await nc.close();
+      if (cause instanceof NatsError && cause.isPermissionError())
+        throw new BusAuthError(
+          `NATS at ${url} does not let this user use JetStream (${clean(cause)}): check its permissions and --nats-inbox-prefix (docs/SECURITY.md)`,
+          { cause },
+        );
       throw new BusConnectError(
         `NATS at ${url} has no JetStream for this connection (start nats-server with -js; with accounts, enable JetStream for the account and allow $JS.API.INFO) (${clean(cause)})`,
         { cause },
