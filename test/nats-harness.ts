@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bus, type NatsServerHandle, startNatsServer } from '@tickflow/bus';
@@ -11,13 +11,29 @@ export interface TestNats {
   stop(): Promise<void>;
 }
 
+/** A server configuration for startTestNats: accounts, permissions, TLS. */
+export interface TestNatsConfig {
+  /** Text of the configuration file (written as `<dir>/nats.conf`). */
+  config?: string;
+  /** Files copied into the suite's directory first (name → source), for the config to `include`. */
+  files?: Record<string, string>;
+  /** Environment of the server: the `$VARIABLE`s the configuration reads. */
+  env?: Record<string, string>;
+}
+
 /**
  * Starts a private nats-server for one suite: free loopback port, JetStream in a temp dir (never
- * the machine's own broker on :4222). `stop()` kills it and removes the directory.
+ * the machine's own broker on :4222), configured by `opts` when given. `stop()` kills it and
+ * removes the directory.
  */
-export async function startTestNats(): Promise<TestNats> {
+export async function startTestNats(opts: TestNatsConfig = {}): Promise<TestNats> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-test-'));
-  const server = await startNatsServer({ storeDir: join(dir, 'nats') });
+  for (const [name, source] of Object.entries(opts.files ?? {})) copyFileSync(source, join(dir, name));
+  const server = await startNatsServer({
+    storeDir: join(dir, 'nats'),
+    ...(opts.config !== undefined ? { config: opts.config } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   return {
     url: server.url,
     server,

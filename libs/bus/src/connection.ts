@@ -1,11 +1,21 @@
-import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import {
+  type ConnectionOptions,
+  connect,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+  NatsError,
+} from 'nats';
+import { type BusAuth, isAuthRefusal, isTlsFailure, natsConnectParts, redactUrl, scrub } from './auth.ts';
 import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
 import { LastStoredReader } from './last-stored.ts';
 import { ensureStreams, type StreamLimits } from './streams.ts';
 
 export interface BusOptions {
-  /** Default `nats://127.0.0.1:4222`. */
+  /** Default `nats://127.0.0.1:4222`. May carry credentials (`nats://user:pass@host`); never printed. */
   url?: string;
+  /** Credentials and TLS (see BusAuth); they win over credentials in the URL. */
+  auth?: BusAuth;
   /** Connection name shown by the server (`tickflow-feed`, ...). */
   name: string;
   /** Give up on the first connect after this many ms (0 = keep trying forever). Default 5000. */
@@ -20,6 +30,11 @@ export class BusConnectError extends Error {
   override name = 'BusConnectError';
 }
 
+/** The server refused the credentials (Authorization Violation, expired JWT...): a configuration problem. */
+export class BusAuthError extends BusConnectError {
+  override name = 'BusAuthError';
+}
+
 /** One NATS connection with its JetStream client and manager. Only this package knows NATS. */
 export class Bus {
   private readonly statusListeners = new Set<(type: string, data: string) => void>();
@@ -32,8 +47,11 @@ export class Bus {
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
+    /** The server URL with any password or token redacted: the one to log or show. */
     readonly url: string,
     private readonly name: string,
+    /** What each connection of this bus is made with (credentials included). */
+    private readonly connectOptions: ConnectionOptions,
   ) {}
 
   /**
@@ -43,13 +61,9 @@ export class Bus {
    */
   private readConnection(): Promise<NatsConnection> {
     this.readConn ??= connect({
-      servers: this.url,
+      ...this.connectOptions,
       name: `${this.name}-readback`,
       waitOnFirstConnect: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-      reconnectJitter: 100,
-      pingInterval: 10_000,
     });
     // A failed first connect is tried again on the next read.
     this.readConn.catch(() => {
@@ -59,31 +73,58 @@ export class Bus {
   }
 
   static async connect(opts: BusOptions): Promise<Bus> {
-    const url = opts.url ?? DEFAULT_NATS_URL;
+    const rawUrl = opts.url ?? DEFAULT_NATS_URL;
+    const url = redactUrl(rawUrl);
+    const parts = natsConnectParts(rawUrl, opts.auth);
     const timeout = opts.connectTimeoutMs ?? 5000;
+    const connectOptions: ConnectionOptions = {
+      ...parts.options,
+      servers: parts.servers,
+      name: opts.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      reconnectJitter: 100,
+      pingInterval: 10_000,
+    };
+    // nats.js quotes the server's -ERR text ('Authorization Violation'): the quotes add nothing.
+    const clean = (err: unknown) => scrub((err as Error).message, parts.secrets).replace(/^'(.*)'$/, '$1');
     let nc: NatsConnection;
     try {
       nc = await connect({
-        servers: url,
-        name: opts.name,
+        ...connectOptions,
         timeout: timeout > 0 ? timeout : 20_000,
         waitOnFirstConnect: timeout === 0,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
-        reconnectJitter: 100,
-        pingInterval: 10_000,
       });
     } catch (cause) {
-      throw new BusConnectError(`NATS at ${url} does not answer (${(cause as Error).message})`, { cause });
+      if (isAuthRefusal(cause))
+        throw new BusAuthError(`NATS at ${url} refused the credentials (${clean(cause)})`, { cause });
+      if (isTlsFailure(cause))
+        throw new BusConnectError(
+          `NATS at ${url} failed the TLS handshake (${clean(cause)}; see --nats-tls-ca, --nats-tls-cert)`,
+          { cause },
+        );
+      const hint =
+        connectOptions.tls && !connectOptions.tls.cert
+          ? '; a server that verifies clients (mTLS) also drops a connection without a client certificate: --nats-tls-cert, --nats-tls-key'
+          : '';
+      throw new BusConnectError(`NATS at ${url} does not answer (${clean(cause)}${hint})`, { cause });
     }
     let jsm: JetStreamManager;
     try {
       jsm = await nc.jetstreamManager({ timeout: 5000 });
     } catch (cause) {
       await nc.close();
-      throw new BusConnectError(`NATS at ${url} has no JetStream (start nats-server with -js)`, { cause });
+      if (cause instanceof NatsError && cause.isPermissionError())
+        throw new BusAuthError(
+          `NATS at ${url} does not let this user use JetStream (${clean(cause)}): check its permissions and --nats-inbox-prefix (docs/SECURITY.md)`,
+          { cause },
+        );
+      throw new BusConnectError(
+        `NATS at ${url} has no JetStream for this connection (start nats-server with -js; with accounts, enable JetStream for the account and allow $JS.API.INFO) (${clean(cause)})`,
+        { cause },
+      );
     }
-    const bus = new Bus(nc, nc.jetstream(), jsm, url, opts.name);
+    const bus = new Bus(nc, nc.jetstream(), jsm, url, opts.name, connectOptions);
     if (opts.onStatus) {
       const onStatus = opts.onStatus;
       // Only the events an operator acts on; nats.js debug events (pingTimer, reconnecting, ...)

@@ -1,3 +1,4 @@
+export { type BusAuth, type BusTls, redactUrl } from './auth.ts';
 export { DecodeError, decode, decodeText, encode, encodeValidTick, type RawTick } from './codec.ts';
 export {
   ConfirmingPublisher,
@@ -7,7 +8,7 @@ export {
   type OverflowPolicy,
   PublisherClosedError,
 } from './confirming-publisher.ts';
-export { Bus, BusConnectError, type BusOptions, DEFAULT_NATS_URL } from './connection.ts';
+export { Bus, BusAuthError, BusConnectError, type BusOptions, DEFAULT_NATS_URL } from './connection.ts';
 export {
   type BusMessage,
   type Consumption,

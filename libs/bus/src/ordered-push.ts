@@ -1,13 +1,13 @@
 import {
   AckPolicy,
   type ConsumerConfig,
-  createInbox,
   DeliverPolicy,
   type JetStreamManager,
   type Msg,
   type NatsConnection,
   type Subscription,
 } from 'nats';
+import { inboxFor } from './auth.ts';
 import type { BusMessage } from './consume.ts';
 import type { StreamName } from './streams.ts';
 
@@ -145,7 +145,7 @@ export class OrderedPushConsumer {
   }
 
   private async create(): Promise<void> {
-    const inbox = createInbox();
+    const inbox = inboxFor(this.nc);
     this.expectedDseq = 1;
     this.replyTokens = 0;
     this.lastActivity = Date.now();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -48,47 +48,67 @@ export interface NatsServerHandle {
   port: number;
   storeDir: string;
   process: ChildProcess;
+  /** The server's log since it started (its last 256 KiB): errors such as permission violations. */
+  log(): string;
   stop(): Promise<void>;
 }
 
 /**
  * Starts a private nats-server with JetStream on a free loopback port, its store in `storeDir`.
+ * `config` is the text of a server configuration file (accounts, permissions, TLS) written next
+ * to the store; the address, port and store given here override it.
  * Resolves once the server says it is ready; `stop()` sends SIGTERM and waits for the exit.
  */
-export async function startNatsServer(opts: { storeDir: string; port?: number }): Promise<NatsServerHandle> {
+export async function startNatsServer(opts: {
+  storeDir: string;
+  port?: number;
+  config?: string;
+  /** Extra environment for the server (a configuration's `$VARIABLE`s it does not define). */
+  env?: Record<string, string>;
+}): Promise<NatsServerHandle> {
   const bin = findNatsServer();
   if (!bin) throw new NatsServerNotFoundError();
   mkdirSync(opts.storeDir, { recursive: true });
   const port = opts.port ?? (await freePort());
-  const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', opts.storeDir], {
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', opts.storeDir];
+  if (opts.config !== undefined) {
+    const file = `${opts.storeDir.replace(/\/+$/, '')}.conf`;
+    writeFileSync(file, opts.config);
+    args.push('-c', file);
+  }
+  const child = spawn(bin, args, {
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
+  // Drained all along (a full pipe would block the server); the last 256 KiB are kept for log().
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-256 * 1024);
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new NatsServerStartError(`nats-server not ready after 10 s:\n${log}`)),
       10_000,
     );
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('Server is ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    const ready = () => {
+      if (!log.includes('Server is ready')) return;
+      clearTimeout(timer);
+      child.stderr?.off('data', ready);
+      resolve();
+    };
+    child.stderr?.on('data', ready);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new NatsServerStartError(`nats-server exited with code ${code}:\n${log}`));
     });
   });
-  // Keep draining stderr so the pipe never fills and blocks the server.
-  child.stderr?.resume();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
     storeDir: opts.storeDir,
     process: child,
+    log: () => log,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -58,16 +58,21 @@ export class StreamSetupError extends Error {
   override name = 'StreamSetupError';
 }
 
-/** Creates the streams, or updates them to the wanted limits when they exist. Idempotent. */
+/**
+ * Creates the streams, or updates them to the wanted limits when they exist and differ. Idempotent.
+ * A service run with least-privilege credentials (docs/SECURITY.md) may create the streams but not
+ * change them: a refused update is accepted when the stream already stores the right subjects (its
+ * limits stay as the operator set them); nats.js reports the refusal as a connection status error.
+ */
 export async function ensureStreams(
   jsm: JetStreamManager,
   limits: StreamLimits = DEFAULT_STREAM_LIMITS,
 ): Promise<void> {
   for (const name of STREAM_NAMES) {
     const config = streamConfig(name, limits);
+    let existing: StreamConfig;
     try {
-      await jsm.streams.info(name);
-      await jsm.streams.update(name, config);
+      existing = (await jsm.streams.info(name)).config;
     } catch (err) {
       if (err instanceof NatsError && err.api_error?.err_code === 10059) {
         // 10059: stream not found
@@ -76,9 +81,35 @@ export async function ensureStreams(
         } catch (cause) {
           throw new StreamSetupError(`cannot create stream ${name}: ${(cause as Error).message}`, { cause });
         }
-      } else {
-        throw new StreamSetupError(`cannot update stream ${name}: ${(err as Error).message}`, { cause: err });
+        continue;
       }
+      throw new StreamSetupError(`cannot read stream ${name}: ${(err as Error).message}`, { cause: err });
+    }
+    if (sameSettings(existing, config)) continue;
+    try {
+      await jsm.streams.update(name, config);
+    } catch (err) {
+      const denied = err instanceof NatsError && err.isPermissionError();
+      if (denied && sameSubjects(existing, config)) continue;
+      throw new StreamSetupError(`cannot update stream ${name}: ${(err as Error).message}`, { cause: err });
     }
   }
+}
+
+const SETTINGS = [
+  'storage',
+  'retention',
+  'discard',
+  'max_age',
+  'max_bytes',
+  'duplicate_window',
+  'allow_direct',
+] as const;
+
+function sameSettings(existing: StreamConfig, wanted: Partial<StreamConfig>): boolean {
+  return sameSubjects(existing, wanted) && SETTINGS.every((k) => existing[k] === wanted[k]);
+}
+
+function sameSubjects(existing: StreamConfig, wanted: Partial<StreamConfig>): boolean {
+  return JSON.stringify(existing.subjects ?? []) === JSON.stringify(wanted.subjects ?? []);
 }

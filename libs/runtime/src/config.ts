@@ -125,13 +125,17 @@ export function url(o: Common<string> & { protocols: readonly string[] }): Field
     valueName: '<url>',
     parse(raw) {
       let u: URL;
+      // A URL may carry a password or token (nats://user:pass@host): never repeat it.
+      const shown = JSON.stringify(
+        raw.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@').replace(/\/\/[^:@/]+@/, '//***@'),
+      );
       try {
         u = new URL(raw);
       } catch {
-        throw new ValueError(`expected a URL, got ${JSON.stringify(raw)}`);
+        throw new ValueError(`expected a URL, got ${shown}`);
       }
       if (!o.protocols.includes(u.protocol.replace(/:$/, ''))) {
-        throw new ValueError(`expected a ${o.protocols.join('/')} URL, got ${JSON.stringify(raw)}`);
+        throw new ValueError(`expected a ${o.protocols.join('/')} URL, got ${shown}`);
       }
       return raw;
     },
@@ -202,6 +206,77 @@ export function unknownEnv(env: Record<string, string | undefined>, specs: Spec[
   return Object.keys(env).filter((k) => k.startsWith('TICKFLOW_') && !known.has(k));
 }
 
+/**
+ * NATS credentials and TLS settings every service reads the same way. Secrets come from files
+ * (or the environment); `--nats-password` / `--nats-token` exist for completeness but a flag value
+ * is visible to anyone who can list processes, so prefer the `-file` variants. The environment
+ * names follow the `nats` CLI's (NATS_USER, NATS_PASSWORD, NATS_CREDS, NATS_NKEY, NATS_CA, ...).
+ */
+/** An optional string setting shown in --help as `--flag <placeholder>` (`<path>`, `<name>`). */
+function withPlaceholder(valueName: string, o: Parameters<typeof optionalStr>[0]): Field<string | undefined> {
+  return { ...optionalStr(o), valueName };
+}
+
+export const natsAuthSpec = {
+  natsUser: withPlaceholder('<name>', { flag: 'nats-user', env: 'NATS_USER', description: 'NATS user name' }),
+  natsPassword: withPlaceholder('<secret>', {
+    flag: 'nats-password',
+    env: 'NATS_PASSWORD',
+    description: 'NATS password (prefer NATS_PASSWORD or --nats-password-file: flags show in ps)',
+  }),
+  natsPasswordFile: withPlaceholder('<path>', {
+    flag: 'nats-password-file',
+    env: 'NATS_PASSWORD_FILE',
+    description: 'file holding the NATS password',
+  }),
+  natsToken: withPlaceholder('<secret>', {
+    flag: 'nats-token',
+    env: 'NATS_TOKEN',
+    description: 'NATS token (prefer NATS_TOKEN or --nats-token-file: flags show in ps)',
+  }),
+  natsTokenFile: withPlaceholder('<path>', {
+    flag: 'nats-token-file',
+    env: 'NATS_TOKEN_FILE',
+    description: 'file holding the NATS token',
+  }),
+  natsNkey: withPlaceholder('<path>', {
+    flag: 'nats-nkey',
+    env: 'NATS_NKEY',
+    description: 'file holding the NKey user seed (SU...)',
+  }),
+  natsCreds: withPlaceholder('<path>', {
+    flag: 'nats-creds',
+    env: 'NATS_CREDS',
+    description: 'NATS .creds file (user JWT and seed)',
+  }),
+  natsTlsCa: withPlaceholder('<path>', {
+    flag: 'nats-tls-ca',
+    env: 'NATS_CA',
+    description: 'CA certificate (PEM) the NATS server certificate must chain to; turns TLS on',
+  }),
+  natsTlsCert: withPlaceholder('<path>', {
+    flag: 'nats-tls-cert',
+    env: 'NATS_CERT',
+    description: 'client certificate (PEM) for NATS servers that verify clients (mTLS)',
+  }),
+  natsTlsKey: withPlaceholder('<path>', {
+    flag: 'nats-tls-key',
+    env: 'NATS_KEY',
+    description: 'key (PEM) of --nats-tls-cert',
+  }),
+  natsInboxPrefix: {
+    ...optionalStr({
+      flag: 'nats-inbox-prefix',
+      env: 'NATS_INBOX_PREFIX',
+      description:
+        'prefix of the reply subjects (default _INBOX); one per service lets the server keep replies apart (docs/SECURITY.md)',
+      pattern: /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/,
+      hint: 'subject tokens without wildcards',
+    }),
+    valueName: '<prefix>',
+  },
+};
+
 /** Settings every service reads the same way. */
 export const commonSpec = {
   natsUrl: url({
@@ -211,6 +286,7 @@ export const commonSpec = {
     default: 'nats://127.0.0.1:4222',
     protocols: ['nats', 'tls'],
   }),
+  ...natsAuthSpec,
   host: str({ flag: 'host', env: 'TICKFLOW_HOST', description: 'HTTP listen address', default: '127.0.0.1' }),
   logLevel: choice({
     flag: 'log-level',

@@ -7,6 +7,7 @@ export {
   commonSpec,
   type Field,
   int,
+  natsAuthSpec,
   num,
   optionalDate,
   optionalStr,
@@ -35,3 +36,4 @@ export {
 export { Lifecycle, type ServiceHandle } from './lifecycle.ts';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';
 export { Counter, createRegistry, Gauge, Histogram, type Registry } from './metrics.ts';
+export { type BusConnectSettings, busAuthFrom, type NatsAuthConfig, natsAuthEnv } from './nats-auth.ts';

@@ -17,6 +17,7 @@ import {
   type RiskLimits,
 } from '@tickflow/paper';
 import {
+  busAuthFrom,
   createLogger,
   createRegistry,
   Lifecycle,
@@ -92,7 +93,7 @@ export async function startBot(
   log: Logger = createLogger('bot', config.logLevel),
 ): Promise<ServiceHandle & { bot: PaperBot; session: TradingSession }> {
   const bus = await Bus.connect({
-    url: config.natsUrl,
+    ...busAuthFrom(config),
     name: 'tickflow-bot',
     onStatus: (s) => log.warn(s, 'nats status'),
   });

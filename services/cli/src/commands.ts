@@ -83,7 +83,7 @@ Writes reports/<date>/report.{json,md,html} and one CSV per table, and the Parqu
 Exit codes:
   0  loaded, reported and reconciled
   1  failed (NATS, DuckDB, archive or report error; the previous state of the date is kept)
-  2  invalid flag or environment value
+  2  invalid flag or environment value, an unreadable secret file, or NATS refused the credentials
   ${EXIT_BREAKS}  loaded and reported, but the reconciliation has breaks (listed on stdout and in the report)`,
     )
     .action(async (flags) => {

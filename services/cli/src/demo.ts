@@ -6,11 +6,23 @@ import {
   freePort,
   type NatsServerHandle,
   NatsServerNotFoundError,
+  redactUrl,
   startNatsServer,
 } from '@tickflow/bus';
 import { Dec } from '@tickflow/core';
 import { eodSpec, lastCompletedUtcDay } from '@tickflow/eod/cli';
-import { type ConfigOf, commonSpec, createLogger, int, num, resolveConfig, url } from '@tickflow/runtime';
+import {
+  busAuthFrom,
+  type ConfigOf,
+  commonSpec,
+  createLogger,
+  int,
+  natsAuthEnv,
+  natsAuthSpec,
+  num,
+  resolveConfig,
+  url,
+} from '@tickflow/runtime';
 import { ServiceProcess } from './children.ts';
 import { PipelineMonitor } from './monitor.ts';
 import { printSummary } from './summary.ts';
@@ -23,6 +35,8 @@ export const demoSpec = {
     default: '',
     protocols: ['nats', 'tls'],
   }),
+  // Credentials for --nats-url, passed on to the services through their environment.
+  ...natsAuthSpec,
   logLevel: commonSpec.logLevel,
   duration: num({
     flag: 'duration',
@@ -107,14 +121,16 @@ export async function runDemo(c: DemoConfig): Promise<number> {
     }
     natsUrl = server.url;
     say(`● private nats-server on ${natsUrl} (JetStream store ${storeDir})`);
-  } else say(`● using NATS at ${natsUrl}`);
+  } else say(`● using NATS at ${redactUrl(natsUrl)}`);
 
   const children: ServiceProcess[] = [];
   let monitorBus: Bus | undefined;
   try {
-    monitorBus = await Bus.connect({ url: natsUrl, name: 'tickflow-demo' });
+    // The private server needs no credentials; given ones are for --nats-url.
+    const nats = { ...(server ? {} : c), natsUrl };
+    monitorBus = await Bus.connect({ ...busAuthFrom(nats), name: 'tickflow-demo' });
     await monitorBus.ensureStreams();
-    const env = { ...process.env, NATS_URL: natsUrl };
+    const env = { ...process.env, ...natsAuthEnv(nats) };
     const common = ['--log-level', c.logLevel];
     const ports = { signals: await portFor(8080), bot: await portFor(8081), feed: await portFor(8082) };
     // Signals serves the dashboard and reads the bot's and the feed's HTTP for its panels.
@@ -195,7 +211,7 @@ export async function runDemo(c: DemoConfig): Promise<number> {
     const result = await runEod(
       {
         ...resolveConfig(eodSpec, {}, {}),
-        natsUrl,
+        ...nats,
         dataDir,
         reportsDir: c.reportsDir,
         date,

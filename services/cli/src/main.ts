@@ -1,4 +1,4 @@
-import { BusConnectError, NatsServerNotFoundError } from '@tickflow/bus';
+import { BusAuthError, BusConnectError, NatsServerNotFoundError } from '@tickflow/bus';
 import { PartitionSpecError } from '@tickflow/core';
 import { ReplayColumnError, ReplayFileError, SourceConfigError } from '@tickflow/feed';
 import { ConfigError, PortUnavailableError, unknownEnv } from '@tickflow/runtime';
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     if (
       err instanceof ConfigError ||
       err instanceof PortUnavailableError ||
+      // Refused credentials are a configuration problem: a restart would be refused the same way.
+      err instanceof BusAuthError ||
       err instanceof SourceConfigError ||
       err instanceof ReplayColumnError ||
       err instanceof PartitionSpecError ||

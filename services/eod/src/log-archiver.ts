@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Bus, type StreamName } from '@tickflow/bus';
-import { createRegistry, type Logger, listen, type ServiceHandle } from '@tickflow/runtime';
+import { busAuthFrom, createRegistry, type Logger, listen, type ServiceHandle } from '@tickflow/runtime';
 import { archiveMetrics, buildArchiveApp } from './archive-app.ts';
 import { type EodArchiveConfig, eodArchiveSpec } from './archive-config.ts';
 import { readPosition } from './segment-log.ts';
@@ -44,7 +44,7 @@ export async function startLogArchiver(
 ): Promise<ServiceHandle<void> & { stats: LogArchiverStats; streams: StreamArchive[] }> {
   const root = resolve(config.logDir ?? join(config.dataDir, 'log'));
   const stats: LogArchiverStats = { written: {}, invalid: {}, expired: {} };
-  const bus = await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod-archive' });
+  const bus = await Bus.connect({ ...busAuthFrom(config), name: 'tickflow-eod-archive' });
   await bus.ensureStreams();
   const streams: StreamArchive[] = [];
   const registry = createRegistry('eod-archive');

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Bus, BusConnectError } from '@tickflow/bus';
-import { ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
+import { Bus, BusAuthError, BusConnectError } from '@tickflow/bus';
+import { busAuthFrom, ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
@@ -87,8 +87,9 @@ export async function runEod(
   const bus =
     config.fromLog && config.skipBackfill
       ? undefined
-      : await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod' }).catch((err: unknown) => {
-          if (config.fromLog && err instanceof BusConnectError)
+      : await Bus.connect({ ...busAuthFrom(config), name: 'tickflow-eod' }).catch((err: unknown) => {
+          // Refused credentials stay a BusAuthError (exit 2): the hint below is about reachability.
+          if (config.fromLog && err instanceof BusConnectError && !(err instanceof BusAuthError))
             throw new BusConnectError(
               `${err.message} (--from-log reads from JetStream what the day log is missing; --skip-backfill loads the log alone)`,
               { cause: err },

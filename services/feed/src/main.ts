@@ -1,6 +1,7 @@
 import { Bus } from '@tickflow/bus';
 import { type Clock, systemClock } from '@tickflow/core';
 import {
+  busAuthFrom,
   createLogger,
   createRegistry,
   Lifecycle,
@@ -41,7 +42,7 @@ export async function startFeed(
     throw err;
   }
   const bus = await Bus.connect({
-    url: config.natsUrl,
+    ...busAuthFrom(config),
     name: 'tickflow-feed',
     onStatus: (s) => log.warn(s, 'nats status'),
   });

@@ -10,6 +10,7 @@ import {
 } from '@tickflow/bus';
 import { parsePartition } from '@tickflow/core';
 import {
+  busAuthFrom,
   createLogger,
   createRegistry,
   Lifecycle,
@@ -43,15 +44,16 @@ export async function startSignals(
 ): Promise<ServiceHandle & { service: SignalsService }> {
   if (config.fast >= config.slow)
     throw new RangeError(`--fast (${config.fast}) must be smaller than --slow (${config.slow})`);
+  const nats = busAuthFrom(config);
   const bus = await Bus.connect({
-    url: config.natsUrl,
+    ...nats,
     name: 'tickflow-signals',
     onStatus: (s) => log.warn(s, 'nats status'),
   });
   await bus.ensureStreams(opts.streamLimits);
   // Gap read-backs on a connection of their own: on the consumer's, each reply would queue behind
   // the ticks already pushed to it, and the read-back would be no faster than the consumer.
-  const readBus = await Bus.connect({ url: config.natsUrl, name: 'tickflow-signals-readback' });
+  const readBus = await Bus.connect({ ...nats, name: 'tickflow-signals-readback' });
   const registry = createRegistry('signals');
   const partition = parsePartition(config.partition);
   const setup = strategySetup(
