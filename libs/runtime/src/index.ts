@@ -30,6 +30,23 @@ export {
   type HttpOptions,
   listen,
 } from './http.ts';
+export { originAllowed, presentedToken, routeIsOpen, servePublicly } from './http-auth.ts';
+export {
+  defaultHttpSecurity,
+  type HttpSecurity,
+  type HttpSecurityConfig,
+  isLoopbackHost,
+  loadHttpSecurity,
+} from './http-security.ts';
 export { Lifecycle, type ServiceHandle } from './lifecycle.ts';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';
 export { Counter, createRegistry, Gauge, Histogram, type Registry } from './metrics.ts';
+export {
+  grants,
+  loadTokens,
+  parseTokens,
+  SCOPES,
+  type Scope,
+  type TokenEntry,
+  TokenStore,
+} from './tokens.ts';

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Bus, type StreamName } from '@tickflow/bus';
-import { createRegistry, type Logger, listen, type ServiceHandle } from '@tickflow/runtime';
+import { createRegistry, type Logger, listen, loadHttpSecurity, type ServiceHandle } from '@tickflow/runtime';
 import { archiveMetrics, buildArchiveApp } from './archive-app.ts';
 import type { EodArchiveConfig } from './archive-config.ts';
 import { readPosition } from './segment-log.ts';
@@ -42,6 +42,7 @@ export async function startLogArchiver(
   config: EodArchiveConfig,
   log: Logger,
 ): Promise<ServiceHandle<void> & { stats: LogArchiverStats; streams: StreamArchive[] }> {
+  const security = loadHttpSecurity(config);
   const root = resolve(config.logDir ?? join(config.dataDir, 'log'));
   const stats: LogArchiverStats = { written: {}, invalid: {}, expired: {} };
   const bus = await Bus.connect({ url: config.natsUrl, name: 'tickflow-eod-archive' });
@@ -92,7 +93,7 @@ export async function startLogArchiver(
     },
     Math.max(100, (config.idleCloseSeconds * 1000) / 2),
   );
-  const app = buildArchiveApp({ bus, streams, registry });
+  const app = buildArchiveApp({ bus, streams, registry, security });
   const port = await listen(app, config.host, config.port);
   log.info({ root, streams: LOG_STREAMS, port }, 'archiving streams to day-log segments');
   let closing: Promise<void> | undefined;

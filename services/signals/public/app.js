@@ -1,4 +1,5 @@
 import { getJson } from './api.js';
+import { withToken } from './auth.js';
 import { BotPanel } from './bot-panel.js';
 import { PriceChart } from './chart.js';
 import { FeedPanel } from './feed-panel.js';
@@ -197,7 +198,7 @@ poll(async () => {
   const link = /** @type {HTMLAnchorElement} */ ($('#report-link'));
   link.hidden = !latest;
   if (latest) {
-    link.href = latest.href;
+    link.href = withToken(latest.href);
     link.textContent = `EOD report ${latest.date}`;
   }
 }, 30_000);

@@ -15,6 +15,7 @@ import {
   Lifecycle,
   type Logger,
   listen,
+  loadHttpSecurity,
   readSettingFile,
   type ServiceHandle,
 } from '@tickflow/runtime';
@@ -43,6 +44,7 @@ export async function startSignals(
 ): Promise<ServiceHandle & { service: SignalsService }> {
   if (config.fast >= config.slow)
     throw new RangeError(`--fast (${config.fast}) must be smaller than --slow (${config.slow})`);
+  const security = loadHttpSecurity(config);
   const bus = await Bus.connect({
     url: config.natsUrl,
     name: 'tickflow-signals',
@@ -132,6 +134,7 @@ export async function startSignals(
     reportsDir: config.reportsDir,
     signals: service,
     registry,
+    security,
     consuming: () => consumption !== undefined,
     skippedGaps: () => service.order.skippedGaps,
     backlog: async () =>
