@@ -49,6 +49,9 @@ export function presentedToken(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** A WebSocket upgrade request (routed through fastify by @fastify/websocket before upgrading). */
+export const isUpgrade = (req: FastifyRequest) => req.headers.upgrade?.toLowerCase() === 'websocket';
+
 /**
  * A WebSocket upgrade from a browser page is accepted from the service's own origin or an
  * allow-listed one; without an Origin header the client is not a browser (no page to abuse it).
@@ -75,7 +78,7 @@ const refuse = (reply: FastifyReply, code: 401 | 403, error: string, message: st
  */
 export function accessControl(security: HttpSecurity) {
   return async function checkAccess(req: FastifyRequest, reply: FastifyReply) {
-    if (req.headers.upgrade?.toLowerCase() === 'websocket' && !originAllowed(req, security.corsOrigins)) {
+    if (isUpgrade(req) && !originAllowed(req, security.corsOrigins)) {
       return refuse(reply, 403, 'FORBIDDEN_ORIGIN', `WebSocket from origin ${req.headers.origin} refused`);
     }
     const config = req.routeOptions.config;

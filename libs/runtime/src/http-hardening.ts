@@ -3,7 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { accessControl } from './http-auth.ts';
+import { accessControl, isUpgrade } from './http-auth.ts';
 import { type HttpSecurity, isLoopbackHost } from './http-security.ts';
 
 /**
@@ -65,6 +65,15 @@ export const hardening = fp(
       });
     }
     app.addHook('onRequest', accessControl(security));
+    // An upgrade answered with anything but a WebSocket (401, 403, 429, 404) must not leave its
+    // socket open: it is outside the server's keep-alive handling and would hold app.close().
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (isUpgrade(req)) reply.header('connection', 'close');
+      return payload;
+    });
+    app.addHook('onResponse', async (req) => {
+      if (isUpgrade(req)) req.raw.socket.end();
+    });
   },
   { name: 'tickflow-hardening', fastify: '5.x' },
 );
