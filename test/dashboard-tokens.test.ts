@@ -93,6 +93,16 @@ describe('dashboard with bearer tokens, in a real Chromium', () => {
     expect(csp).toContain("script-src 'self'");
   });
 
+  it('refuses the bot’s halt to a read token (403) and to no token (401), before reading the body', async () => {
+    const halt = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${bot.port}/v1/halt`, { method: 'POST', headers });
+    expect((await halt({})).status).toBe(401);
+    const under = await halt({ authorization: `Bearer ${READ}` });
+    expect(under.status).toBe(403);
+    expect(under.headers.get('www-authenticate')).toContain('error="insufficient_scope", scope="trade"');
+    expect((await fetch(`http://127.0.0.1:${bot.port}/v1/account`)).status).toBe(401);
+  });
+
   it('takes the token from #token=, drops it from the address, and shows symbols, bot and report', async () => {
     await page.goto(`${base}/#token=${READ}`);
     await waitFor('symbols listed over the authenticated API and WebSocket', async () => {
