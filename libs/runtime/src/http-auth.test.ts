@@ -188,14 +188,21 @@ describe('CORS, security headers and the rate limit', () => {
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/);
   });
 
-  it('sends helmet headers and a Content-Security-Policy on every answer, 401s included', async () => {
-    for (const url of ['/healthz', '/v1/positions']) {
-      const res = await app().inject({ url });
+  it('sends helmet headers and a Content-Security-Policy on HTML pages, nosniff on the rest (401s included)', async () => {
+    const a = app({ readsNeedToken: false });
+    a.get('/page', async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send('<!doctype html><p>hi</p>'),
+    );
+    const page = await a.inject({ url: '/page' });
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['strict-transport-security']).toBeUndefined(); // no HTTPS here
+    for (const res of [await a.inject({ url: '/healthz' }), await app().inject({ url: '/v1/positions' })]) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
-      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
-      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-      expect(res.headers['strict-transport-security']).toBeUndefined(); // no HTTPS here
+      expect(res.headers['content-security-policy']).toBeUndefined();
     }
   });
 

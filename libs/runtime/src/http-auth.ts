@@ -67,50 +67,55 @@ export function originAllowed(req: FastifyRequest, allowed: readonly string[]): 
   }
 }
 
-const refuse = (reply: FastifyReply, code: 401 | 403, error: string, message: string, auth?: string) => {
-  if (auth) reply.header('www-authenticate', auth);
-  return reply.code(code).send({ error, message });
-};
-
 /**
  * The onRequest hook: runs after routing and before the body is read, so a request without a valid
- * token never gets its body parsed (a POST without one is 401, whatever it carries).
+ * token never gets its body parsed (a POST without one is 401, whatever it carries). Callback style
+ * (it runs on every request): a refusal sends the answer and does not call `done`.
  */
 export function accessControl(security: HttpSecurity) {
-  return async function checkAccess(req: FastifyRequest, reply: FastifyReply) {
-    if (isUpgrade(req) && !originAllowed(req, security.corsOrigins)) {
-      return refuse(reply, 403, 'FORBIDDEN_ORIGIN', `WebSocket from origin ${req.headers.origin} refused`);
+  return function checkAccess(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    const refusal = refusalOf(req, security);
+    if (!refusal) {
+      done();
+      return;
     }
-    const config = req.routeOptions.config;
-    const needed: Scope = config?.scope ?? (SAFE_METHODS.has(req.method) ? 'read' : 'trade');
-    if (needed === 'read') {
-      if (!security.readsNeedToken || config?.public) return;
-      if (routeIsOpen(req.routeOptions.url, security.openRoutes)) return;
-    }
-    if (!security.tokens) {
-      return refuse(
-        reply,
-        403,
-        'DISABLED',
-        `this needs a token with the ${needed} scope and none is configured (--tokens <file>)`,
-      );
-    }
-    const token = presentedToken(req);
-    if (!token) {
-      return refuse(reply, 401, 'UNAUTHORIZED', 'Authorization: Bearer <token> required', REALM);
-    }
-    const holder = security.tokens.find(token);
-    if (!holder) {
-      return refuse(reply, 401, 'UNAUTHORIZED', 'unknown token', `${REALM}, error="invalid_token"`);
-    }
-    if (!grants(holder.scopes, needed)) {
-      return refuse(
-        reply,
-        403,
-        'FORBIDDEN',
-        `the token of ${holder.name} lacks the ${needed} scope`,
-        `${REALM}, error="insufficient_scope", scope="${needed}"`,
-      );
-    }
+    const [code, error, message, auth] = refusal;
+    if (auth) reply.header('www-authenticate', auth);
+    reply.code(code).send({ error, message });
   };
+}
+
+type Refusal = [code: 401 | 403, error: string, message: string, wwwAuthenticate?: string];
+
+/** Why `req` may not proceed, or undefined when it may. */
+function refusalOf(req: FastifyRequest, security: HttpSecurity): Refusal | undefined {
+  if (isUpgrade(req) && !originAllowed(req, security.corsOrigins)) {
+    return [403, 'FORBIDDEN_ORIGIN', `WebSocket from origin ${req.headers.origin} refused`];
+  }
+  const config = req.routeOptions.config;
+  const needed: Scope = config?.scope ?? (SAFE_METHODS.has(req.method) ? 'read' : 'trade');
+  if (needed === 'read') {
+    if (!security.readsNeedToken || config?.public) return undefined;
+    if (routeIsOpen(req.routeOptions.url, security.openRoutes)) return undefined;
+  }
+  if (!security.tokens) {
+    return [
+      403,
+      'DISABLED',
+      `this needs a token with the ${needed} scope and none is configured (--tokens <file>)`,
+    ];
+  }
+  const token = presentedToken(req);
+  if (!token) return [401, 'UNAUTHORIZED', 'Authorization: Bearer <token> required', REALM];
+  const holder = security.tokens.find(token);
+  if (!holder) return [401, 'UNAUTHORIZED', 'unknown token', `${REALM}, error="invalid_token"`];
+  if (!grants(holder.scopes, needed)) {
+    return [
+      403,
+      'FORBIDDEN',
+      `the token of ${holder.name} lacks the ${needed} scope`,
+      `${REALM}, error="insufficient_scope", scope="${needed}"`,
+    ];
+  }
+  return undefined;
 }

@@ -7,9 +7,9 @@ import { accessControl, isUpgrade } from './http-auth.ts';
 import { type HttpSecurity, isLoopbackHost } from './http-security.ts';
 
 /**
- * For the dashboard and report pages (and every other response, where it does no harm): scripts
- * and styles from the service only (inline styles allowed: the reports carry a <style> block and
- * charts set style attributes; they cannot run code), no plugins, no framing, no foreign base URI.
+ * For the dashboard, report and API-docs pages: scripts and styles from the service only (inline
+ * styles allowed: the reports carry a <style> block and charts set style attributes; they cannot
+ * run code), no plugins, no framing, no foreign base URI.
  */
 const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
@@ -25,35 +25,44 @@ const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
+const HSTS_MAX_AGE = 180 * 24 * 3600;
+
 const isLoopbackClient = (req: FastifyRequest) => isLoopbackHost(req.ip.replace(/^::ffff:/, ''));
 
+const isPage = (contentType: unknown) =>
+  typeof contentType === 'string' && contentType.startsWith('text/html');
+
 /**
- * Every request passes, in this order: helmet's headers, the per-client rate limit (429 before any
- * other work, unauthenticated floods included), CORS (answers allowed preflights), then the token
- * and WebSocket Origin check (http-auth.ts). Hooks added here apply to every route and to 404s.
+ * Every request passes, in this order: the per-client rate limit (429 before any other work,
+ * unauthenticated floods included), CORS (answers allowed preflights), then the token and
+ * WebSocket Origin check (http-auth.ts). Hooks added here apply to every route and to 404s.
+ *
+ * Helmet's full set of headers and the CSP go on HTML pages only: @fastify/helmet builds its
+ * middleware for every request it applies to, which cost half the throughput of a small JSON route
+ * (autocannon, 10 connections: 31 k -> 13 k req/s). Every other answer gets `nosniff`, the header
+ * that matters for a JSON or text body.
  */
 export const hardening = fp(
   async (app: FastifyInstance, security: HttpSecurity) => {
     await app.register(helmet, {
+      global: false,
       contentSecurityPolicy: {
         useDefaults: false,
         // Upgrading would break plain-HTTP deployments; HTTPS ones need no upgrade.
         directives: CSP_DIRECTIVES,
       },
       // HSTS only means something over HTTPS; sent over HTTP it would be ignored anyway.
-      hsts: security.https ? { maxAge: 180 * 24 * 3600 } : false,
+      hsts: security.https ? { maxAge: HSTS_MAX_AGE } : false,
     });
     await app.register(rateLimit, { global: false });
+    // 0 means "no limit" for that kind of client: its requests skip the limiter altogether.
+    const limitOf = (req: FastifyRequest) =>
+      isLoopbackClient(req) ? security.rateLimitLoopback : security.rateLimit;
     if (security.rateLimit > 0 || security.rateLimitLoopback > 0) {
-      app.addHook(
-        'onRequest',
-        app.rateLimit({
-          timeWindow: 60_000,
-          max: (req) => (isLoopbackClient(req) ? security.rateLimitLoopback : security.rateLimit),
-          // 0 means "no limit" for that kind of client.
-          allowList: (req) => (isLoopbackClient(req) ? security.rateLimitLoopback : security.rateLimit) === 0,
-        }),
-      );
+      const limiter = app.rateLimit({ timeWindow: 60_000, max: limitOf });
+      app.addHook('onRequest', async function rateLimited(this: FastifyInstance, req, reply) {
+        if (limitOf(req) > 0) await limiter.call(this, req, reply);
+      });
     }
     if (security.corsOrigins.length) {
       await app.register(cors, {
@@ -65,14 +74,22 @@ export const hardening = fp(
       });
     }
     app.addHook('onRequest', accessControl(security));
-    // An upgrade answered with anything but a WebSocket (401, 403, 429, 404) must not leave its
-    // socket open: it is outside the server's keep-alive handling and would hold app.close().
-    app.addHook('onSend', async (req, reply, payload) => {
+    // Callback hooks, not async ones: they run on every answer (helmet's middleware is synchronous).
+    app.addHook('onSend', (req, reply, payload, done) => {
+      if (isPage(reply.getHeader('content-type'))) reply.helmet();
+      else {
+        reply.header('x-content-type-options', 'nosniff');
+        if (security.https)
+          reply.header('strict-transport-security', `max-age=${HSTS_MAX_AGE}; includeSubDomains`);
+      }
+      // An upgrade answered with anything but a WebSocket (401, 403, 429, 404) must not leave its
+      // socket open: it is outside the server's keep-alive handling and would hold app.close().
       if (isUpgrade(req)) reply.header('connection', 'close');
-      return payload;
+      done(null, payload);
     });
-    app.addHook('onResponse', async (req) => {
+    app.addHook('onResponse', (req, _reply, done) => {
       if (isUpgrade(req)) req.raw.socket.end();
+      done();
     });
   },
   { name: 'tickflow-hardening', fastify: '5.x' },
