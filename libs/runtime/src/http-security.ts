@@ -56,7 +56,7 @@ const list = (raw: string | undefined) =>
 /**
  * Reads the tokens file and TLS files and checks the combination. A service asked to listen beyond
  * loopback without tokens is refused (ConfigError, exit 2) unless `--insecure` says so. `legacy`
- * is a single token from an older flag (the bot's `--admin-token`): it grants `admin` but does not
+ * is a single token from an older flag (the bot's `--admin-token`): it grants `trade` (what it allowed: halt and resume) but does not
  * close reads by itself, as before.
  */
 export function loadHttpSecurity(
@@ -68,7 +68,7 @@ export function loadHttpSecurity(
   if (config.tokens !== undefined) tokens = loadTokens(config.tokens);
   if (legacy) {
     tokens ??= new TokenStore();
-    tokens.add(legacy.token, { name: `--${legacy.flag}`, scopes: new Set(['admin']) });
+    tokens.add(legacy.token, { name: `--${legacy.flag}`, scopes: new Set(['trade']) });
   }
   if (!isLoopbackHost(config.host) && config.tokens === undefined && !config.insecure) {
     problems.push(

@@ -24,7 +24,7 @@ export const botSpec = {
     flag: 'admin-token',
     env: 'TICKFLOW_BOT_ADMIN_TOKEN',
     description:
-      'deprecated, use --tokens: one bearer token with the admin scope (POST /v1/halt, /v1/resume); unlike --tokens it leaves reads open',
+      'deprecated, use --tokens: one bearer token with the trade scope (POST /v1/halt, /v1/resume); unlike --tokens it leaves reads open',
   }),
   feeBps: str({
     flag: 'fee-bps',
