@@ -103,6 +103,18 @@ describe('dashboard with bearer tokens, in a real Chromium', () => {
     expect((await fetch(`http://127.0.0.1:${bot.port}/v1/account`)).status).toBe(401);
   });
 
+  it('says in its badge that a token is needed when opened without one', async () => {
+    const bare = await browser.context.newPage();
+    try {
+      await bare.goto(`${base}/`);
+      await waitFor('the badge to ask for a token', async () =>
+        ((await bare.locator('#conn').textContent()) ?? '').startsWith('token needed'),
+      );
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('takes the token from #token=, drops it from the address, and shows symbols, bot and report', async () => {
     await page.goto(`${base}/#token=${READ}`);
     await waitFor('symbols listed over the authenticated API and WebSocket', async () => {

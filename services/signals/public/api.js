@@ -1,4 +1,4 @@
-import { authHeaders } from './auth.js';
+import { authHeaders, tokenRefused } from './auth.js';
 
 export class HttpError extends Error {
   constructor(path, status) {
@@ -10,6 +10,7 @@ export class HttpError extends Error {
 /** GETs a JSON body from the signals service (same origin); throws HttpError on a non-2xx status. */
 export async function getJson(path) {
   const res = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() } });
+  if (res.status === 401 || res.status === 403) tokenRefused(res.status);
   if (!res.ok) throw new HttpError(path, res.status);
   return res.json();
 }

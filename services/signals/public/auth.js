@@ -12,6 +12,21 @@ if (fromHash) {
   history.replaceState(null, '', location.pathname + location.search);
 }
 
+let refusedWith;
+
+/** Called when the API refuses the page's token (or its lack of one), with the HTTP status. */
+export function tokenRefused(status) {
+  refusedWith = status;
+}
+
+/** What to tell the user once the API refused the token: the connection badge shows it. */
+export function tokenProblem() {
+  if (refusedWith === undefined) return undefined;
+  return token()
+    ? `token refused (HTTP ${refusedWith}): open /#token=<read token>`
+    : 'token needed: open /#token=<read token>';
+}
+
 /** The token of this tab, or undefined (the service runs without tokens). */
 export function token() {
   return sessionStorage.getItem(KEY) ?? undefined;
