@@ -4,7 +4,7 @@ import { grants, type Scope } from './tokens.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The scope a request needs; default `read` for GET and HEAD, `trade` for anything else. */
+    /** The scope a request needs; default `read` for GET, HEAD, OPTIONS, `trade` for the rest. */
     scope?: Scope;
     /** Serves nothing private (a page's code, say): no token needed. Set by `servePublicly`. */
     public?: boolean;
@@ -12,7 +12,8 @@ declare module 'fastify' {
 }
 
 const REALM = 'Bearer realm="tickflow"';
-const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/** Methods that change nothing (RFC 9110): they need `read`, and may carry ?access_token=. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Marks every route registered later in this plugin context as needing no token (static assets). */
 export function servePublicly(app: FastifyInstance): void {
@@ -28,7 +29,7 @@ export function routeIsOpen(route: string | undefined, open: readonly string[]):
 }
 
 /**
- * The token a request presents: `Authorization: Bearer <token>`; for GET/HEAD also
+ * The token a request presents: `Authorization: Bearer <token>`; for a safe method (GET, HEAD, OPTIONS) also
  * `?access_token=<token>` (links and WebSockets opened by a browser, which cannot set headers) or a
  * WebSocket subprotocol `bearer.<token>`. `''` for a malformed Authorization header.
  */

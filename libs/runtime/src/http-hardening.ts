@@ -47,8 +47,8 @@ export const hardening = fp(
     await app.register(helmet, {
       global: false,
       contentSecurityPolicy: {
+        // Not helmet's defaults: their upgrade-insecure-requests would break plain-HTTP deployments.
         useDefaults: false,
-        // Upgrading would break plain-HTTP deployments; HTTPS ones need no upgrade.
         directives: CSP_DIRECTIVES,
       },
       // HSTS only means something over HTTPS; sent over HTTP it would be ignored anyway.
