@@ -217,6 +217,19 @@ describe('CORS, security headers and the rate limit', () => {
     for (let i = 0; i < 10; i++) expect((await a.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 
+  it('counts refusals by status in /metrics', async () => {
+    const a = app({ rateLimit: 1 });
+    await a.inject({ url: '/v1/positions' });
+    await a.inject({ url: '/v1/positions', headers: bearer(READ) });
+    await a.inject({ method: 'POST', url: '/v1/halt', headers: bearer(READ), payload: { reason: 'r' } });
+    await a.inject({ url: '/v1/positions', remoteAddress: '192.0.2.9' });
+    await a.inject({ url: '/v1/positions', remoteAddress: '192.0.2.9' });
+    const metrics = (await a.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/tickflow_http_refused_total\{status="401",service="test"\} 2/);
+    expect(metrics).toMatch(/tickflow_http_refused_total\{status="403",service="test"\} 1/);
+    expect(metrics).toMatch(/tickflow_http_refused_total\{status="429",service="test"\} 1/);
+  });
+
   it('limits loopback clients too when --rate-limit-loopback is set', async () => {
     const a = app({ rateLimitLoopback: 2 });
     const codes: number[] = [];

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import { accessControl, isUpgrade } from './http-auth.ts';
 import { type HttpSecurity, isLoopbackHost } from './http-security.ts';
+import { Counter, type Registry } from './metrics.ts';
 
 /**
  * For the dashboard, report and API-docs pages: scripts and styles from the service only (inline
@@ -46,7 +47,16 @@ const isPage = (contentType: unknown) =>
  * ~5 µs of CPU per request (~35 % of a small JSON route; measured with autocannon, 5 rounds).
  */
 export const hardening = fp(
-  async (app: FastifyInstance, security: HttpSecurity) => {
+  async (app: FastifyInstance, { security, registry }: { security: HttpSecurity; registry: Registry }) => {
+    // One per registry: a second app on the same registry (a test's restart) adds to the same count.
+    const refused =
+      (registry.getSingleMetric('tickflow_http_refused_total') as Counter<'status'> | undefined) ??
+      new Counter({
+        name: 'tickflow_http_refused_total',
+        help: 'HTTP requests and WebSocket upgrades refused: 401 no or unknown token, 403 scope, origin or no tokens configured, 429 rate limit',
+        labelNames: ['status'],
+        registers: [registry],
+      });
     const pageHeaders = helmet({
       contentSecurityPolicy: {
         // Not helmet's defaults: their upgrade-insecure-requests would break plain-HTTP deployments.
@@ -89,8 +99,10 @@ export const hardening = fp(
       if (isUpgrade(req)) reply.header('connection', 'close');
       done(null, payload);
     });
-    app.addHook('onResponse', (req, _reply, done) => {
+    app.addHook('onResponse', (req, reply, done) => {
       if (isUpgrade(req)) req.raw.socket.end();
+      const code = reply.statusCode;
+      if (code === 401 || code === 403 || code === 429) refused.inc({ status: String(code) });
       done();
     });
   },

@@ -43,7 +43,7 @@ export function createHttpApp(opts: HttpOptions) {
   // so the app keeps one type whether or not TLS is on.
   if (security.https) Object.assign(options, { https: security.https });
   const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>();
-  app.register(hardening, security);
+  app.register(hardening, { security, registry: opts.registry });
 
   app.get('/healthz', async (req, reply) => {
     const report = opts.health();
