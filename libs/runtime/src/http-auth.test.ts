@@ -143,6 +143,13 @@ describe('open routes', () => {
     expect(full.json().checks.nats.detail).toBe('nats://secret-host:4222');
   });
 
+  it('never shows the NATS URL without a token, also when no token is configured', async () => {
+    const a = app({ tokens: undefined, readsNeedToken: false });
+    const res = await a.inject({ url: '/healthz' });
+    expect(res.body).not.toContain('secret-host');
+    expect(res.json()).toEqual({ status: 'ok', checks: { nats: { ok: true } } });
+  });
+
   it('closes /metrics when --open-routes leaves it out, and opens prefixes ending in *', async () => {
     const closed = app({ openRoutes: ['/healthz'] });
     expect((await closed.inject({ url: '/metrics' })).statusCode).toBe(401);

@@ -47,8 +47,11 @@ export function createHttpApp(opts: HttpOptions) {
 
   app.get('/healthz', async (req, reply) => {
     const report = opts.health();
-    // Check details (the NATS URL, disk positions) only for token holders when reads need one.
-    const body = security.readsNeedToken && !hasReadToken(req, security) ? summary(report) : report;
+    const body = hasReadToken(req, security)
+      ? report
+      : security.readsNeedToken
+        ? summary(report) // an open route: no details at all
+        : withoutPrivateDetails(report);
     return reply.code(report.status === 'down' ? 503 : 200).send(body);
   });
   app.get('/metrics', async (_req, reply) => {
@@ -62,6 +65,19 @@ function hasReadToken(req: FastifyRequest, security: HttpSecurity): boolean {
   const holder = token ? security.tokens?.find(token) : undefined;
   return holder !== undefined && grants(holder.scopes, 'read');
 }
+
+/**
+ * Checks whose detail only a token holder sees: `nats` names the broker (its URL), which tells an
+ * attacker where to go next. Every other detail (gaps, disk positions) stays for operators.
+ */
+const PRIVATE_CHECKS = new Set(['nats']);
+
+const withoutPrivateDetails = (report: HealthReport): HealthReport => ({
+  status: report.status,
+  checks: Object.fromEntries(
+    Object.entries(report.checks).map(([k, c]) => [k, PRIVATE_CHECKS.has(k) ? { ok: c.ok } : c]),
+  ),
+});
 
 const summary = (report: HealthReport): HealthReport => ({
   status: report.status,
