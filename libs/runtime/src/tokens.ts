@@ -12,7 +12,7 @@ export type Scope = (typeof SCOPES)[number];
 const TOKEN = /^[A-Za-z0-9._~-]{16,512}$/;
 
 export interface TokenEntry {
-  /** Who holds it, for logs; never the token itself. */
+  /** Who holds it, for answers (a 403 names it); never the token itself. */
   name: string;
   scopes: ReadonlySet<Scope>;
 }
