@@ -29,9 +29,9 @@ export function routeIsOpen(route: string | undefined, open: readonly string[]):
 }
 
 /**
- * The token a request presents: `Authorization: Bearer <token>`; for a safe method (GET, HEAD, OPTIONS) also
- * `?access_token=<token>` (links and WebSockets opened by a browser, which cannot set headers) or a
- * WebSocket subprotocol `bearer.<token>`. `''` for a malformed Authorization header.
+ * The token a request presents: `Authorization: Bearer <token>`; for a safe method (GET, HEAD,
+ * OPTIONS) also `?access_token=<token>` (links and WebSockets opened by a browser, which cannot
+ * set headers) or a WebSocket subprotocol `bearer.<token>`. `''` for a malformed Authorization.
  */
 export function presentedToken(req: FastifyRequest): string | undefined {
   const auth = req.headers.authorization;
