@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Tick } from '@tickflow/core';
 import { REPORT_JSON_SCHEMA, type Report } from '@tickflow/eod';
+import { createHttpApp, createRegistry, listen } from '@tickflow/runtime';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type TestBrowser } from './browser.ts';
@@ -107,5 +108,32 @@ describe('report.html in headless Chromium (no server, no network)', () => {
     expect(drawn.requests).toEqual([]);
     expect(drawn.errors).toEqual([]);
     expect(html).not.toMatch(/<script|<link|https?:\/\//);
+  });
+
+  it('draws the same charts when served under the services’ Content-Security-Policy, with no violation', async () => {
+    const app = createHttpApp({
+      registry: createRegistry('test'),
+      health: () => ({ status: 'ok', checks: {} }),
+    });
+    app.get('/report.html', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+    const port = await listen(app, '127.0.0.1', 0);
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    // Chromium asks for /favicon.ico (404 here); what matters is a CSP violation or a script error.
+    page.on('console', (m) => {
+      if (/Content Security Policy/.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    try {
+      const res = await page.goto(`http://127.0.0.1:${port}/report.html`);
+      expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+      expect(await page.evaluate(measureCharts)).toEqual(drawn.charts);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      // Chromium keeps its connections (and a spare preconnected one) open for the next page.
+      app.server.closeAllConnections();
+      await app.close();
+    }
   });
 });

@@ -295,6 +295,62 @@ export const commonSpec = {
     default: 'info',
     choices: LOG_LEVELS,
   }),
+  // HTTP access control (docs/SECURITY.md); read by loadHttpSecurity (http-security.ts).
+  tokens: optionalStr({
+    flag: 'tokens',
+    env: 'TICKFLOW_TOKENS_FILE',
+    description:
+      'file of bearer tokens, one "<token> <scope>[,<scope>] [name]" a line (scopes read, trade, admin); given: every route but --open-routes needs a token',
+  }),
+  openRoutes: str({
+    flag: 'open-routes',
+    env: 'TICKFLOW_OPEN_ROUTES',
+    description:
+      'routes served without a token when --tokens is given, comma-separated; a trailing * matches every route below ("" for none)',
+    default: '/healthz,/metrics',
+    pattern: /^(\/[^\s,]*(,\/[^\s,]*)*)?$/,
+    hint: 'comma-separated paths starting with /',
+  }),
+  insecure: bool({
+    flag: 'insecure',
+    env: 'TICKFLOW_INSECURE',
+    description: 'serve HTTP beyond loopback (--host) without --tokens: anyone who reaches the port may read',
+    default: false,
+  }),
+  corsOrigins: optionalStr({
+    flag: 'cors-origins',
+    env: 'TICKFLOW_CORS_ORIGINS',
+    description:
+      'other web origins (https://host:port) whose pages may call the API and open WebSockets, comma-separated (unset: CORS off)',
+    pattern: /^([a-z][a-z0-9+.-]*:\/\/[^\s,/]+(,[a-z][a-z0-9+.-]*:\/\/[^\s,/]+)*)?$/,
+    hint: 'comma-separated origins like https://ops.example:8443',
+  }),
+  rateLimit: int({
+    flag: 'rate-limit',
+    env: 'TICKFLOW_RATE_LIMIT',
+    description: 'HTTP requests per minute per client address; more are answered 429 (0: no limit)',
+    default: 1200,
+    min: 0,
+    max: 10_000_000,
+  }),
+  rateLimitLoopback: int({
+    flag: 'rate-limit-loopback',
+    env: 'TICKFLOW_RATE_LIMIT_LOOPBACK',
+    description: 'the same for clients on this host (127.0.0.1, ::1) (0: no limit)',
+    default: 0,
+    min: 0,
+    max: 10_000_000,
+  }),
+  tlsCert: optionalStr({
+    flag: 'tls-cert',
+    env: 'TICKFLOW_TLS_CERT',
+    description: 'PEM certificate (chain) file: serve HTTPS and WSS (with --tls-key)',
+  }),
+  tlsKey: optionalStr({
+    flag: 'tls-key',
+    env: 'TICKFLOW_TLS_KEY',
+    description: 'PEM private key file of --tls-cert',
+  }),
   shutdownTimeoutMs: int({
     flag: 'shutdown-timeout-ms',
     env: 'TICKFLOW_SHUTDOWN_TIMEOUT_MS',

@@ -1,7 +1,12 @@
+import type { Server } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { type FastifyHttpOptions, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { presentedToken } from './http-auth.ts';
+import { hardening } from './http-hardening.ts';
+import { defaultHttpSecurity, type HttpSecurity } from './http-security.ts';
+import { grants } from './tokens.ts';
 
 export type HealthStatus = 'ok' | 'degraded' | 'down';
 export interface HealthReport {
@@ -13,33 +18,71 @@ export interface HttpOptions {
   logger?: Logger;
   registry: Registry;
   health: () => HealthReport;
+  /** Tokens, open routes, CORS, rate limit, TLS (loadHttpSecurity); default: loopback, no tokens. */
+  security?: HttpSecurity;
 }
 
 export type HttpApp = ReturnType<typeof createHttpApp>;
 
 /**
  * The fastify instance every service starts from: small body limit, request timeout, TypeBox
- * schemas, and `/healthz` + `/metrics`. Services add their routes as plugins; `listen` happens
- * only in the entry point, so tests use `app.inject()`.
+ * schemas, security headers, rate limit, CORS allow-list, bearer tokens (http-hardening.ts), HTTPS
+ * when configured, and `/healthz` + `/metrics`. Services add their routes as plugins; `listen`
+ * happens only in the entry point, so tests use `app.inject()`.
  */
 export function createHttpApp(opts: HttpOptions) {
-  const app = Fastify({
+  const security = opts.security ?? defaultHttpSecurity();
+  const options: FastifyHttpOptions<Server> = {
     loggerInstance: opts.logger,
     // Per-request log lines would drown the service's own logs; errors still go through.
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: 10_000,
     bodyLimit: 64 * 1024,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  // An https.Server answers the same calls as an http.Server (listen, address, closeAllConnections),
+  // so the app keeps one type whether or not TLS is on.
+  if (security.https) Object.assign(options, { https: security.https });
+  const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>();
+  app.register(hardening, { security, registry: opts.registry });
 
-  app.get('/healthz', async (_req, reply) => {
+  app.get('/healthz', async (req, reply) => {
     const report = opts.health();
-    return reply.code(report.status === 'down' ? 503 : 200).send(report);
+    const body = hasReadToken(req, security)
+      ? report
+      : security.readsNeedToken
+        ? summary(report) // an open route: no details at all
+        : withoutPrivateDetails(report);
+    return reply.code(report.status === 'down' ? 503 : 200).send(body);
   });
   app.get('/metrics', async (_req, reply) => {
     return reply.type(opts.registry.contentType).send(await opts.registry.metrics());
   });
   return app;
 }
+
+function hasReadToken(req: FastifyRequest, security: HttpSecurity): boolean {
+  const token = presentedToken(req);
+  const holder = token ? security.tokens?.find(token) : undefined;
+  return holder !== undefined && grants(holder.scopes, 'read');
+}
+
+/**
+ * Checks whose detail only a token holder sees: `nats` names the broker (its URL), which tells an
+ * attacker where to go next. Every other detail (gaps, disk positions) stays for operators.
+ */
+const PRIVATE_CHECKS = new Set(['nats']);
+
+const withoutPrivateDetails = (report: HealthReport): HealthReport => ({
+  status: report.status,
+  checks: Object.fromEntries(
+    Object.entries(report.checks).map(([k, c]) => [k, PRIVATE_CHECKS.has(k) ? { ok: c.ok } : c]),
+  ),
+});
+
+const summary = (report: HealthReport): HealthReport => ({
+  status: report.status,
+  checks: Object.fromEntries(Object.entries(report.checks).map(([k, c]) => [k, { ok: c.ok }])),
+});
 
 /** The HTTP port is taken or not allowed, or the host not an address here: a usage error (exit 2). */
 export class PortUnavailableError extends Error {

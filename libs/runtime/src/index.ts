@@ -33,7 +33,24 @@ export {
   listen,
   PortUnavailableError,
 } from './http.ts';
+export { originAllowed, presentedToken, routeIsOpen, servePublicly } from './http-auth.ts';
+export {
+  defaultHttpSecurity,
+  type HttpSecurity,
+  type HttpSecurityConfig,
+  isLoopbackHost,
+  loadHttpSecurity,
+} from './http-security.ts';
 export { Lifecycle, type ServiceHandle } from './lifecycle.ts';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';
 export { Counter, createRegistry, Gauge, Histogram, type Registry } from './metrics.ts';
 export { type BusConnectSettings, busAuthFrom, type NatsAuthConfig, natsAuthEnv } from './nats-auth.ts';
+export {
+  grants,
+  loadTokens,
+  parseTokens,
+  SCOPES,
+  type Scope,
+  type TokenEntry,
+  TokenStore,
+} from './tokens.ts';

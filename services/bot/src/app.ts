@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { type Bus, decode, readRecent, subjects } from '@tickflow/bus';
 import { type Fill, fillProblem, isValidSymbol } from '@tickflow/core';
-import { createHttpApp, type Registry } from '@tickflow/runtime';
+import { createHttpApp, type HttpSecurity, type Registry } from '@tickflow/runtime';
 import { Type } from 'typebox';
 import type { PaperBot } from './bot.ts';
 import type { TradingSession } from './session.ts';
@@ -69,17 +69,19 @@ const FillBody = Type.Object({
 
 /**
  * REST for the bot: positions, fills (from FILLS), P&L and account (exact decimal strings), the
- * kill switch (POST /v1/halt, /v1/resume with `Authorization: Bearer <token>`), health, metrics.
+ * kill switch (POST /v1/halt, /v1/resume: a token with the trade scope, checked by createHttpApp
+ * before the body is read), health, metrics.
  */
 export async function buildApp(opts: {
   bus: Bus;
   bot: PaperBot;
   session: TradingSession;
   registry: Registry;
-  adminToken?: string;
+  security?: HttpSecurity;
 }) {
   const app = createHttpApp({
     registry: opts.registry,
+    ...(opts.security ? { security: opts.security } : {}),
     health: () => ({
       status: opts.bus.isConnected ? 'ok' : 'down',
       checks: { nats: { ok: opts.bus.isConnected, detail: opts.bus.url } },
@@ -183,9 +185,8 @@ export async function buildApp(opts: {
     async () => opts.session.snapshot(),
   );
 
-  // The kill switch. Without a configured token the endpoints are refused outright (403).
-  const authorised = (header: string | undefined) =>
-    opts.adminToken !== undefined && opts.adminToken.length > 0 && header === `Bearer ${opts.adminToken}`;
+  // The kill switch: a state change, so the `trade` scope (refused with 403 while no token is
+  // configured at all: --tokens, or the older --admin-token).
   for (const [path, halt] of [
     ['/v1/halt', true],
     ['/v1/resume', false],
@@ -193,22 +194,13 @@ export async function buildApp(opts: {
     app.post(
       path,
       {
+        config: { scope: 'trade' },
         schema: {
           body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) })),
           response: { 200: HaltBody, 401: ErrorBody, 403: ErrorBody },
         },
       },
-      async (req, reply) => {
-        if (!opts.adminToken) {
-          return reply
-            .code(403)
-            .send({ error: 'DISABLED', message: 'no admin token configured (--admin-token)' });
-        }
-        if (!authorised(req.headers.authorization)) {
-          return reply
-            .code(401)
-            .send({ error: 'UNAUTHORIZED', message: 'Authorization: Bearer <admin token> required' });
-        }
+      async (req) => {
         opts.bot.halted = halt;
         opts.bot.haltReason = halt ? (req.body?.reason ?? 'manual halt') : '';
         return { halted: opts.bot.halted, reason: opts.bot.haltReason };

@@ -23,7 +23,8 @@ export const botSpec = {
   adminToken: optionalStr({
     flag: 'admin-token',
     env: 'TICKFLOW_BOT_ADMIN_TOKEN',
-    description: 'bearer token for POST /v1/halt and /v1/resume (unset: those endpoints answer 403)',
+    description:
+      'deprecated, use --tokens: one bearer token with the trade scope (POST /v1/halt, /v1/resume); unlike --tokens it leaves reads open',
   }),
   feeBps: str({
     flag: 'fee-bps',

@@ -23,6 +23,7 @@ import {
   Lifecycle,
   type Logger,
   listen,
+  loadHttpSecurity,
   type ServiceHandle,
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
@@ -92,6 +93,11 @@ export async function startBot(
   config: BotConfig,
   log: Logger = createLogger('bot', config.logLevel),
 ): Promise<ServiceHandle & { bot: PaperBot; session: TradingSession }> {
+  // Before anything connects: a refused --host/--tokens combination must cost nothing.
+  const security = loadHttpSecurity(
+    config,
+    config.adminToken ? { token: config.adminToken, flag: 'admin-token' } : undefined,
+  );
   const bus = await Bus.connect({
     ...busAuthFrom(config),
     name: 'tickflow-bot',
@@ -133,7 +139,7 @@ export async function startBot(
     bot,
     session,
     registry,
-    ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+    security,
   });
   // A fill that cannot be stored after its retries is fatal (done rejects): the decision must not
   // be acked as handled while FILLS lacks its fill.

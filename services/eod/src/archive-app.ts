@@ -1,5 +1,5 @@
 import type { Bus } from '@tickflow/bus';
-import { Counter, createHttpApp, Gauge, type Registry } from '@tickflow/runtime';
+import { Counter, createHttpApp, Gauge, type HttpSecurity, type Registry } from '@tickflow/runtime';
 import type { LogArchiverStats } from './log-archiver.ts';
 import type { StreamArchive } from './stream-archive.ts';
 
@@ -7,9 +7,15 @@ import type { StreamArchive } from './stream-archive.ts';
  * `eod archive`'s HTTP surface: `/healthz` is degraded while a stream waits for disk space (each
  * stream's check says since when and at which position) and down without NATS; `/metrics`.
  */
-export function buildArchiveApp(opts: { bus: Bus; streams: readonly StreamArchive[]; registry: Registry }) {
+export function buildArchiveApp(opts: {
+  bus: Bus;
+  streams: readonly StreamArchive[];
+  registry: Registry;
+  security?: HttpSecurity;
+}) {
   return createHttpApp({
     registry: opts.registry,
+    ...(opts.security ? { security: opts.security } : {}),
     health: () => {
       const nats = opts.bus.isConnected;
       const checks: Record<string, { ok: boolean; detail?: string }> = {

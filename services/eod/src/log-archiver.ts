@@ -1,6 +1,13 @@
 import { join, resolve } from 'node:path';
 import { Bus, type StreamName } from '@tickflow/bus';
-import { busAuthFrom, createRegistry, type Logger, listen, type ServiceHandle } from '@tickflow/runtime';
+import {
+  busAuthFrom,
+  createRegistry,
+  type Logger,
+  listen,
+  loadHttpSecurity,
+  type ServiceHandle,
+} from '@tickflow/runtime';
 import { archiveMetrics, buildArchiveApp } from './archive-app.ts';
 import { type EodArchiveConfig, eodArchiveSpec } from './archive-config.ts';
 import { readPosition } from './segment-log.ts';
@@ -42,6 +49,7 @@ export async function startLogArchiver(
   config: EodArchiveConfig,
   log: Logger,
 ): Promise<ServiceHandle<void> & { stats: LogArchiverStats; streams: StreamArchive[] }> {
+  const security = loadHttpSecurity(config);
   const root = resolve(config.logDir ?? join(config.dataDir, 'log'));
   const stats: LogArchiverStats = { written: {}, invalid: {}, expired: {} };
   const bus = await Bus.connect({ ...busAuthFrom(config), name: 'tickflow-eod-archive' });
@@ -58,7 +66,7 @@ export async function startLogArchiver(
   });
   running.catch(() => {});
   // Listens before touching the log: a second archiver (its port taken) must not write a segment.
-  const app = buildArchiveApp({ bus, streams, registry });
+  const app = buildArchiveApp({ bus, streams, registry, security });
   const port = await listen(app, config.host, config.port, eodArchiveSpec.port);
   for (const stream of LOG_STREAMS) {
     const positionFile = logPositionFile(root, stream);

@@ -1,5 +1,5 @@
 import type { Bus } from '@tickflow/bus';
-import { createHttpApp, type Registry } from '@tickflow/runtime';
+import { createHttpApp, type HttpSecurity, type Registry } from '@tickflow/runtime';
 import type { ConfirmWatch } from './confirm-watch.ts';
 import type { FeedService } from './feed.ts';
 import type { TickSource } from './sources/types.ts';
@@ -14,9 +14,11 @@ export function buildApp(opts: {
   source: TickSource;
   registry: Registry;
   confirms?: ConfirmWatch;
+  security?: HttpSecurity;
 }) {
   const app = createHttpApp({
     registry: opts.registry,
+    ...(opts.security ? { security: opts.security } : {}),
     health: () => {
       const nats = opts.bus.isConnected;
       const source = opts.source.health();

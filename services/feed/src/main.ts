@@ -7,6 +7,7 @@ import {
   Lifecycle,
   type Logger,
   listen,
+  loadHttpSecurity,
   type ServiceHandle,
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
@@ -31,6 +32,7 @@ export async function startFeed(
 ): Promise<ServiceHandle<FeedStats> & { feed: FeedService; confirms: ConfirmWatch }> {
   // nats.js spends about half of a JetStream publish capturing stack traces for its timeout errors.
   Error.stackTraceLimit = 0;
+  const security = loadHttpSecurity(config);
   const source = createSource(config, clock, log);
   // A replay file that can't be read or whose header does not fit stops here, before anything
   // connects or listens: a usage error (exit 2), the file or the flags must change.
@@ -92,7 +94,7 @@ export async function startFeed(
   );
   bus.onStatus((type) => type === 'reconnect' && feed.metrics.natsReconnects.inc());
   confirmed = (ms) => feed.metrics.confirmSeconds.observe(ms / 1000);
-  const app = buildApp({ bus, feed, source, registry, confirms });
+  const app = buildApp({ bus, feed, source, registry, confirms, security });
   const port = await listen(app, config.host, config.port, feedSpec.port);
   log.info({ port, nats: bus.url, source: source.name }, 'feed started');
   const timer = config.duration > 0 ? setTimeout(() => feed.stop(), config.duration * 1000) : undefined;

@@ -1,3 +1,5 @@
+import { authHeaders, tokenRefused } from './auth.js';
+
 export class HttpError extends Error {
   constructor(path, status) {
     super(`${path}: HTTP ${status}`);
@@ -7,7 +9,8 @@ export class HttpError extends Error {
 
 /** GETs a JSON body from the signals service (same origin); throws HttpError on a non-2xx status. */
 export async function getJson(path) {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
+  const res = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() } });
+  if (res.status === 401 || res.status === 403) tokenRefused(res.status);
   if (!res.ok) throw new HttpError(path, res.status);
   return res.json();
 }

@@ -1,4 +1,5 @@
 import { getJson } from './api.js';
+import { tokenProblem, withToken } from './auth.js';
 import { BotPanel } from './bot-panel.js';
 import { PriceChart } from './chart.js';
 import { FeedPanel } from './feed-panel.js';
@@ -108,7 +109,8 @@ const stream = new LiveStream({
   subscribe: '*',
   onStatus: (status, text) => {
     hooks.status = status;
-    setBadge($('#conn'), text, status === 'live' ? 'ok' : status === 'down' ? 'bad' : 'warn');
+    const problem = status === 'live' ? undefined : tokenProblem();
+    setBadge($('#conn'), problem ?? text, status === 'live' ? 'ok' : status === 'down' ? 'bad' : 'warn');
   },
   onOpen: (reconnected) => {
     hooks.connects++;
@@ -197,7 +199,7 @@ poll(async () => {
   const link = /** @type {HTMLAnchorElement} */ ($('#report-link'));
   link.hidden = !latest;
   if (latest) {
-    link.href = latest.href;
+    link.href = withToken(latest.href);
     link.textContent = `EOD report ${latest.date}`;
   }
 }, 30_000);

@@ -1,3 +1,5 @@
+import { streamProtocols } from './auth.js';
+
 /**
  * The /v1/stream WebSocket, kept open: after a close (server restart, network) it reconnects with
  * capped exponential backoff and jitter (so a restarted server is not hit by every page at once),
@@ -17,7 +19,7 @@ export class LiveStream {
 
   start() {
     this.onStatus('connecting', 'connecting…');
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, streamProtocols());
     this.socket = ws;
     ws.onopen = () => {
       this.attempt = 0;

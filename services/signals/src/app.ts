@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Bus } from '@tickflow/bus';
-import { createHttpApp, type Registry } from '@tickflow/runtime';
+import { createHttpApp, type HttpSecurity, type Registry } from '@tickflow/runtime';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { dashboardApiRoutes } from './routes/dashboard-api.ts';
 import { decisionsRoutes } from './routes/decisions.ts';
@@ -30,6 +30,8 @@ export interface SignalsAppOptions {
   feedUrl: string;
   /** Where eod writes reports/<date>/; the dashboard links the newest. */
   reportsDir: string;
+  /** Tokens, open routes, CORS, rate limit, TLS; default: loopback, no tokens. */
+  security?: HttpSecurity;
 }
 
 /**
@@ -40,6 +42,7 @@ export interface SignalsAppOptions {
 export async function buildApp(opts: SignalsAppOptions) {
   const app = createHttpApp({
     registry: opts.registry,
+    ...(opts.security ? { security: opts.security } : {}),
     health: () => {
       const nats = opts.bus.isConnected;
       const consuming = opts.consuming();

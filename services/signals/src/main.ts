@@ -16,6 +16,7 @@ import {
   Lifecycle,
   type Logger,
   listen,
+  loadHttpSecurity,
   readSettingFile,
   type ServiceHandle,
 } from '@tickflow/runtime';
@@ -45,6 +46,7 @@ export async function startSignals(
   if (config.fast >= config.slow)
     throw new RangeError(`--fast (${config.fast}) must be smaller than --slow (${config.slow})`);
   const nats = busAuthFrom(config);
+  const security = loadHttpSecurity(config);
   const bus = await Bus.connect({
     ...nats,
     name: 'tickflow-signals',
@@ -144,6 +146,7 @@ export async function startSignals(
     reportsDir: config.reportsDir,
     signals: service,
     registry,
+    security,
     consuming: () => consumption !== undefined,
     skippedGaps: () => service.order.skippedGaps,
     backlog: async () =>

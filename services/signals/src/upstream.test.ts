@@ -14,7 +14,7 @@ describe('Upstream', () => {
       if (req.url?.endsWith('/hang')) return; // never answers
       if (req.url?.endsWith('/text')) return void res.end('not json');
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ path: req.url }));
+      res.end(JSON.stringify({ path: req.url, authorization: req.headers.authorization ?? null }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -25,10 +25,13 @@ describe('Upstream', () => {
   });
 
   it('reads JSON relative to the base URL, keeping a path prefix', async () => {
-    expect(await new Upstream(base).json('/v1/pnl')).toEqual({ ok: true, body: { path: '/v1/pnl' } });
+    expect(await new Upstream(base).json('/v1/pnl')).toEqual({
+      ok: true,
+      body: { path: '/v1/pnl', authorization: null },
+    });
     expect(await new Upstream(`${base}/bot`).json('/v1/pnl')).toEqual({
       ok: true,
-      body: { path: '/bot/v1/pnl' },
+      body: { path: '/bot/v1/pnl', authorization: null },
     });
     expect(await new Upstream(base).json('/text')).toEqual({ ok: false, error: '/text: not JSON' });
   });
@@ -45,6 +48,16 @@ describe('Upstream', () => {
     now += 1;
     await up.get('/cached');
     expect(hits.filter((h) => h === '/cached').length - before).toBe(2);
+  });
+
+  it('passes the caller’s token on as a bearer token, caching answers per token', async () => {
+    const up = new Upstream(base, 1000, 60_000);
+    const a = await up.json('/v1/account', 'token-a');
+    const b = await up.json('/v1/account', 'token-b');
+    const none = await up.json('/v1/account');
+    expect(a).toEqual({ ok: true, body: { path: '/v1/account', authorization: 'Bearer token-a' } });
+    expect(b).toEqual({ ok: true, body: { path: '/v1/account', authorization: 'Bearer token-b' } });
+    expect(none).toEqual({ ok: true, body: { path: '/v1/account', authorization: null } });
   });
 
   it('reports an unreachable or silent neighbour instead of throwing', async () => {

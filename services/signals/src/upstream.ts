@@ -16,18 +16,26 @@ export class Upstream {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** GETs `path` (relative to the base URL, which may carry a path prefix); never throws. */
-  get(path: string): Promise<UpstreamResult> {
-    const hit = this.cache.get(path);
+  /**
+   * GETs `path` (relative to the base URL, which may carry a path prefix); never throws.
+   * `token`: the caller's bearer token, passed on (one tokens file serves the whole deployment);
+   * answers are cached per token, so a caller never gets what another token was given.
+   */
+  get(path: string, token?: string): Promise<UpstreamResult> {
+    const key = token === undefined ? path : `${path} ${token}`;
+    const hit = this.cache.get(key);
     if (hit && this.now() - hit.at < this.cacheMs) return hit.result;
-    const result = this.fetch(path);
-    this.cache.set(path, { at: this.now(), result });
+    const result = this.fetch(path, token);
+    this.cache.set(key, { at: this.now(), result });
     return result;
   }
 
   /** GETs `path` and parses it as JSON. */
-  async json(path: string): Promise<{ ok: true; body: unknown } | { ok: false; error: string }> {
-    const r = await this.get(path);
+  async json(
+    path: string,
+    token?: string,
+  ): Promise<{ ok: true; body: unknown } | { ok: false; error: string }> {
+    const r = await this.get(path, token);
     if (!r.ok) return r;
     if (r.status !== 200) return { ok: false, error: `${path}: HTTP ${r.status}` };
     try {
@@ -37,11 +45,14 @@ export class Upstream {
     }
   }
 
-  private async fetch(path: string): Promise<UpstreamResult> {
+  private async fetch(path: string, token?: string): Promise<UpstreamResult> {
     const base = this.base.endsWith('/') ? this.base : `${this.base}/`;
     const url = new URL(path.replace(/^\//, ''), base);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+      });
       return { ok: true, status: res.status, body: await res.text() };
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHttpApp, type Registry } from '@tickflow/runtime';
+import { createHttpApp, type HttpSecurity, type Registry } from '@tickflow/runtime';
 import { Type } from 'typebox';
 import type { Report } from '../report.ts';
 import type { EodScheduler } from './scheduler.ts';
@@ -34,9 +34,15 @@ const readReport = (reportsDir: string, date: string) =>
  * REST of `eod serve`: the reports under `reportsDir` (a summary list and each report.json), the
  * scheduler's runs, `/healthz` (degraded when the last run failed) and `/metrics`.
  */
-export function buildEodApp(opts: { reportsDir: string; scheduler: EodScheduler; registry: Registry }) {
+export function buildEodApp(opts: {
+  reportsDir: string;
+  scheduler: EodScheduler;
+  registry: Registry;
+  security?: HttpSecurity;
+}) {
   const app = createHttpApp({
     registry: opts.registry,
+    ...(opts.security ? { security: opts.security } : {}),
     health: () => {
       const last = opts.scheduler.runs[0];
       const ok = last?.ok !== false;

@@ -4,6 +4,7 @@ import {
   Lifecycle,
   type Logger,
   listen,
+  loadHttpSecurity,
   type ServiceHandle,
 } from '@tickflow/runtime';
 import { runEod } from '../run.ts';
@@ -21,6 +22,7 @@ export async function startEodServer(
   log: Logger = createLogger('eod', config.logLevel),
   now: () => number = Date.now,
 ): Promise<ServiceHandle & { scheduler: EodScheduler }> {
+  const security = loadHttpSecurity(config);
   const registry = createRegistry('eod');
   const scheduler = new EodScheduler(parseCloseTime(config.close), {
     now,
@@ -30,7 +32,7 @@ export async function startEodServer(
       return { clean: report.reconciliation.clean };
     },
   });
-  const app = buildEodApp({ reportsDir: config.reportsDir, scheduler, registry });
+  const app = buildEodApp({ reportsDir: config.reportsDir, scheduler, registry, security });
   const port = await listen(app, config.host, config.port, eodServeSpec.port);
   scheduler.start();
   log.info({ port, close: config.close, next: scheduler.next?.date }, 'eod serve started');

@@ -1,4 +1,4 @@
-import type { HttpApp } from '@tickflow/runtime';
+import { type HttpApp, presentedToken } from '@tickflow/runtime';
 import { parsePromText, sumBy, sumOf } from '../prom-text.ts';
 import { DashboardBotBody, DashboardFeedBody } from '../schemas.ts';
 import type { SignalsService } from '../signals.ts';
@@ -20,11 +20,13 @@ export interface DashboardApiOptions {
  */
 export function dashboardApiRoutes(opts: DashboardApiOptions) {
   return async (app: HttpApp) => {
-    app.get('/v1/dashboard/bot', { schema: { response: { 200: DashboardBotBody } } }, async () => {
+    app.get('/v1/dashboard/bot', { schema: { response: { 200: DashboardBotBody } } }, async (req) => {
+      // The caller's token, passed on to the bot (it checks it against its own --tokens).
+      const token = presentedToken(req) || undefined;
       const [account, pnl, positions] = await Promise.all([
-        opts.bot.json('/v1/account'),
-        opts.bot.json('/v1/pnl'),
-        opts.bot.json('/v1/positions'),
+        opts.bot.json('/v1/account', token),
+        opts.bot.json('/v1/pnl', token),
+        opts.bot.json('/v1/positions', token),
       ]);
       if (!account.ok) return { url: opts.bot.base, reachable: false, error: account.error };
       if (!pnl.ok) return { url: opts.bot.base, reachable: false, error: pnl.error };
@@ -38,9 +40,9 @@ export function dashboardApiRoutes(opts: DashboardApiOptions) {
       };
     });
 
-    app.get('/v1/dashboard/feed', { schema: { response: { 200: DashboardFeedBody } } }, async () => {
+    app.get('/v1/dashboard/feed', { schema: { response: { 200: DashboardFeedBody } } }, async (req) => {
       const [metrics, backlog] = await Promise.all([
-        opts.feed.get('/metrics'),
+        opts.feed.get('/metrics', presentedToken(req) || undefined),
         opts.backlog().catch(() => Number.NaN),
       ]);
       const s = opts.signals;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { HttpApp } from '@tickflow/runtime';
+import { type HttpApp, servePublicly } from '@tickflow/runtime';
 
 const packageDir = (name: string) => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
 
@@ -14,9 +14,13 @@ export const PUBLIC_DIR = join(packageDir('@tickflow/signals'), 'public');
 /** lightweight-charts' standalone ES module build, from node_modules (the machine may have no internet). */
 const CHARTS_DIR = join(packageDir('lightweight-charts'), 'dist');
 
-/** `GET /` (the dashboard) and its assets; `/vendor/lightweight-charts/` for the chart library. */
+/**
+ * `GET /` (the dashboard) and its assets; `/vendor/lightweight-charts/` for the chart library.
+ * Served without a token (code, no data): the page sends one to the API (public/auth.js).
+ */
 export function dashboardRoutes() {
   return async (app: HttpApp) => {
+    servePublicly(app);
     // wildcard: false registers one route per file found at start, so nothing else under / is
     // read from disk and /v1/* stays the API's.
     await app.register(fastifyStatic, {
