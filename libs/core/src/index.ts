@@ -16,6 +16,7 @@ export { isValidSymbol, isValidVenue, normaliseSymbol } from './symbols.ts';
 export {
   type Clock,
   InvalidDateError,
+  isCalendarDate,
   ManualClock,
   MICROS_PER_DAY,
   MICROS_PER_SECOND,

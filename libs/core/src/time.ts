@@ -64,3 +64,13 @@ export function utcDateRange(date: string): { start: Micros; end: Micros } {
   const start = utcDateStartMicros(date);
   return { start, end: start + MICROS_PER_DAY };
 }
+
+/** Whether `s` is YYYY-MM-DD naming a day that exists (`2026-02-30` does not). */
+export function isCalendarDate(s: string): boolean {
+  try {
+    utcDateStartMicros(s);
+    return true;
+  } catch {
+    return false;
+  }
+}

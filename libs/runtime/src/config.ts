@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isCalendarDate } from '@tickflow/core';
 import { type Command, Option } from 'commander';
 import { LOG_LEVELS } from './logger.ts';
 
@@ -94,15 +95,6 @@ export function optionalDate(o: Omit<Common<undefined>, 'default'>): Field<strin
       return raw;
     },
   };
-}
-
-/** Whether `s` is YYYY-MM-DD naming a day that exists (the date round-trips through Date). */
-function isCalendarDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
-  const ms = new Date(0).setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
 }
 
 export function choice<const C extends readonly string[]>(

@@ -44,6 +44,16 @@ export function createHttpApp(opts: HttpOptions) {
   if (security.https) Object.assign(options, { https: security.https });
   const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>();
   app.register(hardening, { security, registry: opts.registry });
+  // ajv coerces `?limit=1e309` to Infinity and lets it through `integer` and `maximum`: refuse any
+  // query value that validation turned into a non-finite number.
+  app.addHook('preHandler', async (req, reply) => {
+    const query = req.query as Record<string, unknown> | undefined;
+    if (!query || typeof query !== 'object') return;
+    for (const [name, value] of Object.entries(query)) {
+      if (typeof value === 'number' && !Number.isFinite(value))
+        return reply.code(400).send({ error: 'BAD_QUERY', message: `${name} must be a finite number` });
+    }
+  });
 
   app.get('/healthz', async (req, reply) => {
     const report = opts.health();

@@ -53,7 +53,7 @@ export function buildProgram(): Command {
     });
 
   addOptions(program.command('signals'), signalsSpec)
-    .description('consume TICKS, run the SMA crossover, publish decisions; REST on --port')
+    .description('consume TICKS, run the configured strategies, publish decisions; REST on --port')
     .action(async (flags) => {
       const c: SignalsConfig = config(signalsSpec, flags);
       const log = createLogger('signals', c.logLevel);

@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isCalendarDate } from '@tickflow/core';
 import { createHttpApp, type HttpSecurity, type Registry } from '@tickflow/runtime';
 import { Type } from 'typebox';
+import { Compile } from 'typebox/compile';
 import type { Report } from '../report.ts';
+import { REPORT_JSON_SCHEMA } from '../report-schema.ts';
 import type { EodScheduler } from './scheduler.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -27,8 +30,29 @@ export function reportDates(reportsDir: string): string[] {
     .reverse();
 }
 
-const readReport = (reportsDir: string, date: string) =>
-  JSON.parse(readFileSync(join(reportsDir, date, 'report.json'), 'utf8')) as Report;
+/** A report.json that is not JSON or not a v1 report (truncated, hand-edited, another tool's). */
+export class ReportUnreadableError extends Error {
+  override name = 'ReportUnreadableError';
+}
+
+const reportCheck = Compile(REPORT_JSON_SCHEMA);
+
+function readReport(reportsDir: string, date: string): Report {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(join(reportsDir, date, 'report.json'), 'utf8'));
+  } catch (cause) {
+    throw new ReportUnreadableError(`${date}/report.json is not JSON`, { cause });
+  }
+  if (!reportCheck.Check(value)) {
+    const first = reportCheck.Errors(value)[0];
+    const where = first ? ` (${first.instancePath || '/'}: ${first.message})` : '';
+    throw new ReportUnreadableError(`${date}/report.json is not a tickflow v1 report${where}`);
+  }
+  return value as Report;
+}
+
+const Unreadable = Type.Object({ date: Type.String(), error: Type.String() });
 
 /**
  * REST of `eod serve`: the reports under `reportsDir` (a summary list and each report.json), the
@@ -66,15 +90,27 @@ export function buildEodApp(opts: {
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })),
         }),
-        response: { 200: Type.Object({ reports: Type.Array(ReportSummary) }) },
+        response: {
+          200: Type.Object({
+            reports: Type.Array(ReportSummary),
+            unreadable: Type.Array(Unreadable, { description: 'report.json files that could not be read' }),
+          }),
+        },
       },
     },
     async (req) => {
       const limit = (req.query as { limit?: number }).limit ?? 30;
+      const unreadable: { date: string; error: string }[] = [];
       const reports = reportDates(opts.reportsDir)
         .slice(0, limit)
-        .map((date) => {
-          const r = readReport(opts.reportsDir, date);
+        .flatMap((date) => {
+          let r: Report;
+          try {
+            r = readReport(opts.reportsDir, date);
+          } catch (err) {
+            unreadable.push({ date, error: (err as Error).message });
+            return [];
+          }
           const rec = r.reconciliation;
           const breaks =
             rec.decisions.missing +
@@ -82,22 +118,24 @@ export function buildEodApp(opts: {
             rec.decisions.differing +
             (rec.fills ? rec.fills.missing + rec.fills.extra + rec.fills.differing : 0) +
             (rec.pnl.equal ? 0 : 1);
-          return {
-            date,
-            clean: rec.clean,
-            pnl: r.pnl.total,
-            ticks: r.load.ticks,
-            decisions: r.load.decisions,
-            fills: r.load.fills,
-            breaks,
-            links: {
-              json: `/v1/reports/${date}`,
-              html: `/reports/${date}/report.html`,
-              markdown: `/reports/${date}/report.md`,
+          return [
+            {
+              date,
+              clean: rec.clean,
+              pnl: r.pnl.total,
+              ticks: r.load.ticks,
+              decisions: r.load.decisions,
+              fills: r.load.fills,
+              breaks,
+              links: {
+                json: `/v1/reports/${date}`,
+                html: `/reports/${date}/report.html`,
+                markdown: `/reports/${date}/report.md`,
+              },
             },
-          };
+          ];
         });
-      return { reports };
+      return { reports, unreadable };
     },
   );
   app.get(
@@ -109,11 +147,18 @@ export function buildEodApp(opts: {
     },
     async (req, reply) => {
       const { date } = req.params as { date: string };
-      if (!DATE.test(date))
-        return reply.code(400).send({ error: 'BAD_DATE', message: 'date must be YYYY-MM-DD' });
+      if (!isCalendarDate(date))
+        return reply
+          .code(400)
+          .send({ error: 'BAD_DATE', message: 'date must be a calendar date YYYY-MM-DD' });
       if (!existsSync(join(opts.reportsDir, date, 'report.json')))
         return reply.code(404).send({ error: 'NOT_FOUND', message: `no report for ${date}` });
-      return reply.send(readReport(opts.reportsDir, date));
+      try {
+        return reply.send(readReport(opts.reportsDir, date));
+      } catch (err) {
+        if (!(err instanceof ReportUnreadableError)) throw err;
+        return reply.code(422).send({ error: 'REPORT_UNREADABLE', message: err.message });
+      }
     },
   );
   for (const [file, type] of [
@@ -129,8 +174,10 @@ export function buildEodApp(opts: {
       },
       async (req, reply) => {
         const { date } = req.params as { date: string };
-        if (!DATE.test(date))
-          return reply.code(400).send({ error: 'BAD_DATE', message: 'date must be YYYY-MM-DD' });
+        if (!isCalendarDate(date))
+          return reply
+            .code(400)
+            .send({ error: 'BAD_DATE', message: 'date must be a calendar date YYYY-MM-DD' });
         const path = join(opts.reportsDir, date, file);
         if (!existsSync(path))
           return reply.code(404).send({ error: 'NOT_FOUND', message: `no ${file} for ${date}` });
