@@ -113,14 +113,21 @@ describe('tickflow with NATS credentials', () => {
       }),
     );
     const withUrlCreds = `nats://feed:${SECRET}@127.0.0.1:${server.port}`;
+    // Only a token holder sees the broker's URL in /healthz (docs/SECURITY.md): give one.
+    const tokens = join(dir, 'tokens');
+    writeFileSync(tokens, 'health-reader-token-0123456789 read\n');
     const feed = await startFeed(
-      resolveConfig(feedSpec, { port: '0', rate: '10' }, { NATS_URL: withUrlCreds }),
+      resolveConfig(feedSpec, { port: '0', rate: '10', tokens }, { NATS_URL: withUrlCreds }),
       log,
     );
     try {
-      const health = await (await fetch(`http://127.0.0.1:${feed.port}/healthz`)).text();
+      const url = `http://127.0.0.1:${feed.port}/healthz`;
+      const authorization = 'Bearer health-reader-token-0123456789';
+      const health = await (await fetch(url, { headers: { authorization } })).text();
       expect(health).toContain(`nats://feed:***@127.0.0.1:${server.port}`);
       expect(health).not.toContain(SECRET);
+      const anonymous = await (await fetch(url)).text();
+      expect(anonymous).not.toContain('nats://');
       expect(logged).toContain(`nats://feed:***@127.0.0.1:${server.port}`);
     } finally {
       await feed.close();

@@ -273,9 +273,12 @@ export async function readRecent(
   const out: BusMessage[] = [];
   // fetch, not consume: it ends on its own when nothing (more) matches, instead of waiting.
   const batch = await consumer.fetch({ max_messages: Math.min(opts.limit, 10_000), expires: 1000 });
+  // The server's own start-time filter is not trusted alone: nats-server 2.9 delivered from the
+  // start for a time as far out as 9999-12-31.
+  const sinceNanos = opts.since ? BigInt(opts.since.getTime()) * 1_000_000n : undefined;
   for await (const m of batch) {
     if (m.seq > lastSeq) break;
-    out.push(toBusMessage(m));
+    if (sinceNanos === undefined || BigInt(m.info.timestampNanos) >= sinceNanos) out.push(toBusMessage(m));
     if (out.length >= opts.limit || m.seq >= lastSeq || m.info.pending === 0) {
       // Ends the pull now: leaving the loop alone waits for the fetch to expire.
       batch.stop();
