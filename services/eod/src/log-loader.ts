@@ -1,10 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { utcDateRange } from '@tickflow/core';
-import type { DayLoader, Watermarks } from './loader.ts';
-import { stagedSelect } from './schema.ts';
+import { type DayLoader, sqlString, stagedSelect, type Watermarks } from '@tickflow/history';
 import { CSV, NDJSON, OPEN } from './segment-log.ts';
-import { sqlString } from './sql.ts';
 import { TICK_CSV_READ_OPTIONS } from './tick-csv.ts';
 
 export class OpenSegmentError extends Error {

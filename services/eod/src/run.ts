@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { Bus, BusConnectError } from '@tickflow/bus';
+import { DayLoader, openHistory, type Watermarks } from '@tickflow/history';
 import { ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { backfillDay, collectDay } from './collect.ts';
 import { type EodConfig, lastCompletedUtcDay } from './config.ts';
-import { DayLoader, type Watermarks } from './loader.ts';
 import { loadFromLog } from './log-loader.ts';
 import { stepProgress } from './progress.ts';
 import type { Report } from './report.ts';
@@ -95,10 +94,10 @@ export async function runEod(
             );
           throw err;
         });
-  const instance = await DuckDBInstance.create(database);
-  const conn = await instance.connect();
+  const history = await openHistory(database);
+  const conn = await history.connect();
   // The close runs its archive and analytics on this one while the reconciliation replays.
-  const side = await instance.connect();
+  const side = await history.connect();
   try {
     await bus?.ensureStreams();
     const started = Date.now();
@@ -150,9 +149,7 @@ export async function runEod(
     return { report, paths, timings: { loadMs, totalMs, steps } };
   } finally {
     progress.stop();
-    side.closeSync();
-    conn.closeSync();
-    instance.closeSync();
+    history.close();
     await bus?.drain();
   }
 }
