@@ -1,6 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Decision, Fill, RejectedTick, Tick } from '@tickflow/core';
-import { duckdbConnection, type HistoryConnection } from './connection.ts';
+import { duckdbConnection, type HistoryConnection, type SqlValue } from './connection.ts';
 import { checkDate } from './date.ts';
 import { KEYED_TABLES, keepFirstPerKey } from './duplicates.ts';
 import { stagedSelect, stagingColumns, TABLE_NAMES, type TableName } from './schema.ts';
@@ -36,7 +36,7 @@ export class DayLoader {
   readonly counts: LoadCounts = { ticks: 0, decisions: 0, fills: 0, rejects: 0, unparseable: 0 };
   private readonly appenders = new Map<TableName, DuckDBAppender>();
   /** Tables `commit()` fills straight from a query rather than from their staging table. */
-  private readonly direct = new Map<TableName, string>();
+  private readonly direct = new Map<TableName, { select: string; params: Record<string, SqlValue> }>();
 
   private constructor(
     private readonly conn: HistoryConnection,
@@ -113,9 +113,10 @@ export class DayLoader {
    * column names, decimals already DECIMAL, `stream_seq` possibly repeated) instead of from
    * staging: one copy of the day instead of two. The commit keeps one row per stream sequence and
    * takes the table's count and watermark from what it inserted.
+   * `params` are the values `select` binds besides `$date`, which is the loader's.
    */
-  loadDirect(table: TableName, select: string): void {
-    this.direct.set(table, select);
+  loadDirect(table: TableName, select: string, params: Record<string, SqlValue> = {}): void {
+    this.direct.set(table, { select, params });
   }
 
   /**
@@ -137,8 +138,8 @@ export class DayLoader {
         const direct = this.direct.get(t);
         if (direct !== undefined)
           await this.conn.run(
-            `INSERT INTO ${t} BY NAME SELECT $date::DATE AS trade_date, * FROM (${direct})`,
-            { date },
+            `INSERT INTO ${t} BY NAME SELECT $date::DATE AS trade_date, * FROM (${direct.select})`,
+            { ...direct.params, date },
           );
         // Casting VARCHAR → DECIMAL here rounds only beyond 10 places (never for wire values, which
         // the contract limits); by name, so column order cannot drift. Beside a direct load, the
