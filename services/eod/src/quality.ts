@@ -12,7 +12,7 @@ export interface QualityRow {
   seqGaps: number;
   /**
    * Ticks whose seq was already stored (a re-published tick stored twice): the load keeps the
-   * first and lists the others in `duplicates` (duplicates.ts), counted here.
+   * first and lists the others in `duplicates` (libs/history duplicates.ts), counted here.
    */
   duplicates: number;
   /** Ticks whose exchange time is earlier than the previous tick's (by seq). */
@@ -60,7 +60,7 @@ export async function tickQuality(conn: HistoryConnection, date: string): Promis
              min(stream_seq) OVER (PARTITION BY venue, symbol ORDER BY seq
                                    ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_stored
       FROM t),
-    -- Copies the load removed (duplicates.ts) are duplicates all the same.
+    -- Copies the load removed (libs/history duplicates.ts) are duplicates all the same.
     dup AS (
       SELECT venue, symbol, sum(copies - 1) AS removed FROM duplicates
       WHERE trade_date = $date AND tbl = 'ticks' GROUP BY ALL),

@@ -79,7 +79,7 @@ export interface ReportParts {
   database: string;
   generatedAt: Date;
   load: Report['load'];
-  /** Records the load found stored more than once (duplicates.ts). */
+  /** Records the load found stored more than once (libs/history duplicates.ts). */
   duplicates: DuplicateRecord[];
   symbols: SymbolRow[];
   rejects: Report['rejects'];
