@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Bus, BusConnectError } from '@tickflow/bus';
-import { DayLoader, openHistory, type Watermarks } from '@tickflow/history';
+import { DayLoader, type History, openHistory, SchemaVersionError, type Watermarks } from '@tickflow/history';
 import { ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
@@ -45,6 +45,19 @@ function sessionOf(config: EodConfig, date: string): { start: number; end: numbe
       '--from-log loads UTC days (the day log is split by UTC date): leave --session-* at their defaults',
     ]);
   return range;
+}
+
+/**
+ * The DuckDB file, its schema checked: a file this tickflow cannot read (another schema version)
+ * is a usage error (ConfigError, exit 2) naming --db, not a failure of the run.
+ */
+async function openDatabase(database: string): Promise<History> {
+  try {
+    return await openHistory(database);
+  } catch (err) {
+    if (err instanceof SchemaVersionError) throw new ConfigError([`--db: ${err.message}`]);
+    throw err;
+  }
 }
 
 const LOAD_STEPS = ['read TICKS', 'read REJECTS', 'read DECISIONS', 'read FILLS', 'commit'] as const;
@@ -94,7 +107,10 @@ export async function runEod(
             );
           throw err;
         });
-  const history = await openHistory(database);
+  const history = await openDatabase(database).catch(async (err: unknown) => {
+    await bus?.drain();
+    throw err;
+  });
   const conn = await history.connect();
   // The close runs its archive and analytics on this one while the reconciliation replays.
   const side = await history.connect();
