@@ -8,6 +8,7 @@ import {
   INTEGER,
   VARCHAR,
 } from '@duckdb/node-api';
+import { sqlIdentifier } from './literal.ts';
 
 /** A value bound to a statement's `$name` (or `?`) parameter. */
 export type SqlValue = string | number | bigint | boolean | null;
@@ -38,7 +39,13 @@ export function duckdbConnection(conn: HistoryConnection): DuckDBConnection {
  * what `sqlString` / `sqlIdentifier` quote where DuckDB cannot bind.
  */
 export class HistoryConnection {
-  constructor(conn: DuckDBConnection) {
+  private closed = false;
+
+  constructor(
+    conn: DuckDBConnection,
+    /** Told once when the connection closes (History keeps count of its open connections). */
+    private readonly onClose: () => void = () => {},
+  ) {
     raw.set(this, conn);
   }
 
@@ -107,16 +114,15 @@ export class HistoryConnection {
   /**
    * Makes (or replaces) temp table `table` with `columns` and appends one row per item, a DataChunk
    * of 2,048 at a time: far faster than inserting rows, for hundreds of thousands of items.
-   * `table` and the column names are the caller's constants.
+   * `table` and the column names are quoted (sqlIdentifier): query them by the same names.
    */
   async fillTempTable<B>(
     table: string,
     columns: readonly TempColumn<B>[],
     items: readonly B[],
   ): Promise<void> {
-    await this.run(
-      `CREATE OR REPLACE TEMP TABLE ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')})`,
-    );
+    const list = columns.map((c) => `${sqlIdentifier(c.name)} ${c.type}`).join(', ');
+    await this.run(`CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(table)} (${list})`);
     const appender = await this.conn.createAppender(table);
     try {
       for (let start = 0; start < items.length; start += CHUNK) {
@@ -139,7 +145,11 @@ export class HistoryConnection {
     }
   }
 
+  /** Closes the connection; a second call does nothing. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.conn.closeSync();
+    this.onClose();
   }
 }

@@ -63,12 +63,10 @@ export class History {
   }
 
   async connect(): Promise<HistoryConnection> {
-    const conn = new HistoryConnection(await this.instance.connect());
+    const conn: HistoryConnection = new HistoryConnection(await this.instance.connect(), () =>
+      this.connections.delete(conn),
+    );
     this.connections.add(conn);
-    const close = conn.close.bind(conn);
-    conn.close = () => {
-      if (this.connections.delete(conn)) close();
-    };
     return conn;
   }
 

@@ -6,5 +6,4 @@
 
 export { duckdbConnection } from './connection.ts';
 export * from './index.ts';
-export { columnsOf, ensureSchema } from './schema-version.ts';
 export { doubles } from './tick-readback.ts';

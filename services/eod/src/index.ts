@@ -12,7 +12,6 @@ export {
   compareDecisions,
   type DecisionBreak,
   type DecisionReconciliation,
-  forEachSymbol,
 } from './reconcile.ts';
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';

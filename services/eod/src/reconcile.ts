@@ -4,8 +4,6 @@ import type { ReconciliationBreak } from './compare.ts';
 import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
 import { plainDec, sameDecimal } from './sql.ts';
 
-export { forEachSymbol } from '@tickflow/history';
-
 export type DecisionBreak = ReconciliationBreak;
 
 export interface DecisionReconciliation {
