@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { botBacklog, botSpec, startBot } from '@tickflow/bot';
 import { Bus } from '@tickflow/bus';
 import { Dec, type Tick } from '@tickflow/core';
 import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
+import { openHistory, type SqlParams } from '@tickflow/history';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import { replayDecisions, SmaCross } from '@tickflow/strategy';
@@ -68,21 +68,21 @@ describe('synthetic feed → signals → bot → eod', () => {
     await nats?.stop();
   });
 
-  async function query<T>(sql: string): Promise<T[]> {
-    const instance = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
-    const conn = await instance.connect();
+  async function query<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    const history = await openHistory(db, { readOnly: true });
+    const conn = await history.connect();
     try {
-      return (await conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
+      return (await conn.rows(sql, params)) as T[];
     } finally {
-      conn.closeSync();
-      instance.closeSync();
+      history.close();
     }
   }
 
   it('stores every published tick in DuckDB, seq gap-free per symbol', async () => {
     const rows = await query<{ symbol: string; n: bigint; lo: bigint; hi: bigint; distinct_seq: bigint }>(
       `SELECT symbol, count(*) AS n, min(seq) AS lo, max(seq) AS hi, count(DISTINCT seq) AS distinct_seq
-       FROM ticks WHERE trade_date = DATE '${DATE}' GROUP BY symbol`,
+       FROM ticks WHERE trade_date = $date GROUP BY symbol`,
+      { date: DATE },
     );
     expect(rows).toHaveLength(3);
     expect(rows.reduce((n, r) => n + Number(r.n), 0)).toBe(TICKS);
@@ -96,7 +96,8 @@ describe('synthetic feed → signals → bot → eod', () => {
   it('stores decisions equal to a batch recomputation of the rule over the archived ticks', async () => {
     const ticks = (
       await query<{ venue: string; symbol: string; seq: bigint; ts: bigint; price: string; recv_ts: bigint }>(
-        `SELECT venue, symbol, seq, ts, price::VARCHAR AS price, recv_ts FROM ticks WHERE trade_date = DATE '${DATE}'`,
+        `SELECT venue, symbol, seq, ts, price::VARCHAR AS price, recv_ts FROM ticks WHERE trade_date = $date`,
+        { date: DATE },
       )
     ).map(
       (r): Tick => ({
@@ -115,7 +116,8 @@ describe('synthetic feed → signals → bot → eod', () => {
       (venue, symbol) => new SmaCross(venue, symbol, { fast: 10, slow: 30, qty: '1' }),
     );
     const stored = await query<{ id: string; action: string; ref_price: string }>(
-      `SELECT id, action, ref_price::VARCHAR AS ref_price FROM decisions WHERE trade_date = DATE '${DATE}' ORDER BY id`,
+      `SELECT id, action, ref_price::VARCHAR AS ref_price FROM decisions WHERE trade_date = $date ORDER BY id`,
+      { date: DATE },
     );
     expect(batch.length).toBeGreaterThan(10);
     const fromBatch = batch

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Dec } from '@tickflow/core';
 import {
   closeDay,
@@ -12,6 +11,7 @@ import {
   REPORT_JSON_SCHEMA,
   type Report,
 } from '@tickflow/eod';
+import type { History, HistoryConnection } from '@tickflow/history';
 import { SmaCross } from '@tickflow/strategy';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,15 +49,15 @@ const AAA_BARS: Ohlc[] = [
 
 describe('eod analytics on a hand-checked day (real DuckDB file)', () => {
   let dir: string;
-  let instance: DuckDBInstance;
-  let conn: DuckDBConnection;
+  let history: History;
+  let conn: HistoryConnection;
   let report: Report;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tickflow-eod-analytics-'));
     const database = join(dir, 'tickflow.duckdb');
     const fixture = await loadFixture(database);
-    ({ instance, conn } = fixture);
+    ({ history, conn } = fixture);
     const { load } = fixture;
     report = (
       await closeDay(conn, {
@@ -72,8 +72,7 @@ describe('eod analytics on a hand-checked day (real DuckDB file)', () => {
   });
 
   afterAll(() => {
-    conn?.closeSync();
-    instance?.closeSync();
+    history?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

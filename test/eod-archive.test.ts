@@ -10,8 +10,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { archiveDate, closeDay, type Report } from '@tickflow/eod';
+import { closeDay, type Report } from '@tickflow/eod';
+import { archiveDate, type History, type HistoryConnection, sqlString } from '@tickflow/history';
 import { SmaCross } from '@tickflow/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DATE, loadFixture } from './eod-fixture.ts';
@@ -21,8 +21,8 @@ const TABLES = ['ticks', 'decisions', 'fills', 'rejects', 'bars_1m'];
 describe('eod Parquet archive and report files (real DuckDB file)', () => {
   let dir: string;
   let archive: string;
-  let instance: DuckDBInstance;
-  let conn: DuckDBConnection;
+  let history: History;
+  let conn: HistoryConnection;
   let load: Awaited<ReturnType<typeof loadFixture>>['load'];
   let report: Report;
   let paths: Awaited<ReturnType<typeof closeDay>>['paths'];
@@ -37,19 +37,19 @@ describe('eod Parquet archive and report files (real DuckDB file)', () => {
       load,
     });
 
-  const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
-  const glob = (table: string) => `read_parquet('${archive}/${table}/*/*.parquet', hive_partitioning = true)`;
+  const rows = (sql: string) => conn.rows(sql);
+  const glob = (table: string) =>
+    `read_parquet(${sqlString(`${archive}/${table}/*/*.parquet`)}, hive_partitioning = true)`;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tickflow-eod-archive-'));
     archive = join(dir, 'archive');
-    ({ instance, conn, load } = await loadFixture(join(dir, 'tickflow.duckdb')));
+    ({ history, conn, load } = await loadFixture(join(dir, 'tickflow.duckdb')));
     ({ report, paths } = await close());
   });
 
   afterAll(() => {
-    conn?.closeSync();
-    instance?.closeSync();
+    history?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -139,9 +139,12 @@ describe('eod Parquet archive and report files (real DuckDB file)', () => {
   });
 
   it('marks the report NOT reconciled and lists a decision the batch recomputation does not make', async () => {
-    await conn.run(`INSERT INTO decisions (trade_date, id, strategy, venue, symbol, action, qty, ref_price,
+    await conn.run(
+      `INSERT INTO decisions (trade_date, id, strategy, venue, symbol, action, qty, ref_price,
       tick_seq, tick_ts, decided_at, reason, indicators, stream_seq)
-      VALUES (DATE '${FIXTURE_DATE}', 'ghost:synth:AAA:4', 'ghost', 'synth', 'AAA', 'BUY', 1, 101, 4, 0, 0, 'test', '{}', 99)`);
+      VALUES ($date, 'ghost:synth:AAA:4', 'ghost', 'synth', 'AAA', 'BUY', 1, 101, 4, 0, 0, 'test', '{}', 99)`,
+      { date: FIXTURE_DATE },
+    );
     const broken = await close();
     expect(broken.report.reconciliation.clean).toBe(false);
     expect(broken.report.reconciliation.decisions.extra).toBeGreaterThanOrEqual(1);

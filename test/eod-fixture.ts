@@ -1,6 +1,5 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Fill, RejectedTick, Tick } from '@tickflow/core';
-import { DayLoader } from '@tickflow/eod';
+import { DayLoader, openHistory } from '@tickflow/history';
 
 /** A small, hand-checkable trading day (numbers worked out in test/eod-analytics.test.ts). */
 export const FIXTURE_DATE = '2026-03-02';
@@ -82,8 +81,8 @@ export const FIXTURE_REJECTS: RejectedTick[] = [
 
 /** Loads the fixture day into a DuckDB file through the real loader (staging + one transaction). */
 export async function loadFixture(database: string) {
-  const instance = await DuckDBInstance.create(database);
-  const conn = await instance.connect();
+  const history = await openHistory(database);
+  const conn = await history.connect();
   const loader = await DayLoader.open(conn, FIXTURE_DATE);
   let seq = 0;
   for (const t of FIXTURE_TICKS) loader.tick(t, ++seq);
@@ -91,7 +90,7 @@ export async function loadFixture(database: string) {
   for (const r of FIXTURE_REJECTS) loader.reject(r, ++seq);
   await loader.commit({ ticks: seq, decisions: 0, fills: seq, rejects: seq });
   return {
-    instance,
+    history,
     conn,
     load: { ...loader.counts, watermarks: { ticks: seq, decisions: 0, fills: seq, rejects: seq } },
   };

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { type Tick, WIRE_VERSION } from '@tickflow/core';
 import { TICK_CSV_HEADER, tickCsvLine } from '@tickflow/eod';
+import { openHistory } from '@tickflow/history';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
@@ -56,17 +56,15 @@ describe('eod run --from-log killed (SIGKILL) mid-load (the real command, a real
 
   /** What the DuckDB file holds for the date: ticks rows, distinct stream seqs, and the `loads` row. */
   async function stored() {
-    const instance = await DuckDBInstance.create(join(dir, 'data', 'tickflow.duckdb'), {
-      access_mode: 'READ_ONLY',
-    });
-    const conn = await instance.connect();
+    const history = await openHistory(join(dir, 'data', 'tickflow.duckdb'), { readOnly: true });
+    const conn = await history.connect();
     try {
-      const one = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] ?? {};
+      const one = (sql: string) => conn.one(sql, { date: DATE });
       const ticks = await one(
-        `SELECT count(*) AS n, count(DISTINCT stream_seq) AS u FROM ticks WHERE trade_date = DATE '${DATE}'`,
+        `SELECT count(*) AS n, count(DISTINCT stream_seq) AS u FROM ticks WHERE trade_date = $date`,
       );
       const load = await one(
-        `SELECT ticks, ticks_last_stream_seq AS last FROM loads WHERE trade_date = DATE '${DATE}'`,
+        `SELECT ticks, ticks_last_stream_seq AS last FROM loads WHERE trade_date = $date`,
       );
       return {
         rows: Number(ticks.n),
@@ -75,8 +73,7 @@ describe('eod run --from-log killed (SIGKILL) mid-load (the real command, a real
         last: Number(load.last),
       };
     } finally {
-      conn.closeSync();
-      instance.closeSync();
+      history.close();
     }
   }
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Decision, Fill, Tick } from '@tickflow/core';
-import { closeDay, DayLoader, type Report } from '@tickflow/eod';
+import { closeDay, type Report } from '@tickflow/eod';
+import { DayLoader, openHistory } from '@tickflow/history';
 import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
 import { replayDecisions, strategySetup } from '@tickflow/strategy';
 
@@ -58,9 +58,9 @@ export async function closeSwingDay<R>(
 ): Promise<R> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-swing-'));
   const database = join(dir, 'swing.duckdb');
-  const instance = await DuckDBInstance.create(database);
-  const conn = await instance.connect();
-  const side = opts.overlap ? await instance.connect() : undefined;
+  const history = await openHistory(database);
+  const conn = await history.connect();
+  const side = opts.overlap ? await history.connect() : undefined;
   try {
     const loader = await DayLoader.open(conn, SWING_DATE);
     let seq = 0;
@@ -79,9 +79,7 @@ export async function closeSwingDay<R>(
     });
     return await inspect(report, join(dir, 'reports', SWING_DATE));
   } finally {
-    side?.closeSync();
-    conn.closeSync();
-    instance.closeSync();
+    history.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

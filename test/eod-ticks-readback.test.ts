@@ -1,9 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Tick } from '@tickflow/core';
-import { DayLoader, forEachSymbol, readSymbols, type SymbolTicks } from '@tickflow/eod';
+import {
+  DayLoader,
+  forEachSymbol,
+  type HistoryConnection,
+  openHistory,
+  readSymbols,
+  type SymbolTicks,
+} from '@tickflow/history';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const DATE = '2026-03-02';
@@ -36,19 +42,18 @@ async function readBack(ticks: Tick[], opts: { joinLanes?: boolean } = {}): Prom
   });
 }
 
-async function withDay<T>(ticks: Tick[], read: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+async function withDay<T>(ticks: Tick[], read: (conn: HistoryConnection) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-readback-'));
   dirs.push(dir);
-  const instance = await DuckDBInstance.create(join(dir, 'db.duckdb'));
-  const conn = await instance.connect();
+  const history = await openHistory(join(dir, 'db.duckdb'));
+  const conn = await history.connect();
   try {
     const loader = await DayLoader.open(conn, DATE);
     for (const [i, t] of ticks.entries()) loader.tick(t, i + 1);
     await loader.commit({ ticks: ticks.length, decisions: 0, fills: 0, rejects: 0 });
     return await read(conn);
   } finally {
-    conn.closeSync();
-    instance.closeSync();
+    history.close();
   }
 }
 const dirs: string[] = [];

@@ -1,9 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Fill, Tick } from '@tickflow/core';
-import { DayLoader } from '@tickflow/eod';
+import { DayLoader, openHistory } from '@tickflow/history';
 import { describe, expect, it } from 'vitest';
 import { symbolAnalytics } from '../services/eod/src/analytics.ts';
 import { buildBars1m } from '../services/eod/src/bars.ts';
@@ -35,10 +34,8 @@ const fill = (n: number, venue: string, side: Fill['side'], price: string): Fill
 
 describe('eod P&L of a symbol traded on two venues (real DuckDB file)', () => {
   it("counts each fill once, on its decision's venue, marked at that venue's close", async () => {
-    const instance = await DuckDBInstance.create(
-      join(mkdtempSync(join(tmpdir(), 'tickflow-venues-')), 'v.duckdb'),
-    );
-    const conn = await instance.connect();
+    const history = await openHistory(join(mkdtempSync(join(tmpdir(), 'tickflow-venues-')), 'v.duckdb'));
+    const conn = await history.connect();
     const loader = await DayLoader.open(conn, DATE);
     let seq = 0;
     for (const t of [
@@ -58,6 +55,6 @@ describe('eod P&L of a symbol traded on two venues (real DuckDB file)', () => {
       ['binance', 1, '10.00000000'],
       ['coinbase', 1, '-2.00000000'],
     ]);
-    conn.closeSync();
+    history.close();
   });
 });

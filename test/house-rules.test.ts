@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +13,7 @@ const DOMAIN_LIBS = ['libs/core', 'libs/indicators', 'libs/strategy', 'libs/pape
 /** Only these folders may import the named package. */
 const OWNERS: Record<string, string[]> = {
   nats: ['libs/bus/src'],
-  // Until the batch layer has its one DuckDB adapter (issue 16), the eod service is the owner.
-  '@duckdb/node-api': ['services/eod/src'],
+  '@duckdb/node-api': ['libs/history/src'],
 };
 const IO_MODULES = [
   'fs',
@@ -80,6 +79,20 @@ function packageName(spec: string): string | undefined {
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+/** Tests and benches outside the packages' sources: they reach DuckDB through the adapter too. */
+function testsAndBenches(): Source[] {
+  const dirs = ['test', 'bench', ...packages().map((p) => `${p}/bench`)];
+  return dirs
+    .filter((d) => existsSync(join(root, d)))
+    .flatMap((d) => walk(join(root, d)))
+    .filter((path) => path !== import.meta.filename)
+    .map((path) => {
+      const text = readFileSync(path, 'utf8');
+      return { pkg: '', file: relative(root, path), text, imports: importsOf(text) };
+    });
+}
+const ADAPTER_ONLY = '@duckdb/node-api';
+
 const isTestFile = (file: string) => /\.(test|bench)\.ts$|[-/](testing|test-data|kit)\b/.test(file);
 const all = packages().flatMap(sources);
 
@@ -142,6 +155,16 @@ describe('house rules over the import graph', () => {
 
   it('lets only libs/bus import nats and only the DuckDB adapter import @duckdb/node-api', () => {
     expect(violations(rules.ownedPackages)).toEqual([]);
+  });
+
+  it('has tests and benches reach DuckDB through @tickflow/history, never @duckdb/node-api itself', () => {
+    const outside = testsAndBenches();
+    expect(outside.length).toBeGreaterThan(50);
+    expect(
+      outside.flatMap((s) =>
+        s.imports.filter((i) => packageName(i) === ADAPTER_ONLY).map((i) => `${s.file}: ${i}`),
+      ),
+    ).toEqual([]);
   });
 
   it('keeps the domain libs free of I/O and of the wall clock', () => {

@@ -4,16 +4,16 @@
  * with the decisions the strategy makes on them and the fills the paper broker makes of those,
  * then times `eod run --from-log` (load, bars, Parquet, analytics, reconciliation, reports) next
  * to DuckDB's own raw rates for the same rows in the same run: the row appender, `read_csv` of the
- * same log, `read_json` of the same rows as NDJSON and `read_parquet` of the archive the run wrote. Here, not in bench/, because only
- * services/eod knows DuckDB.
+ * same log, `read_json` of the same rows as NDJSON and `read_parquet` of the archive the run wrote (the
+ * raw connection through @tickflow/history/internal: only libs/history imports DuckDB).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { type Decision, type Fill, type Tick, WIRE_VERSION } from '@tickflow/core';
+import { duckdbConnection, openHistory, sqlString } from '@tickflow/history/internal';
 import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
 import { resolveConfig } from '@tickflow/runtime';
 import { StrategyEngine, strategySetup } from '@tickflow/strategy';
@@ -228,8 +228,9 @@ function runEodProcess(
 
 /** DuckDB's own rates for the same rows: appender, read_json of the log, read_parquet of the archive. */
 async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
-  const instance = await DuckDBInstance.create(join(dir, 'raw.duckdb'));
-  const conn = await instance.connect();
+  const history = await openHistory(join(dir, 'raw.duckdb'));
+  // The raw connection: DuckDB's own appender, not the adapter's, is what is measured here.
+  const conn = duckdbConnection(await history.connect());
   try {
     await conn.run(`CREATE TABLE a (venue VARCHAR, symbol VARCHAR, seq BIGINT, ts BIGINT, price DOUBLE,
       size DOUBLE, side VARCHAR, recv_ts BIGINT)`);
@@ -251,7 +252,7 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
     appender.closeSync();
     // Generating the rows is in this figure too, as the day log's writing is not in ours.
     const appenderRowsPerS = n / ((performance.now() - started) / 1000);
-    const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
+    const q = sqlString;
     // The same log's rows, read as text, into a table: what `read_csv` itself costs.
     started = performance.now();
     await conn.run(
@@ -278,8 +279,7 @@ async function rawRates(dir: string, n: number): Promise<EodBenchRow['raw']> {
     const readParquetRowsPerS = n / ((performance.now() - started) / 1000);
     return { appenderRowsPerS, readCsvRowsPerS, readJsonRowsPerS, readParquetRowsPerS };
   } finally {
-    conn.closeSync();
-    instance.closeSync();
+    history.close();
   }
 }
 

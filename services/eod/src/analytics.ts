@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { Dec, money } from '@tickflow/core';
+import type { HistoryConnection } from '@tickflow/history';
 import type { QualityRow } from './quality.ts';
 import { plainDec } from './sql.ts';
 import { MINUTES_PER_YEAR } from './volatility.ts';
@@ -36,13 +36,13 @@ export interface SymbolRow {
  * 10 M-tick day.
  */
 export async function symbolAnalytics(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
   quality: readonly QualityRow[],
 ): Promise<SymbolRow[]> {
-  const d = `DATE '${date}'`;
-  const reader = await conn.runAndReadAll(`
-    WITH t AS (SELECT * FROM ticks WHERE trade_date = ${d}),
+  const rows = await conn.rows(
+    `
+    WITH t AS (SELECT * FROM ticks WHERE trade_date = $date),
     summary AS (
       SELECT venue, symbol, count(*) AS ticks, min(seq) AS first_seq, max(seq) AS last_seq,
              arg_min(price, seq) AS open, max(price) AS high, min(price) AS low,
@@ -50,7 +50,7 @@ export async function symbolAnalytics(
       FROM t GROUP BY venue, symbol),
     -- The 1-minute closes (last trade by seq in each minute) are bars_1m's, built just before.
     bars AS (
-      SELECT venue, symbol, minute, close::DOUBLE AS close FROM bars_1m WHERE trade_date = ${d}),
+      SELECT venue, symbol, minute, close::DOUBLE AS close FROM bars_1m WHERE trade_date = $date),
     rets AS (
       SELECT venue, symbol, ln(close / lag(close) OVER (PARTITION BY venue, symbol ORDER BY minute)) AS r
       FROM bars),
@@ -58,7 +58,7 @@ export async function symbolAnalytics(
       SELECT venue, symbol, count(r) AS n, stddev_samp(r) * sqrt(${MINUTES_PER_YEAR}) AS vol
       FROM rets GROUP BY venue, symbol),
     dec AS (
-      SELECT venue, symbol, count(*) AS decisions FROM decisions WHERE trade_date = ${d} GROUP BY venue, symbol),
+      SELECT venue, symbol, count(*) AS decisions FROM decisions WHERE trade_date = $date GROUP BY venue, symbol),
     -- A fill belongs to the venue its decision came from (<strategy>:<venue>:<symbol>:<seq>), so a
     -- symbol traded on two venues is not counted twice; an id of another shape goes to the
     -- symbol's first venue.
@@ -66,7 +66,7 @@ export async function symbolAnalytics(
       SELECT fl.*, coalesce(
                (SELECT s.venue FROM summary s WHERE s.symbol = fl.symbol AND s.venue = split_part(fl.decision_id, ':', 2)),
                (SELECT min(s.venue) FROM summary s WHERE s.symbol = fl.symbol)) AS venue
-      FROM fills fl WHERE fl.trade_date = ${d}),
+      FROM fills fl WHERE fl.trade_date = $date),
     f AS (
       SELECT venue, symbol, count(*) AS fills,
              sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END) AS net_qty,
@@ -83,9 +83,11 @@ export async function symbolAnalytics(
     LEFT JOIN vol v USING (venue, symbol)
     LEFT JOIN dec USING (venue, symbol)
     LEFT JOIN f USING (venue, symbol)
-    ORDER BY s.symbol, s.venue`);
+    ORDER BY s.symbol, s.venue`,
+    { date },
+  );
   const qualityOf = new Map(quality.map((q) => [`${q.venue}\u0000${q.symbol}`, q]));
-  return reader.getRowObjectsJS().map((r) => {
+  return rows.map((r) => {
     const q = qualityOf.get(`${String(r.venue)}\u0000${String(r.symbol)}`);
     if (q === undefined) throw new Error(`no feed quality row for ${String(r.venue)} ${String(r.symbol)}`);
     return {
@@ -114,19 +116,23 @@ export async function symbolAnalytics(
 }
 
 export async function rejectCounts(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
 ): Promise<{ code: string; count: number }[]> {
-  const reader = await conn.runAndReadAll(
-    `SELECT code, count(*) AS n FROM rejects WHERE trade_date = DATE '${date}' GROUP BY code ORDER BY n DESC, code`,
+  const rows = await conn.rows(
+    `SELECT code, count(*) AS n FROM rejects WHERE trade_date = $date GROUP BY code ORDER BY n DESC, code`,
+    { date },
   );
-  return reader.getRowObjectsJS().map((r) => ({ code: String(r.code), count: Number(r.n) }));
+  return rows.map((r) => ({ code: String(r.code), count: Number(r.n) }));
 }
 
 /** Fills that have no tick of their symbol that day cannot be marked: they are listed, not hidden. */
-export async function unmarkedFills(conn: DuckDBConnection, date: string): Promise<number> {
-  const reader = await conn.runAndReadAll(`
-    SELECT count(*) AS n FROM fills f WHERE trade_date = DATE '${date}'
-      AND NOT EXISTS (SELECT 1 FROM ticks t WHERE t.trade_date = f.trade_date AND t.symbol = f.symbol)`);
-  return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
+export async function unmarkedFills(conn: HistoryConnection, date: string): Promise<number> {
+  const rows = await conn.rows(
+    `
+    SELECT count(*) AS n FROM fills f WHERE trade_date = $date
+      AND NOT EXISTS (SELECT 1 FROM ticks t WHERE t.trade_date = f.trade_date AND t.symbol = f.symbol)`,
+    { date },
+  );
+  return Number(rows[0]?.n ?? 0);
 }

@@ -1,39 +1,30 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { HistoryConnection } from '@tickflow/history';
 import { plainDec } from './sql.ts';
 
 /**
- * 1-minute OHLCV bars, a derived table kept in DuckDB (and archived to Parquet) so the volatility
+ * Replaces the date's 1-minute bars (the `bars_1m` table of libs/history's schema) from its ticks,
+ * in one transaction: a derived table kept in DuckDB (and archived to Parquet) so the volatility
  * estimators, the CSV export and anyone querying the file read the same bars. Open and close are
  * the first and last trade of the minute by `seq` (the feed's order), the minute is the exchange
  * time `ts`. `turnover` = Σ price × size is exact (DECIMAL(38,20)); `vwap` = turnover / volume is
  * a ratio DuckDB divides in DOUBLE, rounded to the price scale (10 places).
  */
-export const BARS_1M_TABLE = `CREATE TABLE IF NOT EXISTS bars_1m (
-  trade_date DATE, venue VARCHAR, symbol VARCHAR, minute TIMESTAMP, ticks BIGINT,
-  open DECIMAL(24,10), high DECIMAL(24,10), low DECIMAL(24,10), close DECIMAL(24,10),
-  volume DECIMAL(38,10), turnover DECIMAL(38,20), vwap DECIMAL(24,10))`;
-
-/** Replaces the date's 1-minute bars from its ticks, in one transaction. */
-export async function buildBars1m(conn: DuckDBConnection, date: string): Promise<number> {
-  const d = `DATE '${date}'`;
-  await conn.run(BARS_1M_TABLE);
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    await conn.run(`DELETE FROM bars_1m WHERE trade_date = ${d}`);
-    await conn.run(`
+export async function buildBars1m(conn: HistoryConnection, date: string): Promise<number> {
+  await conn.transaction(async () => {
+    await conn.run('DELETE FROM bars_1m WHERE trade_date = $date', { date });
+    await conn.run(
+      `
       INSERT INTO bars_1m
       SELECT trade_date, venue, symbol, make_timestamp((ts // 60000000) * 60000000) AS minute, count(*),
              arg_min(price, seq), max(price), min(price), arg_max(price, seq),
              sum(size), sum(price * size), CASE WHEN sum(size) > 0 THEN (sum(price * size) / sum(size))::DECIMAL(24,10) END
-      FROM ticks WHERE trade_date = ${d}
-      GROUP BY trade_date, venue, symbol, ts // 60000000`);
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
-  }
-  const r = await conn.runAndReadAll(`SELECT count(*) AS n FROM bars_1m WHERE trade_date = ${d}`);
-  return Number(r.getRowObjectsJS()[0]?.n ?? 0);
+      FROM ticks WHERE trade_date = $date
+      GROUP BY trade_date, venue, symbol, ts // 60000000`,
+      { date },
+    );
+  });
+  const { n } = await conn.one('SELECT count(*) AS n FROM bars_1m WHERE trade_date = $date', { date });
+  return Number(n ?? 0);
 }
 
 /** Daily OHLCV + VWAP per venue and symbol; prices exact decimal strings. */
@@ -51,16 +42,19 @@ export interface DailyBar {
   vwap: string | null;
 }
 
-export async function dailyBars(conn: DuckDBConnection, date: string): Promise<DailyBar[]> {
-  const reader = await conn.runAndReadAll(`
+export async function dailyBars(conn: HistoryConnection, date: string): Promise<DailyBar[]> {
+  const rows = await conn.rows(
+    `
     SELECT venue, symbol, count(*) AS ticks, count(DISTINCT ts // 60000000) AS minutes,
            arg_min(price, seq)::VARCHAR AS open, max(price)::VARCHAR AS high, min(price)::VARCHAR AS low,
            arg_max(price, seq)::VARCHAR AS close, sum(size)::VARCHAR AS volume,
            sum(price * size)::VARCHAR AS turnover,
            CASE WHEN sum(size) > 0 THEN (sum(price * size) / sum(size))::DECIMAL(24,10)::VARCHAR END AS vwap
-    FROM ticks WHERE trade_date = DATE '${date}'
-    GROUP BY venue, symbol ORDER BY symbol, venue`);
-  return reader.getRowObjectsJS().map((r) => ({
+    FROM ticks WHERE trade_date = $date
+    GROUP BY venue, symbol ORDER BY symbol, venue`,
+    { date },
+  );
+  return rows.map((r) => ({
     venue: String(r.venue),
     symbol: String(r.symbol),
     ticks: Number(r.ticks),
@@ -90,13 +84,16 @@ export interface MinuteBar {
 }
 
 /** The date's 1-minute bars as rows (for tests and small exports; the CSV is written by DuckDB). */
-export async function minuteBars(conn: DuckDBConnection, date: string): Promise<MinuteBar[]> {
-  const reader = await conn.runAndReadAll(`
+export async function minuteBars(conn: HistoryConnection, date: string): Promise<MinuteBar[]> {
+  const rows = await conn.rows(
+    `
     SELECT venue, symbol, strftime(minute, '%Y-%m-%dT%H:%M:%SZ') AS minute, ticks, open::VARCHAR AS open,
            high::VARCHAR AS high, low::VARCHAR AS low, close::VARCHAR AS close, volume::VARCHAR AS volume,
            vwap::VARCHAR AS vwap
-    FROM bars_1m WHERE trade_date = DATE '${date}' ORDER BY symbol, venue, minute`);
-  return reader.getRowObjectsJS().map((r) => ({
+    FROM bars_1m WHERE trade_date = $date ORDER BY symbol, venue, minute`,
+    { date },
+  );
+  return rows.map((r) => ({
     venue: String(r.venue),
     symbol: String(r.symbol),
     minute: String(r.minute),

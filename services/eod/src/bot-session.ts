@@ -1,7 +1,7 @@
 import { type Bus, decode, readStream } from '@tickflow/bus';
 import type { OrderEvent } from '@tickflow/core';
+import type { DuplicateRecord } from '@tickflow/history';
 import { BOT_BUCKET, type SessionSnapshot, sessionSnapshotName } from '@tickflow/paper';
-import type { DuplicateRecord } from './duplicates.ts';
 
 /**
  * What the bot recorded about a trading date besides its fills: its end-of-session snapshot (the

@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from './sql.ts';
+import type { HistoryConnection } from '@tickflow/history';
 import type { Marker, Series } from './svg-charts.ts';
 
 /** One symbol's price chart: 1-minute closes per venue and (a sample of) its decisions. */
@@ -33,28 +32,31 @@ export const clock = (minute: number) => {
  * price.
  */
 export async function priceCharts(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
   symbols: readonly string[],
 ): Promise<PriceChart[]> {
   if (symbols.length === 0) return [];
-  const d = `DATE '${date}'`;
-  const list = symbols.map(sqlString).join(', ');
+  // One bound parameter per symbol: `symbol IN ($s0, $s1, …)`.
+  const list = symbols.map((_, i) => `$s${i}`).join(', ');
   const midnight = Date.parse(`${date}T00:00:00Z`) / 60_000;
-  const bars = (
-    await conn.runAndReadAll(`
-      SELECT symbol, venue, epoch(minute) / 60 - ${midnight} AS m, close::DOUBLE AS c
-      FROM bars_1m WHERE trade_date = ${d} AND symbol IN (${list}) ORDER BY symbol, venue, minute`)
-  ).getRowObjectsJS();
-  const decisions = (
-    await conn.runAndReadAll(`
-      SELECT symbol, tick_ts / 60e6 - ${midnight} AS m, ref_price::DOUBLE AS p, action,
+  const params = { date, midnight, ...Object.fromEntries(symbols.map((s, i) => [`s${i}`, s])) };
+  const bars = await conn.rows(
+    `
+      SELECT symbol, venue, epoch(minute) / 60 - $midnight AS m, close::DOUBLE AS c
+      FROM bars_1m WHERE trade_date = $date AND symbol IN (${list}) ORDER BY symbol, venue, minute`,
+    params,
+  );
+  const decisions = await conn.rows(
+    `
+      SELECT symbol, tick_ts / 60e6 - $midnight AS m, ref_price::DOUBLE AS p, action,
              count(*) OVER (PARTITION BY symbol) AS n
-      FROM decisions WHERE trade_date = ${d} AND symbol IN (${list})
+      FROM decisions WHERE trade_date = $date AND symbol IN (${list})
       QUALIFY (row_number() OVER (PARTITION BY symbol ORDER BY tick_ts, id) - 1)
               % greatest(1, ceil(count(*) OVER (PARTITION BY symbol) / ${MARKERS_PER_SYMBOL})::BIGINT) = 0
-      ORDER BY symbol, tick_ts`)
-  ).getRowObjectsJS();
+      ORDER BY symbol, tick_ts`,
+    params,
+  );
   return symbols.map((symbol) => {
     const series: Series[] = [];
     for (const b of bars) {

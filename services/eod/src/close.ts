@@ -1,15 +1,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Decision } from '@tickflow/core';
+import {
+  type ArchivedTable,
+  archiveDate,
+  checkDate,
+  type DuplicateRecord,
+  type HistoryConnection,
+  readDuplicates,
+  readSymbols,
+  type SymbolTicks,
+  sqlString,
+} from '@tickflow/history';
 import type { SessionSnapshot, SimulatedDay } from '@tickflow/paper';
 import { replayInOrder, type StrategyFactory } from '@tickflow/strategy';
 import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
-import { type ArchivedTable, archiveDate } from './archive.ts';
 import { buildBars1m, dailyBars } from './bars.ts';
 import { priceCharts, SYMBOLS_CHARTED } from './chart-data.ts';
 import { writeCsvFiles } from './csv.ts';
-import { type DuplicateRecord, readDuplicates } from './duplicates.ts';
 import { pnlFromDuckDB } from './pnl.ts';
 import { rejectsByCode, tickQuality } from './quality.ts';
 import { compareDecisions } from './reconcile.ts';
@@ -19,9 +27,7 @@ import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { buildReport, type Report } from './report.ts';
 import { REPORT_JSON_SCHEMA } from './report-schema.ts';
-import type { SymbolTicks } from './symbol-ticks.ts';
 import { csvTables } from './tables.ts';
-import { readSymbols } from './tick-readback.ts';
 import { volatility } from './volatility.ts';
 
 export interface ReportPaths {
@@ -58,7 +64,7 @@ export interface CloseOptions {
    * runs on `conn`, instead of one after the other: on two cores the close takes the longer of the
    * two rather than their sum.
    */
-  side?: DuckDBConnection;
+  side?: HistoryConnection;
 }
 
 export const CLOSE_STEPS = ['bars', 'archive', 'analytics', 'reconcile', 'reports'] as const;
@@ -70,10 +76,10 @@ export type CloseStep = (typeof CLOSE_STEPS)[number];
  * reports/<date>/. Needs no NATS, so it can be re-run from the DuckDB file alone.
  */
 export async function closeDay(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   o: CloseOptions,
 ): Promise<{ report: Report; paths: ReportPaths; steps: Partial<Record<CloseStep, number>> }> {
-  const { date } = o;
+  const date = checkDate(o.date);
   const steps: Partial<Record<CloseStep, number>> = {};
   // Steps may overlap (see CloseOptions.side): each is timed from its own start to its own end.
   const timed = async <T>(s: CloseStep, work: () => Promise<T>): Promise<T> => {
@@ -86,22 +92,20 @@ export async function closeDay(
   // First, on `conn` alone: it also makes the table for a DuckDB file loaded before it existed.
   const duplicates = [...(await readDuplicates(conn, date)), ...(o.orderDuplicates ?? [])];
   await timed('bars', () => buildBars1m(conn, date));
-  const archiving = (c: DuckDBConnection) =>
+  const archiving = (c: HistoryConnection) =>
     timed('archive', async () => (o.archiveDir === undefined ? [] : archiveDate(c, o.archiveDir, date)));
-  const analytics = (c: DuckDBConnection) => timed('analytics', () => analyticsOf(c, date));
+  const analytics = (c: HistoryConnection) => timed('analytics', () => analyticsOf(c, date));
   const reconciliation = (meanwhile?: () => Promise<ArchivedTable[]>) =>
     timed('reconcile', () => reconcileDay(conn, o, meanwhile));
   // With a side connection the analytics run on it, and the archive on `conn` while the replay
   // (JavaScript, leaving `conn` idle) runs: three kinds of work at once instead of one after another.
-  const overlap = async (side: DuckDBConnection) => {
-    const threads = Number(
-      (await conn.runAndReadAll("SELECT current_setting('threads') AS t")).getRowObjectsJS()[0]?.t,
-    );
-    await conn.run(`SET threads = ${Math.max(1, threads - 1)}`);
+  const overlap = async (side: HistoryConnection) => {
+    const threads = await conn.threads();
+    await conn.setThreads(Math.max(1, threads - 1));
     // Both settle before anything is thrown: the caller closes the connections on an error, and
     // must not do so under work still running on the other one.
     const [a, r] = await Promise.allSettled([analytics(side), reconciliation(() => archiving(conn))]);
-    await conn.run(`SET threads = ${threads}`);
+    await conn.setThreads(threads);
     if (a.status === 'rejected') throw a.reason;
     if (r.status === 'rejected') throw r.reason;
     const { decisions, fills, meanwhile } = r.value;
@@ -150,8 +154,9 @@ export async function closeDay(
   // The minute bars can be long (symbols × minutes): DuckDB writes that CSV itself.
   const bars = join(dir, 'bars_1m.csv');
   await conn.run(
-    `COPY (SELECT * EXCLUDE (trade_date) FROM bars_1m WHERE trade_date = DATE '${date}' ORDER BY symbol, venue, minute)
-     TO '${bars.replaceAll("'", "''")}' (HEADER, DELIMITER ',')`,
+    `COPY (SELECT * EXCLUDE (trade_date) FROM bars_1m WHERE trade_date = $date ORDER BY symbol, venue, minute)
+     TO ${sqlString(bars)} (HEADER, DELIMITER ',')`,
+    { date },
   );
   paths.csv.push(bars);
   steps.reports = Math.round(performance.now() - reportStarted);
@@ -159,7 +164,7 @@ export async function closeDay(
 }
 
 /** The day's analytics in DuckDB (and P&L in TypeScript from its rows), for the report. */
-async function analyticsOf(conn: DuckDBConnection, date: string) {
+async function analyticsOf(conn: HistoryConnection, date: string) {
   const quality = await tickQuality(conn, date);
   return {
     symbols: await symbolAnalytics(conn, date, quality),
@@ -180,7 +185,7 @@ async function analyticsOf(conn: DuckDBConnection, date: string) {
  * day is never all in the heap as objects), then compared with what DECISIONS and FILLS recorded.
  * Between symbols it yields to the event loop, so work on another connection goes on meanwhile.
  */
-async function reconcileDay<T>(conn: DuckDBConnection, o: CloseOptions, meanwhile?: () => Promise<T>) {
+async function reconcileDay<T>(conn: HistoryConnection, o: CloseOptions, meanwhile?: () => Promise<T>) {
   const { date } = o;
   const rejected = o.rejectedDecisions ?? new Set<string>();
   const check = await prepareFillCheck(conn, date, o.snapshot);

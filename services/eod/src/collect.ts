@@ -1,7 +1,7 @@
 import { type Bus, type BusMessage, decode, readStream, type StreamName } from '@tickflow/bus';
 import { type Decision, type Fill, type RejectedTick, utcDateRange, validateTick } from '@tickflow/core';
+import type { DayLoader, Watermarks } from '@tickflow/history';
 import { exchangeTime } from './exchange-time.ts';
-import type { DayLoader, Watermarks } from './loader.ts';
 import { LOG_STREAMS, logPositionFile } from './log-archiver.ts';
 import { readPosition } from './segment-log.ts';
 

@@ -1,22 +1,21 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { Dec } from '@tickflow/core';
+import { openHistory, sqlString } from '@tickflow/history';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exactDecimal } from './compare-sql.ts';
 
 /** exactDecimal(text) in DuckDB, as text ('NULL' when it refuses). */
 async function cast(values: string[]): Promise<string[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
+  const history = await openHistory(':memory:');
+  const conn = await history.connect();
   try {
-    const list = values.map((v) => `('${v}', ${values.indexOf(v)})`).join(', ');
-    const r = await conn.runAndReadAll(
+    const list = values.map((v, i) => `(${sqlString(v)}, ${i})`).join(', ');
+    const [column] = await conn.columns(
       `SELECT coalesce((${exactDecimal('x')})::VARCHAR, 'NULL') FROM (VALUES ${list}) t(x, i) ORDER BY i`,
     );
-    return r.getColumnsJS()[0] as string[];
+    return column as string[];
   } finally {
-    conn.closeSync();
-    instance.closeSync();
+    history.close();
   }
 }
 

@@ -1,13 +1,5 @@
-import {
-  DOUBLE,
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  type DuckDBType,
-  INTEGER,
-  VARCHAR,
-} from '@duckdb/node-api';
+import type { HistoryConnection, SqlParams, TempColumn } from '@tickflow/history';
 import type { Comparison, ReconciliationBreak } from './compare.ts';
-import { rowsOf } from './sql.ts';
 
 /** One column of the batch side: its name in the temp table, its type, and its value. */
 export interface BatchColumn<B> {
@@ -25,6 +17,8 @@ export interface SqlComparison<B> {
    * read (decimals as VARCHAR). Its columns are `s.<name>` in `equal`.
    */
   speed: string;
+  /** The values `speed` binds (`$date`, say). */
+  params?: SqlParams;
   /**
    * A SQL condition over `s.<column>` and `b.<batch column>` that holds when the two agree: it only
    * filters. Rows it does not prove equal are read back and judged by `same` (exact decimals), so
@@ -37,9 +31,6 @@ export interface SqlComparison<B> {
   extra: (s: Record<string, unknown>) => string;
   keep?: number;
 }
-
-const TYPES: Record<BatchColumn<unknown>['type'], DuckDBType> = { VARCHAR, DOUBLE };
-const CHUNK = 2048;
 
 /**
  * A decimal string cast for comparison with a DECIMAL(24,10) column, only when the cast is exact:
@@ -61,47 +52,30 @@ export const exactDecimal = (column: string) =>
  * counted); a repeated speed id counts once (its last row).
  */
 export async function compareInDuckDB<B extends { id: string }>(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   o: SqlComparison<B>,
 ): Promise<Comparison & { speed: number }> {
   const table = 'batch_compare';
-  const cols = [
-    { name: 'ord', type: INTEGER, of: (_b: B, i: number) => i },
-    { name: 'id', type: VARCHAR, of: (b: B) => b.id },
-    ...o.columns.map((c) => ({ name: c.name, type: TYPES[c.type], of: (b: B) => c.of(b) })),
+  const cols: TempColumn<B>[] = [
+    { name: 'ord', type: 'INTEGER', of: (_b, i) => i },
+    { name: 'id', type: 'VARCHAR', of: (b) => b.id },
+    ...o.columns.map((c): TempColumn<B> => ({ name: c.name, type: c.type, of: (b) => c.of(b) })),
   ];
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${table} (${cols.map((c) => `${c.name} ${c.type.toString()}`).join(', ')})`,
-  );
-  const appender = await conn.createAppender(table);
-  for (let start = 0; start < o.batch.length; start += CHUNK) {
-    const n = Math.min(CHUNK, o.batch.length - start);
-    const chunk = DuckDBDataChunk.create(
-      cols.map((c) => c.type),
-      n,
-    );
-    chunk.setColumns(
-      cols.map((c) => {
-        const values = new Array<string | number>(n);
-        for (let i = 0; i < n; i++) values[i] = c.of(o.batch[start + i] as B, start + i);
-        return values;
-      }),
-    );
-    appender.appendDataChunk(chunk);
-  }
-  appender.closeSync();
+  await conn.fillTempTable(table, cols, o.batch);
   try {
     const joined = `
       WITH s AS (SELECT * FROM (${o.speed}) QUALIFY row_number() OVER (PARTITION BY id ORDER BY stream_seq DESC) = 1),
       j AS (SELECT s.*, b.ord AS b_ord, b.id AS b_id, coalesce(${o.equal}, false) AS agree
             FROM s FULL OUTER JOIN ${table} b ON s.id = b.id)`;
-    const [totals] = rowsOf(
-      await conn.runAndReadAll(`${joined}
-        SELECT count(*) FILTER (WHERE agree) AS agreed, (SELECT count(*) FROM s) AS speed FROM j`),
+    const [totals] = await conn.rows(
+      `${joined}
+        SELECT count(*) FILTER (WHERE agree) AS agreed, (SELECT count(*) FROM s) AS speed FROM j`,
+      o.params,
     );
-    const rows = rowsOf(
-      await conn.runAndReadAll(`${joined}
-        SELECT * FROM j WHERE NOT agree ORDER BY b_ord NULLS LAST, stream_seq, id`),
+    const rows = await conn.rows(
+      `${joined}
+        SELECT * FROM j WHERE NOT agree ORDER BY b_ord NULLS LAST, stream_seq, id`,
+      o.params,
     );
     const result: Comparison = {
       matched: Number(totals?.agreed ?? 0),

@@ -1,10 +1,8 @@
 export type { SymbolRow } from './analytics.ts';
-export { type ArchivedTable, ArchiveError, archiveDate } from './archive.ts';
 export { type EodArchiveConfig, eodArchiveSpec } from './archive-config.ts';
 export { type DailyBar, dailyBars, type MinuteBar, minuteBars } from './bars.ts';
 export { type CloseOptions, closeDay, type ReportPaths } from './close.ts';
 export { type EodConfig, eodSpec, lastCompletedUtcDay } from './config.ts';
-export { DayLoader, type LoadCounts, type Watermarks } from './loader.ts';
 export { LOG_STREAMS, type LogArchiverStats, logPositionFile, startLogArchiver } from './log-archiver.ts';
 export { loadFromLog, OpenSegmentError } from './log-loader.ts';
 export { computePnl, type EquityPoint, type MinuteMark, type PnlRow, type PnlTotal } from './pnl.ts';
@@ -14,7 +12,6 @@ export {
   compareDecisions,
   type DecisionBreak,
   type DecisionReconciliation,
-  forEachSymbol,
 } from './reconcile.ts';
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
@@ -28,7 +25,5 @@ export { nextRun, parseCloseTime } from './serve/schedule.ts';
 export { EodScheduler, type RunRecord } from './serve/scheduler.ts';
 export { startEodServer } from './serve/serve.ts';
 export { EXIT_BREAKS, renderSummary } from './summary.ts';
-export { SymbolTicks } from './symbol-ticks.ts';
 export { TICK_CSV_HEADER, tickCsvLine } from './tick-csv.ts';
-export { readSymbols } from './tick-readback.ts';
 export { FIVE_MINUTES_PER_YEAR, MINUTES_PER_YEAR, type VolatilityRow } from './volatility.ts';

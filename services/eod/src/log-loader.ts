@@ -1,10 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { utcDateRange } from '@tickflow/core';
-import type { DayLoader, Watermarks } from './loader.ts';
-import { stagedSelect } from './schema.ts';
+import { type DayLoader, sqlString, stagedSelect, type Watermarks } from '@tickflow/history';
 import { CSV, NDJSON, OPEN } from './segment-log.ts';
-import { sqlString } from './sql.ts';
 import { TICK_CSV_READ_OPTIONS } from './tick-csv.ts';
 
 export class OpenSegmentError extends Error {
@@ -80,13 +78,20 @@ export function loadFromLog(loader: DayLoader, root: string): Watermarks {
     const readers: string[] = [];
     if (files.some((f) => f.endsWith(NDJSON)))
       readers.push(`SELECT ${src.select} FROM read_json(${sqlString(join(dir, `*${NDJSON}`))},
-        format = 'newline_delimited', columns = ${src.columns}) WHERE ${src.time} >= ${start} AND ${src.time} < ${end}`);
+        format = 'newline_delimited', columns = ${src.columns}) WHERE ${src.time} >= $start AND ${src.time} < $end`);
     if (table === 'ticks' && files.some((f) => f.endsWith(CSV)))
       readers.push(`SELECT * FROM read_csv(${sqlString(join(dir, `*${CSV}`))}, ${TICK_CSV_READ_OPTIONS})
-        WHERE ts >= ${start} AND ts < ${end}`);
+        WHERE ts >= $start AND ts < $end`);
     // Decimals arrive as text and are cast exactly (fastDecimal) on the way in.
     if (readers.length)
-      loader.loadDirect(table, `SELECT ${stagedSelect(table)} FROM (${readers.join(' UNION ALL BY NAME ')})`);
+      loader.loadDirect(
+        table,
+        `SELECT ${stagedSelect(table)} FROM (${readers.join(' UNION ALL BY NAME ')})`,
+        {
+          start: BigInt(start),
+          end: BigInt(end),
+        },
+      );
   }
   return { ticks: 0, decisions: 0, fills: 0, rejects: 0 };
 }

@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { HistoryConnection } from '@tickflow/history';
 
 export interface QualityRow {
   venue: string;
@@ -12,7 +12,7 @@ export interface QualityRow {
   seqGaps: number;
   /**
    * Ticks whose seq was already stored (a re-published tick stored twice): the load keeps the
-   * first and lists the others in `duplicates` (duplicates.ts), counted here.
+   * first and lists the others in `duplicates` (libs/history duplicates.ts), counted here.
    */
   duplicates: number;
   /** Ticks whose exchange time is earlier than the previous tick's (by seq). */
@@ -45,9 +45,10 @@ export interface RejectRow {
  * Feed quality per venue+symbol, in one DuckDB query over the date's ticks (and the `duplicates`
  * table, which `readDuplicates` makes for a file loaded before it existed).
  */
-export async function tickQuality(conn: DuckDBConnection, date: string): Promise<QualityRow[]> {
-  const reader = await conn.runAndReadAll(`
-    WITH t AS (SELECT venue, symbol, seq, ts, stream_seq FROM ticks WHERE trade_date = DATE '${date}'),
+export async function tickQuality(conn: HistoryConnection, date: string): Promise<QualityRow[]> {
+  const rows = await conn.rows(
+    `
+    WITH t AS (SELECT venue, symbol, seq, ts, stream_seq FROM ticks WHERE trade_date = $date),
     -- One sort by seq answers counts, distinct seqs, gap runs, out-of-order times and storage: in
     -- seq order a duplicate follows its twin (difference 0), a run of missing seqs is one step > 1,
     -- and a tick was stored late when a higher seq has a lower stream sequence (the smallest one
@@ -59,10 +60,10 @@ export async function tickQuality(conn: DuckDBConnection, date: string): Promise
              min(stream_seq) OVER (PARTITION BY venue, symbol ORDER BY seq
                                    ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_stored
       FROM t),
-    -- Copies the load removed (duplicates.ts) are duplicates all the same.
+    -- Copies the load removed (libs/history duplicates.ts) are duplicates all the same.
     dup AS (
       SELECT venue, symbol, sum(copies - 1) AS removed FROM duplicates
-      WHERE trade_date = DATE '${date}' AND tbl = 'ticks' GROUP BY ALL),
+      WHERE trade_date = $date AND tbl = 'ticks' GROUP BY ALL),
     base AS (
       SELECT venue, symbol, count(*) AS ticks,
              count(*) FILTER (WHERE prev IS NULL OR seq <> prev) AS distinct_seq,
@@ -93,8 +94,10 @@ export async function tickQuality(conn: DuckDBConnection, date: string): Promise
            strftime(make_timestamp(CASE WHEN b.out_of_order > 0 THEN st.stale_from ELSE b.stale_from END),
                     '%Y-%m-%dT%H:%M:%S.%fZ') AS stale_from
     FROM base b LEFT JOIN stale st USING (venue, symbol) LEFT JOIN dup USING (venue, symbol)
-    ORDER BY symbol, venue`);
-  return reader.getRowObjectsJS().map((r) => ({
+    ORDER BY symbol, venue`,
+    { date },
+  );
+  return rows.map((r) => ({
     venue: String(r.venue),
     symbol: String(r.symbol),
     ticks: Number(r.ticks),
@@ -112,11 +115,14 @@ export async function tickQuality(conn: DuckDBConnection, date: string): Promise
 }
 
 /** Rejected ticks (REJECTS) per venue and reason code. */
-export async function rejectsByCode(conn: DuckDBConnection, date: string): Promise<RejectRow[]> {
-  const reader = await conn.runAndReadAll(`
-    SELECT venue, code, count(*) AS n, min(reason) AS example FROM rejects WHERE trade_date = DATE '${date}'
-    GROUP BY ALL ORDER BY n DESC, venue, code`);
-  return reader.getRowObjectsJS().map((r) => ({
+export async function rejectsByCode(conn: HistoryConnection, date: string): Promise<RejectRow[]> {
+  const rows = await conn.rows(
+    `
+    SELECT venue, code, count(*) AS n, min(reason) AS example FROM rejects WHERE trade_date = $date
+    GROUP BY ALL ORDER BY n DESC, venue, code`,
+    { date },
+  );
+  return rows.map((r) => ({
     venue: String(r.venue),
     code: String(r.code),
     count: Number(r.n),

@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { Dec, type Decision, type Fill } from '@tickflow/core';
+import type { HistoryConnection, SymbolTicks } from '@tickflow/history';
 import {
   DEFAULT_EXECUTION,
   type ExecutionModel,
@@ -11,7 +11,6 @@ import {
 import type { ReconciliationBreak } from './compare.ts';
 import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
 import { plainDec, sameDecimal } from './sql.ts';
-import type { SymbolTicks } from './symbol-ticks.ts';
 
 export type FillBreak = ReconciliationBreak;
 
@@ -59,7 +58,7 @@ export interface FillCheck {
 }
 
 export async function prepareFillCheck(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
   snapshot: SessionSnapshot | undefined,
 ): Promise<FillCheck> {
@@ -99,7 +98,7 @@ export function simulateSymbol(
 
 /** Compares the recomputed fills with FILLS by id, then the snapshot's positions. */
 export async function finishFillCheck(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
   check: FillCheck,
   batch: SimulatedDay,
@@ -117,7 +116,8 @@ export async function finishFillCheck(
     ],
     speed: `SELECT id, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts,
               qty AS qty_d, price AS price_d, fee AS fee_d, stream_seq
-            FROM fills WHERE trade_date = DATE '${date}'`,
+            FROM fills WHERE trade_date = $date`,
+    params: { date },
     equal: `s.side = b.side AND s.qty_d = ${exactDecimal('b.qty')} AND s.price_d = ${exactDecimal('b.price')}
             AND s.fee_d = ${exactDecimal('b.fee')} AND s.ts = b.ts`,
     same: sameFill,
@@ -146,23 +146,26 @@ export async function finishFillCheck(
  * history).
  */
 async function startPositions(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
   snapshot: SessionSnapshot | undefined,
 ): Promise<Map<string, string>> {
   const net = (where: string) =>
     conn
-      .runAndReadAll(`SELECT symbol, sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END)::VARCHAR AS qty
-        FROM fills WHERE ${where} GROUP BY symbol`)
-      .then((r) => r.getRowObjectsJS().map((row) => [String(row.symbol), String(row.qty)] as const));
+      .rows(
+        `SELECT symbol, sum(CASE WHEN side = 'BUY' THEN qty ELSE -qty END)::VARCHAR AS qty
+        FROM fills WHERE ${where} GROUP BY symbol`,
+        { date },
+      )
+      .then((rows) => rows.map((row) => [String(row.symbol), String(row.qty)] as const));
   if (snapshot) {
     const start = new Map<string, Dec>();
     for (const p of snapshot.positions) start.set(p.symbol, new Dec(p.qty));
-    for (const [symbol, qty] of await net(`trade_date = DATE '${date}'`))
+    for (const [symbol, qty] of await net('trade_date = $date'))
       start.set(symbol, (start.get(symbol) ?? new Dec(0)).minus(qty));
     return new Map([...start].map(([symbol, q]) => [symbol, q.toFixed()]));
   }
-  return new Map((await net(`trade_date < DATE '${date}'`)).map(([symbol, qty]) => [symbol, plainDec(qty)]));
+  return new Map((await net('trade_date < $date')).map(([symbol, qty]) => [symbol, plainDec(qty)]));
 }
 const show = (f: Fill) => `${f.side} ${f.qty} @ ${f.price} fee ${f.fee} ts ${f.ts}`;
 

@@ -1,10 +1,8 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Decision } from '@tickflow/core';
+import type { HistoryConnection } from '@tickflow/history';
 import type { ReconciliationBreak } from './compare.ts';
 import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
 import { plainDec, sameDecimal } from './sql.ts';
-
-export { forEachSymbol } from './tick-readback.ts';
 
 export type DecisionBreak = ReconciliationBreak;
 
@@ -27,7 +25,7 @@ export interface DecisionReconciliation {
  * against what DECISIONS recorded: by id, then action, quantity and reference price.
  */
 export async function compareDecisions(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
   batch: readonly Decision[],
 ): Promise<DecisionReconciliation> {
@@ -40,7 +38,8 @@ export async function compareDecisions(
     ],
     speed: `SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price, qty AS qty_d,
               ref_price AS ref_price_d, stream_seq
-            FROM decisions WHERE trade_date = DATE '${date}'`,
+            FROM decisions WHERE trade_date = $date`,
+    params: { date },
     equal: `s.action = b.action AND s.qty_d = ${exactDecimal('b.qty')} AND s.ref_price_d = ${exactDecimal('b.ref_price')}`,
     same: (s, b) =>
       s.action === b.action && sameDecimal(s.qty, b.qty) && sameDecimal(s.ref_price, b.refPrice),

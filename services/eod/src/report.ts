@@ -1,9 +1,7 @@
 import { Dec, money, ZERO } from '@tickflow/core';
+import type { ArchivedTable, DuplicateRecord, LoadCounts, Watermarks } from '@tickflow/history';
 import type { SymbolRow } from './analytics.ts';
-import type { ArchivedTable } from './archive.ts';
 import type { DailyBar } from './bars.ts';
-import type { DuplicateRecord } from './duplicates.ts';
-import type { LoadCounts, Watermarks } from './loader.ts';
 import type { EquityPoint, PnlRow, PnlTotal } from './pnl.ts';
 import type { QualityRow, RejectRow } from './quality.ts';
 import type { DecisionReconciliation } from './reconcile.ts';
@@ -81,7 +79,7 @@ export interface ReportParts {
   database: string;
   generatedAt: Date;
   load: Report['load'];
-  /** Records the load found stored more than once (duplicates.ts). */
+  /** Records the load found stored more than once (libs/history duplicates.ts). */
   duplicates: DuplicateRecord[];
   symbols: SymbolRow[];
   rejects: Report['rejects'];

@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { Bus, BusAuthError, BusConnectError } from '@tickflow/bus';
+import { DayLoader, type History, openHistory, SchemaVersionError, type Watermarks } from '@tickflow/history';
 import { busAuthFrom, ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { backfillDay, collectDay } from './collect.ts';
 import { type EodConfig, lastCompletedUtcDay } from './config.ts';
-import { DayLoader, type Watermarks } from './loader.ts';
 import { loadFromLog } from './log-loader.ts';
 import { stepProgress } from './progress.ts';
 import type { Report } from './report.ts';
@@ -46,6 +45,19 @@ function sessionOf(config: EodConfig, date: string): { start: number; end: numbe
       '--from-log loads UTC days (the day log is split by UTC date): leave --session-* at their defaults',
     ]);
   return range;
+}
+
+/**
+ * The DuckDB file, its schema checked: a file this tickflow cannot read (another schema version)
+ * is a usage error (ConfigError, exit 2) naming --db, not a failure of the run.
+ */
+async function openDatabase(database: string): Promise<History> {
+  try {
+    return await openHistory(database);
+  } catch (err) {
+    if (err instanceof SchemaVersionError) throw new ConfigError([`--db: ${err.message}`]);
+    throw err;
+  }
 }
 
 const LOAD_STEPS = ['read TICKS', 'read REJECTS', 'read DECISIONS', 'read FILLS', 'commit'] as const;
@@ -96,10 +108,13 @@ export async function runEod(
             );
           throw err;
         });
-  const instance = await DuckDBInstance.create(database);
-  const conn = await instance.connect();
+  const history = await openDatabase(database).catch(async (err: unknown) => {
+    await bus?.drain();
+    throw err;
+  });
+  const conn = await history.connect();
   // The close runs its archive and analytics on this one while the reconciliation replays.
-  const side = await instance.connect();
+  const side = await history.connect();
   try {
     await bus?.ensureStreams();
     const started = Date.now();
@@ -151,9 +166,7 @@ export async function runEod(
     return { report, paths, timings: { loadMs, totalMs, steps } };
   } finally {
     progress.stop();
-    side.closeSync();
-    conn.closeSync();
-    instance.closeSync();
+    history.close();
     await bus?.drain();
   }
 }

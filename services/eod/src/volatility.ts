@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { HistoryConnection } from '@tickflow/history';
 import { numOrNull, plainDec } from './sql.ts';
 
 /**
@@ -38,11 +38,12 @@ export interface VolatilityRow {
  * Returns are taken between consecutive bars that exist (a minute without trades is skipped, not
  * filled), in DOUBLE: logarithms are not exact anyway, prices are.
  */
-export async function volatility(conn: DuckDBConnection, date: string): Promise<VolatilityRow[]> {
-  const reader = await conn.runAndReadAll(`
+export async function volatility(conn: HistoryConnection, date: string): Promise<VolatilityRow[]> {
+  const rows = await conn.rows(
+    `
     WITH b AS (
       SELECT venue, symbol, minute, open::DOUBLE AS o, high::DOUBLE AS h, low::DOUBLE AS l, close::DOUBLE AS c
-      FROM bars_1m WHERE trade_date = DATE '${date}'),
+      FROM bars_1m WHERE trade_date = $date),
     r1 AS (
       SELECT venue, symbol, ln(c / lag(c) OVER (PARTITION BY venue, symbol ORDER BY minute)) AS r,
              ln(h / l) AS hl, ln(c / o) AS co, ln(h / c) * ln(h / o) + ln(l / c) * ln(l / o) AS rs
@@ -61,7 +62,7 @@ export async function volatility(conn: DuckDBConnection, date: string): Promise<
     day AS (
       SELECT venue, symbol, max(high) - min(low) AS range,
              (max(high) - min(low))::DOUBLE / nullif(arg_min(open, minute), 0)::DOUBLE AS range_pct
-      FROM bars_1m WHERE trade_date = DATE '${date}' GROUP BY ALL)
+      FROM bars_1m WHERE trade_date = $date GROUP BY ALL)
     SELECT v1.venue, v1.symbol, bars, n1, coalesce(n5, 0) AS n5,
            sd1 * sqrt(${MINUTES_PER_YEAR}) AS cc1, sd5 * sqrt(${FIVE_MINUTES_PER_YEAR}) AS cc5,
            sqrt(park * ${MINUTES_PER_YEAR}) AS park, sqrt(greatest(gk, 0) * ${MINUTES_PER_YEAR}) AS gk,
@@ -70,8 +71,10 @@ export async function volatility(conn: DuckDBConnection, date: string): Promise<
            day.range::VARCHAR AS range, range_pct,
            rank() OVER (ORDER BY sd1 DESC NULLS LAST) AS rank
     FROM v1 JOIN day USING (venue, symbol) LEFT JOIN v5 USING (venue, symbol)
-    ORDER BY rank, v1.symbol, v1.venue`);
-  return reader.getRowObjectsJS().map((r) => ({
+    ORDER BY rank, v1.symbol, v1.venue`,
+    { date },
+  );
+  return rows.map((r) => ({
     venue: String(r.venue),
     symbol: String(r.symbol),
     bars: Number(r.bars),

@@ -1,6 +1,7 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 import type { Tick } from '@tickflow/core';
-import { doubles } from './sql.ts';
+import { duckdbConnection, type HistoryConnection } from './connection.ts';
+import { checkDate } from './date.ts';
 import { type LaneRows, SymbolTicks, type TickColumns, type TickDictionaries } from './symbol-ticks.ts';
 
 /**
@@ -40,23 +41,32 @@ const LANE_HASH = (alias: string) => `(hash(${alias}.symbol, ${alias}.venue) % 4
  * seq and times are exact DOUBLEs below 2^53.
  */
 export async function readSymbols(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
   onSymbol: (ticks: SymbolTicks) => void,
   /** `joinLanes`: number lanes by a join, as when two lanes' keys collide (tests take that path). */
   opts: { joinLanes?: boolean } = {},
 ): Promise<number> {
-  const day = `trade_date = DATE '${date}'`;
-  const prices = await dictionary(conn, day, 'price');
-  const sizes = await dictionary(conn, day, 'size');
-  await conn.run(`CREATE OR REPLACE TEMP TABLE readback_lanes AS
+  checkDate(date);
+  const day = 'trade_date = $date';
+  const prices = await dictionary(conn, date, 'price');
+  const sizes = await dictionary(conn, date, 'size');
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE readback_lanes AS
     SELECT symbol, venue, count(*) AS n, ${LANE_HASH('ticks')} AS h,
       (row_number() OVER (ORDER BY symbol, venue) - 1)::DOUBLE AS lane
-    FROM ticks WHERE ${day} GROUP BY symbol, venue`);
+    FROM ticks WHERE ${day} GROUP BY symbol, venue`,
+    { date },
+  );
   try {
-    const lanes = (
-      await conn.runAndReadAll('SELECT symbol, venue, n, h FROM readback_lanes ORDER BY lane')
-    ).getRowObjectsJS() as unknown as { symbol: string; venue: string; n: bigint; h: number }[];
+    const lanes = (await conn.rows(
+      'SELECT symbol, venue, n, h FROM readback_lanes ORDER BY lane',
+    )) as unknown as {
+      symbol: string;
+      venue: string;
+      n: bigint;
+      h: number;
+    }[];
     const laneList: Lane[] = lanes.map((l) => ({ ...l, n: Number(l.n) }));
     const byHash = new Map(laneList.map((l, i) => [l.h, i]));
     const hashed = byHash.size === laneList.length && !opts.joinLanes;
@@ -64,6 +74,7 @@ export async function readSymbols(
       `(SELECT k, (row_number() OVER (ORDER BY k) - 1)::DOUBLE AS i FROM (SELECT DISTINCT ${column} AS k FROM t)) ${alias}`;
     const columns = await readColumns(
       conn,
+      date,
       laneList,
       hashed ? (h) => byHash.get(h) as number : (lane) => lane,
       `WITH t AS (SELECT * FROM ticks WHERE ${day})
@@ -83,7 +94,7 @@ export async function readSymbols(
 
 /** `readSymbols` with each symbol's ticks as an array of Tick objects. */
 export function forEachSymbol(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
   date: string,
   onSymbol: (ticks: Tick[]) => void,
 ): Promise<number> {
@@ -95,10 +106,11 @@ export function forEachSymbol(
  * up here. Two decimals that round to one double (beyond ~15 significant digits) would be
  * ambiguous: then (`unique` false) the column is read as its rank instead, through a join.
  */
-async function dictionary(conn: DuckDBConnection, day: string, column: string) {
-  const r = await conn.runAndReadAll(`
-    SELECT k::DOUBLE AS d, ${plainSql('k')} AS s FROM (SELECT DISTINCT ${column} AS k FROM ticks WHERE ${day}) ORDER BY k`);
-  const [keys = [], strings = []] = r.getColumnsJS() as [number[], string[]];
+async function dictionary(conn: HistoryConnection, date: string, column: 'price' | 'size') {
+  const [keys = [], strings = []] = (await conn.columns(
+    `SELECT k::DOUBLE AS d, ${plainSql('k')} AS s FROM (SELECT DISTINCT ${column} AS k FROM ticks WHERE trade_date = $date) ORDER BY k`,
+    { date },
+  )) as [number[], string[]];
   const byDouble = new Map<number, string>();
   for (let i = 0; i < keys.length; i++) byDouble.set(keys[i] as number, strings[i] as string);
   const unique = byDouble.size === keys.length;
@@ -111,7 +123,8 @@ async function dictionary(conn: DuckDBConnection, day: string, column: string) {
  * `laneOf` turns a lane key into the lane's index.
  */
 async function readColumns(
-  conn: DuckDBConnection,
+  conn: HistoryConnection,
+  date: string,
   lanes: Lane[],
   laneOf: (key: number) => number,
   sql: string,
@@ -129,7 +142,7 @@ async function readColumns(
   const cursor = new Float64Array(lanes.length);
   for (let i = 1; i < lanes.length; i++) cursor[i] = (cursor[i - 1] as number) + (lanes[i - 1] as Lane).n;
   const ends = lanes.map((l, i) => (cursor[i] as number) + l.n);
-  const result = await conn.run(sql);
+  const result = await duckdbConnection(conn).run(sql, { date });
   let read = 0;
   // The next chunk is asked for before this one is placed: DuckDB makes it on its own thread
   // meanwhile. If placing throws, the chunk asked for ahead is still settled (no unhandled rejection).
@@ -202,4 +215,17 @@ function emitSymbols(
       rows = [];
     }
   }
+}
+
+/**
+ * A DOUBLE column of a chunk as a Float64Array, for columns with no NULL. The node API keeps one
+ * per vector (a private field in 1.5, read here when present, so a 10 M-row read needs no call per
+ * value); otherwise the values are copied out with `getItem`.
+ */
+export function doubles(vector: DuckDBVector<DuckDBValue>): Float64Array {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (items instanceof Float64Array && items.length === vector.itemCount) return items;
+  const out = new Float64Array(vector.itemCount);
+  for (let i = 0; i < out.length; i++) out[i] = Number(vector.getItem(i));
+  return out;
 }

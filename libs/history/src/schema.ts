@@ -24,10 +24,27 @@ export function stagingColumns(table: TableName): string {
   return TABLES[table].replaceAll(PRICE, 'VARCHAR').replace('trade_date DATE, ', '');
 }
 
-export const LOADS_TABLE = `CREATE TABLE IF NOT EXISTS loads (
-  trade_date DATE PRIMARY KEY, loaded_at TIMESTAMP, ticks BIGINT, decisions BIGINT, fills BIGINT,
-  rejects BIGINT, unparseable BIGINT, ticks_last_stream_seq BIGINT, decisions_last_stream_seq BIGINT,
-  fills_last_stream_seq BIGINT, rejects_last_stream_seq BIGINT)`;
+/**
+ * The other tables of the file: what each load recorded, the records a stream held twice
+ * (duplicates.ts), and the 1-minute bars the close derives from the ticks and archives.
+ */
+export const OTHER_TABLES = {
+  loads: `trade_date DATE PRIMARY KEY, loaded_at TIMESTAMP, ticks BIGINT, decisions BIGINT, fills BIGINT,
+    rejects BIGINT, unparseable BIGINT, ticks_last_stream_seq BIGINT, decisions_last_stream_seq BIGINT,
+    fills_last_stream_seq BIGINT, rejects_last_stream_seq BIGINT`,
+  duplicates: `trade_date DATE, tbl VARCHAR, id VARCHAR, venue VARCHAR, symbol VARCHAR, copies BIGINT,
+    stream_seqs VARCHAR, same_content BOOLEAN`,
+  /**
+   * Open and close are the first and last trade of the minute by `seq`, `turnover` = Σ price × size
+   * exact (DECIMAL(38,20)), `vwap` = turnover / volume rounded to the price scale.
+   */
+  bars_1m: `trade_date DATE, venue VARCHAR, symbol VARCHAR, minute TIMESTAMP, ticks BIGINT,
+    open ${PRICE}, high ${PRICE}, low ${PRICE}, close ${PRICE},
+    volume DECIMAL(38,10), turnover DECIMAL(38,20), vwap ${PRICE}`,
+} as const;
+
+/** Every table of the schema (schema-version.ts) and its columns. */
+export const SCHEMA_TABLES: Readonly<Record<string, string>> = { ...TABLES, ...OTHER_TABLES };
 
 /**
  * VARCHAR → DECIMAL(24,10) is a HUGEINT cast that DuckDB runs ~40× slower than VARCHAR →

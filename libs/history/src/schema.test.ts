@@ -1,5 +1,6 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { openHistory } from './database.ts';
+import { sqlString } from './literal.ts';
 import { fastDecimal, PRICE } from './schema.ts';
 
 describe('fastDecimal', () => {
@@ -18,24 +19,21 @@ describe('fastDecimal', () => {
       '123456789012.123456789',
       '99999999999999.9999999999', // the largest DECIMAL(24,10)
     ];
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
+    const history = await openHistory(':memory:');
+    const conn = await history.connect();
     try {
-      const list = values.map((v) => `('${v}')`).join(', ');
-      const rows = (
-        await conn.runAndReadAll(
-          `SELECT v, (${fastDecimal('v')})::VARCHAR AS fast, (v::${PRICE})::VARCHAR AS direct, typeof(${fastDecimal('v')}) AS t
-           FROM (VALUES ${list}) AS t(v)`,
-        )
-      ).getRowObjectsJS();
+      const list = values.map((v) => `(${sqlString(v)})`).join(', ');
+      const rows = await conn.rows(
+        `SELECT v, (${fastDecimal('v')})::VARCHAR AS fast, (v::${PRICE})::VARCHAR AS direct, typeof(${fastDecimal('v')}) AS t
+         FROM (VALUES ${list}) AS t(v)`,
+      );
       expect(rows).toHaveLength(values.length);
       for (const r of rows) {
         expect(r.fast, String(r.v)).toBe(r.direct);
         expect(r.t).toBe(PRICE);
       }
     } finally {
-      conn.closeSync();
-      instance.closeSync();
+      history.close();
     }
   });
 });

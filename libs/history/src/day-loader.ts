@@ -1,7 +1,9 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Decision, Fill, RejectedTick, Tick } from '@tickflow/core';
-import { DUPLICATES_TABLE, KEYED_TABLES, keepFirstPerKey } from './duplicates.ts';
-import { LOADS_TABLE, stagedSelect, stagingColumns, TABLE_NAMES, TABLES, type TableName } from './schema.ts';
+import { duckdbConnection, type HistoryConnection, type SqlValue } from './connection.ts';
+import { checkDate } from './date.ts';
+import { KEYED_TABLES, keepFirstPerKey } from './duplicates.ts';
+import { stagedSelect, stagingColumns, TABLE_NAMES, type TableName } from './schema.ts';
 
 export interface LoadCounts {
   ticks: number;
@@ -34,22 +36,20 @@ export class DayLoader {
   readonly counts: LoadCounts = { ticks: 0, decisions: 0, fills: 0, rejects: 0, unparseable: 0 };
   private readonly appenders = new Map<TableName, DuckDBAppender>();
   /** Tables `commit()` fills straight from a query rather than from their staging table. */
-  private readonly direct = new Map<TableName, string>();
+  private readonly direct = new Map<TableName, { select: string; params: Record<string, SqlValue> }>();
 
   private constructor(
-    private readonly conn: DuckDBConnection,
+    private readonly conn: HistoryConnection,
     readonly date: string,
   ) {}
 
-  static async open(conn: DuckDBConnection, date: string): Promise<DayLoader> {
-    for (const t of TABLE_NAMES) {
-      await conn.run(`CREATE TABLE IF NOT EXISTS ${t} (${TABLES[t]})`);
-      await conn.run(`CREATE OR REPLACE TABLE stage_${t} (${stagingColumns(t)})`);
-    }
-    await conn.run(LOADS_TABLE);
-    await conn.run(DUPLICATES_TABLE);
+  /** The day tables exist already (openHistory made them); the staging tables are made here. */
+  static async open(conn: HistoryConnection, date: string): Promise<DayLoader> {
+    checkDate(date);
+    for (const t of TABLE_NAMES) await conn.run(`CREATE OR REPLACE TABLE stage_${t} (${stagingColumns(t)})`);
     const loader = new DayLoader(conn, date);
-    for (const t of TABLE_NAMES) loader.appenders.set(t, await conn.createAppender(`stage_${t}`));
+    const duck: DuckDBConnection = duckdbConnection(conn);
+    for (const t of TABLE_NAMES) loader.appenders.set(t, await duck.createAppender(`stage_${t}`));
     return loader;
   }
 
@@ -113,9 +113,10 @@ export class DayLoader {
    * column names, decimals already DECIMAL, `stream_seq` possibly repeated) instead of from
    * staging: one copy of the day instead of two. The commit keeps one row per stream sequence and
    * takes the table's count and watermark from what it inserted.
+   * `params` are the values `select` binds besides `$date`, which is the loader's.
    */
-  loadDirect(table: TableName, select: string): void {
-    this.direct.set(table, select);
+  loadDirect(table: TableName, select: string, params: Record<string, SqlValue> = {}): void {
+    this.direct.set(table, { select, params });
   }
 
   /**
@@ -130,19 +131,22 @@ export class DayLoader {
       a.closeSync();
     }
     this.appenders.clear();
-    const d = `DATE '${this.date}'`;
-    await this.conn.run('BEGIN TRANSACTION');
-    try {
+    const date = this.date;
+    await this.conn.transaction(async () => {
       for (const t of TABLE_NAMES) {
-        await this.conn.run(`DELETE FROM ${t} WHERE trade_date = ${d}`);
+        await this.conn.run(`DELETE FROM ${t} WHERE trade_date = $date`, { date });
         const direct = this.direct.get(t);
         if (direct !== undefined)
-          await this.conn.run(`INSERT INTO ${t} BY NAME SELECT ${d} AS trade_date, * FROM (${direct})`);
+          await this.conn.run(
+            `INSERT INTO ${t} BY NAME SELECT $date::DATE AS trade_date, * FROM (${direct.select})`,
+            { ...direct.params, date },
+          );
         // Casting VARCHAR → DECIMAL here rounds only beyond 10 places (never for wire values, which
         // the contract limits); by name, so column order cannot drift. Beside a direct load, the
         // staged rows are what was backfilled from JetStream.
         await this.conn.run(
-          `INSERT INTO ${t} BY NAME SELECT ${d} AS trade_date, ${stagedSelect(t)} FROM stage_${t}`,
+          `INSERT INTO ${t} BY NAME SELECT $date::DATE AS trade_date, ${stagedSelect(t)} FROM stage_${t}`,
+          { date },
         );
         if (direct !== undefined) {
           const loaded = await this.keepOnePerStreamSeq(t);
@@ -151,19 +155,27 @@ export class DayLoader {
         }
       }
       // A record stored twice under two stream sequences counts once; the rest are listed.
-      await this.conn.run(`DELETE FROM duplicates WHERE trade_date = ${d}`);
-      for (const t of KEYED_TABLES) this.counts[t] -= await keepFirstPerKey(this.conn, this.date, t);
+      await this.conn.run('DELETE FROM duplicates WHERE trade_date = $date', { date });
+      for (const t of KEYED_TABLES) this.counts[t] -= await keepFirstPerKey(this.conn, date, t);
       const c = this.counts;
       await this.conn.run(
-        `INSERT OR REPLACE INTO loads VALUES (${d}, now()::TIMESTAMP, ${c.ticks}, ${c.decisions}, ${c.fills}, ${c.rejects},
-         ${c.unparseable}, ${watermarks.ticks}, ${watermarks.decisions}, ${watermarks.fills}, ${watermarks.rejects})`,
+        `INSERT OR REPLACE INTO loads VALUES ($date::DATE, now()::TIMESTAMP, $ticks, $decisions, $fills, $rejects,
+         $unparseable, $ticksLast, $decisionsLast, $fillsLast, $rejectsLast)`,
+        {
+          date,
+          ticks: big(c.ticks),
+          decisions: big(c.decisions),
+          fills: big(c.fills),
+          rejects: big(c.rejects),
+          unparseable: big(c.unparseable),
+          ticksLast: big(watermarks.ticks),
+          decisionsLast: big(watermarks.decisions),
+          fillsLast: big(watermarks.fills),
+          rejectsLast: big(watermarks.rejects),
+        },
       );
       crashPoint('before-commit');
-      await this.conn.run('COMMIT');
-    } catch (err) {
-      await this.conn.run('ROLLBACK');
-      throw err;
-    }
+    });
     for (const t of TABLE_NAMES) await this.conn.run(`DROP TABLE IF EXISTS stage_${t}`);
     return watermarks;
   }
@@ -175,22 +187,27 @@ export class DayLoader {
    * de-duplicating every load); only if one repeats are the copies deleted.
    */
   private async keepOnePerStreamSeq(t: TableName): Promise<{ count: number; last: number }> {
-    const where = `trade_date = DATE '${this.date}'`;
-    const one = async (sql: string) => (await this.conn.runAndReadAll(sql)).getRowObjectsJS()[0] ?? {};
-    const range = await one(
+    const where = 'trade_date = $date';
+    const date = this.date;
+    const range = await this.conn.one(
       `SELECT count(*) AS n, min(stream_seq) AS lo, max(stream_seq) AS hi FROM ${t} WHERE ${where}`,
+      { date },
     );
     const { n, lo, hi } = range as { n: bigint; lo: bigint | null; hi: bigint | null };
     if (lo === null || hi === null) return { count: 0, last: 0 };
     // A bitmap of the range costs (hi − lo) / 8 bytes: fine up to 2^30 sequences (128 MiB).
-    const distinct =
-      hi - lo < 2n ** 30n
-        ? `bit_count(bitstring_agg(stream_seq, ${lo}, ${hi}))`
-        : 'count(DISTINCT stream_seq)';
-    const { u } = (await one(`SELECT ${distinct} AS u FROM ${t} WHERE ${where}`)) as { u: bigint };
+    const bitmap = hi - lo < 2n ** 30n;
+    const distinct = bitmap ? 'bit_count(bitstring_agg(stream_seq, $lo, $hi))' : 'count(DISTINCT stream_seq)';
+    const { u } = (await this.conn.one(
+      `SELECT ${distinct} AS u FROM ${t} WHERE ${where}`,
+      bitmap ? { date, lo, hi } : { date },
+    )) as { u: bigint };
     if (u < n)
-      await this.conn.run(`DELETE FROM ${t} WHERE ${where} AND rowid IN (
-        SELECT rowid FROM ${t} WHERE ${where} QUALIFY row_number() OVER (PARTITION BY stream_seq ORDER BY rowid) > 1)`);
+      await this.conn.run(
+        `DELETE FROM ${t} WHERE ${where} AND rowid IN (
+        SELECT rowid FROM ${t} WHERE ${where} QUALIFY row_number() OVER (PARTITION BY stream_seq ORDER BY rowid) > 1)`,
+        { date },
+      );
     return { count: Number(u), last: Number(hi) };
   }
 }

@@ -1,0 +1,20 @@
+export {
+  ARCHIVE_ORDER,
+  ARCHIVE_TABLES,
+  type ArchivedTable,
+  ArchiveError,
+  type ArchiveTable,
+  archiveDate,
+  archivedDates,
+  readArchive,
+} from './archive.ts';
+export { HistoryConnection, type SqlParams, type SqlValue, type TempColumn } from './connection.ts';
+export { History, HistoryOpenError, type HistoryOptions, openHistory } from './database.ts';
+export { checkDate, InvalidDateError } from './date.ts';
+export { DayLoader, type LoadCounts, type Watermarks } from './day-loader.ts';
+export { type DuplicateRecord, KEYED_TABLES, type KeyedTable, readDuplicates } from './duplicates.ts';
+export { SqlLiteralError, sqlIdentifier, sqlString } from './literal.ts';
+export { fastDecimal, PRICE, stagedSelect, TABLE_NAMES, TABLES, type TableName } from './schema.ts';
+export { SCHEMA_VERSION, SchemaVersionError } from './schema-version.ts';
+export { type LaneRows, SymbolTicks, type TickColumns, type TickDictionaries } from './symbol-ticks.ts';
+export { forEachSymbol, readSymbols } from './tick-readback.ts';
