@@ -5,7 +5,7 @@ export { type DailyBar, dailyBars, type MinuteBar, minuteBars } from './bars.ts'
 export { type CloseOptions, closeDay, type ReportPaths } from './close.ts';
 export { type EodConfig, eodSpec, lastCompletedUtcDay } from './config.ts';
 export { DayLoader, type LoadCounts, type Watermarks } from './loader.ts';
-export { LOG_STREAMS, type LogArchiverStats, logPositionFile, startLogArchiver } from './log-archiver.ts';
+export { type LogArchiverStats, logPositionFile, startLogArchiver } from './log-archiver.ts';
 export { loadFromLog, OpenSegmentError } from './log-loader.ts';
 export { computePnl, type EquityPoint, type MinuteMark, type PnlRow, type PnlTotal } from './pnl.ts';
 export type { PnlFill } from './pnl-book.ts';
@@ -27,6 +27,7 @@ export { type EodServeConfig, eodServeSpec } from './serve/config.ts';
 export { nextRun, parseCloseTime } from './serve/schedule.ts';
 export { EodScheduler, type RunRecord } from './serve/scheduler.ts';
 export { startEodServer } from './serve/serve.ts';
+export { LOG_STREAMS } from './stream-rules.ts';
 export { EXIT_BREAKS, renderSummary } from './summary.ts';
 export { SymbolTicks } from './symbol-ticks.ts';
 export { TICK_CSV_HEADER, tickCsvLine } from './tick-csv.ts';
