@@ -10,13 +10,14 @@ import { TICK_COLUMN_FIELDS, type Tick, tickColumnType } from '@tickflow/core';
  */
 export const TICK_CSV_HEADER = `${['stream_seq', ...TICK_COLUMN_FIELDS.map((f) => f.column)].join(',')}\n`;
 
-const FIELDS = TICK_COLUMN_FIELDS.map((f) => f.name);
-
-/** One validated tick as a CSV line (ending in a newline); an absent side is an empty field (NULL). */
+/**
+ * One validated tick as a CSV line (ending in a newline); an absent side is an empty field (NULL).
+ * Spelled out in the header's column order rather than looping over the layout's columns: the
+ * loop measured ~20 % slower (CPU time), and the bench writes its 10 M-tick day log with this.
+ * tick-wire.test.ts reads the line back by the header's columns, so the two cannot drift apart.
+ */
 export function tickCsvLine(streamSeq: number, t: Tick): string {
-  let line = `${streamSeq}`;
-  for (let i = 0; i < FIELDS.length; i++) line += `,${t[FIELDS[i] as (typeof FIELDS)[number]] ?? ''}`;
-  return `${line}\n`;
+  return `${streamSeq},${t.venue},${t.symbol},${t.seq},${t.ts},${t.price},${t.size},${t.side ?? ''},${t.recvTs}\n`;
 }
 
 /** `read_csv` options for tick segments: the header above, exact types, no sniffing, no quoting. */
