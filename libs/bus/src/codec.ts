@@ -53,7 +53,7 @@ const {
  * token (venue, symbol, decimal strings, side), so the JSON is assembled from the layout's pieces
  * without escaping and encoded as latin1 (identical to UTF-8 for ASCII). Produces exactly
  * `JSON.stringify` of the tick with its fields in layout order (a property test holds the two).
- * Spelled out field by field rather than looping over the layout: the loop measured up to a sixth
+ * Spelled out field by field rather than looping over the layout: the loop measured up to ~15 %
  * slower, and this is the feed's per-tick cost.
  */
 export function encodeValidTick(t: RawTick): Uint8Array {

@@ -73,9 +73,10 @@ function str(data: Uint8Array, pos: number): string | undefined {
 }
 
 /**
- * Decodes a TICKS message. The feed writes every tick in one fixed layout (libs/core tick-wire.ts,
- * `encodeValidTick`): this reads exactly that layout straight from the bytes, about twice as fast as `JSON.parse` of the
- * decoded text, the largest single cost of a signals process. Anything else — other field order,
+ * Decodes a TICKS message. The feed writes every tick in one fixed layout (libs/core
+ * tick-wire.ts, `encodeValidTick`): this reads exactly that layout straight from the bytes, about
+ * twice as fast as `JSON.parse` of the decoded text, the largest single cost of a signals process.
+ * Spelled out field by field with the layout's keys: a loop over the layout measured 8–20 % slower. Anything else — other field order,
  * extra fields, whitespace, escapes, non-ASCII, numbers with a sign, fraction or exponent — goes
  * to `JSON.parse` unchanged, so the result is always what `decode` would return (a property test
  * holds the two together). Throws `DecodeError` on bad JSON; the caller validates the fields.

@@ -32,15 +32,15 @@ const MAX_DECIMAL = 64;
  * [start, end) of each CSV field's bytes in the message: the field's column index (after
  * stream_seq) in the layout, times two; the version, not a column, is read into the last pair.
  */
-const slot = Object.fromEntries(TICK_COLUMN_FIELDS.map((f, i) => [f.name, 2 * i])) as Record<
+const spanOf = Object.fromEntries(TICK_COLUMN_FIELDS.map((f, i) => [f.name, 2 * i])) as Record<
   (typeof TICK_COLUMN_FIELDS)[number]['name'],
   number
 >;
 const COLUMN_SPANS = 2 * TICK_COLUMN_FIELDS.length;
 const SCRATCH = COLUMN_SPANS;
 const spans = new Int32Array(COLUMN_SPANS + 2);
-const { venue: VENUE, symbol: SYMBOL, seq: SEQ, ts: TS, price: PRICE, size: SIZE, side: SIDE } = slot;
-const RECV_TS = slot.recvTs;
+const { venue: VENUE, symbol: SYMBOL, seq: SEQ, ts: TS, price: PRICE, size: SIZE, side: SIDE } = spanOf;
+const RECV_TS = spanOf.recvTs;
 /** The layout's keys (`"venue":` …) as bytes. */
 const K = TICK_JSON_KEYS;
 /** Where the last field read ended. */
