@@ -1,10 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { botBacklog } from '@tickflow/bot';
-import type { Bus, StreamName } from '@tickflow/bus';
-
-/** The streams `eod archive` writes to the day log (services/eod/src/log-archiver.ts LOG_STREAMS). */
-const LOG_STREAMS: StreamName[] = ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS'];
+import type { Bus } from '@tickflow/bus';
+import { LOG_STREAMS } from '@tickflow/eod';
 
 /** Signals' backlog from its /readyz (TICKS messages not yet handled); unknown: Infinity. */
 async function signalsBacklog(port: number): Promise<number> {

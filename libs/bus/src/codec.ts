@@ -1,3 +1,5 @@
+import { TICK_JSON_END as END, TICK_JSON_BEFORE, type WireTick } from '@tickflow/core';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -30,28 +32,34 @@ export function decodeText(data: Uint8Array): string {
   return decoder.decode(data);
 }
 
-/** A tick's fields in the order `encodeValidTick` writes them (and `decodeTick` reads them). */
-export interface RawTick {
-  v: number;
-  venue: string;
-  symbol: string;
-  seq: number;
-  ts: number;
-  price: string;
-  size: string;
-  side?: string;
-  recvTs: number;
-}
+/** A tick's fields as the wire layout types them (libs/core tick-wire.ts). */
+export type RawTick = WireTick;
+
+// The text before each value, from the layout (`{"v":`, `,"venue":"`, `","symbol":"`, …).
+const {
+  v: V,
+  venue: VENUE,
+  symbol: SYMBOL,
+  seq: SEQ,
+  ts: TS,
+  price: PRICE,
+  size: SIZE,
+  side: SIDE,
+  recvTs: RECV_TS,
+} = TICK_JSON_BEFORE;
 
 /**
  * Fast path for a tick that `validateTick` accepted: every string field is then a plain ASCII
- * token (venue, symbol, decimal strings, side), so the JSON can be assembled without escaping and
- * encoded as latin1 (identical to UTF-8 for ASCII). Produces exactly `JSON.stringify(tick)`.
+ * token (venue, symbol, decimal strings, side), so the JSON is assembled from the layout's pieces
+ * without escaping and encoded as latin1 (identical to UTF-8 for ASCII). Produces exactly
+ * `JSON.stringify` of the tick with its fields in layout order (a property test holds the two).
+ * Spelled out field by field rather than looping over the layout: the loop measured up to ~15 %
+ * slower, and this is the feed's per-tick cost.
  */
 export function encodeValidTick(t: RawTick): Uint8Array {
-  const side = t.side === undefined ? '' : `,"side":"${t.side}"`;
+  const side = t.side === undefined ? '' : `${SIDE}${t.side}`;
   return Buffer.from(
-    `{"v":${t.v},"venue":"${t.venue}","symbol":"${t.symbol}","seq":${t.seq},"ts":${t.ts},"price":"${t.price}","size":"${t.size}"${side},"recvTs":${t.recvTs}}`,
+    `${V}${t.v}${VENUE}${t.venue}${SYMBOL}${t.symbol}${SEQ}${t.seq}${TS}${t.ts}${PRICE}${t.price}${SIZE}${t.size}${side}${RECV_TS}${t.recvTs}${END}`,
     'latin1',
   );
 }

@@ -14,6 +14,18 @@ export { PartitionSpecError, parsePartition, partitionOf } from './partition.ts'
 export { show } from './show.ts';
 export { isValidSymbol, isValidVenue, normaliseSymbol } from './symbols.ts';
 export {
+  TICK_COLUMN_FIELDS,
+  TICK_FIELDS,
+  TICK_JSON_BEFORE,
+  TICK_JSON_END,
+  TICK_JSON_KEYS,
+  type TickField,
+  type TickFieldKind,
+  type TickFieldName,
+  tickColumnType,
+  type WireTick,
+} from './tick-wire.ts';
+export {
   type Clock,
   InvalidDateError,
   isCalendarDate,

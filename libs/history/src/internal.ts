@@ -6,4 +6,5 @@
 
 export { duckdbConnection } from './connection.ts';
 export * from './index.ts';
+export { stagingColumns } from './schema.ts';
 export { doubles } from './tick-readback.ts';

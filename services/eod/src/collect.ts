@@ -1,14 +1,15 @@
-import { type Bus, type BusMessage, decode, readStream, type StreamName } from '@tickflow/bus';
-import { type Decision, type Fill, type RejectedTick, utcDateRange, validateTick } from '@tickflow/core';
+import { type Bus, readStream, type StreamName } from '@tickflow/bus';
+import { utcDateRange } from '@tickflow/core';
 import type { DayLoader, Watermarks } from '@tickflow/history';
-import { exchangeTime } from './exchange-time.ts';
-import { LOG_STREAMS, logPositionFile } from './log-archiver.ts';
+import { logPositionFile } from './log-archiver.ts';
 import { readPosition } from './segment-log.ts';
+import { exchangeTime, KEPT_STREAMS, LOG_STREAMS, type StreamRules } from './stream-rules.ts';
 
 /**
  * Reads TICKS, REJECTS, DECISIONS and FILLS back from JetStream and hands the date's messages to
  * the loader. A message is in the date by its exchange time within the session range (the UTC day
- * by default): a tick's `ts`, a decision's `tickTs`, a fill's `ts`, a reject's `at`. Unparseable messages are counted, not dropped silently.
+ * by default): a tick's `ts`, a decision's `tickTs`, a fill's `ts`, a reject's `at` (stream-rules.ts).
+ * Unparseable and invalid messages are counted, not dropped silently.
  */
 export async function collectDay(
   bus: Bus,
@@ -20,9 +21,9 @@ export async function collectDay(
   fromSeqs: Partial<Record<StreamName, number>> = {},
 ): Promise<{ watermarks: Watermarks; read: Record<string, number> }> {
   const { start, end } = range;
-  const inDay = (ts: number) => ts >= start && ts < end;
   const counts: Record<string, number> = {};
-  const read = async (stream: StreamName, onValue: (value: unknown, m: BusMessage) => void) => {
+  const read = async (rules: StreamRules) => {
+    const { stream } = rules;
     onStream?.(stream);
     let n = 0;
     const r = await readStream(
@@ -33,39 +34,25 @@ export async function collectDay(
         n++;
         let value: unknown;
         try {
-          value = decode(m.data);
+          value = rules.valid(rules.decode(m.data));
         } catch {
+          value = undefined;
+        }
+        if (value === undefined) {
           loader.unparseable();
           return;
         }
-        onValue(value, m);
+        const ts = exchangeTime(rules, value);
+        if (ts >= start && ts < end) rules.load(loader, value, m.streamSeq);
       },
       fromSeqs[stream],
     );
     counts[stream] = n;
     return r.lastSeq;
   };
-  /** A valid message of the date: true; an invalid one is counted. */
-  const ofDay = (stream: StreamName, v: unknown) => {
-    const ts = exchangeTime(stream, v);
-    if (ts === undefined) loader.unparseable();
-    return ts !== undefined && inDay(ts);
-  };
-  const ticks = await read('TICKS', (v, m) => {
-    const checked = validateTick(v, { now: Number.MAX_SAFE_INTEGER });
-    if (!checked.ok) loader.unparseable();
-    else if (inDay(checked.tick.ts)) loader.tick(checked.tick, m.streamSeq);
-  });
-  const rejects = await read('REJECTS', (v, m) => {
-    if (ofDay('REJECTS', v)) loader.reject(v as RejectedTick, m.streamSeq);
-  });
-  const decisions = await read('DECISIONS', (v, m) => {
-    if (ofDay('DECISIONS', v)) loader.decision(v as Decision, m.streamSeq);
-  });
-  const fills = await read('FILLS', (v, m) => {
-    if (ofDay('FILLS', v)) loader.fill(v as Fill, m.streamSeq);
-  });
-  return { watermarks: { ticks, rejects, decisions, fills }, read: counts };
+  const watermarks: Partial<Watermarks> = {};
+  for (const rules of KEPT_STREAMS) watermarks[rules.table] = await read(rules);
+  return { watermarks: watermarks as Watermarks, read: counts };
 }
 
 /**

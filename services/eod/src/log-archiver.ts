@@ -12,8 +12,7 @@ import { archiveMetrics, buildArchiveApp } from './archive-app.ts';
 import { type EodArchiveConfig, eodArchiveSpec } from './archive-config.ts';
 import { readPosition } from './segment-log.ts';
 import { StreamArchive } from './stream-archive.ts';
-
-export const LOG_STREAMS: readonly StreamName[] = ['TICKS', 'REJECTS', 'DECISIONS', 'FILLS'];
+import { KEPT_STREAMS, LOG_STREAMS } from './stream-rules.ts';
 
 export interface LogArchiverStats {
   written: Record<string, number>;
@@ -33,7 +32,7 @@ export const logPositionFile = (logRoot: string, stream: StreamName) =>
  * `tickflow eod archive`: per stream, an ordered push consumer (no acks: flow control and
  * heartbeats, recreated from the next unseen sequence after a gap or a reconnect) appends each
  * valid message to `<log-dir>/<STREAM>/<date>/<first seq>.ndjson` (its JSON with `stream_seq`
- * added) or, for ticks, `.csv` (tick-csv.ts), the date by exchange time. Lines are written and
+ * added) or, for ticks, `.csv` (tick-csv.ts), the date by exchange time (stream-rules.ts). Lines are written and
  * fsynced in group commits; after each, `<STREAM>/position.json` records the stream sequence up to
  * which every message is on disk — the log's own position, as a tickerplant's log is. A start
  * (after a stop or a kill) resumes after that position: nothing past it was acknowledged to anyone,
@@ -68,7 +67,8 @@ export async function startLogArchiver(
   // Listens before touching the log: a second archiver (its port taken) must not write a segment.
   const app = buildArchiveApp({ bus, streams, registry, security });
   const port = await listen(app, config.host, config.port, eodArchiveSpec.port);
-  for (const stream of LOG_STREAMS) {
+  for (const rules of KEPT_STREAMS) {
+    const { stream } = rules;
     const positionFile = logPositionFile(root, stream);
     const position = readPosition(positionFile);
     stats.written[stream] = 0;
@@ -82,7 +82,7 @@ export async function startLogArchiver(
       );
     const archive = new StreamArchive({
       bus,
-      stream,
+      rules,
       dir: join(root, stream),
       positionFile,
       segmentBytes: config.segmentMib * 1024 * 1024,

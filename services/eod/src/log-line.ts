@@ -1,8 +1,7 @@
-import { type BusMessage, decodeText, decodeTick, type StreamName } from '@tickflow/bus';
-import { utcDateOf, validateTick } from '@tickflow/core';
-import { exchangeTime } from './exchange-time.ts';
+import { type BusMessage, decodeText } from '@tickflow/bus';
+import { utcDateOf } from '@tickflow/core';
 import type { SegmentLog } from './segment-log.ts';
-import { tickCsvLine } from './tick-csv.ts';
+import { exchangeTime, type StreamRules } from './stream-rules.ts';
 import { scanTickLayout, writeScannedTick } from './tick-csv-bytes.ts';
 
 /**
@@ -10,20 +9,22 @@ import { scanTickLayout, writeScannedTick } from './tick-csv-bytes.ts';
  * becomes a CSV line; any other message keeps its own JSON bytes, with `stream_seq` as the first
  * field: no re-encoding.
  */
-export function logLine(stream: StreamName, m: BusMessage): { date: string; line: string } | undefined {
+export function logLine(rules: StreamRules, m: BusMessage): { date: string; line: string } | undefined {
   try {
-    if (stream === 'TICKS') {
-      // Ticks are most of the day: their fixed layout is read straight from the bytes.
-      const checked = validateTick(decodeTick(m.data), { now: Number.MAX_SAFE_INTEGER });
-      return checked.ok
-        ? { date: utcDateOf(checked.tick.ts), line: tickCsvLine(m.streamSeq, checked.tick) }
-        : undefined;
+    if (rules.csv) {
+      const value = rules.valid(rules.decode(m.data));
+      return value === undefined
+        ? undefined
+        : { date: utcDateOf(exchangeTime(rules, value)), line: rules.csv.line(m.streamSeq, value) };
     }
     const text = decodeText(m.data);
-    const ts = text.startsWith('{') ? exchangeTime(stream, JSON.parse(text)) : undefined;
-    if (ts === undefined) return undefined;
+    const value = text.startsWith('{') ? rules.valid(JSON.parse(text)) : undefined;
+    if (value === undefined) return undefined;
     const rest = text.slice(1).trimStart();
-    return { date: utcDateOf(ts), line: `{"stream_seq":${m.streamSeq}${rest === '}' ? '' : ','}${rest}\n` };
+    return {
+      date: utcDateOf(exchangeTime(rules, value)),
+      line: `{"stream_seq":${m.streamSeq}${rest === '}' ? '' : ','}${rest}\n`,
+    };
   } catch {
     return undefined;
   }

@@ -6,11 +6,11 @@ import { type Bus, type BusMessage, type Consumption, consumeFrom, type StreamNa
 import type { Logger } from '@tickflow/runtime';
 import { appendScannedTick, logLine } from './log-line.ts';
 import { CSV, isOutOfSpace, readPosition, repairSegments, SegmentLog } from './segment-log.ts';
-import { TICK_CSV_HEADER } from './tick-csv.ts';
+import { type StreamRules, TICKS } from './stream-rules.ts';
 
 export interface StreamArchiveOptions {
   bus: Bus;
-  stream: StreamName;
+  rules: StreamRules;
   /** `<log-dir>/<STREAM>`. */
   dir: string;
   positionFile: string;
@@ -56,7 +56,7 @@ export class StreamArchive {
   constructor(private readonly o: StreamArchiveOptions) {}
 
   get stream(): StreamName {
-    return this.o.stream;
+    return this.o.rules.stream;
   }
 
   get position(): number {
@@ -65,7 +65,8 @@ export class StreamArchive {
 
   /** Starts (or restarts) archiving from the log position. */
   async start(): Promise<void> {
-    const { stream, dir, log, stats } = this.o;
+    const { rules, dir, log, stats } = this.o;
+    const { stream, csv } = rules;
     const repaired = repairSegments(dir);
     if (repaired) log.warn({ stream, repaired }, 'finished segments a previous run left open');
     const position = this.position;
@@ -73,17 +74,17 @@ export class StreamArchive {
       segmentBytes: this.o.segmentBytes,
       idleCloseMs: this.o.idleCloseMs,
       positionFile: this.o.positionFile,
-      ...(stream === 'TICKS' ? { suffix: CSV, header: TICK_CSV_HEADER } : {}),
+      ...(csv ? { suffix: CSV, header: csv.header } : {}),
     });
     this.segments = segments;
     const synced = (p: Promise<void>) => p.catch((err: unknown) => this.failed(segments, err));
     let watched: Promise<void> | undefined;
-    const ticks = stream === 'TICKS';
+    const ticks = rules === TICKS;
     const handler = (m: BusMessage): void => {
       if (ticks && appendScannedTick(segments, m)) {
         stats.written[stream] = (stats.written[stream] ?? 0) + 1;
       } else {
-        const entry = logLine(stream, m);
+        const entry = logLine(rules, m);
         if (entry === undefined) {
           stats.invalid[stream] = (stats.invalid[stream] ?? 0) + 1;
           log.warn({ stream, streamSeq: m.streamSeq }, 'invalid message not written to the log');
@@ -145,7 +146,7 @@ export class StreamArchive {
     if (segments !== this.segments || this.waiting || this.closed) return;
     if (!isOutOfSpace(err)) {
       this.o.log.error(
-        { err, stream: this.o.stream },
+        { err, stream: this.stream },
         'day log write failed: the archiver stops; a restart resumes from its position',
       );
       this.o.fatal(err);
@@ -155,8 +156,8 @@ export class StreamArchive {
     const position = this.position;
     this.waiting = { since: Date.now(), position, error: String((err as Error).message ?? err) };
     this.o.log.error(
-      { err, stream: this.o.stream, position, dir: this.o.dir },
-      `day log disk full: archiving of ${this.o.stream} waits for space (nothing after stream seq ${position} is acknowledged); it resumes by itself`,
+      { err, stream: this.stream, position, dir: this.o.dir },
+      `day log disk full: archiving of ${this.stream} waits for space (nothing after stream seq ${position} is acknowledged); it resumes by itself`,
     );
     void this.pause(segments);
   }
@@ -203,7 +204,7 @@ export class StreamArchive {
     }
     const waited = this.waiting;
     this.o.log.warn(
-      { stream: this.o.stream, position: this.position, waitedMs: waited ? Date.now() - waited.since : 0 },
+      { stream: this.stream, position: this.position, waitedMs: waited ? Date.now() - waited.since : 0 },
       'day log has space again: archiving resumes from the log position',
     );
     this.waiting = undefined;

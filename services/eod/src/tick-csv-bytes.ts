@@ -1,9 +1,9 @@
-import { WIRE_VERSION } from '@tickflow/core';
+import { TICK_COLUMN_FIELDS, TICK_JSON_KEYS, WIRE_VERSION } from '@tickflow/core';
 import type { LineBuffer } from './line-buffer.ts';
 
 /**
- * The archiver's fast path for ticks: a TICKS message in the feed's fixed layout
- * (`encodeValidTick`: `{"v":1,"venue":"…","symbol":"…","seq":…,"ts":…,"price":"…","size":"…",
+ * The archiver's fast path for ticks: a TICKS message in the feed's fixed layout (libs/core
+ * tick-wire.ts: `{"v":1,"venue":"…","symbol":"…","seq":…,"ts":…,"price":"…","size":"…",
  * ["side":"…",]"recvTs":…}`) is checked and copied into its CSV line byte for byte, with no tick
  * object and no string per field or line: at 150,000+ ticks/s the garbage those made was a fifth
  * of the archiver's time. A message it accepts is one `validateTick` accepts, and the line is the
@@ -12,7 +12,6 @@ import type { LineBuffer } from './line-buffer.ts';
  */
 
 const QUOTE = 34;
-const COLON = 58;
 const COMMA = 44;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
@@ -29,31 +28,32 @@ const UPPER_Z = 90;
 /** isDecimalString's length limit. */
 const MAX_DECIMAL = 64;
 
-/** [start, end) of each CSV field's bytes in the message, in column order after stream_seq. */
-const VENUE = 0;
-const SYMBOL = 2;
-const SEQ = 4;
-const TS = 6;
-const PRICE = 8;
-const SIZE = 10;
-const SIDE = 12;
-const RECV_TS = 14;
-/** Not a column: where the version is read. */
-const SCRATCH = 16;
-const spans = new Int32Array(18);
+/**
+ * [start, end) of each CSV field's bytes in the message: the field's column index (after
+ * stream_seq) in the layout, times two; the version, not a column, is read into the last pair.
+ */
+const spanOf = Object.fromEntries(TICK_COLUMN_FIELDS.map((f, i) => [f.name, 2 * i])) as Record<
+  (typeof TICK_COLUMN_FIELDS)[number]['name'],
+  number
+>;
+const COLUMN_SPANS = 2 * TICK_COLUMN_FIELDS.length;
+const SCRATCH = COLUMN_SPANS;
+const spans = new Int32Array(COLUMN_SPANS + 2);
+const { venue: VENUE, symbol: SYMBOL, seq: SEQ, ts: TS, price: PRICE, size: SIZE, side: SIDE } = spanOf;
+const RECV_TS = spanOf.recvTs;
+/** The layout's keys (`"venue":` …) as bytes. */
+const K = TICK_JSON_KEYS;
 /** Where the last field read ended. */
 let end = 0;
 
 const isDigit = (c: number) => c >= ZERO && c <= NINE;
 const isUpperAlnum = (c: number) => (c >= UPPER_A && c <= UPPER_Z) || isDigit(c);
 
-/** `"name":` at `pos`: the position after the colon, or -1. */
-function key(d: Uint8Array, pos: number, name: string): number {
-  if (d[pos] !== QUOTE) return -1;
-  const n = name.length;
-  for (let i = 0; i < n; i++) if (d[pos + 1 + i] !== name.charCodeAt(i)) return -1;
-  if (d[pos + 1 + n] !== QUOTE || d[pos + 2 + n] !== COLON) return -1;
-  return pos + 3 + n;
+/** A key's bytes at `pos`: the position after them (after the colon), or -1. */
+function key(d: Uint8Array, pos: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) if (d[pos + i] !== bytes[i]) return -1;
+  return pos + n;
 }
 
 /** A positive JSON integer (no sign, no leading zero) that is a safe integer, or -1. */
@@ -143,25 +143,25 @@ function quoted(open: number, close: number, slot: number): true {
  */
 export function scanTickLayout(d: Uint8Array): number {
   if (d[0] !== OPEN_BRACE) return -1;
-  let p = key(d, 1, 'v');
+  let p = key(d, 1, K.v);
   if (p < 0 || positiveInt(d, p, SCRATCH) !== WIRE_VERSION || d[end] !== COMMA) return -1;
-  p = key(d, end + 1, 'venue');
+  p = key(d, end + 1, K.venue);
   if (p < 0 || !venue(d, p) || d[end] !== COMMA) return -1;
-  p = key(d, end + 1, 'symbol');
+  p = key(d, end + 1, K.symbol);
   if (p < 0 || !symbol(d, p) || d[end] !== COMMA) return -1;
-  p = key(d, end + 1, 'seq');
+  p = key(d, end + 1, K.seq);
   if (p < 0 || positiveInt(d, p, SEQ) < 0 || d[end] !== COMMA) return -1;
-  p = key(d, end + 1, 'ts');
+  p = key(d, end + 1, K.ts);
   const ts = p < 0 ? -1 : positiveInt(d, p, TS);
   if (ts < 0 || d[end] !== COMMA) return -1;
-  p = key(d, end + 1, 'price');
+  p = key(d, end + 1, K.price);
   if (p < 0 || !decimal(d, p, PRICE, true) || d[end] !== COMMA) return -1;
-  p = key(d, end + 1, 'size');
+  p = key(d, end + 1, K.size);
   if (p < 0 || !decimal(d, p, SIZE, false) || d[end] !== COMMA) return -1;
   spans[SIDE] = spans[SIDE + 1] = 0;
-  p = key(d, end + 1, 'side');
+  p = key(d, end + 1, K.side);
   if (p >= 0 && (!side(d, p) || d[end] !== COMMA)) return -1;
-  p = key(d, end + 1, 'recvTs');
+  p = key(d, end + 1, K.recvTs);
   if (p < 0 || positiveInt(d, p, RECV_TS) < 0 || d[end] !== CLOSE_BRACE || end + 1 !== d.length) return -1;
   return ts;
 }
@@ -170,12 +170,12 @@ export function scanTickLayout(d: Uint8Array): number {
 export function writeScannedTick(out: LineBuffer, streamSeq: number, d: Uint8Array): void {
   let digits = 1;
   for (let x = streamSeq; x >= 10; x = Math.floor(x / 10)) digits++;
-  let length = digits + 9; // eight commas and the newline
-  for (let s = 0; s < 16; s += 2) length += (spans[s + 1] as number) - (spans[s] as number);
+  let length = digits + COLUMN_SPANS / 2 + 1; // a comma before each column, the newline
+  for (let s = 0; s < COLUMN_SPANS; s += 2) length += (spans[s + 1] as number) - (spans[s] as number);
   const buf = out.reserve(length);
   let p = out.length + digits;
   for (let x = streamSeq, i = p - 1; i >= out.length; i--, x = Math.floor(x / 10)) buf[i] = ZERO + (x % 10);
-  for (let s = 0; s < 16; s += 2) {
+  for (let s = 0; s < COLUMN_SPANS; s += 2) {
     buf[p++] = COMMA;
     for (let k = spans[s] as number; k < (spans[s + 1] as number); k++) buf[p++] = d[k] as number;
   }
