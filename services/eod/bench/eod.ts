@@ -17,8 +17,8 @@ import { duckdbConnection, openHistory, sqlString } from '@tickflow/history/inte
 import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
 import { resolveConfig } from '@tickflow/runtime';
 import { StrategyEngine, strategySetup } from '@tickflow/strategy';
+import { TICK_CSV_HEADER, TICK_CSV_READ_OPTIONS, tickCsvLine } from '../src/daylog/tick-csv.ts';
 import { eodSpec, logPositionFile, readPosition } from '../src/index.ts';
-import { TICK_CSV_HEADER, TICK_CSV_READ_OPTIONS, tickCsvLine } from '../src/tick-csv.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/tickflow.mjs', import.meta.url));
 const DATE = '2026-01-05';

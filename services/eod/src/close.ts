@@ -14,21 +14,21 @@ import {
 } from '@tickflow/history';
 import type { SessionSnapshot, SimulatedDay } from '@tickflow/paper';
 import { replayInOrder, type StrategyFactory } from '@tickflow/strategy';
-import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
-import { buildBars1m, dailyBars } from './bars.ts';
-import { priceCharts, SYMBOLS_CHARTED } from './chart-data.ts';
-import { writeCsvFiles } from './csv.ts';
-import { pnlFromDuckDB } from './pnl.ts';
-import { rejectsByCode, tickQuality } from './quality.ts';
-import { compareDecisions } from './reconcile.ts';
-import { finishFillCheck, prepareFillCheck, simulateSymbol } from './reconcile-fills.ts';
-import { cashFlowPnl } from './reconcile-pnl.ts';
-import { renderHtml } from './render-html.ts';
-import { renderMarkdown } from './render-markdown.ts';
-import { buildReport, type Report } from './report.ts';
-import { REPORT_JSON_SCHEMA } from './report-schema.ts';
-import { csvTables } from './tables.ts';
-import { volatility } from './volatility.ts';
+import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics/analytics.ts';
+import { buildBars1m, dailyBars } from './analytics/bars.ts';
+import { pnlFromDuckDB } from './analytics/pnl.ts';
+import { rejectsByCode, tickQuality } from './analytics/quality.ts';
+import { volatility } from './analytics/volatility.ts';
+import { compareDecisions } from './reconcile/decisions.ts';
+import { finishFillCheck, prepareFillCheck, simulateSymbol } from './reconcile/fills.ts';
+import { cashFlowPnl } from './reconcile/pnl.ts';
+import { priceCharts, SYMBOLS_CHARTED } from './report/chart-data.ts';
+import { writeCsvFiles } from './report/csv.ts';
+import { renderHtml } from './report/render-html.ts';
+import { renderMarkdown } from './report/render-markdown.ts';
+import { buildReport, type Report } from './report/report.ts';
+import { REPORT_JSON_SCHEMA } from './report/report-schema.ts';
+import { csvTables } from './report/tables.ts';
 
 export interface ReportPaths {
   json: string;

@@ -1,9 +1,9 @@
 import { type Bus, type BusMessage, decode, readStream, type StreamName } from '@tickflow/bus';
 import { type Decision, type Fill, type RejectedTick, utcDateRange, validateTick } from '@tickflow/core';
 import type { DayLoader, Watermarks } from '@tickflow/history';
-import { exchangeTime } from './exchange-time.ts';
-import { LOG_STREAMS, logPositionFile } from './log-archiver.ts';
-import { readPosition } from './segment-log.ts';
+import { exchangeTime } from '../daylog/exchange-time.ts';
+import { LOG_STREAMS, logPositionFile } from '../daylog/log-archiver.ts';
+import { readPosition } from '../daylog/segment-log.ts';
 
 /**
  * Reads TICKS, REJECTS, DECISIONS and FILLS back from JetStream and hands the date's messages to

@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { utcDateRange } from '@tickflow/core';
 import { type DayLoader, sqlString, stagedSelect, type Watermarks } from '@tickflow/history';
-import { CSV, NDJSON, OPEN } from './segment-log.ts';
-import { TICK_CSV_READ_OPTIONS } from './tick-csv.ts';
+import { CSV, NDJSON, OPEN } from '../daylog/segment-log.ts';
+import { TICK_CSV_READ_OPTIONS } from '../daylog/tick-csv.ts';
 
 export class OpenSegmentError extends Error {
   override name = 'OpenSegmentError';
