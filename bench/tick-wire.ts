@@ -7,9 +7,7 @@
  */
 import { decodeTick, encodeValidTick } from '@tickflow/bus';
 import type { Tick } from '@tickflow/core';
-import { LineBuffer } from '../services/eod/src/line-buffer.ts';
-import { tickCsvLine } from '../services/eod/src/tick-csv.ts';
-import { scanTickLayout, writeScannedTick } from '../services/eod/src/tick-csv-bytes.ts';
+import { LineBuffer, scanTickLayout, tickCsvLine, writeScannedTick } from '@tickflow/eod/internal';
 
 const N = Number(process.env.BENCH_WIRE_TICKS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

@@ -10,7 +10,7 @@ import {
   minuteBars,
   REPORT_JSON_SCHEMA,
   type Report,
-} from '@tickflow/eod';
+} from '@tickflow/eod/internal';
 import type { History, HistoryConnection } from '@tickflow/history';
 import { SmaCross } from '@tickflow/strategy';
 import { Value } from 'typebox/value';

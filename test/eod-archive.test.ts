@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeDay, type Report } from '@tickflow/eod';
+import { closeDay, type Report } from '@tickflow/eod/internal';
 import { archiveDate, type History, type HistoryConnection, sqlString } from '@tickflow/history';
 import { SmaCross } from '@tickflow/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

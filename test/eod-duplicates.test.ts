@@ -13,7 +13,7 @@ import {
   readPosition,
   runEod,
   startLogArchiver,
-} from '@tickflow/eod';
+} from '@tickflow/eod/internal';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSwingDay, SWING_DATE, speedLayer, swing } from './eod-swing-day.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Tick, WIRE_VERSION } from '@tickflow/core';
-import { TICK_CSV_HEADER, tickCsvLine } from '@tickflow/eod';
+import { TICK_CSV_HEADER, tickCsvLine } from '@tickflow/eod/internal';
 import { openHistory } from '@tickflow/history';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

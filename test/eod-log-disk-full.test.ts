@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bus } from '@tickflow/bus';
-import { eodArchiveSpec, logPositionFile, readPosition, startLogArchiver } from '@tickflow/eod';
+import { eodArchiveSpec, logPositionFile, readPosition, startLogArchiver } from '@tickflow/eod/internal';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiverCaughtUp, runEodFromLog, storeTickBacklog, tickSeqsOnDisk } from './eod-log-kit.ts';

@@ -2,7 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Bus, encode, subjects } from '@tickflow/bus';
 import type { Tick } from '@tickflow/core';
-import { type EodResult, eodSpec, LOG_STREAMS, logPositionFile, readPosition, runEod } from '@tickflow/eod';
+import {
+  type EodResult,
+  eodSpec,
+  LOG_STREAMS,
+  logPositionFile,
+  readPosition,
+  runEod,
+} from '@tickflow/eod/internal';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { waitFor } from './nats-harness.ts';
 import { spawnTickflow, type TickflowProcess } from './tickflow-process.ts';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Bus } from '@tickflow/bus';
-import { logPositionFile, readPosition } from '@tickflow/eod';
+import { logPositionFile, readPosition } from '@tickflow/eod/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   archiverCaughtUp,

@@ -20,7 +20,7 @@ import {
   repairSegments,
   runEod,
   startLogArchiver,
-} from '@tickflow/eod';
+} from '@tickflow/eod/internal';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DATE, FIXTURE_FILLS, FIXTURE_REJECTS, FIXTURE_TICKS } from './eod-fixture.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Tick } from '@tickflow/core';
-import { REPORT_JSON_SCHEMA, type Report } from '@tickflow/eod';
+import { REPORT_JSON_SCHEMA, type Report } from '@tickflow/eod/internal';
 import { createHttpApp, createRegistry, listen } from '@tickflow/runtime';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Decision, Fill, Tick } from '@tickflow/core';
-import { closeDay, type Report } from '@tickflow/eod';
+import { closeDay, type Report } from '@tickflow/eod/internal';
 import { DayLoader, openHistory } from '@tickflow/history';
 import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
 import { replayDecisions, strategySetup } from '@tickflow/strategy';

@@ -2,11 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fill, Tick } from '@tickflow/core';
+import { buildBars1m, symbolAnalytics, tickQuality } from '@tickflow/eod/internal';
 import { DayLoader, openHistory } from '@tickflow/history';
 import { describe, expect, it } from 'vitest';
-import { symbolAnalytics } from '../services/eod/src/analytics.ts';
-import { buildBars1m } from '../services/eod/src/bars.ts';
-import { tickQuality } from '../services/eod/src/quality.ts';
 
 const DATE = '2026-04-01';
 const T = Date.parse(`${DATE}T12:00:00Z`) * 1000;

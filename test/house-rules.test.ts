@@ -93,6 +93,21 @@ function testsAndBenches(): Source[] {
 }
 const ADAPTER_ONLY = '@duckdb/node-api';
 
+/** services/eod/src's folders in the order a day's data moves through them (docs/EOD.md). */
+const EOD_SRC = 'services/eod/src';
+const EOD_STAGES = ['daylog', 'load', 'analytics', 'reconcile', 'report'];
+/**
+ * Top-level modules of services/eod/src a stage may import: none. The driver (run.ts, close.ts) and
+ * the entry points import the stages, never the other way; serve/ reads the reports from outside.
+ */
+const EOD_SHARED: string[] = [];
+/** The stage folder a file is in, if it is in one. */
+function eodStageOf(file: string): string | undefined {
+  if (!file.startsWith(`${EOD_SRC}/`)) return undefined;
+  const folder = file.slice(EOD_SRC.length + 1).split('/')[0] ?? '';
+  return EOD_STAGES.includes(folder) ? folder : undefined;
+}
+
 const isTestFile = (file: string) => /\.(test|bench)\.ts$|[-/](testing|test-data|kit)\b/.test(file);
 const all = packages().flatMap(sources);
 
@@ -119,6 +134,17 @@ const rules = {
     const io = s.imports.filter((i) => IO_MODULES.includes(i.replace(/^node:/, '')));
     const clock = !CLOCK_OWNERS.includes(s.file) && WALL_CLOCK.test(s.text) ? ['reads the wall clock'] : [];
     return [...io, ...clock];
+  },
+  eodStagesFlowOneWay: (s: Source) => {
+    const stage = eodStageOf(s.file);
+    if (stage === undefined) return [];
+    return s.imports.filter((i) => {
+      if (!i.startsWith('.')) return false;
+      const target = relative(root, resolve(root, s.file, '..', i));
+      const to = eodStageOf(target);
+      if (to !== undefined) return EOD_STAGES.indexOf(to) > EOD_STAGES.indexOf(stage);
+      return !EOD_SHARED.includes(target);
+    });
   },
   declaresItsImports: (s: Source) => {
     const manifest = JSON.parse(readFileSync(join(root, s.pkg, 'package.json'), 'utf8')) as {
@@ -175,6 +201,12 @@ describe('house rules over the import graph', () => {
     expect(violations(rules.declaresItsImports)).toEqual([]);
   });
 
+  it('moves a day through services/eod/src one way: daylog, load, analytics, reconcile, report', () => {
+    for (const stage of EOD_STAGES)
+      expect(all.filter((s) => eodStageOf(s.file) === stage).length, stage).toBeGreaterThan(0);
+    expect(violations(rules.eodStagesFlowOneWay)).toEqual([]);
+  });
+
   it('catches a planted violation of each rule', () => {
     const planted = (pkg: string, file: string, text: string): Source => ({
       pkg,
@@ -201,5 +233,15 @@ describe('house rules over the import graph', () => {
     expect(rules.declaresItsImports(planted('libs/core', 'libs/core/src/x.ts', "import 'fastify';"))).toEqual(
       ['imports fastify, which libs/core/package.json does not declare'],
     );
+    const eod = (file: string, text: string) =>
+      rules.eodStagesFlowOneWay(planted('services/eod', `services/eod/src/${file}`, text));
+    expect(eod('analytics/x.ts', "import type { Report } from '../report/report.ts';")).toEqual([
+      '../report/report.ts',
+    ]);
+    expect(eod('daylog/x.ts', "import { closeDay } from '../close.ts';")).toEqual(['../close.ts']);
+    expect(eod('report/x.ts', "import { startEodServer } from '../serve/serve.ts';")).toEqual([
+      '../serve/serve.ts',
+    ]);
+    expect(eod('reconcile/x.ts', "import { plainDec } from '../analytics/sql.ts';")).toEqual([]);
   });
 });

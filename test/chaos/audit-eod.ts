@@ -5,7 +5,7 @@ import { Dec } from '@tickflow/core';
 import type { Audit } from './audit-ticks.ts';
 import { TICKFLOW_BIN } from './processes.ts';
 
-/** The parts of an end-of-day report (services/eod/src/report.ts) the audits read. */
+/** The parts of an end-of-day report (services/eod/src/report/report.ts) the audits read. */
 interface ReportPart {
   pnl: { total: string };
   load: { ticks: number; decisions: number; fills: number };

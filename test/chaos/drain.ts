@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { botBacklog } from '@tickflow/bot';
 import type { Bus } from '@tickflow/bus';
-import { LOG_STREAMS } from '@tickflow/eod';
+import { LOG_STREAMS } from '@tickflow/eod/internal';
 
 /** Signals' backlog from its /readyz (TICKS messages not yet handled); unknown: Infinity. */
 async function signalsBacklog(port: number): Promise<number> {

@@ -3,7 +3,7 @@ import * as TI from 'technicalindicators';
 import * as TS from 'trading-signals';
 import { describe, expect, it } from 'vitest';
 import { BollingerBands, type BollingerBandsResult, bollingerSeries } from './bollinger.ts';
-import { anyPrices, describeIndicatorContract, expectClose, gbmPath, resultOf } from './price-testing.ts';
+import { anyPrices, describeIndicatorContract, expectClose, gbmPath, resultOf } from './price-test-kit.ts';
 
 /** Compares the bands, %b and bandwidth with trading-signals (BollingerBands, PercentB, BBW) and technicalindicators. */
 function expectMatchesOracles(values: readonly number[], period: number, multiplier: number) {

@@ -10,7 +10,7 @@ import {
   feedTradingSignals,
   gbmPath,
   resultOf,
-} from './price-testing.ts';
+} from './price-test-kit.ts';
 
 /** Plain-array EMA with SMA seeding (TA-Lib convention): undefined until `period` inputs. */
 function naiveSmaSeededEma(values: readonly number[], period: number): (number | undefined)[] {

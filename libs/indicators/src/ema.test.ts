@@ -10,7 +10,7 @@ import {
   feedTradingSignals,
   gbmPath,
   resultOf,
-} from './price-testing.ts';
+} from './price-test-kit.ts';
 
 const tradingSignalsEma = (values: readonly number[], period: number) => {
   const ts = new TS.EMA(period);

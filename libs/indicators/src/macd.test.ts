@@ -3,7 +3,7 @@ import * as TI from 'technicalindicators';
 import * as TS from 'trading-signals';
 import { describe, expect, it } from 'vitest';
 import { MACD, type MacdResult, macdSeries } from './macd.ts';
-import { anyPrices, describeIndicatorContract, expectClose, gbmPath, resultOf } from './price-testing.ts';
+import { anyPrices, describeIndicatorContract, expectClose, gbmPath, resultOf } from './price-test-kit.ts';
 
 type Periods = [fast: number, slow: number, signal: number];
 

@@ -8,7 +8,7 @@ import {
   expectExactReplace,
   gbmPath,
   walkPrices,
-} from './price-testing.ts';
+} from './price-test-kit.ts';
 
 const naive = (values: readonly number[], period: number, pick: (...xs: number[]) => number) =>
   values.map((_, i) => (i + 1 < period ? undefined : pick(...values.slice(i + 1 - period, i + 1))));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { anyPrices, describeIndicatorContract, expectSameSeries, gbmPath } from './price-testing.ts';
+import { anyPrices, describeIndicatorContract, expectSameSeries, gbmPath } from './price-test-kit.ts';
 import { RealizedVolatility, type RealizedVolMode, realizedVolatilitySeries } from './realized-vol.ts';
 
 /** Direct two-pass computation over each window of log returns. */

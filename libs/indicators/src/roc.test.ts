@@ -9,7 +9,7 @@ import {
   feedTradingSignals,
   gbmPath,
   resultOf,
-} from './price-testing.ts';
+} from './price-test-kit.ts';
 import { Momentum, momentumSeries, ROC, rocSeries } from './roc.ts';
 
 function rocOracles(values: readonly number[], period: number) {

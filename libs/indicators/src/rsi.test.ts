@@ -9,7 +9,7 @@ import {
   feedTradingSignals,
   gbmPath,
   resultOf,
-} from './price-testing.ts';
+} from './price-test-kit.ts';
 import { RSI, rsiSeries } from './rsi.ts';
 
 function oracles(values: readonly number[], period: number) {

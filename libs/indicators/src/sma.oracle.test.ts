@@ -12,7 +12,7 @@ import {
   feedTradingSignals,
   gbmPath,
   resultOf,
-} from './price-testing.ts';
+} from './price-test-kit.ts';
 import { SMA, smaSeries } from './sma.ts';
 
 function oracles(values: readonly number[], period: number) {

@@ -8,7 +8,7 @@ import {
   expectExactReplace,
   expectSameSeries,
   gbmPath,
-} from './price-testing.ts';
+} from './price-test-kit.ts';
 import {
   RollingStdDev,
   RollingVariance,

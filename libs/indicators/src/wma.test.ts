@@ -10,7 +10,7 @@ import {
   expectSameSeries,
   feedTradingSignals,
   gbmPath,
-} from './price-testing.ts';
+} from './price-test-kit.ts';
 import { WMA, wmaSeries } from './wma.ts';
 
 function oracles(values: readonly number[], period: number) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as TS from 'trading-signals';
 import { describe, expect, it } from 'vitest';
-import { anyPrices, describeIndicatorContract, expectClose, gbmPath } from './price-testing.ts';
+import { anyPrices, describeIndicatorContract, expectClose, gbmPath } from './price-test-kit.ts';
 import type { VarianceMode } from './variance.ts';
 import { ZScore, zScoreSeries } from './zscore.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BollingerReversion } from './bollinger-reversion.ts';
-import { golden, run } from './testing.ts';
+import { golden, run } from './strategy-test-kit.ts';
 
 const make = () => new BollingerReversion('synth', 'BTC-USD', { period: 5, multiplier: 1.5, qty: '1' });
 // seq 6: window 10,10,10,10,7 → mean 9.4, σ 1.2, lower 7.6; seq 8: mean 8.8 ≤ 9;

@@ -10,7 +10,7 @@ import {
 } from './config.ts';
 import { replayDecisions, StrategyEngine } from './engine.ts';
 import { GatedStrategy } from './risk.ts';
-import { tick, wave } from './testing.ts';
+import { tick, wave } from './strategy-test-kit.ts';
 
 const EXAMPLE = JSON.parse(readFileSync(new URL('../examples/strategies.json', import.meta.url), 'utf8'));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DonchianBreakout } from './donchian-breakout.ts';
-import { golden, run } from './testing.ts';
+import { golden, run } from './strategy-test-kit.ts';
 
 const make = () => new DonchianBreakout('synth', 'BTC-USD', { period: 3, qty: '1' });
 const PATH = ['10', '11', '12', '11', '13', '14', '12', '10', '9', '8', '11', '10', '9', '12', '13'];

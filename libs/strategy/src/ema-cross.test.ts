@@ -2,7 +2,7 @@ import type { Decision } from '@tickflow/core';
 import { emaSeries } from '@tickflow/indicators';
 import { describe, expect, it } from 'vitest';
 import { EmaCross } from './ema-cross.ts';
-import { golden, NOW, run, T0 } from './testing.ts';
+import { golden, NOW, run, T0 } from './strategy-test-kit.ts';
 
 const make = (qty = '1') => new EmaCross('synth', 'BTC-USD', { fast: 2, slow: 4, seed: 'first', qty });
 const DOWN_UP_DOWN = ['10', '9', '8', '7', '8', '10', '12', '11', '8', '6'];

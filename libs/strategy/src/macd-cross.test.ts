@@ -1,7 +1,7 @@
 import { macdSeries } from '@tickflow/indicators';
 import { describe, expect, it } from 'vitest';
 import { MacdCross } from './macd-cross.ts';
-import { golden, run } from './testing.ts';
+import { golden, run } from './strategy-test-kit.ts';
 
 const make = () =>
   new MacdCross('synth', 'BTC-USD', { fast: 2, slow: 4, signal: 2, seed: 'first', qty: '1' });

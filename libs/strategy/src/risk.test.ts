@@ -9,7 +9,7 @@ import {
   TradingHoursError,
 } from './risk.ts';
 import type { Strategy } from './strategy.ts';
-import { NOW, T0, tick } from './testing.ts';
+import { NOW, T0, tick } from './strategy-test-kit.ts';
 
 /** A scripted strategy: decides the given action at the given seqs, whatever the price. */
 class Script implements Strategy {

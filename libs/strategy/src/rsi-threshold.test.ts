@@ -1,7 +1,7 @@
 import { rsiSeries } from '@tickflow/indicators';
 import { describe, expect, it } from 'vitest';
 import { RsiThreshold } from './rsi-threshold.ts';
-import { golden, run } from './testing.ts';
+import { golden, run } from './strategy-test-kit.ts';
 
 const make = () =>
   new RsiThreshold('synth', 'BTC-USD', { period: 3, oversold: 30, overbought: 70, qty: '1' });

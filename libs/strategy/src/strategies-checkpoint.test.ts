@@ -6,7 +6,7 @@ import { MacdCross } from './macd-cross.ts';
 import { GatedStrategy } from './risk.ts';
 import { RsiThreshold } from './rsi-threshold.ts';
 import type { Strategy } from './strategy.ts';
-import { NOW, tick, wave } from './testing.ts';
+import { NOW, tick, wave } from './strategy-test-kit.ts';
 
 const v = 'synth';
 const s = 'BTC-USD';

@@ -13,12 +13,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Decision, type Fill, type Tick, WIRE_VERSION } from '@tickflow/core';
+import {
+  eodSpec,
+  logPositionFile,
+  readPosition,
+  TICK_CSV_HEADER,
+  TICK_CSV_READ_OPTIONS,
+  tickCsvLine,
+} from '@tickflow/eod/internal';
 import { duckdbConnection, openHistory, sqlString } from '@tickflow/history/internal';
 import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
 import { resolveConfig } from '@tickflow/runtime';
 import { StrategyEngine, strategySetup } from '@tickflow/strategy';
-import { eodSpec, logPositionFile, readPosition } from '../src/index.ts';
-import { TICK_CSV_HEADER, TICK_CSV_READ_OPTIONS, tickCsvLine } from '../src/tick-csv.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/tickflow.mjs', import.meta.url));
 const DATE = '2026-01-05';

@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Decision } from '@tickflow/core';
 import {
   type ArchivedTable,
   archiveDate,
@@ -8,27 +7,24 @@ import {
   type DuplicateRecord,
   type HistoryConnection,
   readDuplicates,
-  readSymbols,
-  type SymbolTicks,
   sqlString,
 } from '@tickflow/history';
-import type { SessionSnapshot, SimulatedDay } from '@tickflow/paper';
-import { replayInOrder, type StrategyFactory } from '@tickflow/strategy';
-import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
-import { buildBars1m, dailyBars } from './bars.ts';
-import { priceCharts, SYMBOLS_CHARTED } from './chart-data.ts';
-import { writeCsvFiles } from './csv.ts';
-import { pnlFromDuckDB } from './pnl.ts';
-import { rejectsByCode, tickQuality } from './quality.ts';
-import { compareDecisions } from './reconcile.ts';
-import { finishFillCheck, prepareFillCheck, simulateSymbol } from './reconcile-fills.ts';
-import { cashFlowPnl } from './reconcile-pnl.ts';
-import { renderHtml } from './render-html.ts';
-import { renderMarkdown } from './render-markdown.ts';
-import { buildReport, type Report } from './report.ts';
-import { REPORT_JSON_SCHEMA } from './report-schema.ts';
-import { csvTables } from './tables.ts';
-import { volatility } from './volatility.ts';
+import type { SessionSnapshot } from '@tickflow/paper';
+import type { StrategyFactory } from '@tickflow/strategy';
+import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics/analytics.ts';
+import { buildBars1m, dailyBars } from './analytics/bars.ts';
+import { pnlFromDuckDB } from './analytics/pnl.ts';
+import { rejectsByCode, tickQuality } from './analytics/quality.ts';
+import { volatility } from './analytics/volatility.ts';
+import { reconcileDay } from './reconcile/index.ts';
+import { cashFlowPnl } from './reconcile/pnl.ts';
+import { priceCharts, SYMBOLS_CHARTED } from './report/chart-data.ts';
+import { writeCsvFiles } from './report/csv.ts';
+import { renderHtml } from './report/render-html.ts';
+import { renderMarkdown } from './report/render-markdown.ts';
+import { buildReport, type Report } from './report/report.ts';
+import { REPORT_JSON_SCHEMA } from './report/report-schema.ts';
+import { csvTables } from './report/tables.ts';
 
 export interface ReportPaths {
   json: string;
@@ -176,42 +172,5 @@ async function analyticsOf(conn: HistoryConnection, date: string) {
     quality,
     rejectRows: await rejectsByCode(conn, date),
     cashFlowPnl: await cashFlowPnl(conn, date),
-  };
-}
-
-/**
- * The Lambda check: the day recomputed from the archived ticks with the speed layer's own strategy
- * and paper-broker code, symbol by symbol (symbols are independent in both, so a ten-million-tick
- * day is never all in the heap as objects), then compared with what DECISIONS and FILLS recorded.
- * Between symbols it yields to the event loop, so work on another connection goes on meanwhile.
- */
-async function reconcileDay<T>(conn: HistoryConnection, o: CloseOptions, meanwhile?: () => Promise<T>) {
-  const { date } = o;
-  const rejected = o.rejectedDecisions ?? new Set<string>();
-  const check = await prepareFillCheck(conn, date, o.snapshot);
-  const recomputed: Decision[] = [];
-  const simulated: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
-  const symbols: SymbolTicks[] = [];
-  await readSymbols(conn, date, (ticks) => symbols.push(ticks));
-  // `conn` is idle while the replay runs: `meanwhile` may use it (the archive does). If the replay
-  // throws, the background work still settles before the error leaves (its connection may close).
-  const background = meanwhile?.();
-  background?.catch(() => undefined);
-  try {
-    for (const ticks of symbols) {
-      const ds = replayInOrder((visit) => ticks.each(visit), o.factory);
-      for (const d of ds) recomputed.push(d);
-      simulateSymbol(check, simulated, ds, ticks, rejected);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  } catch (err) {
-    await Promise.allSettled([background]);
-    throw err;
-  }
-  const done = await background;
-  return {
-    decisions: await compareDecisions(conn, date, recomputed),
-    fills: await finishFillCheck(conn, date, check, simulated, o.snapshot, rejected),
-    meanwhile: done,
   };
 }

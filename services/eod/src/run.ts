@@ -4,14 +4,14 @@ import { Bus, BusAuthError, BusConnectError } from '@tickflow/bus';
 import { DayLoader, type History, openHistory, SchemaVersionError, type Watermarks } from '@tickflow/history';
 import { busAuthFrom, ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
-import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
-import { backfillDay, collectDay } from './collect.ts';
 import { type EodConfig, lastCompletedUtcDay } from './config.ts';
-import { loadFromLog } from './log-loader.ts';
+import { backfillDay, collectDay } from './load/collect.ts';
+import { loadFromLog } from './load/log-loader.ts';
+import { SessionSpecError, sessionRange, UTC_DAY } from './load/session-range.ts';
 import { stepProgress } from './progress.ts';
-import type { Report } from './report.ts';
-import { SessionSpecError, sessionRange, UTC_DAY } from './session-range.ts';
+import { botSession } from './reconcile/bot-session.ts';
+import type { Report } from './report/report.ts';
 
 export interface EodResult {
   report: Report;

@@ -1,4 +1,4 @@
-import { breakLines, duplicatesLine, fillLine, qualityLine } from './report.ts';
+import { breakLines, duplicatesLine, fillLine, qualityLine } from './report/report.ts';
 import type { EodResult } from './run.ts';
 
 /** `eod run` exit code when the reconciliation has breaks (the report is still written). */

@@ -4,8 +4,8 @@ import { isCalendarDate } from '@tickflow/core';
 import { createHttpApp, type HttpSecurity, type Registry } from '@tickflow/runtime';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { Report } from '../report.ts';
-import { REPORT_JSON_SCHEMA } from '../report-schema.ts';
+import type { Report } from '../report/report.ts';
+import { REPORT_JSON_SCHEMA } from '../report/report-schema.ts';
 import type { EodScheduler } from './scheduler.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

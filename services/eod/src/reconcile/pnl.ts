@@ -1,5 +1,5 @@
 import type { HistoryConnection } from '@tickflow/history';
-import { plainDec } from './sql.ts';
+import { plainDec } from '../analytics/sql.ts';
 
 /**
  * The day's net P&L the short way, all in DuckDB DECIMAL: per symbol, the fills' cash flows less

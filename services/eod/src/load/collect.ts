@@ -1,9 +1,9 @@
 import { type Bus, readStream, type StreamName } from '@tickflow/bus';
 import { utcDateRange } from '@tickflow/core';
 import type { DayLoader, Watermarks } from '@tickflow/history';
-import { logPositionFile } from './log-archiver.ts';
-import { readPosition } from './segment-log.ts';
-import { exchangeTime, KEPT_STREAMS, LOG_STREAMS, type StreamRules } from './stream-rules.ts';
+import { logPositionFile } from '../daylog/log-archiver.ts';
+import { readPosition } from '../daylog/segment-log.ts';
+import { exchangeTime, KEPT_STREAMS, LOG_STREAMS, type StreamRules } from '../daylog/stream-rules.ts';
 
 /**
  * Reads TICKS, REJECTS, DECISIONS and FILLS back from JetStream and hands the date's messages to

@@ -1,8 +1,8 @@
 import type { Decision } from '@tickflow/core';
 import type { HistoryConnection } from '@tickflow/history';
+import { plainDec, sameDecimal } from '../analytics/sql.ts';
 import type { ReconciliationBreak } from './compare.ts';
 import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
-import { plainDec, sameDecimal } from './sql.ts';
 
 export type DecisionBreak = ReconciliationBreak;
 

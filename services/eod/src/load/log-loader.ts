@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { utcDateRange } from '@tickflow/core';
 import { type DayLoader, sqlString, stagedSelect, type Watermarks } from '@tickflow/history';
-import { CSV, NDJSON, OPEN } from './segment-log.ts';
-import { KEPT_STREAMS } from './stream-rules.ts';
+import { CSV, NDJSON, OPEN } from '../daylog/segment-log.ts';
+import { KEPT_STREAMS } from '../daylog/stream-rules.ts';
 
 export class OpenSegmentError extends Error {
   override name = 'OpenSegmentError';

@@ -1,12 +1,12 @@
 import { Dec, money, ZERO } from '@tickflow/core';
 import type { ArchivedTable, DuplicateRecord, LoadCounts, Watermarks } from '@tickflow/history';
-import type { SymbolRow } from './analytics.ts';
-import type { DailyBar } from './bars.ts';
-import type { EquityPoint, PnlRow, PnlTotal } from './pnl.ts';
-import type { QualityRow, RejectRow } from './quality.ts';
-import type { DecisionReconciliation } from './reconcile.ts';
-import type { FillReconciliation } from './reconcile-fills.ts';
-import type { VolatilityRow } from './volatility.ts';
+import type { SymbolRow } from '../analytics/analytics.ts';
+import type { DailyBar } from '../analytics/bars.ts';
+import type { EquityPoint, PnlRow, PnlTotal } from '../analytics/pnl.ts';
+import type { QualityRow, RejectRow } from '../analytics/quality.ts';
+import type { VolatilityRow } from '../analytics/volatility.ts';
+import type { DecisionReconciliation } from '../reconcile/decisions.ts';
+import type { FillReconciliation } from '../reconcile/fills.ts';
 
 /** v1 grows by added fields only; a consumer of the first v1 reports reads these unchanged. */
 export const REPORT_SCHEMA = 'tickflow.eod-report/v1';

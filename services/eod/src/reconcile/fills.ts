@@ -8,9 +8,9 @@ import {
   simulateExecution,
   type Tape,
 } from '@tickflow/paper';
+import { plainDec, sameDecimal } from '../analytics/sql.ts';
 import type { ReconciliationBreak } from './compare.ts';
 import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
-import { plainDec, sameDecimal } from './sql.ts';
 
 export type FillBreak = ReconciliationBreak;
 
