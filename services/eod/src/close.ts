@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Decision } from '@tickflow/core';
 import type { SessionSnapshot, SimulatedDay } from '@tickflow/paper';
-import { replayInOrder, type StrategyFactory } from '@tickflow/strategy';
+import { replayInOrder, type StrategyFactory, type StrategyFault } from '@tickflow/strategy';
 import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics.ts';
 import { type ArchivedTable, archiveDate } from './archive.ts';
 import { buildBars1m, dailyBars } from './bars.ts';
@@ -185,6 +185,7 @@ async function reconcileDay<T>(conn: DuckDBConnection, o: CloseOptions, meanwhil
   const rejected = o.rejectedDecisions ?? new Set<string>();
   const check = await prepareFillCheck(conn, date, o.snapshot);
   const recomputed: Decision[] = [];
+  const paused: StrategyFault[] = [];
   const simulated: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
   const symbols: SymbolTicks[] = [];
   await readSymbols(conn, date, (ticks) => symbols.push(ticks));
@@ -194,7 +195,11 @@ async function reconcileDay<T>(conn: DuckDBConnection, o: CloseOptions, meanwhil
   background?.catch(() => undefined);
   try {
     for (const ticks of symbols) {
-      const ds = replayInOrder((visit) => ticks.each(visit), o.factory);
+      const ds = replayInOrder(
+        (visit) => ticks.each(visit),
+        o.factory,
+        (f) => paused.push(f),
+      );
       for (const d of ds) recomputed.push(d);
       simulateSymbol(check, simulated, ds, ticks, rejected);
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -205,7 +210,7 @@ async function reconcileDay<T>(conn: DuckDBConnection, o: CloseOptions, meanwhil
   }
   const done = await background;
   return {
-    decisions: await compareDecisions(conn, date, recomputed),
+    decisions: { ...(await compareDecisions(conn, date, recomputed)), paused },
     fills: await finishFillCheck(conn, date, check, simulated, o.snapshot, rejected),
     meanwhile: done,
   };

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Decision } from '@tickflow/core';
+import type { StrategyFault } from '@tickflow/strategy';
 import type { ReconciliationBreak } from './compare.ts';
 import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
 import { plainDec, sameDecimal } from './sql.ts';
@@ -20,6 +21,11 @@ export interface DecisionReconciliation {
   extra: number;
   differing: number;
   breaks: DecisionBreak[];
+  /**
+   * Venue+symbols whose strategy threw or returned something invalid in the recomputation, paused
+   * from that tick on as the speed layer pauses them (so the two agree): not breaks, but said.
+   */
+  paused?: StrategyFault[];
 }
 
 /**
