@@ -66,7 +66,6 @@ export default defineStrategy({
 
 describe('strategy modules from a directory outside the repo, in signals and the eod reconciliation', () => {
   let nats: TestNats;
-  let signalsPort = 0;
   let views: SymbolView[] = [];
   let metrics = '';
   const decisions: Decision[] = [];
@@ -91,7 +90,6 @@ describe('strategy modules from a directory outside the repo, in signals and the
       resolveConfig(signalsSpec, { port: '0', strategies: config }, env),
       silent,
     );
-    signalsPort = signals.port;
     const bot = await startBot(resolveConfig(botSpec, { port: '0' }, env), silent);
     const feed = await startFeed(
       resolveConfig(
