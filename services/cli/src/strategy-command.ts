@@ -11,7 +11,7 @@ import {
 } from '@tickflow/runtime';
 import { StrategyFileError, validateParams } from '@tickflow/strategy';
 import { checkContract, contractTicks } from './strategy-contract.ts';
-import { fill, STARTER_CONFIG, STARTER_MODULE, STARTER_TEST } from './strategy-starter.ts';
+import { fill, STARTER_CONFIG, STARTER_MODULE, STARTER_TEST } from './strategy-starter-kit.ts';
 
 /** `strategy check` exit codes (also in its --help and docs/STRATEGIES.md). */
 export const CHECK_EXIT = { pass: 0, failed: 1, usage: 2 } as const;

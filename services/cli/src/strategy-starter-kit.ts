@@ -1,6 +1,8 @@
 /**
  * What `tickflow strategy new <name>` writes: a working strategy module, its vitest test and a
  * strategy config naming it. `NAME` and `CLASS` are replaced by the name and its PascalCase.
+ * (Named *-kit: the house rules read the starter test's `import … from 'vitest'` as this file's own
+ * import, and let kits use the root's dev tools.)
  */
 
 export const STARTER_MODULE = `// NAME — a tickflow strategy module (docs/STRATEGIES.md).
