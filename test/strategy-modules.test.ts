@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { botBacklog, botSpec, startBot } from '@tickflow/bot';
 import { Bus, decode, readStream } from '@tickflow/bus';
 import type { Decision } from '@tickflow/core';
-import { eodSpec, runEod } from '@tickflow/eod';
+import { eodSpec, REPORT_JSON_SCHEMA, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { type SymbolView, signalsSpec, startSignals } from '@tickflow/signals';
+import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 
@@ -169,5 +170,6 @@ describe('strategy modules from a directory outside the repo, in signals and the
         error: 'threw Error: division by zero in my rule',
       },
     ]);
+    expect(Compile(REPORT_JSON_SCHEMA).Check(JSON.parse(JSON.stringify(report)))).toBe(true);
   });
 });
