@@ -17,6 +17,14 @@ export default defineConfig({
         },
       },
       {
+        // Users' strategy modules and their tests (`tickflow strategy new` writes ./strategies/).
+        test: {
+          name: 'strategies',
+          include: ['strategies/**/*.test.ts'],
+          testTimeout: 10_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],

@@ -45,6 +45,7 @@ export { Lifecycle, type ServiceHandle } from './lifecycle.ts';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';
 export { Counter, createRegistry, Gauge, Histogram, type Registry } from './metrics.ts';
 export { type BusConnectSettings, busAuthFrom, type NatsAuthConfig, natsAuthEnv } from './nats-auth.ts';
+export { loadStrategyModule, loadStrategySetup } from './strategy-loader.ts';
 export {
   grants,
   loadTokens,

@@ -1,4 +1,5 @@
 import { dec, isDecimalString, isValidSymbol } from '@tickflow/core';
+import { type StrategyDefinition, schemaDefaults, validateParams } from './module.ts';
 import {
   type ParamSpec,
   STRATEGIES,
@@ -13,12 +14,13 @@ import {
   parseTradingHours,
   type Sizing,
 } from './risk.ts';
-import type { StrategyFactory } from './strategy.ts';
+import type { Strategy, StrategyFactory } from './strategy.ts';
 
 /** One symbol's strategy, fully resolved (defaults merged). */
 export interface SymbolStrategyConfig {
-  strategy: StrategyName;
-  /** Every parameter of the strategy (its built-in defaults filled in). */
+  /** A built-in's name, or a module's path as the config file wrote it (e.g. `./strategies/momentum.ts`). */
+  strategy: string;
+  /** Every parameter of the strategy (its defaults filled in). */
   params: StrategyParams;
   sizing: Sizing;
   risk: DecisionLimits;
@@ -30,6 +32,16 @@ export interface SymbolStrategyConfig {
 export interface StrategyConfig {
   defaults: SymbolStrategyConfig;
   symbols: Record<string, Partial<SymbolStrategyConfig>>;
+  /** The strategy modules the file names, by the path as written (loaded by the caller: I/O). */
+  modules: Record<string, StrategyDefinition>;
+}
+
+/**
+ * True when a config's `strategy` names a module file rather than a built-in: a path (`./…`,
+ * `../…`, `/…`) or a file name ending in .ts, .mts, .js or .mjs.
+ */
+export function isModulePath(strategy: string): boolean {
+  return /^\.{0,2}\//.test(strategy) || /\.m?[jt]s$/.test(strategy);
 }
 
 /** A config file that cannot be used. `path` names the offending value, e.g. `symbols.BTC-USD.params.period`. */
@@ -73,10 +85,17 @@ function positiveDecimal(x: unknown, path: string): string {
   return x;
 }
 
-function strategyName(x: unknown, path: string): StrategyName {
+function strategyName(x: unknown, path: string, modules: Record<string, StrategyDefinition>): string {
+  if (typeof x === 'string' && isModulePath(x)) {
+    if (!Object.hasOwn(modules, x)) throw new StrategyConfigError(path, `module ${x} was not loaded`);
+    return x;
+  }
   if (typeof x !== 'string' || !Object.hasOwn(STRATEGIES, x))
-    throw new StrategyConfigError(path, `must be one of ${STRATEGY_NAMES.join(', ')}`);
-  return x as StrategyName;
+    throw new StrategyConfigError(
+      path,
+      `must be one of ${STRATEGY_NAMES.join(', ')}, or the path of a strategy module (e.g. ./strategies/momentum.ts)`,
+    );
+  return x;
 }
 
 function param(x: unknown, path: string, spec: ParamSpec): number | string {
@@ -91,8 +110,31 @@ function param(x: unknown, path: string, spec: ParamSpec): number | string {
   return x;
 }
 
-function params(x: unknown, path: string, strategy: StrategyName): StrategyParams {
-  const specs: Record<string, ParamSpec> = STRATEGIES[strategy].specs;
+/** A module's parameters checked against its schema; `partial`: missing required ones pass (merged later). */
+function moduleParams(
+  x: unknown,
+  path: string,
+  module: StrategyDefinition,
+  partial: boolean,
+): StrategyParams {
+  const checked = validateParams(module.params, x);
+  // Partial: only the keys given (the schema's defaults would override defaults.params when merged).
+  const given = (p: Record<string, unknown>) =>
+    Object.fromEntries(Object.keys(x as object).map((k) => [k, p[k]])) as StrategyParams;
+  if ('params' in checked) return partial && x ? given(checked.params) : (checked.params as StrategyParams);
+  if (partial && checked.error.problem.startsWith('required')) return x as StrategyParams;
+  throw new StrategyConfigError(join(path, checked.error.key), checked.error.problem);
+}
+
+function params(
+  x: unknown,
+  path: string,
+  strategy: string,
+  modules: Record<string, StrategyDefinition>,
+): StrategyParams {
+  const module = modules[strategy];
+  if (module) return moduleParams(x, path, module, true);
+  const specs: Record<string, ParamSpec> = STRATEGIES[strategy as StrategyName].specs;
   const o = object(x, path, Object.keys(specs));
   const out: StrategyParams = {};
   for (const [key, value] of Object.entries(o))
@@ -167,20 +209,26 @@ const SECTION_KEYS = ['strategy', 'params', 'sizing', 'risk', 'order'] as const;
  * symbol is resolved and its strategy built once, so a bad file fails at load with the path of the
  * bad value rather than at the first tick of some symbol.
  */
-export function parseStrategyConfig(json: unknown): StrategyConfig {
+export function parseStrategyConfig(
+  json: unknown,
+  modules: Record<string, StrategyDefinition> = {},
+): StrategyConfig {
   const root = object(json, '', ['defaults', 'symbols']);
   const d = object(root.defaults, 'defaults', SECTION_KEYS);
-  const strategy = strategyName(d.strategy, 'defaults.strategy');
+  const strategy = strategyName(d.strategy, 'defaults.strategy', modules);
   const defaults: SymbolStrategyConfig = {
     strategy,
-    params: { ...STRATEGIES[strategy].defaults, ...params(d.params ?? {}, 'defaults.params', strategy) },
+    params: {
+      ...defaultParams(strategy, modules),
+      ...params(d.params ?? {}, 'defaults.params', strategy, modules),
+    },
     sizing: d.sizing === undefined ? FIXED_SIZING : sizing(d.sizing, 'defaults.sizing'),
     risk: d.risk === undefined ? {} : risk(d.risk, 'defaults.risk'),
     order: d.order === undefined ? MARKET : orderType(d.order, 'defaults.order'),
   };
   const symbols: Record<string, Partial<SymbolStrategyConfig>> = {};
-  const config: StrategyConfig = { defaults, symbols };
-  checkBuilds(defaults, 'defaults.params');
+  const config: StrategyConfig = { defaults, symbols, modules };
+  checkBuilds(defaults, 'defaults.params', modules);
   for (const [symbol, raw] of Object.entries(
     object(root.symbols ?? {}, 'symbols', Object.keys(root.symbols ?? {})),
   )) {
@@ -189,24 +237,51 @@ export function parseStrategyConfig(json: unknown): StrategyConfig {
       throw new StrategyConfigError(path, 'not a valid symbol (BASE-QUOTE or ticker, upper case)');
     const o = object(raw, path, SECTION_KEYS);
     const own: Partial<SymbolStrategyConfig> = {};
-    if (o.strategy !== undefined) own.strategy = strategyName(o.strategy, `${path}.strategy`);
+    if (o.strategy !== undefined) own.strategy = strategyName(o.strategy, `${path}.strategy`, modules);
     const effective = own.strategy ?? strategy;
-    if (o.params !== undefined) own.params = params(o.params, `${path}.params`, effective);
+    if (o.params !== undefined) own.params = params(o.params, `${path}.params`, effective, modules);
     if (o.sizing !== undefined) own.sizing = sizing(o.sizing, `${path}.sizing`);
     if (o.risk !== undefined) own.risk = risk(o.risk, `${path}.risk`);
     if (o.order !== undefined) own.order = orderType(o.order, `${path}.order`);
     symbols[symbol] = own;
-    checkBuilds(resolveSymbolConfig(config, symbol), `${path}.params`);
+    checkBuilds(resolveSymbolConfig(config, symbol), `${path}.params`, modules);
   }
   return config;
 }
 
-/** Builds the strategy once so constraints between parameters (fast < slow, …) fail at load. */
-function checkBuilds(c: SymbolStrategyConfig, path: string): void {
+/** A strategy's own parameter defaults (a module's: those of its schema). */
+function defaultParams(strategy: string, modules: Record<string, StrategyDefinition>): StrategyParams {
+  const module = modules[strategy];
+  if (module) return schemaDefaults(module.params) as StrategyParams;
+  return STRATEGIES[strategy as StrategyName].defaults;
+}
+
+function create(
+  c: SymbolStrategyConfig,
+  venue: string,
+  symbol: string,
+  modules: Record<string, StrategyDefinition>,
+): Strategy {
+  const module = modules[c.strategy];
+  if (module) return module.create(venue, symbol, c.params);
+  return STRATEGIES[c.strategy as StrategyName].create(venue, symbol, c.params);
+}
+
+/**
+ * Builds the strategy once so constraints between parameters (fast < slow, …) fail at load; a
+ * module's merged parameters are checked against its schema here, required ones included.
+ */
+function checkBuilds(
+  c: SymbolStrategyConfig,
+  path: string,
+  modules: Record<string, StrategyDefinition>,
+): void {
+  const module = modules[c.strategy];
+  if (module) moduleParams(c.params, path, module, false);
   try {
-    STRATEGIES[c.strategy].create('check', 'CHECK', c.params);
+    create(c, 'check', 'CHECK', modules);
   } catch (err) {
-    if (err instanceof RangeError) throw new StrategyConfigError(path, err.message);
+    if (err instanceof RangeError || module) throw new StrategyConfigError(path, (err as Error).message);
     throw err;
   }
 }
@@ -221,7 +296,8 @@ export function resolveSymbolConfig(config: StrategyConfig, symbol: string): Sym
   const own = config.symbols[symbol];
   if (!own) return config.defaults;
   const strategy = own.strategy ?? config.defaults.strategy;
-  const base = strategy === config.defaults.strategy ? config.defaults.params : STRATEGIES[strategy].defaults;
+  const base =
+    strategy === config.defaults.strategy ? config.defaults.params : defaultParams(strategy, config.modules);
   return {
     strategy,
     params: { ...base, ...own.params },
@@ -235,11 +311,6 @@ export function resolveSymbolConfig(config: StrategyConfig, symbol: string): Sym
 export function factoryFromConfig(config: StrategyConfig): StrategyFactory {
   return (venue, symbol) => {
     const c = resolveSymbolConfig(config, symbol);
-    return new GatedStrategy(
-      STRATEGIES[c.strategy].create(venue, symbol, c.params),
-      c.sizing,
-      c.risk,
-      c.order,
-    );
+    return new GatedStrategy(create(c, venue, symbol, config.modules), c.sizing, c.risk, c.order);
   };
 }

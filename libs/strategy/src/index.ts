@@ -1,3 +1,9 @@
+export type { Decision, DecisionAction, Micros, Tick } from '@tickflow/core';
+// The public API of strategy modules (docs/STRATEGIES.md): a user's file imports all it needs from
+// '@tickflow/strategy' — the definition and decision helpers, TypeBox for the parameter schema,
+// every indicator, and the helpers that read a snapshot back.
+export * from '@tickflow/indicators';
+export { type Static, type TObject, Type } from 'typebox';
 export {
   BOLLINGER_REVERSION_DEFAULTS,
   BollingerReversion,
@@ -5,6 +11,7 @@ export {
 } from './bollinger-reversion.ts';
 export {
   factoryFromConfig,
+  isModulePath,
   parseStrategyConfig,
   resolveSymbolConfig,
   type StrategyConfig,
@@ -21,11 +28,23 @@ export {
   type EngineResult,
   type EngineSkip,
   type EngineState,
+  type LaneState,
   replayDecisions,
   replayInOrder,
   StrategyEngine,
+  type StrategyFault,
+  type StrategyPause,
 } from './engine.ts';
+export { readNullableNumber, readSide, readState, restoreAll } from './internal.ts';
 export { MACD_CROSS_DEFAULTS, MacdCross, type MacdCrossParams } from './macd-cross.ts';
+export {
+  decide,
+  defineStrategy,
+  definitionProblem,
+  type ParamProblem,
+  type StrategyDefinition,
+  validateParams,
+} from './module.ts';
 export { STRATEGIES, STRATEGY_NAMES, type StrategyName, type StrategyParams } from './registry.ts';
 export {
   type DecisionLimits,
@@ -39,6 +58,6 @@ export {
   TradingHoursError,
 } from './risk.ts';
 export { RSI_THRESHOLD_DEFAULTS, RsiThreshold, type RsiThresholdParams } from './rsi-threshold.ts';
-export { StrategyFileError, strategySetup } from './setup.ts';
+export { parseStrategyJson, StrategyFileError, strategyModulePaths, strategySetup } from './setup.ts';
 export { SMA_CROSS_DEFAULTS, SmaCross, type SmaCrossParams } from './sma-cross.ts';
 export { decisionId, type Strategy, type StrategyFactory } from './strategy.ts';

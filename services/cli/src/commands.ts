@@ -14,6 +14,13 @@ import { addOptions, createLogger, resolveConfig, runUntilSignal, type Spec } fr
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
 import { Command } from 'commander';
 import { demoSpec, runDemo } from './demo.ts';
+import {
+  CHECK_EXIT,
+  strategyCheck,
+  strategyCheckSpec,
+  strategyNew,
+  strategyNewSpec,
+} from './strategy-command.ts';
 
 /** Every spec the CLI knows, so an unknown TICKFLOW_* variable can be named as a likely typo. */
 export const ALL_SPECS: Spec[] = [
@@ -24,6 +31,8 @@ export const ALL_SPECS: Spec[] = [
   eodArchiveSpec,
   eodServeSpec,
   demoSpec,
+  strategyNewSpec,
+  strategyCheckSpec,
 ];
 
 const config = <S extends Spec>(spec: S, flags: Record<string, unknown>) =>
@@ -116,6 +125,33 @@ Exit codes:
       const log = createLogger('eod', c.logLevel);
       const { startEodServer } = await import('@tickflow/eod');
       await runUntilSignal(await startEodServer(c, log), log, c.shutdownTimeoutMs);
+    });
+  const strategy = program
+    .command('strategy')
+    .description('write and check your own strategy modules (docs/STRATEGIES.md)');
+  addOptions(strategy.command('new').argument('<name>', 'lower case, digits and -'), strategyNewSpec)
+    .description('write a commented starter: <dir>/<name>.ts (a working rule), its test, a config naming it')
+    .action((name: string, flags) => {
+      process.stdout.write(strategyNew(name, config(strategyNewSpec, flags)));
+    });
+  addOptions(
+    strategy.command('check').argument('<file|name>', 'a module path, or a name looked up in --dir'),
+    strategyCheckSpec,
+  )
+    .description(
+      'run the contract on a strategy module: same decisions twice, snapshot/restore mid-stream, no clock or randomness, speed',
+    )
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  ${CHECK_EXIT.pass}  every check passed
+  ${CHECK_EXIT.failed}  a check failed (each failure is said on stdout)
+  ${CHECK_EXIT.usage}  usage error, or the module cannot be loaded or its --params are invalid`,
+    )
+    .action(async (target: string, flags) => {
+      const write = (line: string) => process.stdout.write(`${line}\n`);
+      process.exitCode = await strategyCheck(target, config(strategyCheckSpec, flags), write);
     });
   return program;
 }

@@ -20,10 +20,12 @@ import {
   natsAuthEnv,
   natsAuthSpec,
   num,
+  optionalStr,
   resolveConfig,
   url,
 } from '@tickflow/runtime';
 import { ServiceProcess } from './children.ts';
+import { writeDemoStrategies } from './demo-strategies.ts';
 import { PipelineMonitor } from './monitor.ts';
 import { printSummary } from './summary.ts';
 
@@ -68,6 +70,12 @@ export const demoSpec = {
     description: 'random seed of the market',
     default: 42,
     min: 0,
+  }),
+  strategies: optionalStr({
+    flag: 'strategies',
+    env: 'TICKFLOW_DEMO_STRATEGIES',
+    description:
+      "strategy config (JSON) for signals and the end of day; default: the demo's mix of built-ins with warm-up, cooldown and notional sizing (written to <data-dir>/demo-strategies.json)",
   }),
   dataDir: eodSpec.dataDir,
   reportsDir: eodSpec.reportsDir,
@@ -123,6 +131,9 @@ export async function runDemo(c: DemoConfig): Promise<number> {
     say(`● private nats-server on ${natsUrl} (JetStream store ${storeDir})`);
   } else say(`● using NATS at ${redactUrl(natsUrl)}`);
 
+  // Signals and the end of day run the same strategies: the reconciliation replays them.
+  const strategies = resolve(c.strategies ?? writeDemoStrategies(dataDir));
+  say(`● strategies: ${c.strategies === undefined ? "the demo's mix (see --help), " : ''}${strategies}`);
   const children: ServiceProcess[] = [];
   let monitorBus: Bus | undefined;
   try {
@@ -135,7 +146,10 @@ export async function runDemo(c: DemoConfig): Promise<number> {
     const ports = { signals: await portFor(8080), bot: await portFor(8081), feed: await portFor(8082) };
     // Signals serves the dashboard and reads the bot's and the feed's HTTP for its panels.
     const neighbours = {
-      signals: ['--bot-url', `http://127.0.0.1:${ports.bot}`, '--feed-url', `http://127.0.0.1:${ports.feed}`],
+      signals: [
+        ...['--bot-url', `http://127.0.0.1:${ports.bot}`, '--feed-url', `http://127.0.0.1:${ports.feed}`],
+        ...['--strategies', strategies],
+      ],
       bot: [],
     };
     for (const name of ['signals', 'bot'] as const) {
@@ -216,6 +230,7 @@ export async function runDemo(c: DemoConfig): Promise<number> {
         reportsDir: c.reportsDir,
         date,
         logLevel: c.logLevel,
+        strategies,
       },
       eodLog,
     );

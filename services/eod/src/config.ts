@@ -95,7 +95,7 @@ export const eodSpec = {
     flag: 'strategies',
     env: 'TICKFLOW_SIGNALS_STRATEGIES',
     description:
-      'the JSON strategy file signals ran (for the batch recomputation); default: SMA cross with --fast/--slow/--qty',
+      'the JSON strategy file signals ran, with the strategy modules it names (for the batch recomputation); default: SMA cross with --fast/--slow/--qty',
   }),
   fast: int({
     flag: 'fast',

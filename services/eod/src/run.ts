@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Bus, BusAuthError, BusConnectError } from '@tickflow/bus';
 import { DayLoader, type History, openHistory, SchemaVersionError, type Watermarks } from '@tickflow/history';
-import { busAuthFrom, ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
-import { strategySetup } from '@tickflow/strategy';
+import { busAuthFrom, ConfigError, createLogger, type Logger, loadStrategySetup } from '@tickflow/runtime';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { type EodConfig, lastCompletedUtcDay } from './config.ts';
 import { backfillDay, collectDay } from './load/collect.ts';
@@ -75,14 +74,12 @@ export async function runEod(
 ): Promise<EodResult> {
   const date = config.date ?? lastCompletedUtcDay();
   // The batch recomputation must run the very strategies the speed layer ran.
-  const setup = strategySetup(
-    config.strategies === undefined ? undefined : readSettingFile(config.strategies, 'strategies'),
-    {
-      fast: config.fast,
-      slow: config.slow,
-      qty: config.qty,
-    },
-  );
+  // Built-ins and the strategy modules the config names, through the one loader (libs/runtime).
+  const setup = await loadStrategySetup(config.strategies, {
+    fast: config.fast,
+    slow: config.slow,
+    qty: config.qty,
+  });
   const range = sessionOf(config, date);
   const database = resolve(config.db ?? join(config.dataDir, 'tickflow.duckdb'));
   const archiveDir = config.skipArchive

@@ -1,4 +1,4 @@
-import { breakLines, duplicatesLine, fillLine, qualityLine } from './report/report.ts';
+import { breakLines, duplicatesLine, fillLine, pausedLines, qualityLine } from './report/report.ts';
 import type { EodResult } from './run.ts';
 
 /** `eod run` exit code when the reconciliation has breaks (the report is still written). */
@@ -21,6 +21,7 @@ export function renderSummary({ report: r, paths, timings }: EodResult, maxBreak
     `  duplicates: ${duplicatesLine(r)}`,
     `  decisions: matched ${rec.matched}, missing ${rec.missing}, extra ${rec.extra}, differing ${rec.differing}`,
     `  fills: ${fillLine(r.reconciliation.fills)}`,
+    ...pausedLines(rec.paused).map((l) => `  ${l}`),
     '',
     `  ${'symbol'.padEnd(12)} ${'ticks'.padStart(8)} ${'close'.padStart(12)} ${'vwap'.padStart(12)} ${'vol 1m'.padStart(8)} ${'rank'.padStart(4)} ${'net P&L'.padStart(14)}`,
   ];

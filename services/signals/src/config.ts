@@ -64,7 +64,7 @@ export const signalsSpec = {
     flag: 'strategies',
     env: 'TICKFLOW_SIGNALS_STRATEGIES',
     description:
-      'JSON file of per-symbol strategies, sizing and risk gates (docs/STRATEGIES.md); default: SMA cross with --fast/--slow/--qty',
+      'JSON file of per-symbol strategies (built-ins or your own modules, paths relative to it), sizing and risk gates (docs/STRATEGIES.md); default: SMA cross with --fast/--slow/--qty',
   }),
   fast: int({
     flag: 'fast',

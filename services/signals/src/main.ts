@@ -17,10 +17,9 @@ import {
   type Logger,
   listen,
   loadHttpSecurity,
-  readSettingFile,
+  loadStrategySetup,
   type ServiceHandle,
 } from '@tickflow/runtime';
-import { strategySetup } from '@tickflow/strategy';
 import { buildApp } from './app.ts';
 import { type SignalsConfig, signalsSpec } from './config.ts';
 import { type SignalsCheckpoint, SignalsService } from './signals.ts';
@@ -47,6 +46,13 @@ export async function startSignals(
     throw new RangeError(`--fast (${config.fast}) must be smaller than --slow (${config.slow})`);
   const nats = busAuthFrom(config);
   const security = loadHttpSecurity(config);
+  // Built-ins and the strategy modules the config names, through the one loader (libs/runtime),
+  // before anything connects: a bad file fails the start with nothing to undo.
+  const setup = await loadStrategySetup(config.strategies, {
+    fast: config.fast,
+    slow: config.slow,
+    qty: config.qty,
+  });
   const bus = await Bus.connect({
     ...nats,
     name: 'tickflow-signals',
@@ -58,14 +64,6 @@ export async function startSignals(
   const readBus = await Bus.connect({ ...nats, name: 'tickflow-signals-readback' });
   const registry = createRegistry('signals');
   const partition = parsePartition(config.partition);
-  const setup = strategySetup(
-    config.strategies === undefined ? undefined : readSettingFile(config.strategies, 'strategies'),
-    {
-      fast: config.fast,
-      slow: config.slow,
-      qty: config.qty,
-    },
-  );
   const service = new SignalsService(bus, setup.factory, setup.fingerprint, log, registry, undefined, {
     maxHeldPerLane: config.gapHoldTicks,
     maxHeldTotal: config.gapHoldTotal,

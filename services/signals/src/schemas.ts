@@ -33,6 +33,12 @@ export const SymbolViewBody = Type.Object({
   indicators: Indicators,
   lastDecision: Type.Union([DecisionBody, Type.Null()]),
   lastTs: Type.Optional(Type.Integer({ description: 'exchange time of the last tick applied, epoch µs' })),
+  paused: Type.Optional(
+    Type.Union([Type.Object({ tickSeq: Type.Integer(), error: Type.String() }), Type.Null()], {
+      description:
+        'set when the strategy threw or returned something invalid at tickSeq: it decides nothing more',
+    }),
+  ),
 });
 
 export const SymbolParams = Type.Object({ symbol: Type.String({ minLength: 1, maxLength: 41 }) });

@@ -9,7 +9,12 @@ import {
 } from '@tickflow/bus';
 import { type Clock, type Decision, partitionOf, systemClock, type Tick, validateTick } from '@tickflow/core';
 import { Counter, Histogram, type Logger, type Registry } from '@tickflow/runtime';
-import { type EngineState, StrategyEngine, type StrategyFactory } from '@tickflow/strategy';
+import {
+  type EngineState,
+  StrategyEngine,
+  type StrategyFactory,
+  type StrategyPause,
+} from '@tickflow/strategy';
 import { BarStore } from './bars.ts';
 import type { SubjectReader } from './gap-resolver.ts';
 import { DEFAULT_TICK_ORDER, TickOrder, type TickOrderOptions } from './tick-order.ts';
@@ -47,6 +52,8 @@ export interface SymbolView {
   lastDecision: Decision | null;
   /** Exchange time (epoch µs) of the last tick applied since start; absent for a symbol only restored. */
   lastTs?: number;
+  /** Set when the symbol's strategy threw or returned something invalid: it decides nothing more. */
+  paused?: StrategyPause | null;
 }
 
 /**
@@ -65,6 +72,7 @@ export class SignalsService {
   private readonly ticks: Counter;
   private readonly decisions: Counter<'action'>;
   private readonly bad: Counter<'code'>;
+  private readonly strategyErrors: Counter<'strategy'>;
   private readonly latency: Histogram;
   consumed = 0;
   decided = 0;
@@ -99,7 +107,11 @@ export class SignalsService {
       reader?: SubjectReader;
     } = DEFAULT_TICK_ORDER,
   ) {
-    this.engine = new StrategyEngine(factory);
+    // A strategy that fails pauses its venue+symbol only: said in the log, /metrics and the REST view.
+    this.engine = new StrategyEngine(factory, (fault) => {
+      this.strategyErrors.inc({ strategy: fault.strategy });
+      log.error(fault, 'strategy failed: venue+symbol paused, the others go on');
+    });
     this.order = new TickOrder(order, {
       apply: (tick, streamSeq) => this.apply(tick, streamSeq),
       parse: (subject, data) => this.parse(subject, data, 0, true),
@@ -141,6 +153,12 @@ export class SignalsService {
       name: 'tickflow_signals_bad_messages_total',
       help: 'Messages on TICKS that were not valid ticks, duplicates (DUPLICATE_SEQ), or seqs given up on as not in TICKS (GAP_SKIPPED), by code',
       labelNames: ['code'],
+      registers: [registry],
+    });
+    this.strategyErrors = new Counter({
+      name: 'tickflow_signals_strategy_errors_total',
+      help: 'Strategies that threw or returned an invalid decision (each pauses its venue+symbol), by strategy',
+      labelNames: ['strategy'],
       registers: [registry],
     });
     this.latency = new Histogram({

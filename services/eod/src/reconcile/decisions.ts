@@ -1,5 +1,6 @@
 import type { Decision } from '@tickflow/core';
 import type { HistoryConnection } from '@tickflow/history';
+import type { StrategyFault } from '@tickflow/strategy';
 import { plainDec, sameDecimal } from '../analytics/sql.ts';
 import type { ReconciliationBreak } from './compare.ts';
 import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
@@ -18,6 +19,11 @@ export interface DecisionReconciliation {
   extra: number;
   differing: number;
   breaks: DecisionBreak[];
+  /**
+   * Venue+symbols whose strategy threw or returned something invalid in the recomputation, paused
+   * from that tick on as the speed layer pauses them (so the two agree): not breaks, but said.
+   */
+  paused?: StrategyFault[];
 }
 
 /**

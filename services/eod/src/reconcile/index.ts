@@ -1,7 +1,7 @@
 import type { Decision } from '@tickflow/core';
 import { type HistoryConnection, readSymbols, type SymbolTicks } from '@tickflow/history';
 import type { SessionSnapshot, SimulatedDay } from '@tickflow/paper';
-import { replayInOrder, type StrategyFactory } from '@tickflow/strategy';
+import { replayInOrder, type StrategyFactory, type StrategyFault } from '@tickflow/strategy';
 import { compareDecisions } from './decisions.ts';
 import { finishFillCheck, prepareFillCheck, simulateSymbol } from './fills.ts';
 
@@ -30,6 +30,8 @@ export async function reconcileDay<T>(
   const rejected = o.rejectedDecisions ?? new Set<string>();
   const check = await prepareFillCheck(conn, date, o.snapshot);
   const recomputed: Decision[] = [];
+  // Lanes whose strategy failed: paused at the same tick as signals pauses them (reported).
+  const paused: StrategyFault[] = [];
   const simulated: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
   const symbols: SymbolTicks[] = [];
   await readSymbols(conn, date, (ticks) => symbols.push(ticks));
@@ -39,7 +41,11 @@ export async function reconcileDay<T>(
   background?.catch(() => undefined);
   try {
     for (const ticks of symbols) {
-      const ds = replayInOrder((visit) => ticks.each(visit), o.factory);
+      const ds = replayInOrder(
+        (visit) => ticks.each(visit),
+        o.factory,
+        (f) => paused.push(f),
+      );
       for (const d of ds) recomputed.push(d);
       simulateSymbol(check, simulated, ds, ticks, rejected);
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -50,7 +56,7 @@ export async function reconcileDay<T>(
   }
   const done = await background;
   return {
-    decisions: await compareDecisions(conn, date, recomputed),
+    decisions: { ...(await compareDecisions(conn, date, recomputed)), paused },
     fills: await finishFillCheck(conn, date, check, simulated, o.snapshot, rejected),
     meanwhile: done,
   };

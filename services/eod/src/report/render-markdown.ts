@@ -1,4 +1,4 @@
-import { breakLines, duplicatesLine, fillLine, qualityLine, type Report } from './report.ts';
+import { breakLines, duplicatesLine, fillLine, pausedLines, qualityLine, type Report } from './report.ts';
 import { reportTables } from './tables.ts';
 
 /** The human-readable form of the report (Markdown): summary, every table, the breaks. */
@@ -20,6 +20,7 @@ export function renderMarkdown(r: Report): string {
     `- Duplicates (each counted once): ${duplicatesLine(r)}`,
     `- Reconciliation: ${r.reconciliation.clean ? 'clean' : 'BREAKS'} — ${rec.matched} decisions matched, ${rec.missing} missing, ${rec.extra} extra, ${rec.differing} differing (speed ${rec.speed}, batch ${rec.batch}); P&L two ways ${r.reconciliation.pnl.equal ? 'equal' : 'DIFFERENT'}`,
     `- Fills: ${fillLine(r.reconciliation.fills)}`,
+    ...pausedLines(rec.paused).map((l) => `- ${l}`),
     '',
   ];
   for (const t of reportTables(r)) {

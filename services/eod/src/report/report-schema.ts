@@ -145,7 +145,24 @@ export const REPORT_JSON_SCHEMA = Type.Object(
       }),
     }),
     reconciliation: Obj({
-      decisions: Obj({ speed: Int, batch: Int, ...Counts, breaks: Type.Array(Break) }),
+      decisions: Obj({
+        speed: Int,
+        batch: Int,
+        ...Counts,
+        breaks: Type.Array(Break),
+        paused: Type.Optional(
+          Type.Array(
+            Obj({
+              venue: Type.String(),
+              symbol: Type.String(),
+              strategy: Type.String(),
+              tickSeq: Int,
+              error: Type.String(),
+            }),
+            { description: 'strategies that threw or returned something invalid: paused from tickSeq on' },
+          ),
+        ),
+      }),
       fills: Obj({
         model: Type.Union([Type.Literal('snapshot'), Type.Literal('default')]),
         execution: Obj({}),

@@ -171,6 +171,13 @@ export function fillLine(f: FillReconciliation): string {
   return `${counts} with ${model}; ${f.rejected} rejected, ${f.openAtClose} open at the close${snap}`;
 }
 
+/** One line per venue+symbol whose strategy failed and was paused (in both layers alike). */
+export function pausedLines(paused: DecisionReconciliation['paused']): string[] {
+  return (paused ?? []).map(
+    (p) => `strategy ${p.strategy} paused on ${p.venue}:${p.symbol} at tick ${p.tickSeq}: ${p.error}`,
+  );
+}
+
 /** No fill missing, extra or different, and the bot's snapshot (when found) holds the same positions. */
 export function fillsClean(f: FillReconciliation): boolean {
   return f.missing === 0 && f.extra === 0 && f.differing === 0 && (f.snapshot?.positionsEqual ?? true);
