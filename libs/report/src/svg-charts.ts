@@ -1,5 +1,5 @@
 /**
- * Charts for report.html as inline SVG: drawn here, so the page needs no script, no library and
+ * Charts for a report page as inline SVG: drawn here, so the page needs no script, no library and
  * no network to show them (it must open from a mail or an archive). Pure: numbers in, markup out.
  */
 
