@@ -1,4 +1,4 @@
-import { esc } from './svg-charts.ts';
+import { escapeHtml as esc } from './escape.ts';
 import type { ReportTable } from './table.ts';
 
 /**

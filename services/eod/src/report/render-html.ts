@@ -1,4 +1,4 @@
-import { barChart, esc, htmlPage, htmlTable, lineChart } from '@tickflow/report';
+import { barChart, escapeHtml as esc, htmlPage, htmlTable, lineChart } from '@tickflow/report';
 import { clock, minuteOfDay, type PriceChart } from './chart-data.ts';
 import { breakLines, duplicatesLine, fillLine, qualityLine, type Report } from './report.ts';
 import { reportTables } from './tables.ts';
