@@ -26,6 +26,8 @@ const IO_MODULES = [
   'dgram',
   'worker_threads',
 ];
+/** Libs that are pure but for the one module that writes their files (a report's renderings). */
+const PURE_BUT_WRITER: Record<string, string> = { 'libs/report': 'libs/report/src/write.ts' };
 /** The one place a domain lib may read the wall clock: the production clock that is injected. */
 const CLOCK_OWNERS = ['libs/core/src/time.ts'];
 const WALL_CLOCK = /\bDate\.now\(|\bnew Date\(\s*\)|\bperformance\.now\(|\bMath\.random\(/;
@@ -135,6 +137,12 @@ const rules = {
     const clock = !CLOCK_OWNERS.includes(s.file) && WALL_CLOCK.test(s.text) ? ['reads the wall clock'] : [];
     return [...io, ...clock];
   },
+  renderingIsPure: (s: Source) => {
+    const writer = PURE_BUT_WRITER[s.pkg];
+    if (writer === undefined || s.file === writer || isTestFile(s.file)) return [];
+    const io = s.imports.filter((i) => IO_MODULES.includes(i.replace(/^node:/, '')));
+    return [...io, ...(WALL_CLOCK.test(s.text) ? ['reads the wall clock'] : [])];
+  },
   eodStagesFlowOneWay: (s: Source) => {
     const stage = eodStageOf(s.file);
     if (stage === undefined) return [];
@@ -197,6 +205,10 @@ describe('house rules over the import graph', () => {
     expect(violations(rules.domainIsPure)).toEqual([]);
   });
 
+  it('keeps @tickflow/report pure but for its file writer', () => {
+    expect(violations(rules.renderingIsPure)).toEqual([]);
+  });
+
   it('has every package declare what it imports', () => {
     expect(violations(rules.declaresItsImports)).toEqual([]);
   });
@@ -230,6 +242,16 @@ describe('house rules over the import graph', () => {
         planted('libs/paper', 'libs/paper/src/x.ts', "import { readFileSync } from 'node:fs';\nDate.now();"),
       ),
     ).toEqual(['node:fs', 'reads the wall clock']);
+    expect(
+      rules.renderingIsPure(
+        planted('libs/report', 'libs/report/src/html.ts', "import { writeFileSync } from 'node:fs';"),
+      ),
+    ).toEqual(['node:fs']);
+    expect(
+      rules.renderingIsPure(
+        planted('libs/report', 'libs/report/src/write.ts', "import { writeFileSync } from 'node:fs';"),
+      ),
+    ).toEqual([]);
     expect(rules.declaresItsImports(planted('libs/core', 'libs/core/src/x.ts', "import 'fastify';"))).toEqual(
       ['imports fastify, which libs/core/package.json does not declare'],
     );

@@ -10,6 +10,7 @@ import {
   sqlString,
 } from '@tickflow/history';
 import type { SessionSnapshot } from '@tickflow/paper';
+import { writeCsvFiles, writeJsonWithSchema } from '@tickflow/report';
 import type { StrategyFactory } from '@tickflow/strategy';
 import { rejectCounts, symbolAnalytics, unmarkedFills } from './analytics/analytics.ts';
 import { buildBars1m, dailyBars } from './analytics/bars.ts';
@@ -19,7 +20,6 @@ import { volatility } from './analytics/volatility.ts';
 import { reconcileDay } from './reconcile/index.ts';
 import { cashFlowPnl } from './reconcile/pnl.ts';
 import { priceCharts, SYMBOLS_CHARTED } from './report/chart-data.ts';
-import { writeCsvFiles } from './report/csv.ts';
 import { renderHtml } from './report/render-html.ts';
 import { renderMarkdown } from './report/render-markdown.ts';
 import { buildReport, type Report } from './report/report.ts';
@@ -134,8 +134,7 @@ export async function closeDay(
     csv: [],
     database: o.database,
   };
-  writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(paths.schema, `${JSON.stringify(REPORT_JSON_SCHEMA, null, 2)}\n`);
+  writeJsonWithSchema(paths.json, report, REPORT_JSON_SCHEMA);
   writeFileSync(paths.markdown, renderMarkdown(report));
   // The busiest symbols get a price chart with their decisions.
   const busiest = [

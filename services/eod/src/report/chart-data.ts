@@ -1,5 +1,5 @@
 import type { HistoryConnection } from '@tickflow/history';
-import type { Marker, Series } from './svg-charts.ts';
+import type { Marker, Series } from '@tickflow/report';
 
 /** One symbol's price chart: 1-minute closes per venue and (a sample of) its decisions. */
 export interface PriceChart {

@@ -1,22 +1,7 @@
+import { barChart, escapeHtml as esc, htmlPage, htmlTable, lineChart } from '@tickflow/report';
 import { clock, minuteOfDay, type PriceChart } from './chart-data.ts';
 import { breakLines, duplicatesLine, fillLine, qualityLine, type Report } from './report.ts';
-import { barChart, esc, lineChart } from './svg-charts.ts';
 import { reportTables } from './tables.ts';
-
-/** Inline on purpose: the file must open anywhere (mail, an archive) with no external assets. */
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1b1f24}
-h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:2rem}
-.meta{color:#57606a;font-size:.85rem}
-.verdict{padding:.8rem 1rem;border-radius:6px;font-size:1.2rem;font-weight:600;margin:1rem 0}
-.ok{background:#dafbe1;color:#116329;border:1px solid #4ac26b}.bad{background:#ffebe9;color:#82071e;border:1px solid #ff8182}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}
-th,td{border:1px solid #d0d7de;padding:.25rem .5rem;white-space:nowrap}
-th{background:#f6f8fa;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-tr:nth-child(even) td{background:#fafbfc}.scroll{overflow-x:auto}
-ul.breaks li{font-family:ui-monospace,monospace;font-size:.8rem}
-figure.chart{margin:1rem 0}figure.chart figcaption{font-weight:600;margin-bottom:.3rem}
-svg .axis{font-size:11px;fill:#57606a}`;
 
 /** The charts: equity curve, volatility by symbol, and price with decisions for the busiest symbols. */
 function charts(r: Report, prices: readonly PriceChart[]): string[] {
@@ -57,8 +42,8 @@ function charts(r: Report, prices: readonly PriceChart[]): string[] {
 }
 
 /**
- * The report as one self-contained HTML page: verdict first, then summary, breaks, charts (inline
- * SVG) and tables. `prices`: the price charts (chart-data.ts), none when not given.
+ * The report as one self-contained HTML page (@tickflow/report's htmlPage): verdict first, then
+ * summary, breaks, charts (inline SVG) and tables. `prices`: the price charts (chart-data.ts), none when not given.
  */
 export function renderHtml(r: Report, prices: readonly PriceChart[] = []): string {
   const breaks = breakLines(r);
@@ -66,11 +51,6 @@ export function renderHtml(r: Report, prices: readonly PriceChart[] = []): strin
   const rec = r.reconciliation.decisions;
   const t = r.profitAndLoss.total;
   const out: string[] = [
-    '<!doctype html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>tickflow end of day ${esc(r.date)} — ${clean ? 'reconciled' : 'NOT reconciled'}</title>`,
-    `<style>${STYLE}</style></head><body>`,
     `<h1>tickflow end-of-day report — ${esc(r.date)}</h1>`,
     `<div class="meta">Generated ${esc(r.generatedAt)} from DuckDB <code>${esc(r.database)}</code></div>`,
     clean
@@ -91,22 +71,12 @@ export function renderHtml(r: Report, prices: readonly PriceChart[] = []): strin
     out.push('</ul>');
   }
   out.push(...charts(r, prices));
-  for (const tbl of reportTables(r)) {
-    if (tbl.rows.length === 0) continue;
-    out.push(`<h2>${esc(tbl.title)}</h2><div class="scroll"><table><thead><tr>`);
-    for (const c of tbl.columns) out.push(`<th>${esc(c.label)}</th>`);
-    out.push('</tr></thead><tbody>');
-    for (const row of tbl.rows) {
-      out.push(
-        `<tr>${row.map((v, i) => `<td${tbl.columns[i]?.numeric ? ' class="n"' : ''}>${esc(v)}</td>`).join('')}</tr>`,
-      );
-    }
-    out.push('</tbody></table></div>');
-  }
+  for (const tbl of reportTables(r)) if (tbl.rows.length > 0) out.push(...htmlTable(tbl));
   out.push(
     '<p class="meta">Volatility estimators are annualised with 525,600 one-minute periods a year (24 × 365); formulas in docs/EOD.md. Money is exact (DECIMAL / decimal.js).</p>',
-    '</body></html>',
-    '',
   );
-  return out.join('\n');
+  return htmlPage({
+    title: `tickflow end of day ${r.date} — ${clean ? 'reconciled' : 'NOT reconciled'}`,
+    body: out,
+  });
 }

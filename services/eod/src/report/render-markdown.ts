@@ -1,3 +1,4 @@
+import { escapeMarkdownCell, markdownTable } from '@tickflow/report';
 import { breakLines, duplicatesLine, fillLine, pausedLines, qualityLine, type Report } from './report.ts';
 import { reportTables } from './tables.ts';
 
@@ -23,16 +24,13 @@ export function renderMarkdown(r: Report): string {
     ...pausedLines(rec.paused).map((l) => `- ${l}`),
     '',
   ];
-  for (const t of reportTables(r)) {
-    if (t.rows.length === 0) continue;
-    lines.push(`## ${t.title}`, '');
-    lines.push(`| ${t.columns.map((c) => c.label).join(' | ')} |`);
-    lines.push(`|${t.columns.map((c) => (c.numeric ? '--:' : '---')).join('|')}|`);
-    for (const row of t.rows) lines.push(`| ${row.map((v) => escapeCell(v)).join(' | ')} |`);
-    lines.push('');
-  }
+  for (const t of reportTables(r)) if (t.rows.length > 0) lines.push(...markdownTable(t));
   if (breaks.length) {
-    lines.push('## Reconciliation breaks', '', ...breaks.slice(0, 100).map((b) => `- ${escapeCell(b)}`));
+    lines.push(
+      '## Reconciliation breaks',
+      '',
+      ...breaks.slice(0, 100).map((b) => `- ${escapeMarkdownCell(b)}`),
+    );
     if (breaks.length > 100) lines.push(`- … ${breaks.length - 100} more in report.json`);
     lines.push('');
   }
@@ -42,5 +40,3 @@ export function renderMarkdown(r: Report): string {
   );
   return lines.join('\n');
 }
-
-const escapeCell = (v: string) => v.replaceAll('|', '\\|');

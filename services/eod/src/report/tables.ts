@@ -1,51 +1,12 @@
+import {
+  fixedDigits as fixed,
+  numericColumn as num,
+  percent as pct,
+  type ReportTable,
+  table,
+  textColumn as txt,
+} from '@tickflow/report';
 import { duplicateBreaks, type Report } from './report.ts';
-
-export type Cell = string | number | null;
-
-export interface Column {
-  key: string;
-  label: string;
-  numeric?: boolean;
-  /** How a person reads the value (Markdown, HTML); CSV always gets the raw value. */
-  show?: (v: Cell) => string;
-}
-
-/** One table of the report, laid out once for Markdown, HTML and CSV. */
-export interface ReportTable {
-  /** CSV file name without extension. */
-  name: string;
-  title: string;
-  columns: Column[];
-  records: Record<string, Cell>[];
-  /** Display cells, in column order. */
-  rows: string[][];
-}
-
-const pct = (v: Cell) => (v === null ? 'n/a' : `${(Number(v) * 100).toFixed(2)} %`);
-const fixed = (dp: number) => (v: Cell) => (v === null ? 'n/a' : Number(v).toFixed(dp));
-const num = (key: string, label: string, show?: Column['show']): Column => ({
-  key,
-  label,
-  numeric: true,
-  show,
-});
-const txt = (key: string, label: string): Column => ({ key, label });
-
-function table(name: string, title: string, columns: Column[], records: object[]): ReportTable {
-  const recs = records as Record<string, Cell>[];
-  return {
-    name,
-    title,
-    columns,
-    records: recs,
-    rows: recs.map((r) =>
-      columns.map((c) => {
-        const v = r[c.key] ?? null;
-        return c.show ? c.show(v) : v === null ? '' : String(v);
-      }),
-    ),
-  };
-}
 
 /** The report's tables in reading order. */
 export function reportTables(r: Report): ReportTable[] {

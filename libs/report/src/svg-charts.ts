@@ -1,7 +1,9 @@
 /**
- * Charts for report.html as inline SVG: drawn here, so the page needs no script, no library and
+ * Charts for a report page as inline SVG: drawn here, so the page needs no script, no library and
  * no network to show them (it must open from a mail or an archive). Pure: numbers in, markup out.
  */
+
+import { escapeHtml as esc } from './escape.ts';
 
 export interface Series {
   label: string;
@@ -22,9 +24,6 @@ const COLOURS = ['#0969da', '#8250df', '#bf8700', '#1a7f37', '#cf222e', '#57606a
 /** Points drawn per series at most: a 10 M-tick day has 1,440 minutes per symbol. */
 const MAX_POINTS = 720;
 
-/** Text for HTML or SVG markup: the page and its charts escape the same way. */
-export const esc = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 /** An axis number: six significant digits, grouped, never in exponent form. */
 const fmt = (v: number) => v.toLocaleString('en-US', { maximumSignificantDigits: 6 });
 
