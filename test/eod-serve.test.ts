@@ -30,11 +30,10 @@ describe('tickflow eod serve (real nats-server, real DuckDB)', () => {
       { port: '0', close: '00:05', dataDir: join(nats.dir, 'data'), reportsDir: join(nats.dir, 'reports') },
       { NATS_URL: nats.url },
     );
-    server = await startEodServer(
-      config,
-      createLogger('test', 'silent'),
-      () => start + (Date.now() - (t0 ??= Date.now())),
-    );
+    server = await startEodServer(config, createLogger('test', 'silent'), () => {
+      t0 ??= Date.now();
+      return start + (Date.now() - t0);
+    });
   });
   afterAll(async () => {
     await server?.close();
