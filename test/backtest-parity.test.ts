@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { botBacklog, botSpec, startBot } from '@tickflow/bot';
 import { Bus } from '@tickflow/bus';
@@ -64,7 +64,8 @@ describe('backtest over the archive against the live services', () => {
   let fills: Fill[];
   let bot: { net: string; positions: { symbol: string; qty: string }[] };
 
-  const backtest = (from: string, to: string, out: string) =>
+  /** By default every tick comes from the Parquet archive (no day table); `fromDb`: the reverse. */
+  const backtest = (from: string, to: string, out: string, fromDb = false) =>
     runBacktest(
       resolveConfig(
         backtestSpec,
@@ -73,9 +74,8 @@ describe('backtest over the archive against the live services', () => {
           to,
           strategies: STRATEGIES,
           ...MODEL,
-          archiveDir: join(nats.dir, 'archive'),
-          // No day table: every tick comes from the Parquet archive.
-          db: join(nats.dir, 'none.duckdb'),
+          archiveDir: join(nats.dir, fromDb ? 'no-archive' : 'archive'),
+          db: join(nats.dir, fromDb ? 'tickflow.duckdb' : 'none.duckdb'),
           out: join(nats.dir, out),
         },
         {},
@@ -210,5 +210,46 @@ describe('backtest over the archive against the live services', () => {
         .sort();
     expect(held(report.symbols)).toEqual(held(bot.positions));
     expect(report.duplicateTicks).toBe(0);
+  });
+
+  it('reads a date that is not archived from the DuckDB day tables, with the same result', async () => {
+    const archived = await backtest(DAY1, DAY2, 'from-archive');
+    const fromDb = await backtest(DAY1, DAY2, 'from-db', true);
+    expect(fromDb.report.days.map((d) => d.source)).toEqual(['db', 'db']);
+    expect(readFileSync(join(fromDb.dir, 'trades.csv'), 'utf8')).toBe(
+      readFileSync(join(archived.dir, 'trades.csv'), 'utf8'),
+    );
+    expect(fromDb.report.pnl).toEqual(archived.report.pnl);
+  });
+
+  it('keeps only the symbols asked for, and refuses a range with no ticks (no report left behind)', async () => {
+    const { report } = await runBacktest(
+      resolveConfig(
+        backtestSpec,
+        {
+          from: DAY1,
+          symbols: 'BTC-USD',
+          strategies: STRATEGIES,
+          ...MODEL,
+          dataDir: nats.dir,
+          out: join(nats.dir, 'btc'),
+        },
+        {},
+      ),
+    );
+    expect(report.symbols.map((s) => s.symbol)).toEqual(['BTC-USD']);
+    expect(report.ticks).toBeGreaterThan(1000);
+    expect(report.ticks).toBeLessThan(TICKS_PER_DAY);
+    const empty = join(nats.dir, 'empty');
+    await expect(
+      runBacktest(
+        resolveConfig(
+          backtestSpec,
+          { from: '2026-05-01', to: '2026-05-03', dataDir: nats.dir, out: empty },
+          {},
+        ),
+      ),
+    ).rejects.toThrow(/no ticks from 2026-05-01 to 2026-05-03/);
+    expect(readdirSync(empty)).toEqual([]);
   });
 });
