@@ -59,24 +59,49 @@ export function maxDrawdown(startEquity: Dec, equities: readonly Dec[]): { abs: 
   return { abs: money(worst), pct: worst.isZero() ? 0 : worstPct };
 }
 
-/** Trade results and turnover, summed fill by fill (nothing kept per fill). */
+/**
+ * Trade results and turnover, summed fill by fill (nothing kept per fill). The realized P&L of a
+ * fill comes from an average-cost book per symbol, the method of the bot's Portfolio, kept here
+ * because reading the Portfolio's rounded figures back twice a fill cost more than the replay.
+ */
 export class TradeStats {
   trades = 0;
   wins = 0;
   private gains = new Dec(0);
   private losses = new Dec(0);
   private notional = new Dec(0);
+  private readonly books = new Map<string, { qty: Dec; cost: Dec }>();
 
-  /** `realizedDelta`: the realized P&L the fill booked (0 for a fill that only opens). */
-  add(fill: Fill, realizedDelta: Dec, reduced: boolean): void {
-    this.notional = this.notional.plus(new Dec(fill.qty).mul(fill.price));
-    if (!reduced) return;
-    const result = realizedDelta.minus(fill.fee);
-    this.trades++;
-    if (result.gt(0)) {
-      this.wins++;
-      this.gains = this.gains.plus(result);
-    } else this.losses = this.losses.plus(result.neg());
+  add(fill: Fill): void {
+    const qty = new Dec(fill.qty);
+    const price = new Dec(fill.price);
+    this.notional = this.notional.plus(qty.mul(price));
+    let book = this.books.get(fill.symbol);
+    if (!book) {
+      book = { qty: new Dec(0), cost: new Dec(0) };
+      this.books.set(fill.symbol, book);
+    }
+    let signed = fill.side === 'BUY' ? qty : qty.neg();
+    if (!book.qty.isZero() && book.qty.isNegative() !== signed.isNegative()) {
+      // Reduces (or closes, or flips) the position: a trade, whose result is booked here.
+      const held = book.qty.abs();
+      const closing = Dec.min(held, qty);
+      const costRemoved = closing.eq(held) ? book.cost : book.cost.mul(closing).div(held);
+      const proceeds = closing.mul(price).mul(book.qty.isNegative() ? -1 : 1);
+      const result = proceeds.minus(costRemoved).minus(fill.fee);
+      book.cost = book.cost.minus(costRemoved);
+      book.qty = book.qty.plus(signed.isNegative() ? closing.neg() : closing);
+      signed = signed.isNegative() ? signed.plus(closing) : signed.minus(closing);
+      this.trades++;
+      if (result.gt(0)) {
+        this.wins++;
+        this.gains = this.gains.plus(result);
+      } else this.losses = this.losses.plus(result.neg());
+    }
+    if (!signed.isZero()) {
+      book.qty = book.qty.plus(signed);
+      book.cost = book.cost.plus(signed.mul(price));
+    }
   }
 
   get turnover(): string {

@@ -115,12 +115,8 @@ export async function runBacktest(
           day.fills += r.fills.length;
           if (r.decisions.length) writeSync(decisionsCsv, r.decisions.map(decisionRow).join(''));
           for (const f of r.fills) {
-            const before = portfolio.position(f.symbol);
             portfolio.apply(f);
-            const after = portfolio.position(f.symbol) as NonNullable<typeof before>;
-            const held = new Dec(before?.qty ?? '0');
-            const reduced = !held.isZero() && held.isNegative() === (f.side === 'BUY');
-            stats.add(f, new Dec(after.realizedPnl).minus(before?.realizedPnl ?? '0'), reduced);
+            stats.add(f);
           }
           if (r.fills.length) writeSync(tradesCsv, r.fills.map(tradeRow).join(''));
           if (r.lastPrice !== undefined) portfolio.mark(ticks.symbol, r.lastPrice);
