@@ -222,24 +222,27 @@ describe('backtest over the archive against the live services', () => {
     expect(fromDb.report.pnl).toEqual(archived.report.pnl);
   });
 
-  it('keeps only the symbols asked for, and refuses a range with no ticks (no report left behind)', async () => {
-    const { report } = await runBacktest(
-      resolveConfig(
-        backtestSpec,
-        {
-          from: DAY1,
-          symbols: 'BTC-USD',
-          strategies: STRATEGIES,
-          ...MODEL,
-          dataDir: nats.dir,
-          out: join(nats.dir, 'btc'),
-        },
-        {},
-      ),
+  it('keeps only the symbols asked for; the same run twice writes two reports; refuses a range with no ticks (no report left behind)', async () => {
+    const btc = resolveConfig(
+      backtestSpec,
+      {
+        from: DAY1,
+        symbols: 'BTC-USD',
+        strategies: STRATEGIES,
+        ...MODEL,
+        dataDir: nats.dir,
+        out: join(nats.dir, 'btc'),
+      },
+      {},
     );
+    const first = await runBacktest(btc);
+    const second = await runBacktest(btc);
+    const { report } = first;
     expect(report.symbols.map((s) => s.symbol)).toEqual(['BTC-USD']);
     expect(report.ticks).toBeGreaterThan(1000);
     expect(report.ticks).toBeLessThan(TICKS_PER_DAY);
+    expect(readdirSync(join(nats.dir, 'btc')).sort()).toEqual([first.report.id, second.report.id].sort());
+    expect(second.report.pnl).toEqual(report.pnl);
     const empty = join(nats.dir, 'empty');
     await expect(
       runBacktest(

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { executionOf } from '@tickflow/bot';
 import {
@@ -73,13 +82,16 @@ export async function runBacktest(
     execution: { ...execution },
     cash: c.cash,
   };
-  const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${createHash('sha256')
+  const base = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${createHash('sha256')
     .update(JSON.stringify(identity))
     .digest('hex')
     .slice(0, 8)}`;
   const outRoot = resolve(c.out);
-  const tmp = join(outRoot, `.tmp-${id}-${process.pid}`);
+  // The same config run twice within a second: the second run gets `-2`, and so on.
+  let id = base;
+  for (let n = 2; existsSync(join(outRoot, id)); n++) id = `${base}-${n}`;
   const dir = join(outRoot, id);
+  const tmp = join(outRoot, `.tmp-${id}-${process.pid}`);
   mkdirSync(tmp, { recursive: true });
   const decisionsCsv = openSync(join(tmp, 'decisions.csv'), 'w');
   const tradesCsv = openSync(join(tmp, 'trades.csv'), 'w');
