@@ -2,4 +2,4 @@ export { buildApp } from './app.ts';
 export { botBacklog } from './backlog.ts';
 export { PaperBot } from './bot.ts';
 export { type BotConfig, botSpec } from './config.ts';
-export { executionOf, limitsOf, startBot } from './main.ts';
+export { type ExecutionFlags, executionOf, limitsOf, startBot } from './main.ts';

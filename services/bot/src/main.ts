@@ -65,7 +65,20 @@ async function resumeUnacked(bus: Bus, bot: PaperBot, durable: string): Promise<
   return count;
 }
 
-export function executionOf(config: BotConfig): ExecutionModel {
+/** The bot's flags that make its execution model (`tickflow backtest` takes the same ones). */
+export type ExecutionFlags = Pick<
+  BotConfig,
+  | 'latencyMs'
+  | 'slippageBps'
+  | 'impactBps'
+  | 'feeBps'
+  | 'makerFeeBps'
+  | 'minFee'
+  | 'partialFills'
+  | 'orderTtlMs'
+>;
+
+export function executionOf(config: ExecutionFlags): ExecutionModel {
   return {
     ...DEFAULT_EXECUTION,
     latencyMs: config.latencyMs,

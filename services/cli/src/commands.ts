@@ -13,6 +13,7 @@ import { type FeedConfig, feedSpec, startFeed } from '@tickflow/feed';
 import { addOptions, createLogger, resolveConfig, runUntilSignal, type Spec } from '@tickflow/runtime';
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
 import { Command } from 'commander';
+import { BACKTEST_EXIT, backtestSpec } from './backtest/spec.ts';
 import { demoSpec, runDemo } from './demo.ts';
 import {
   CHECK_EXIT,
@@ -31,6 +32,7 @@ export const ALL_SPECS: Spec[] = [
   eodArchiveSpec,
   eodServeSpec,
   demoSpec,
+  backtestSpec,
   strategyNewSpec,
   strategyCheckSpec,
 ];
@@ -125,6 +127,25 @@ Exit codes:
       const log = createLogger('eod', c.logLevel);
       const { startEodServer } = await import('@tickflow/eod');
       await runUntilSignal(await startEodServer(c, log), log, c.shutdownTimeoutMs);
+    });
+  addOptions(program.command('backtest'), backtestSpec)
+    .description(
+      'replay archived days (Parquet archive, else the DuckDB day tables) through the strategies and the paper broker; reports/backtests/<id>/',
+    )
+    .addHelpText(
+      'after',
+      `
+Writes <out>/<id>/report.json (+ report.schema.json), trades.csv and decisions.csv. See docs/STRATEGIES.md.
+
+Exit codes:
+  ${BACKTEST_EXIT.ok}  done
+  ${BACKTEST_EXIT.failed}  failed (no ticks in the range, an unreadable archive or database)
+  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from), or a strategy file that cannot be used`,
+    )
+    .action(async (flags) => {
+      // DuckDB is loaded only by the commands that use it.
+      const { runBacktestCommand } = await import('./backtest/command.ts');
+      process.exitCode = await runBacktestCommand(config(backtestSpec, flags));
     });
   const strategy = program
     .command('strategy')

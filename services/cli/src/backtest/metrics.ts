@@ -1,0 +1,118 @@
+import { Dec, type Fill, money } from '@tickflow/core';
+
+/**
+ * The backtest's figures. Money is exact (decimal.js); the ratios are statistics of returns, in
+ * doubles.
+ *
+ * - daily return r_d = (equity_d − equity_{d−1}) / equity_{d−1}, equity at each day's last tick
+ *   (cash + positions at their last price), equity_0 = the starting cash.
+ * - Sharpe = mean(r) / sd(r) × √365 (sample sd; crypto trades every day; risk-free rate 0).
+ * - Sortino = mean(r) / dd(r) × √365, dd = √(mean(min(r, 0)²)) over every day.
+ *   Both null with fewer than two days or no dispersion.
+ * - max drawdown = the largest fall of the daily equity from its running peak (and as a fraction
+ *   of that peak).
+ * - a trade is a fill that reduces a position; its result is the realized P&L it books less its
+ *   fee. win rate = winning trades / trades; profit factor = Σ wins / |Σ losses| (null: no losses).
+ * - turnover = Σ qty × price over every fill.
+ */
+export interface Ratios {
+  sharpe: number | null;
+  sortino: number | null;
+}
+
+const ANNUAL = Math.sqrt(365);
+
+export function dailyReturns(startEquity: Dec, equities: readonly Dec[]): number[] {
+  const out: number[] = [];
+  let prev = startEquity;
+  for (const e of equities) {
+    out.push(prev.isZero() ? 0 : e.minus(prev).div(prev).toNumber());
+    prev = e;
+  }
+  return out;
+}
+
+export function ratios(returns: readonly number[]): Ratios {
+  if (returns.length < 2) return { sharpe: null, sortino: null };
+  const mean = returns.reduce((s, r) => s + r, 0) / returns.length;
+  const variance = returns.reduce((s, r) => s + (r - mean) ** 2, 0) / (returns.length - 1);
+  const sd = Math.sqrt(variance);
+  const downside = Math.sqrt(returns.reduce((s, r) => s + Math.min(r, 0) ** 2, 0) / returns.length);
+  return {
+    sharpe: sd > 0 ? (mean / sd) * ANNUAL : null,
+    sortino: downside > 0 ? (mean / downside) * ANNUAL : null,
+  };
+}
+
+export function maxDrawdown(startEquity: Dec, equities: readonly Dec[]): { abs: string; pct: number | null } {
+  let peak = startEquity;
+  let worst = new Dec(0);
+  let worstPct: number | null = null;
+  for (const e of equities) {
+    if (e.gt(peak)) peak = e;
+    const fall = peak.minus(e);
+    if (fall.gt(worst)) {
+      worst = fall;
+      worstPct = peak.isZero() ? null : fall.div(peak).toNumber();
+    }
+  }
+  return { abs: money(worst), pct: worst.isZero() ? 0 : worstPct };
+}
+
+/**
+ * Trade results and turnover, summed fill by fill (nothing kept per fill). The realized P&L of a
+ * fill comes from an average-cost book per symbol, the method of the bot's Portfolio, kept here
+ * because reading the Portfolio's rounded figures back twice a fill cost more than the replay.
+ */
+export class TradeStats {
+  trades = 0;
+  wins = 0;
+  private gains = new Dec(0);
+  private losses = new Dec(0);
+  private notional = new Dec(0);
+  private readonly books = new Map<string, { qty: Dec; cost: Dec }>();
+
+  add(fill: Fill): void {
+    const qty = new Dec(fill.qty);
+    const price = new Dec(fill.price);
+    this.notional = this.notional.plus(qty.mul(price));
+    let book = this.books.get(fill.symbol);
+    if (!book) {
+      book = { qty: new Dec(0), cost: new Dec(0) };
+      this.books.set(fill.symbol, book);
+    }
+    let signed = fill.side === 'BUY' ? qty : qty.neg();
+    if (!book.qty.isZero() && book.qty.isNegative() !== signed.isNegative()) {
+      // Reduces (or closes, or flips) the position: a trade, whose result is booked here.
+      const held = book.qty.abs();
+      const closing = Dec.min(held, qty);
+      const costRemoved = closing.eq(held) ? book.cost : book.cost.mul(closing).div(held);
+      const proceeds = closing.mul(price).mul(book.qty.isNegative() ? -1 : 1);
+      const result = proceeds.minus(costRemoved).minus(fill.fee);
+      book.cost = book.cost.minus(costRemoved);
+      book.qty = book.qty.plus(signed.isNegative() ? closing.neg() : closing);
+      signed = signed.isNegative() ? signed.plus(closing) : signed.minus(closing);
+      this.trades++;
+      if (result.gt(0)) {
+        this.wins++;
+        this.gains = this.gains.plus(result);
+      } else this.losses = this.losses.plus(result.neg());
+    }
+    if (!signed.isZero()) {
+      book.qty = book.qty.plus(signed);
+      book.cost = book.cost.plus(signed.mul(price));
+    }
+  }
+
+  get turnover(): string {
+    return money(this.notional);
+  }
+
+  get winRate(): number | null {
+    return this.trades === 0 ? null : this.wins / this.trades;
+  }
+
+  get profitFactor(): number | null {
+    return this.losses.isZero() ? null : this.gains.div(this.losses).toNumber();
+  }
+}

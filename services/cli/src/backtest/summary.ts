@@ -1,0 +1,31 @@
+import type { BacktestReport } from './report-schema.ts';
+
+const ratio = (x: number | null, digits = 2) => (x === null ? '—' : x.toFixed(digits));
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)} %`);
+
+/** The one-screen summary `tickflow backtest` prints at the end. */
+export function renderBacktestSummary(r: BacktestReport, dir: string): string {
+  const days = r.days.filter((d) => d.source !== 'none');
+  const missing = r.days.length - days.length;
+  const lines = [
+    `backtest ${r.id}: ${r.config.from} → ${r.config.to}, ${days.length} day(s) with ticks${missing ? ` (${missing} without)` : ''}`,
+    `  ticks ${r.ticks}  decisions ${r.decisions}  fills ${r.fills}  trades ${r.trades}  (replay ${r.replay.ticksPerSecond} ticks/s)`,
+    `  net P&L ${r.pnl.total}  (realized ${r.pnl.realized}, unrealized ${r.pnl.unrealized}, fees ${r.pnl.fees})`,
+    `  equity ${r.pnl.startEquity} → ${r.pnl.endEquity}  max drawdown ${r.maxDrawdown} (${pct(r.maxDrawdownPct)})`,
+    `  Sharpe ${ratio(r.sharpe)}  Sortino ${ratio(r.sortino)}  win rate ${pct(r.winRate)}  profit factor ${ratio(r.profitFactor)}  turnover ${r.turnover}`,
+  ];
+  for (const s of r.symbols.slice(0, 10))
+    lines.push(
+      `  ${s.symbol.padEnd(12)} qty ${s.qty.padStart(8)}  net ${s.net.padStart(16)}  fees ${s.fees}`,
+    );
+  if (r.symbols.length > 10) lines.push(`  … ${r.symbols.length - 10} more symbol(s) in report.json`);
+  if (r.openOrders) lines.push(`  ${r.openOrders} order(s) still working when the last tape ended`);
+  if (r.duplicateTicks)
+    lines.push(
+      `  ${r.duplicateTicks} tick(s) skipped: at or below a lane's last seq (a date whose seqs restart?)`,
+    );
+  for (const p of r.paused.slice(0, 5))
+    lines.push(`  paused ${p.venue}:${p.symbol} at tick ${p.tickSeq}: ${p.error}`);
+  lines.push(`  wrote ${dir}/{report.json,report.schema.json,trades.csv,decisions.csv}`);
+  return `${lines.join('\n')}\n`;
+}
