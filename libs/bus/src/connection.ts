@@ -12,7 +12,11 @@ import { LastStoredReader } from './last-stored.ts';
 import { ensureStreams, type StreamLimits } from './streams.ts';
 
 export interface BusOptions {
-  /** Default `nats://127.0.0.1:4222`. May carry credentials (`nats://user:pass@host`); never printed. */
+  /**
+   * Default `nats://127.0.0.1:4222`. May carry credentials (`nats://user:pass@host`); never printed.
+   * Comma-separated URLs are the seeds of a cluster: nats.js tries them in random order and then
+   * follows the cluster's membership (servers it learns from the ones it reaches).
+   */
   url?: string;
   /** Credentials and TLS (see BusAuth); they win over credentials in the URL. */
   auth?: BusAuth;
@@ -80,6 +84,9 @@ export class Bus {
     const connectOptions: ConnectionOptions = {
       ...parts.options,
       servers: parts.servers,
+      // Spread the services over the seeds, and learn (and forget) servers as the cluster changes.
+      noRandomize: false,
+      ignoreClusterUpdates: false,
       name: opts.name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,

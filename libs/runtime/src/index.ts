@@ -17,6 +17,7 @@ export {
   str,
   unknownEnv,
   url,
+  urlList,
 } from './config.ts';
 export {
   closeWithin,
