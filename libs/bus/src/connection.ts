@@ -9,7 +9,7 @@ import {
 import { type BusAuth, isAuthRefusal, isTlsFailure, natsConnectParts, redactUrl, scrub } from './auth.ts';
 import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
 import { LastStoredReader } from './last-stored.ts';
-import { ensureStreams, type StreamLimits } from './streams.ts';
+import { ensureStreams, type StreamMismatch, type StreamSettings } from './streams.ts';
 
 export interface BusOptions {
   /**
@@ -182,8 +182,15 @@ export class Bus {
     await os.putBlob({ name }, new TextEncoder().encode(JSON.stringify(value)));
   }
 
-  ensureStreams(limits?: StreamLimits): Promise<void> {
-    return ensureStreams(this.jsm, limits);
+  /**
+   * Creates the missing streams with `settings`; never changes an existing one, whose differing
+   * settings go to `onMismatch` (see ensureStreams).
+   */
+  ensureStreams(
+    settings?: Partial<StreamSettings>,
+    onMismatch?: (m: StreamMismatch) => void,
+  ): Promise<StreamMismatch[]> {
+    return ensureStreams(this.jsm, settings, onMismatch);
   }
 
   get isConnected(): boolean {

@@ -304,6 +304,15 @@ export const commonSpec = {
     protocols: ['nats', 'tls'],
   }),
   ...natsAuthSpec,
+  replicas: int({
+    flag: 'replicas',
+    env: 'TICKFLOW_REPLICAS',
+    description:
+      'copies of each stream (servers of a NATS cluster) a service creates it with when it is missing; an existing stream is never changed (tickflow streams apply)',
+    default: 1,
+    min: 1,
+    max: 5,
+  }),
   host: str({ flag: 'host', env: 'TICKFLOW_HOST', description: 'HTTP listen address', default: '127.0.0.1' }),
   logLevel: choice({
     flag: 'log-level',

@@ -14,6 +14,7 @@ import { addOptions, createLogger, resolveConfig, runUntilSignal, type Spec } fr
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
 import { Command } from 'commander';
 import { demoSpec, runDemo } from './demo.ts';
+import { runStreamsApply, runStreamsStatus, streamsApplySpec, streamsStatusSpec } from './streams.ts';
 
 /** Every spec the CLI knows, so an unknown TICKFLOW_* variable can be named as a likely typo. */
 export const ALL_SPECS: Spec[] = [
@@ -24,6 +25,8 @@ export const ALL_SPECS: Spec[] = [
   eodArchiveSpec,
   eodServeSpec,
   demoSpec,
+  streamsStatusSpec,
+  streamsApplySpec,
 ];
 
 const config = <S extends Spec>(spec: S, flags: Record<string, unknown>) =>
@@ -116,6 +119,35 @@ Exit codes:
       const log = createLogger('eod', c.logLevel);
       const { startEodServer } = await import('@tickflow/eod');
       await runUntilSignal(await startEodServer(c, log), log, c.shutdownTimeoutMs);
+    });
+  const streams = program
+    .command('streams')
+    .description("the JetStream streams' settings, which belong to the operator (docs/SCALING.md)");
+  addOptions(streams.command('status'), streamsStatusSpec)
+    .description(
+      'each stream: subjects, storage, replicas, limits, messages and bytes, cluster leader and replicas (current, lag)',
+    )
+    .action(async (flags) => {
+      await runStreamsStatus(config(streamsStatusSpec, flags), (t) => process.stdout.write(t));
+    });
+  addOptions(streams.command('apply'), streamsApplySpec)
+    .description(
+      'create the missing streams and update the others to --replicas and the built-in limits, printing each change',
+    )
+    .addHelpText(
+      'after',
+      `
+Services never change an existing stream (they log how it differs); this command does.
+Fewer replicas, a shorter max age or fewer max bytes are refused without --force; storage and
+retention cannot be changed on an existing stream (the server refuses): recreate it.
+
+Exit codes:
+  0  applied (or nothing to change, or --dry-run)
+  1  NATS failed or refused the update
+  2  invalid flag, refused credentials, or a change refused (needs --force, or impossible)`,
+    )
+    .action(async (flags) => {
+      await runStreamsApply(config(streamsApplySpec, flags), (t) => process.stdout.write(t));
     });
   return program;
 }

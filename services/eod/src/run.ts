@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Bus, BusAuthError, BusConnectError } from '@tickflow/bus';
-import { busAuthFrom, ConfigError, createLogger, type Logger, readSettingFile } from '@tickflow/runtime';
+import {
+  busAuthFrom,
+  ConfigError,
+  createLogger,
+  type Logger,
+  readSettingFile,
+  warnStreamSetting,
+} from '@tickflow/runtime';
 import { strategySetup } from '@tickflow/strategy';
 import { botSession } from './bot-session.ts';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
@@ -101,7 +108,7 @@ export async function runEod(
   // The close runs its archive and analytics on this one while the reconciliation replays.
   const side = await instance.connect();
   try {
-    await bus?.ensureStreams();
+    await bus?.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log));
     const started = Date.now();
     const steps: Record<string, number> = {};
     let current: { name: string; at: number } | undefined;
