@@ -161,6 +161,8 @@ describe('feed → signals → bot → eod archive on a 3-node NATS cluster', ()
     expect(orders.decisions).toBeGreaterThan(0);
     expect(orders.fills).toBeGreaterThan(0);
     expect(status.output()).toMatch(/TICKS: .*replicas 3/);
+    // Signals' checkpoints, created by signals itself with TICKFLOW_REPLICAS=3, survive a node too.
+    expect(status.output()).toMatch(/OBJ_tickflow_checkpoints: .*replicas 3/);
     expect(
       audits.filter((a) => !a.pass).map((a) => `${a.name}: ${a.figures}`),
       summary,

@@ -103,6 +103,7 @@ describe('stream settings belong to the operator (a real nats-server)', () => {
       subjects: [...c.subjects, 'extra.ops'],
     });
     await bus.jsm.streams.delete('REJECTS');
+    await bus.objectPut('tickflow_checkpoints', 'signals.signals', { at: 1 });
     const plans = await planStreams(bus.jsm, {});
     expect(plans.map((p) => `${p.stream} ${p.action}`)).toEqual([
       'TICKS keep',
@@ -110,6 +111,7 @@ describe('stream settings belong to the operator (a real nats-server)', () => {
       'DECISIONS keep',
       'FILLS keep',
       'ORDERS update',
+      'OBJ_tickflow_checkpoints keep',
     ]);
     expect(plans[4]?.risky).toEqual([]);
     await applyStreams(bus.jsm, plans);
@@ -121,6 +123,8 @@ describe('stream settings belong to the operator (a real nats-server)', () => {
     const shorter = { ...DEFAULT_STREAM_LIMITS, maxBytes: 1024 ** 3 };
     const lowering = await planStreams(bus.jsm, shorter);
     expect(lowering.flatMap((p) => p.risky.map((r) => `${r.stream} ${r.field}`))).toHaveLength(5);
+    // An object store has no byte limit of tickflow's: only its replicas are brought along.
+    expect(lowering.find((p) => p.stream === 'OBJ_tickflow_checkpoints')?.action).toBe('keep');
     await expect(applyStreams(bus.jsm, lowering)).rejects.toThrow(
       /refusing to lower TICKS max_bytes 8 GiB → 1 GiB/,
     );

@@ -44,6 +44,9 @@ export class Bus {
   private readonly statusListeners = new Set<(type: string, data: string) => void>();
   private watchingStatus = false;
 
+  /** Replicas of the object stores this bus creates: those ensureStreams was given (see objectPut). */
+  private bucketReplicas = 1;
+
   /** A second connection for the publishers' read-backs (see readConnection), made on first use. */
   private readConn: Promise<NatsConnection> | undefined;
 
@@ -171,14 +174,18 @@ export class Bus {
    * limit that bounds a KV value), or undefined when absent.
    */
   async objectGet<T>(bucket: string, name: string): Promise<T | undefined> {
-    const os = await this.js.views.os(bucket);
+    const os = await this.js.views.os(bucket, { replicas: this.bucketReplicas });
     const data = await os.getBlob(name);
     return data ? (JSON.parse(new TextDecoder().decode(data)) as T) : undefined;
   }
 
-  /** Stores a JSON document in an object store (replacing the previous one of that name). */
+  /**
+   * Stores a JSON document in an object store (replacing the previous one of that name). A missing
+   * bucket is created with the streams' replicas, so a checkpoint survives a node as the ticks do;
+   * an existing one is left as it is (`tickflow streams apply` changes its replicas).
+   */
   async objectPut(bucket: string, name: string, value: unknown): Promise<void> {
-    const os = await this.js.views.os(bucket);
+    const os = await this.js.views.os(bucket, { replicas: this.bucketReplicas });
     await os.putBlob({ name }, new TextEncoder().encode(JSON.stringify(value)));
   }
 
@@ -190,6 +197,7 @@ export class Bus {
     settings?: Partial<StreamSettings>,
     onMismatch?: (m: StreamMismatch) => void,
   ): Promise<StreamMismatch[]> {
+    if (settings?.replicas !== undefined) this.bucketReplicas = settings.replicas;
     return ensureStreams(this.jsm, settings, onMismatch);
   }
 

@@ -4,7 +4,6 @@ import {
   readConfig,
   STREAM_NAMES,
   type StreamMismatch,
-  type StreamName,
   type StreamSettings,
   showSetting,
   streamConfig,
@@ -12,7 +11,8 @@ import {
 
 /** What `tickflow streams apply` does to one stream. */
 export interface StreamPlan {
-  stream: StreamName;
+  /** A tickflow stream, or one of its object stores' (`OBJ_tickflow_checkpoints`). */
+  stream: string;
   action: 'create' | 'update' | 'keep';
   /** Each setting that changes (for a create: none, the stream is new). */
   changes: StreamMismatch[];
@@ -38,7 +38,20 @@ function room(field: string, value: unknown): number {
   return n;
 }
 
-/** The plan that brings every stream to `settings`; reads the streams, changes nothing. */
+/** Streams of the object stores tickflow keeps checkpoints and bot sessions in. */
+export const BUCKET_STREAM_PREFIX = 'OBJ_tickflow_';
+
+async function bucketStreams(jsm: JetStreamManager): Promise<StreamConfig[]> {
+  const out: StreamConfig[] = [];
+  for await (const info of jsm.streams.list())
+    if (info.config.name.startsWith(BUCKET_STREAM_PREFIX)) out.push(info.config);
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The plan that brings every stream to `settings` (the object stores' streams to its replicas,
+ * their other settings are nats.js's); reads the streams, changes nothing.
+ */
 export async function planStreams(
   jsm: JetStreamManager,
   settings: Partial<StreamSettings> = {},
@@ -70,6 +83,25 @@ export async function planStreams(
       risky,
       impossible: changes.filter((c) => FIXED.has(c.field)),
       config: { ...existing, ...wanted, subjects },
+    });
+  }
+  const replicas = streamConfig('TICKS', settings).num_replicas;
+  for (const existing of await bucketStreams(jsm)) {
+    const current = existing.num_replicas ?? 1;
+    const change: StreamMismatch = {
+      stream: existing.name,
+      field: 'num_replicas',
+      current: String(current),
+      wanted: String(replicas),
+    };
+    const differs = current !== replicas;
+    plans.push({
+      stream: existing.name,
+      action: differs ? 'update' : 'keep',
+      changes: differs ? [change] : [],
+      risky: replicas < current ? [change] : [],
+      impossible: [],
+      config: { ...existing, num_replicas: replicas },
     });
   }
   return plans;
@@ -134,7 +166,8 @@ const SHOWN = [
 /** Each tickflow stream's settings, contents and (in a cluster) leader and replicas. */
 export async function streamStatus(jsm: JetStreamManager): Promise<StreamStatus[]> {
   const out: StreamStatus[] = [];
-  for (const stream of STREAM_NAMES) {
+  const buckets = (await bucketStreams(jsm)).map((c) => c.name);
+  for (const stream of [...STREAM_NAMES, ...buckets]) {
     if (!(await readConfig(jsm, stream))) {
       out.push({
         stream,

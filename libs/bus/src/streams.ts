@@ -78,7 +78,8 @@ export class StreamSubjectsError extends StreamSetupError {
 
 /** One setting in which an existing stream differs from what tickflow would create. */
 export interface StreamMismatch {
-  stream: StreamName;
+  /** A tickflow stream, or the stream of one of its object stores (`OBJ_tickflow_checkpoints`). */
+  stream: string;
   /** The StreamConfig field (`num_replicas`, `max_bytes`, `subjects`, ...). */
   field: string;
   /** The stream's value, readable (`3`, `8 GiB`, `7 d`). */
@@ -155,7 +156,7 @@ const SETTINGS = [
  * the wanted subjects (extra subjects an operator added are theirs to keep).
  */
 export function compareStream(
-  stream: StreamName,
+  stream: string,
   existing: StreamConfig,
   wanted: StreamConfig,
 ): StreamMismatch[] {
