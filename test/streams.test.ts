@@ -38,6 +38,22 @@ describe('stream settings belong to the operator (a real nats-server)', () => {
     }
   });
 
+  it('lets two services that start at once with other settings both start, one naming the difference', async () => {
+    const other = await Bus.connect({ url: nats.url, name: 'streams-test-2' });
+    try {
+      // Whichever creates a stream second is refused it (10058) and compares with the first's.
+      const both = await Promise.all([
+        bus.ensureStreams(),
+        other.ensureStreams({ duplicateWindowSeconds: 60 }),
+      ]);
+      const diffs = both.flat();
+      expect(diffs.map((d) => d.field)).toEqual(Array(STREAM_NAMES.length).fill('duplicate_window'));
+      expect(new Set(diffs.map((d) => d.stream)).size).toBe(STREAM_NAMES.length);
+    } finally {
+      await other.drain();
+    }
+  });
+
   it("never changes an existing stream's settings at start, and names each that differs", async () => {
     await bus.ensureStreams();
     await bus.jsm.streams.update('TICKS', {
