@@ -151,8 +151,10 @@ export class Bus {
     if (!this.watchingStatus) {
       this.watchingStatus = true;
       void (async () => {
+        // A cluster update's data is the servers added and deleted: shown as JSON, not [object Object].
         for await (const s of this.nc.status())
-          for (const l of this.statusListeners) l(String(s.type), String(s.data));
+          for (const l of this.statusListeners)
+            l(String(s.type), typeof s.data === 'string' ? s.data : JSON.stringify(s.data));
       })();
     }
     return () => this.statusListeners.delete(listener);
