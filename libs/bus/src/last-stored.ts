@@ -22,11 +22,16 @@ const decoder = new TextDecoder();
  * Reads which message a stream holds last on a subject (its `Nats-Msg-Id`), without publishing
  * anything: how ConfirmingPublisher learns what the stream has stored. A direct get
  * (`$JS.API.DIRECT.GET`, answered by the stream itself, fast while the stream is busy taking
- * writes) when the stream allows it — ours do, see streams.ts — and has one replica; else
- * `$JS.API.STREAM.MSG.GET`, which the stream's leader answers. A replicated stream's direct gets
- * are answered by any replica, and one a little behind the leader would report a message stored
- * as missing: the publisher would send it again, and core subscribers would see it twice (the
- * campaign on a cluster, docs/SCALING.md). The stream of each subject is looked up once and kept.
+ * writes) when the stream allows it — ours do, see streams.ts — else `$JS.API.STREAM.MSG.GET`.
+ * The stream of each subject is looked up once and kept.
+ *
+ * On a replicated stream any replica answers a direct get, one a little behind the leader with an
+ * older message: that only confirms less (a replica holds committed messages only, never one the
+ * stream could lose). And while the stream elects a leader, the replicas still answer at once, so
+ * the publisher sees nothing new stored and holds within `stallMs`; a request to the leader would
+ * wait out its timeout, the publisher would go on sending into a stream without a leader, and the
+ * first ticks stored by the new leader would overtake the lost ones (the cluster test found 2,147
+ * ticks stored out of order that way).
  */
 export class LastStoredReader {
   private readonly streams = new Map<string, Promise<StreamRef>>();
@@ -97,8 +102,7 @@ export class LastStoredReader {
       ref = (async () => {
         const name = await this.jsm.streams.find(subject);
         const info = await this.jsm.streams.info(name);
-        const replicas = info.config.num_replicas ?? 1;
-        return { name, direct: info.config.allow_direct === true && replicas <= 1 };
+        return { name, direct: info.config.allow_direct === true };
       })();
       // A failed look-up (stream not there yet) is asked again next time.
       ref.catch(() => this.streams.delete(subject));
