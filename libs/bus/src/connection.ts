@@ -140,7 +140,9 @@ export class Bus {
       // Only the events an operator acts on; nats.js debug events (pingTimer, reconnecting, ...)
       // would flood the log at warn level.
       const wanted = new Set(['disconnect', 'reconnect', 'error', 'ldm', 'update']);
-      bus.onStatus((type, data) => wanted.has(type) && onStatus({ type, data }));
+      // A cluster sends `update` with nothing added or deleted as it settles: not worth a warning.
+      const empty = (type: string, data: string) => type === 'update' && !/"(added|deleted)":\["/.test(data);
+      bus.onStatus((type, data) => wanted.has(type) && !empty(type, data) && onStatus({ type, data }));
     }
     return bus;
   }
