@@ -20,6 +20,11 @@ export interface ChaosOptions {
   out: string;
   /** Longest wait for signals, bot and the archiver to catch up after the feed stops. */
   drainTimeoutSeconds: number;
+  /**
+   * Servers of a nats-server cluster to run on (streams at min(n, 3) replicas), a "broker" kill
+   * then being a SIGKILL of the node leading TICKS; 0 (the default): one server.
+   */
+  cluster?: number;
 }
 
 export class ChaosUsageError extends Error {
@@ -46,6 +51,8 @@ Options:
   --victims <list>      comma-separated, of feed,signals,bot,archive,broker (default all)
   --out <dir>           output directory (default ./chaos-out/<UTC timestamp>)
   --drain-timeout <s>   longest drain after the feed stops (default 180)
+  --cluster <n>         run on an n-node nats-server cluster (n >= 3; streams at 3 replicas): a
+                        broker kill is then a SIGKILL of the node leading TICKS (default: one server)
   -h, --help            this text
 `;
 
@@ -73,6 +80,7 @@ export function parseChaosArgs(argv: string[], now = new Date()): ChaosOptions |
         victims: { type: 'string' },
         out: { type: 'string' },
         'drain-timeout': { type: 'string' },
+        cluster: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -101,7 +109,13 @@ export function parseChaosArgs(argv: string[], now = new Date()): ChaosOptions |
   const seed = seedText === undefined ? 1 : Number(seedText);
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
     throw new ChaosUsageError(`--seed must be an integer in [0, 2^32), got ${seedText}`);
+  const cluster = str('cluster') === undefined ? 0 : positive('cluster', str('cluster'), 0);
+  if (cluster !== 0 && cluster < 3)
+    throw new ChaosUsageError(
+      `--cluster needs at least 3 servers (a quorum survives one loss), got ${cluster}`,
+    );
   return {
+    ...(cluster ? { cluster } : {}),
     duration: positive('duration', str('duration'), 60, false),
     rate: positive('rate', str('rate'), 5000),
     symbols: positive('symbols', str('symbols'), 8),

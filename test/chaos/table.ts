@@ -22,6 +22,10 @@ export function renderTable(r: CampaignResult): string {
     lines.push(`  ${victim.padEnd(9)} ${String(s.kills).padStart(7)} ${own.padStart(9)}  ${stop}`);
   }
   lines.push(`  ${'total'.padEnd(9)} ${String(total).padStart(7)}`);
+  if (o.cluster)
+    lines.push(
+      `  on a ${o.cluster}-node cluster; broker kills took down ${r.killedNodes?.join(', ') || 'no node'} (each leading TICKS then); live copies (not audited on a cluster): ticks ${n(r.live.ticks.duplicated)}, decisions ${n(r.live.decisions.duplicated)}, fills ${n(r.live.fills.duplicated)}`,
+    );
   const c = r.counts;
   const e = r.ends;
   lines.push(

@@ -13,14 +13,37 @@ describe('redactUrl', () => {
   it('leaves a URL without credentials as it is', () => {
     expect(redactUrl('nats://127.0.0.1:4222')).toBe('nats://127.0.0.1:4222');
   });
+
+  it('redacts every URL of a seed list', () => {
+    expect(redactUrl('nats://u:pw-one@a:4222,nats://b:4222,nats://tok-two@c:4222')).toBe(
+      'nats://u:***@a:4222,nats://b:4222,nats://***@c:4222',
+    );
+  });
 });
 
 describe('natsConnectParts', () => {
   it('moves user and password out of the URL, decoded', () => {
     const p = natsConnectParts('nats://us%40er:p%3Ass@h:4222');
-    expect(p.servers).toBe('nats://h:4222');
+    expect(p.servers).toEqual(['nats://h:4222']);
     expect(p.options).toMatchObject({ user: 'us@er', pass: 'p:ss' });
     expect(p.secrets).toContain('p:ss');
+  });
+
+  it('gives nats.js every seed of a list, credentials taken out of each', () => {
+    const p = natsConnectParts('nats://u:pw-1@a:4222, nats://b:4222,nats://u:pw-1@c:4222');
+    expect(p.servers).toEqual(['nats://a:4222', 'nats://b:4222', 'nats://c:4222']);
+    expect(p.options).toMatchObject({ user: 'u', pass: 'pw-1' });
+    expect(p.secrets).toContain('pw-1');
+  });
+
+  it('takes the credentials of the first seed that has them and scrubs the others too', () => {
+    const p = natsConnectParts('nats://a:4222,nats://tok-first@b:4222,nats://tok-second@c:4222');
+    expect(p.options.token).toBe('tok-first');
+    expect(p.secrets).toEqual(expect.arrayContaining(['tok-first', 'tok-second']));
+  });
+
+  it('requires TLS when any seed is a tls:// URL', () => {
+    expect(natsConnectParts('nats://a:4222,tls://b:4222').options.tls).toEqual({});
   });
 
   it('takes a lone URL user as a token', () => {

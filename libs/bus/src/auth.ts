@@ -36,8 +36,15 @@ export interface BusAuth {
   inboxPrefix?: string;
 }
 
-/** The URL with its password (or a lone token/user part) replaced by `***`: safe for logs and /healthz. */
+/**
+ * The URL with its password (or a lone token/user part) replaced by `***`: safe for logs and
+ * /healthz. A comma-separated seed list (`nats://a:4222,nats://b:4222`) is redacted URL by URL.
+ */
 export function redactUrl(raw: string): string {
+  return splitServers(raw).map(redactOne).join(',');
+}
+
+function redactOne(raw: string): string {
   try {
     const u = new URL(raw);
     if (!u.username && !u.password) return raw;
@@ -49,10 +56,25 @@ export function redactUrl(raw: string): string {
   }
 }
 
+/**
+ * The servers of a `--nats-url` value: one URL, or several comma-separated (the seeds of one
+ * cluster, as NATS clients take them). Blanks around the commas are dropped.
+ */
+export function splitServers(raw: string): string[] {
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return list.length ? list : [raw];
+}
+
 /** The connection options nats.js needs for `url` and `auth`, and the secrets to scrub from messages. */
 export interface NatsConnectParts {
-  /** The server address without credentials (nats.js would take `u:p@` for part of the host). */
-  servers: string;
+  /**
+   * The server addresses without credentials (nats.js would take `u:p@` for part of the host):
+   * the seeds; nats.js learns the rest of the cluster from the servers it reaches.
+   */
+  servers: string[];
   options: Partial<ConnectionOptions>;
   /** Every secret in play, to be replaced by `***` in any text shown. */
   secrets: string[];
@@ -60,23 +82,32 @@ export interface NatsConnectParts {
 
 /**
  * Splits credentials out of the URL (`nats://user:pass@host`, `nats://token@host`) into options;
- * explicit `auth` values win over the URL's. A `tls://` URL requires TLS even without a CA file.
+ * explicit `auth` values win over the URL's. A comma-separated list gives several seed servers;
+ * the first one that carries credentials supplies them (one user for the whole cluster). A
+ * `tls://` URL requires TLS even without a CA file.
  */
 export function natsConnectParts(url: string, auth: BusAuth = {}): NatsConnectParts {
-  let servers = url;
+  const servers: string[] = [];
   let fromUrl: { user?: string; pass?: string; token?: string } = {};
-  try {
-    const u = new URL(url);
-    if (u.username || u.password) {
-      const user = decodeURIComponent(u.username);
-      const pass = decodeURIComponent(u.password);
-      fromUrl = u.password ? { user, pass } : { token: user };
-      u.username = '';
-      u.password = '';
-      servers = u.toString();
+  const urlSecrets: string[] = [];
+  for (const one of splitServers(url)) {
+    try {
+      const u = new URL(one);
+      if (u.username || u.password) {
+        const user = decodeURIComponent(u.username);
+        const pass = decodeURIComponent(u.password);
+        const creds = u.password ? { user, pass } : { token: user };
+        if (fromUrl.user === undefined && fromUrl.token === undefined) fromUrl = creds;
+        urlSecrets.push(u.password ? pass : user);
+        u.username = '';
+        u.password = '';
+        servers.push(u.toString());
+        continue;
+      }
+    } catch {
+      // not a WHATWG-parsable URL (a bare host:port): nats.js takes it as it is
     }
-  } catch {
-    // not a WHATWG-parsable URL (a bare host:port): nats.js takes it as it is
+    servers.push(one);
   }
   const options: Partial<ConnectionOptions> = {};
   const explicit = auth.user || auth.token || auth.nkeySeed || auth.creds;
@@ -95,7 +126,7 @@ export function natsConnectParts(url: string, auth: BusAuth = {}): NatsConnectPa
       ...(auth.tls.cert ? { cert: auth.tls.cert } : {}),
       ...(auth.tls.key ? { key: auth.tls.key } : {}),
     };
-  } else if (/^tls:/i.test(url)) options.tls = {};
+  } else if (servers.some((one) => /^tls:/i.test(one))) options.tls = {};
   if (auth.inboxPrefix) options.inboxPrefix = auth.inboxPrefix;
   const secrets = [
     options.pass,
@@ -103,7 +134,7 @@ export function natsConnectParts(url: string, auth: BusAuth = {}): NatsConnectPa
     auth.nkeySeed?.trim(),
     auth.creds,
     auth.tls?.key,
-    fromUrl.pass,
+    ...urlSecrets,
   ]
     .filter((s): s is string => typeof s === 'string' && s.length > 0)
     // A one-character password would turn every message into stars; such a password is the flaw.

@@ -9,10 +9,14 @@ import {
 import { type BusAuth, isAuthRefusal, isTlsFailure, natsConnectParts, redactUrl, scrub } from './auth.ts';
 import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
 import { LastStoredReader } from './last-stored.ts';
-import { ensureStreams, type StreamLimits } from './streams.ts';
+import { ensureStreams, type StreamMismatch, type StreamSettings } from './streams.ts';
 
 export interface BusOptions {
-  /** Default `nats://127.0.0.1:4222`. May carry credentials (`nats://user:pass@host`); never printed. */
+  /**
+   * Default `nats://127.0.0.1:4222`. May carry credentials (`nats://user:pass@host`); never printed.
+   * Comma-separated URLs are the seeds of a cluster: nats.js tries them in random order and then
+   * follows the cluster's membership (servers it learns from the ones it reaches).
+   */
   url?: string;
   /** Credentials and TLS (see BusAuth); they win over credentials in the URL. */
   auth?: BusAuth;
@@ -39,6 +43,9 @@ export class BusAuthError extends BusConnectError {
 export class Bus {
   private readonly statusListeners = new Set<(type: string, data: string) => void>();
   private watchingStatus = false;
+
+  /** Replicas of the object stores this bus creates: those ensureStreams was given (see objectPut). */
+  private bucketReplicas = 1;
 
   /** A second connection for the publishers' read-backs (see readConnection), made on first use. */
   private readConn: Promise<NatsConnection> | undefined;
@@ -80,6 +87,9 @@ export class Bus {
     const connectOptions: ConnectionOptions = {
       ...parts.options,
       servers: parts.servers,
+      // Spread the services over the seeds, and learn (and forget) servers as the cluster changes.
+      noRandomize: false,
+      ignoreClusterUpdates: false,
       name: opts.name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
@@ -130,7 +140,9 @@ export class Bus {
       // Only the events an operator acts on; nats.js debug events (pingTimer, reconnecting, ...)
       // would flood the log at warn level.
       const wanted = new Set(['disconnect', 'reconnect', 'error', 'ldm', 'update']);
-      bus.onStatus((type, data) => wanted.has(type) && onStatus({ type, data }));
+      // A cluster sends `update` with nothing added or deleted as it settles: not worth a warning.
+      const empty = (type: string, data: string) => type === 'update' && !/"(added|deleted)":\["/.test(data);
+      bus.onStatus((type, data) => wanted.has(type) && !empty(type, data) && onStatus({ type, data }));
     }
     return bus;
   }
@@ -141,8 +153,10 @@ export class Bus {
     if (!this.watchingStatus) {
       this.watchingStatus = true;
       void (async () => {
+        // A cluster update's data is the servers added and deleted: shown as JSON, not [object Object].
         for await (const s of this.nc.status())
-          for (const l of this.statusListeners) l(String(s.type), String(s.data));
+          for (const l of this.statusListeners)
+            l(String(s.type), typeof s.data === 'string' ? s.data : JSON.stringify(s.data));
       })();
     }
     return () => this.statusListeners.delete(listener);
@@ -164,19 +178,31 @@ export class Bus {
    * limit that bounds a KV value), or undefined when absent.
    */
   async objectGet<T>(bucket: string, name: string): Promise<T | undefined> {
-    const os = await this.js.views.os(bucket);
+    const os = await this.js.views.os(bucket, { replicas: this.bucketReplicas });
     const data = await os.getBlob(name);
     return data ? (JSON.parse(new TextDecoder().decode(data)) as T) : undefined;
   }
 
-  /** Stores a JSON document in an object store (replacing the previous one of that name). */
+  /**
+   * Stores a JSON document in an object store (replacing the previous one of that name). A missing
+   * bucket is created with the streams' replicas, so a checkpoint survives a node as the ticks do;
+   * an existing one is left as it is (`tickflow streams apply` changes its replicas).
+   */
   async objectPut(bucket: string, name: string, value: unknown): Promise<void> {
-    const os = await this.js.views.os(bucket);
+    const os = await this.js.views.os(bucket, { replicas: this.bucketReplicas });
     await os.putBlob({ name }, new TextEncoder().encode(JSON.stringify(value)));
   }
 
-  ensureStreams(limits?: StreamLimits): Promise<void> {
-    return ensureStreams(this.jsm, limits);
+  /**
+   * Creates the missing streams with `settings`; never changes an existing one, whose differing
+   * settings go to `onMismatch` (see ensureStreams).
+   */
+  ensureStreams(
+    settings?: Partial<StreamSettings>,
+    onMismatch?: (m: StreamMismatch) => void,
+  ): Promise<StreamMismatch[]> {
+    if (settings?.replicas !== undefined) this.bucketReplicas = settings.replicas;
+    return ensureStreams(this.jsm, settings, onMismatch);
   }
 
   get isConnected(): boolean {

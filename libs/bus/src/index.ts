@@ -35,12 +35,24 @@ export {
 } from './server.ts';
 export { type SettleOptions, type SettleResult, waitForSettled } from './settle.ts';
 export {
+  applyStreams,
+  planStreams,
+  StreamApplyRefusedError,
+  type StreamPlan,
+  type StreamStatus,
+  streamStatus,
+} from './stream-admin.ts';
+export {
   DEFAULT_STREAM_LIMITS,
+  DEFAULT_STREAM_SETTINGS,
   ensureStreams,
   STREAM_NAMES,
   type StreamLimits,
+  type StreamMismatch,
   type StreamName,
+  type StreamSettings,
   StreamSetupError,
+  StreamSubjectsError,
 } from './streams.ts';
 export { subjects, tickMsgId } from './subjects.ts';
 export { decodeTick } from './tick-decode.ts';

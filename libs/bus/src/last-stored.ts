@@ -24,6 +24,14 @@ const decoder = new TextDecoder();
  * (`$JS.API.DIRECT.GET`, answered by the stream itself, fast while the stream is busy taking
  * writes) when the stream allows it — ours do, see streams.ts — else `$JS.API.STREAM.MSG.GET`.
  * The stream of each subject is looked up once and kept.
+ *
+ * On a replicated stream any replica answers a direct get, one a little behind the leader with an
+ * older message: that only confirms less (a replica holds committed messages only, never one the
+ * stream could lose). And while the stream elects a leader, the replicas still answer at once, so
+ * the publisher sees nothing new stored and holds within `stallMs`; a request to the leader would
+ * wait out its timeout, the publisher would go on sending into a stream without a leader, and the
+ * first ticks stored by the new leader would overtake the lost ones (the cluster test found 2,147
+ * ticks stored out of order that way).
  */
 export class LastStoredReader {
   private readonly streams = new Map<string, Promise<StreamRef>>();

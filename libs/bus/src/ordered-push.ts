@@ -105,9 +105,11 @@ export class OrderedPushConsumer {
     }, this.heartbeatMs);
     this.timer.unref();
     // After a reconnect the server may have lost the consumer (a restart) or messages pushed while
-    // the connection was down: start again from the next sequence we have not seen.
+    // the connection was down: start again from the next sequence we have not seen. The same when
+    // a server of the cluster is gone (`server-lost`): an ephemeral consumer lives on one server,
+    // and only missed heartbeats (3 × heartbeatMs) would tell it was that one.
     this.stopStatus = onStatus((type) => {
-      if (type === 'reconnect') this.reset('reconnect');
+      if (type === 'reconnect' || type === 'server-lost') this.reset(type);
     });
   }
 

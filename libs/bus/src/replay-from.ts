@@ -40,7 +40,13 @@ export async function consumeFrom(
       }
     },
     { startSeq, ...opts },
-    (listener) => bus.onStatus((type) => listener(type)),
+    // A cluster server gone (nats.js: `update` with `deleted`) may have taken the consumer with
+    // it: say so as `server-lost`, and the consumer is made again at once, not after 15 s of
+    // missed heartbeats.
+    (listener) =>
+      bus.onStatus((type, data) =>
+        listener(type === 'update' && /"deleted":\["/.test(data) ? 'server-lost' : type),
+      ),
   );
   return {
     done,

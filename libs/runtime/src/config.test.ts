@@ -138,6 +138,29 @@ describe('url', () => {
   });
 });
 
+describe('urlList (--nats-url seeds)', () => {
+  it('takes comma-separated seed servers, blanks around the commas dropped', () => {
+    expect(commonSpec.natsUrl.parse('nats://a:4222, nats://b:4222 ,tls://c:4222')).toBe(
+      'nats://a:4222,nats://b:4222,tls://c:4222',
+    );
+  });
+
+  it('refuses a list with an empty entry', () => {
+    expect(() => commonSpec.natsUrl.parse('nats://a:4222,,nats://b:4222')).toThrow(/comma-separated URLs/);
+  });
+
+  it('names the bad entry of a list without repeating its password', () => {
+    const parse = () => commonSpec.natsUrl.parse('nats://a:4222,http://u:s3cret@b:4222');
+    expect(parse).toThrow(/expected a nats\/tls URL, got "http:\/\/u:\*\*\*@b:4222"/);
+    expect(parse).not.toThrow(/s3cret/);
+  });
+
+  it('reads a seed list from NATS_URL', () => {
+    const c = resolveConfig(commonSpec, {}, { NATS_URL: 'nats://a:1,nats://b:2' });
+    expect(c.natsUrl).toBe('nats://a:1,nats://b:2');
+  });
+});
+
 describe('choice', () => {
   it('accepts only the listed choices', () => {
     expect(spec.mode.parse('replay')).toBe('replay');

@@ -116,22 +116,46 @@ export function url(o: Common<string> & { protocols: readonly string[] }): Field
     ...o,
     valueName: '<url>',
     parse(raw) {
-      let u: URL;
-      // A URL may carry a password or token (nats://user:pass@host): never repeat it.
-      const shown = JSON.stringify(
-        raw.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@').replace(/\/\/[^:@/]+@/, '//***@'),
-      );
-      try {
-        u = new URL(raw);
-      } catch {
-        throw new ValueError(`expected a URL, got ${shown}`);
-      }
-      if (!o.protocols.includes(u.protocol.replace(/:$/, ''))) {
-        throw new ValueError(`expected a ${o.protocols.join('/')} URL, got ${shown}`);
-      }
+      checkUrl(raw, o.protocols);
       return raw;
     },
   };
+}
+
+/**
+ * One URL or several, comma-separated (the seed servers of a NATS cluster), each checked as `url`
+ * does. The value stays the comma-separated text, blanks around the commas removed.
+ */
+export function urlList(o: Common<string> & { protocols: readonly string[] }): Field<string> {
+  return {
+    ...o,
+    valueName: '<url[,url...]>',
+    parse(raw) {
+      const list = raw.split(',').map((s) => s.trim());
+      if (list.some((s) => s === ''))
+        throw new ValueError(`expected comma-separated URLs, got ${shownUrl(raw)}`);
+      for (const one of list) checkUrl(one, o.protocols);
+      return list.join(',');
+    },
+  };
+}
+
+// A URL may carry a password or token (nats://user:pass@host): never repeat it.
+function shownUrl(raw: string): string {
+  return JSON.stringify(
+    raw.replace(/\/\/([^:@/,]*):[^@/,]*@/g, '//$1:***@').replace(/\/\/[^:@/,]+@/g, '//***@'),
+  );
+}
+
+function checkUrl(raw: string, protocols: readonly string[]): void {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ValueError(`expected a URL, got ${shownUrl(raw)}`);
+  }
+  if (!protocols.includes(u.protocol.replace(/:$/, '')))
+    throw new ValueError(`expected a ${protocols.join('/')} URL, got ${shownUrl(raw)}`);
 }
 
 export function bool(o: Common<boolean>): Field<boolean> {
@@ -271,14 +295,24 @@ export const natsAuthSpec = {
 
 /** Settings every service reads the same way. */
 export const commonSpec = {
-  natsUrl: url({
+  natsUrl: urlList({
     flag: 'nats-url',
     env: 'NATS_URL',
-    description: 'NATS server URL',
+    description:
+      'NATS server URL, or the seed servers of a cluster comma-separated (the rest is learned from them)',
     default: 'nats://127.0.0.1:4222',
     protocols: ['nats', 'tls'],
   }),
   ...natsAuthSpec,
+  replicas: int({
+    flag: 'replicas',
+    env: 'TICKFLOW_REPLICAS',
+    description:
+      'copies of each stream (servers of a NATS cluster) a service creates it with when it is missing; an existing stream is never changed (tickflow streams apply)',
+    default: 1,
+    min: 1,
+    max: 5,
+  }),
   host: str({ flag: 'host', env: 'TICKFLOW_HOST', description: 'HTTP listen address', default: '127.0.0.1' }),
   logLevel: choice({
     flag: 'log-level',

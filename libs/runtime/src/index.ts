@@ -17,6 +17,7 @@ export {
   str,
   unknownEnv,
   url,
+  urlList,
 } from './config.ts';
 export {
   closeWithin,
@@ -46,6 +47,7 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.t
 export { Counter, createRegistry, Gauge, Histogram, type Registry } from './metrics.ts';
 export { type BusConnectSettings, busAuthFrom, type NatsAuthConfig, natsAuthEnv } from './nats-auth.ts';
 export { loadStrategyModule, loadStrategySetup } from './strategy-loader.ts';
+export { type StreamSettingDiff, warnStreamSetting } from './stream-warnings.ts';
 export {
   grants,
   loadTokens,

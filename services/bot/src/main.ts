@@ -25,6 +25,7 @@ import {
   listen,
   loadHttpSecurity,
   type ServiceHandle,
+  warnStreamSetting,
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import { streamBackfill } from './backfill.ts';
@@ -116,7 +117,7 @@ export async function startBot(
     name: 'tickflow-bot',
     onStatus: (s) => log.warn(s, 'nats status'),
   });
-  await bus.ensureStreams();
+  await bus.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log));
   const registry = createRegistry('bot');
   const portfolio = new Portfolio(dec(config.cash));
   const limits = limitsOf(config);

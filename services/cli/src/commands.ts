@@ -22,6 +22,7 @@ import {
   strategyNew,
   strategyNewSpec,
 } from './strategy-command.ts';
+import { runStreamsApply, runStreamsStatus, streamsApplySpec, streamsStatusSpec } from './streams.ts';
 
 /** Every spec the CLI knows, so an unknown TICKFLOW_* variable can be named as a likely typo. */
 export const ALL_SPECS: Spec[] = [
@@ -35,6 +36,8 @@ export const ALL_SPECS: Spec[] = [
   backtestSpec,
   strategyNewSpec,
   strategyCheckSpec,
+  streamsStatusSpec,
+  streamsApplySpec,
 ];
 
 const config = <S extends Spec>(spec: S, flags: Record<string, unknown>) =>
@@ -173,6 +176,35 @@ Exit codes:
     .action(async (target: string, flags) => {
       const write = (line: string) => process.stdout.write(`${line}\n`);
       process.exitCode = await strategyCheck(target, config(strategyCheckSpec, flags), write);
+    });
+  const streams = program
+    .command('streams')
+    .description("the JetStream streams' settings, which belong to the operator (docs/SCALING.md)");
+  addOptions(streams.command('status'), streamsStatusSpec)
+    .description(
+      'each stream: subjects, storage, replicas, limits, messages and bytes, cluster leader and replicas (current, lag)',
+    )
+    .action(async (flags) => {
+      await runStreamsStatus(config(streamsStatusSpec, flags), (t) => process.stdout.write(t));
+    });
+  addOptions(streams.command('apply'), streamsApplySpec)
+    .description(
+      'create the missing streams and update the others to --replicas and the built-in limits, printing each change',
+    )
+    .addHelpText(
+      'after',
+      `
+Services never change an existing stream (they log how it differs); this command does.
+Fewer replicas, a shorter max age or fewer max bytes are refused without --force; storage and
+retention cannot be changed on an existing stream (the server refuses): recreate it.
+
+Exit codes:
+  0  applied (or nothing to change, or --dry-run)
+  1  NATS failed or refused the update
+  2  invalid flag, refused credentials, or a change refused (needs --force, or impossible)`,
+    )
+    .action(async (flags) => {
+      await runStreamsApply(config(streamsApplySpec, flags), (t) => process.stdout.write(t));
     });
   return program;
 }

@@ -22,7 +22,7 @@ import {
   num,
   optionalStr,
   resolveConfig,
-  url,
+  urlList,
 } from '@tickflow/runtime';
 import { ServiceProcess } from './children.ts';
 import { writeDemoStrategies } from './demo-strategies.ts';
@@ -30,10 +30,10 @@ import { PipelineMonitor } from './monitor.ts';
 import { printSummary } from './summary.ts';
 
 export const demoSpec = {
-  natsUrl: url({
+  natsUrl: urlList({
     flag: 'nats-url',
     env: 'NATS_URL',
-    description: 'use this NATS server instead of starting a private one',
+    description: 'use this NATS server (or comma-separated cluster seeds) instead of starting a private one',
     default: '',
     protocols: ['nats', 'tls'],
   }),

@@ -1,4 +1,10 @@
-import { BusAuthError, BusConnectError, NatsServerNotFoundError } from '@tickflow/bus';
+import {
+  BusAuthError,
+  BusConnectError,
+  NatsServerNotFoundError,
+  StreamApplyRefusedError,
+  StreamSubjectsError,
+} from '@tickflow/bus';
 import { PartitionSpecError } from '@tickflow/core';
 import { ReplayColumnError, ReplayFileError, SourceConfigError } from '@tickflow/feed';
 import { ConfigError, PortUnavailableError, unknownEnv } from '@tickflow/runtime';
@@ -26,7 +32,10 @@ async function main(): Promise<void> {
       err instanceof ReplayColumnError ||
       err instanceof PartitionSpecError ||
       err instanceof StrategyFileError ||
-      err instanceof StrategyConfigError
+      err instanceof StrategyConfigError ||
+      // A stream that lacks tickflow's subjects, or a stream change refused: the operator decides.
+      err instanceof StreamSubjectsError ||
+      err instanceof StreamApplyRefusedError
     ) {
       process.stderr.write(`tickflow: ${err.message}\n`);
       process.exit(2);

@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Bus, BusAuthError, BusConnectError } from '@tickflow/bus';
 import { DayLoader, type History, openHistory, SchemaVersionError, type Watermarks } from '@tickflow/history';
-import { busAuthFrom, ConfigError, createLogger, type Logger, loadStrategySetup } from '@tickflow/runtime';
+import {
+  busAuthFrom,
+  ConfigError,
+  createLogger,
+  type Logger,
+  loadStrategySetup,
+  warnStreamSetting,
+} from '@tickflow/runtime';
 import { CLOSE_STEPS, closeDay, type ReportPaths } from './close.ts';
 import { type EodConfig, lastCompletedUtcDay } from './config.ts';
 import { backfillDay, collectDay } from './load/collect.ts';
@@ -113,7 +120,7 @@ export async function runEod(
   // The close runs its archive and analytics on this one while the reconciliation replays.
   const side = await history.connect();
   try {
-    await bus?.ensureStreams();
+    await bus?.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log));
     const started = Date.now();
     const steps: Record<string, number> = {};
     let current: { name: string; at: number } | undefined;

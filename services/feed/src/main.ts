@@ -9,6 +9,7 @@ import {
   listen,
   loadHttpSecurity,
   type ServiceHandle,
+  warnStreamSetting,
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import { type FeedConfig, feedSpec } from './config.ts';
@@ -48,7 +49,7 @@ export async function startFeed(
     name: 'tickflow-feed',
     onStatus: (s) => log.warn(s, 'nats status'),
   });
-  await bus.ensureStreams();
+  await bus.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log));
   const registry = createRegistry('feed');
   let confirmed: (ms: number) => void = () => {};
   const confirms = new ConfirmWatch(() => publisher.stats, config.confirmStallSeconds * 1000, registry);

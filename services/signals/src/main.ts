@@ -19,6 +19,7 @@ import {
   loadHttpSecurity,
   loadStrategySetup,
   type ServiceHandle,
+  warnStreamSetting,
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import { type SignalsConfig, signalsSpec } from './config.ts';
@@ -58,7 +59,7 @@ export async function startSignals(
     name: 'tickflow-signals',
     onStatus: (s) => log.warn(s, 'nats status'),
   });
-  await bus.ensureStreams(opts.streamLimits);
+  await bus.ensureStreams({ replicas: config.replicas, ...opts.streamLimits }, warnStreamSetting(log));
   // Gap read-backs on a connection of their own: on the consumer's, each reply would queue behind
   // the ticks already pushed to it, and the read-back would be no faster than the consumer.
   const readBus = await Bus.connect({ ...nats, name: 'tickflow-signals-readback' });

@@ -7,6 +7,7 @@ import {
   listen,
   loadHttpSecurity,
   type ServiceHandle,
+  warnStreamSetting,
 } from '@tickflow/runtime';
 import { archiveMetrics, buildArchiveApp } from './archive-app.ts';
 import { type EodArchiveConfig, eodArchiveSpec } from './archive-config.ts';
@@ -52,7 +53,7 @@ export async function startLogArchiver(
   const root = resolve(config.logDir ?? join(config.dataDir, 'log'));
   const stats: LogArchiverStats = { written: {}, invalid: {}, expired: {} };
   const bus = await Bus.connect({ ...busAuthFrom(config), name: 'tickflow-eod-archive' });
-  await bus.ensureStreams();
+  await bus.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log));
   const streams: StreamArchive[] = [];
   const registry = createRegistry('eod-archive');
   const diskFull = archiveMetrics(registry, streams, stats);
