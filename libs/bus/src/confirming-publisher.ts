@@ -94,11 +94,14 @@ export class ConfirmingPublisher {
     // disconnect until the window has been re-sent after the reconnect.
     this.stopStatus =
       subscribeStatus?.((type) => {
-        if (type !== 'disconnect' && type !== 'reconnect') return;
+        if (type !== 'disconnect' && type !== 'reconnect' && type !== 'server-lost') return;
         this.epoch.next();
         this.holding = true;
         this.recoveryNeeded = true;
-        this.connected = type === 'reconnect';
+        // A cluster server lost (the connection itself up) may have led the stream: what was sent
+        // to it and not yet stored is lost, and a newly elected leader would store newer messages
+        // first. Hold and re-send the unstored part, which waits for the new leader's PubAck.
+        if (type !== 'server-lost') this.connected = type === 'reconnect';
         if (this.connected) void this.confirm();
       }) ?? (() => {});
   }

@@ -169,7 +169,12 @@ export class Bus {
       this.js,
       new LastStoredReader(() => this.readConnection(), this.jsm),
       opts,
-      (l) => this.onStatus((type) => l(type)),
+      // A cluster server gone (`update` with `deleted`) may have been a stream's leader, with
+      // messages sent to it not yet stored: `server-lost` makes the publisher hold and re-send.
+      (l) =>
+        this.onStatus((type, data) =>
+          l(type === 'update' && /"deleted":\["/.test(data) ? 'server-lost' : type),
+        ),
     );
   }
 
