@@ -29,6 +29,7 @@ import { DaySource } from './day-source.ts';
 import { dailyReturns, maxDrawdown, ratios, TradeStats } from './metrics.ts';
 import { type BacktestReport, BacktestReportSchema } from './report-schema.ts';
 import type { BacktestConfig } from './spec.ts';
+import { renderTearsheet } from './tearsheet.ts';
 
 /** A backtest that could not run to its end (exit 1): no ticks in the range, an unreadable archive. */
 export class BacktestError extends Error {
@@ -219,6 +220,7 @@ export async function runBacktest(
   };
   writeFileSync(join(tmp, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(tmp, 'report.schema.json'), `${JSON.stringify(BacktestReportSchema, null, 2)}\n`);
+  writeFileSync(join(tmp, 'report.html'), renderTearsheet(report));
   renameSync(tmp, dir);
   return { report, dir };
 }

@@ -26,6 +26,6 @@ export function renderBacktestSummary(r: BacktestReport, dir: string): string {
     );
   for (const p of r.paused.slice(0, 5))
     lines.push(`  paused ${p.venue}:${p.symbol} at tick ${p.tickSeq}: ${p.error}`);
-  lines.push(`  wrote ${dir}/{report.json,report.schema.json,trades.csv,decisions.csv}`);
+  lines.push(`  wrote ${dir}/{report.json,report.schema.json,report.html,trades.csv,decisions.csv}`);
   return `${lines.join('\n')}\n`;
 }
