@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BacktestReportSchema } from '../services/cli/src/backtest/report-schema.ts';
 import { runBacktest } from '../services/cli/src/backtest/run.ts';
 import { backtestSpec } from '../services/cli/src/backtest/spec.ts';
+import { openTearsheet } from './backtest-tearsheet.ts';
 import { readAll } from './bot-kit.ts';
 import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 
@@ -210,6 +211,21 @@ describe('backtest over the archive against the live services', () => {
         .sort();
     expect(held(report.symbols)).toEqual(held(bot.positions));
     expect(report.duplicateTicks).toBe(0);
+    // The tearsheet: its charts drawn by Chromium from the file alone, with the report's metrics.
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    for (const text of ['Sharpe', 'Sortino', 'Calmar', 'max drawdown duration', 'win rate', 'profit factor'])
+      expect(html).toContain(text);
+    for (const figure of [report.pnl.total, report.turnover, report.pnl.fees, report.maxDrawdown])
+      expect(html).toContain(figure);
+    expect(html).not.toMatch(/<script|<link|src=/i);
+    const drawn = await openTearsheet(join(dir, 'report.html'));
+    expect(drawn.errors).toEqual([]);
+    expect(drawn.requests).toEqual([]);
+    expect(Object.keys(drawn.charts).sort()).toEqual(['daily-returns', 'drawdown', 'equity']);
+    expect(drawn.charts.equity?.points).toBe(3); // the starting cash and two days
+    expect(drawn.charts.drawdown?.paths).toBeGreaterThan(0);
+    expect(drawn.charts['daily-returns']?.bars).toBe(2);
+    for (const c of Object.values(drawn.charts)) expect(c.width).toBeGreaterThan(500);
   });
 
   it('reads a date that is not archived from the DuckDB day tables, with the same result', async () => {
