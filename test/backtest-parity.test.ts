@@ -217,6 +217,8 @@ describe('backtest over the archive against the live services', () => {
       expect(html).toContain(text);
     for (const figure of [report.pnl.total, report.turnover, report.pnl.fees, report.maxDrawdown])
       expect(html).toContain(figure);
+    expect(report.exposure).toBeGreaterThan(0);
+    expect(html).toContain(`${((report.exposure as number) * 100).toFixed(2)} %`);
     expect(html).not.toMatch(/<script|<link|src=/i);
     const drawn = await openTearsheet(join(dir, 'report.html'));
     expect(drawn.errors).toEqual([]);

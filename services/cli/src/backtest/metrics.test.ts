@@ -1,6 +1,6 @@
 import { Dec, type Fill } from '@tickflow/core';
 import { describe, expect, it } from 'vitest';
-import { dailyReturns, maxDrawdown, ratios, TradeStats } from './metrics.ts';
+import { dailyReturns, maxDrawdown, meanExposure, ratios, TradeStats } from './metrics.ts';
 
 const fill = (side: 'BUY' | 'SELL', qty: string, price: string, fee = '0'): Fill => ({
   v: 1,
@@ -50,5 +50,18 @@ describe('backtest metrics', () => {
     expect(s.winRate).toBeCloseTo(2 / 3, 12);
     expect(s.profitFactor).toBeCloseTo((1.5 + 1) / 3.1, 12);
     expect(s.turnover).toBe(new Dec(20 + 24 + 13 + 40 + 9).toFixed(8));
+  });
+
+  it('averages gross exposure over equity at each close, leaving out days without ticks', () => {
+    const day = (source: string, equity: string, grossExposure: string) => ({
+      source,
+      equity,
+      grossExposure,
+    });
+    expect(meanExposure([day('archive', '100', '50'), day('none', '100', '0'), day('db', '200', '0')])).toBe(
+      0.25,
+    );
+    expect(meanExposure([day('none', '100', '0')])).toBeNull();
+    expect(meanExposure([day('archive', '0', '10')])).toBeNull();
   });
 });

@@ -14,6 +14,8 @@ import { Dec, type Fill, money } from '@tickflow/core';
  * - a trade is a fill that reduces a position; its result is the realized P&L it books less its
  *   fee. win rate = winning trades / trades; profit factor = Σ wins / |Σ losses| (null: no losses).
  * - turnover = Σ qty × price over every fill.
+ * - exposure = mean over the days with ticks of gross exposure (Σ |qty × last price|) / equity, both
+ *   at the day's close: a cheap end-of-day figure, not a time-weighted intraday one.
  */
 export interface Ratios {
   sharpe: number | null;
@@ -115,4 +117,18 @@ export class TradeStats {
   get profitFactor(): number | null {
     return this.losses.isZero() ? null : this.gains.div(this.losses).toNumber();
   }
+}
+
+/** Mean of gross exposure / equity at each close, over the days with ticks (null: none, or equity ≤ 0). */
+export function meanExposure(
+  days: readonly { source: string; equity: string; grossExposure: string }[],
+): number | null {
+  const shares: number[] = [];
+  for (const d of days) {
+    if (d.source === 'none') continue;
+    const equity = new Dec(d.equity);
+    if (equity.lte(0)) return null;
+    shares.push(new Dec(d.grossExposure).div(equity).toNumber());
+  }
+  return shares.length === 0 ? null : shares.reduce((s, x) => s + x, 0) / shares.length;
 }

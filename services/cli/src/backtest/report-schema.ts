@@ -26,6 +26,8 @@ export const BacktestReportSchema = Type.Object(
         fills: Type.Integer(),
         equity: Decimal,
         pnl: Decimal,
+        /** Σ |qty × last price| over the positions at the day's close. */
+        grossExposure: Decimal,
       }),
     ),
     ticks: Type.Integer(),
@@ -71,6 +73,8 @@ export const BacktestReportSchema = Type.Object(
     trades: Type.Integer(),
     winRate: Ratio,
     profitFactor: Ratio,
+    /** Mean over the days with ticks of gross exposure / equity at the close. */
+    exposure: Ratio,
     replay: Type.Object({ seconds: Type.Number(), ticksPerSecond: Type.Number() }),
   },
   { $id: 'https://tickflow.dev/schemas/backtest-report.json', title: 'tickflow backtest report' },

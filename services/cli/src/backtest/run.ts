@@ -26,7 +26,7 @@ import { ConfigError, loadStrategySetup } from '@tickflow/runtime';
 import { StrategyEngine, type StrategyFault } from '@tickflow/strategy';
 import { SymbolBroker } from './broker.ts';
 import { DaySource } from './day-source.ts';
-import { dailyReturns, maxDrawdown, ratios, TradeStats } from './metrics.ts';
+import { dailyReturns, maxDrawdown, meanExposure, ratios, TradeStats } from './metrics.ts';
 import { type BacktestReport, BacktestReportSchema } from './report-schema.ts';
 import type { BacktestConfig } from './spec.ts';
 import { renderTearsheet } from './tearsheet.ts';
@@ -151,6 +151,7 @@ export async function runBacktest(
         ...day,
         equity: money(equity),
         pnl: money(equity.minus(pnlBefore)),
+        grossExposure: money(portfolio.grossExposure()),
       });
       progress(
         `${date}  ${read.kind.padEnd(7)} ${String(read.ticks).padStart(10)} ticks ${String(day.decisions).padStart(7)} decisions ${String(day.fills).padStart(7)} fills  equity ${money(equity)}`,
@@ -216,6 +217,7 @@ export async function runBacktest(
     trades: stats.trades,
     winRate: stats.winRate,
     profitFactor: stats.profitFactor,
+    exposure: meanExposure(days),
     replay: { seconds, ticksPerSecond: seconds > 0 ? Math.round(totals.ticks / seconds) : 0 },
   };
   writeFileSync(join(tmp, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -12,7 +12,7 @@ export function renderBacktestSummary(r: BacktestReport, dir: string): string {
     `  ticks ${r.ticks}  decisions ${r.decisions}  fills ${r.fills}  trades ${r.trades}  (replay ${r.replay.ticksPerSecond} ticks/s)`,
     `  net P&L ${r.pnl.total}  (realized ${r.pnl.realized}, unrealized ${r.pnl.unrealized}, fees ${r.pnl.fees})`,
     `  equity ${r.pnl.startEquity} → ${r.pnl.endEquity}  max drawdown ${r.maxDrawdown} (${pct(r.maxDrawdownPct)})`,
-    `  Sharpe ${ratio(r.sharpe)}  Sortino ${ratio(r.sortino)}  win rate ${pct(r.winRate)}  profit factor ${ratio(r.profitFactor)}  turnover ${r.turnover}`,
+    `  Sharpe ${ratio(r.sharpe)}  Sortino ${ratio(r.sortino)}  win rate ${pct(r.winRate)}  profit factor ${ratio(r.profitFactor)}  turnover ${r.turnover}  exposure ${pct(r.exposure)}`,
   ];
   for (const s of r.symbols.slice(0, 10))
     lines.push(

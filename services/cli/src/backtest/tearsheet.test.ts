@@ -12,6 +12,7 @@ function report(): BacktestReport {
     fills: 1,
     equity,
     pnl: '0',
+    grossExposure: source === 'none' ? '0' : '500',
   });
   return {
     id: 'run<1>',
@@ -65,6 +66,7 @@ function report(): BacktestReport {
     trades: 4,
     winRate: 0.75,
     profitFactor: 3.5,
+    exposure: 0.5,
     replay: { seconds: 1, ticksPerSecond: 30 },
   };
 }
@@ -96,6 +98,7 @@ describe('backtest tearsheet', () => {
       '75.00 %',
       '12345.67',
       'BTC-USD',
+      '50.00 %',
     ])
       expect(html).toContain(text);
     expect(html).toContain('+10.00 %');

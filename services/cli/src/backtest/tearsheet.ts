@@ -92,6 +92,7 @@ export function renderTearsheet(r: BacktestReport): string {
       ['win rate', percent(r.winRate)],
       ['profit factor', ratio(r.profitFactor)],
       ['turnover', r.turnover],
+      ['exposure (mean gross / equity at close)', percent(r.exposure)],
       ['fees', r.pnl.fees],
       ['realized / unrealized', `${r.pnl.realized} / ${r.pnl.unrealized}`],
       ['ticks / decisions / fills', `${r.ticks} / ${r.decisions} / ${r.fills}`],
@@ -123,6 +124,7 @@ export function renderTearsheet(r: BacktestReport): string {
       numericColumn('fills', 'fills'),
       numericColumn('pnl', 'P&L'),
       numericColumn('equity', 'equity'),
+      numericColumn('grossExposure', 'gross exposure'),
     ],
     r.days,
   );
