@@ -2,6 +2,7 @@ import { type BotConfig, botBacklog, botSpec, executionOf, startBot } from '@tic
 import { Bus } from '@tickflow/bus';
 import { type Fill, partitionOf } from '@tickflow/core';
 import { feedSpec, startFeed } from '@tickflow/feed';
+import { BOT_BUCKET, sessionSnapshotName } from '@tickflow/paper';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,9 +79,18 @@ describe('two bot instances split the symbols by partition', () => {
     expect(fills.map(key).sort()).toEqual(batch.fills.map(key).sort());
   });
 
-  it('names each instance’s DECISIONS consumer after its partition', async () => {
+  it('names each instance’s DECISIONS consumer and session snapshot after its partition', async () => {
     const consumers = await bus.jsm.consumers.list('DECISIONS').next();
     const names = consumers.flatMap((c) => c.config.durable_name ?? []).sort();
     expect(names).toEqual(['bot-p0of2', 'bot-p1of2']);
+    for (const b of bots) await b.close(); // stores the session snapshots
+    const day = '2026-04-01';
+    for (const [i, b] of bots.entries()) {
+      const snap = (await bus.objectGet(BOT_BUCKET, sessionSnapshotName(`bot-p${i}of2`, day))) as {
+        fills?: number;
+      };
+      expect(snap?.fills).toBe(b.bot.filled);
+    }
+    expect(await bus.objectGet(BOT_BUCKET, sessionSnapshotName('bot', day))).toBeUndefined();
   });
 });

@@ -139,6 +139,7 @@ export class PaperBot {
     }
     if (!this.owns(d.venue, d.symbol)) {
       this.foreign++;
+      this.metrics.foreign.inc();
       return undefined; // another partition's instance handles it
     }
     const running = this.inProgress.get(d.id);
