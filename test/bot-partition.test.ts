@@ -93,4 +93,22 @@ describe('two bot instances split the symbols by partition', () => {
     }
     expect(await bus.objectGet(BOT_BUCKET, sessionSnapshotName('bot', day))).toBeUndefined();
   });
+
+  it('rebuilds only its own symbols’ positions when a partition’s instance starts again', async () => {
+    for (const b of bots) await b.close();
+    const [before] = bots;
+    if (!before) throw new Error('a bot expected');
+    const again = await startBot(
+      resolveConfig(botSpec, { port: '0', partition: '0/2' }, { NATS_URL: nats.url }),
+      silent,
+    );
+    try {
+      const symbols = (x: typeof before) => x.bot.portfolio.positions().map((p) => p.symbol).sort();
+      expect(symbols(again)).toEqual(symbols(before));
+      expect(again.bot.filled).toBe(before.bot.filled);
+      expect(again.bot.portfolio.pnl()).toEqual(before.bot.portfolio.pnl());
+    } finally {
+      await again.close();
+    }
+  });
 });
