@@ -20,6 +20,11 @@ export function botMetrics(registry: Registry) {
       help: 'Orders whose unfilled rest expired (time to live in exchange time)',
       registers: [registry],
     }),
+    foreign: new Counter({
+      name: 'tickflow_bot_foreign_decisions_total',
+      help: "Decisions of other partitions' symbols, acked without handling (--partition)",
+      registers: [registry],
+    }),
     bad: new Counter({
       name: 'tickflow_bot_bad_messages_total',
       help: 'Messages that were not usable decisions or ticks',

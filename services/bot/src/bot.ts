@@ -93,6 +93,13 @@ export class PaperBot {
   /** The kill switch: while halted no decision is filled. */
   halted = false;
   haltReason = '';
+  /**
+   * Whether this instance handles a venue+symbol (its `--partition`): decisions of other symbols
+   * are acked unhandled, their ticks are not kept. Everything is read: the filter is client-side.
+   */
+  owns: (venue: string, symbol: string) => boolean = () => true;
+  /** Decisions of other partitions acked without handling. */
+  foreign = 0;
   /** Called after every fill: the loss limit check. */
   afterFill: () => void = () => {};
 
@@ -129,6 +136,11 @@ export class PaperBot {
       this.metrics.bad.inc({ stream: 'DECISIONS' });
       this.log.warn({ subject: msg.subject, problem }, 'unusable decision skipped');
       return undefined;
+    }
+    if (!this.owns(d.venue, d.symbol)) {
+      this.foreign++;
+      this.metrics.foreign.inc();
+      return undefined; // another partition's instance handles it
     }
     const running = this.inProgress.get(d.id);
     if (running) return running;
@@ -210,6 +222,7 @@ export class PaperBot {
     }
     // Marked at the latest trade by seq, as the batch layer's close: a tick stored late (the feed
     // re-sent it after a broker hiccup) is older than what the tape already has (kept, not marked).
+    if (!this.owns(venue, symbol)) return ts as number; // another partition's: only the clock moves
     const tick = { seq: seq as number, ts: ts as number, price, size, streamSeq: msg.streamSeq };
     if (this.tape.push(venue, symbol, tick)) this.portfolio.mark(symbol, price);
     return ts as number;

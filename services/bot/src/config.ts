@@ -20,6 +20,15 @@ export const botSpec = {
     pattern: /^[A-Za-z0-9_-]{1,58}$/,
     hint: 'letters, digits, _ or -',
   }),
+  partition: str({
+    flag: 'partition',
+    env: 'TICKFLOW_BOT_PARTITION',
+    description:
+      'this instance’s share i/n of the venue+symbols (FNV-1a hash mod n, as signals): it reads every decision and tick, handles only its own, and its consumer and snapshots are named <durable>-p<i>of<n>',
+    default: '0/1',
+    pattern: /^\d+\/\d+$/,
+    hint: 'i/n, e.g. 0/2',
+  }),
   adminToken: optionalStr({
     flag: 'admin-token',
     env: 'TICKFLOW_BOT_ADMIN_TOKEN',

@@ -8,7 +8,7 @@ import {
   readRange,
   subjects,
 } from '@tickflow/bus';
-import { dec } from '@tickflow/core';
+import { dec, parsePartition, partitionOf } from '@tickflow/core';
 import {
   BOT_BUCKET,
   DEFAULT_EXECUTION,
@@ -66,6 +66,11 @@ async function resumeUnacked(bus: Bus, bot: PaperBot, durable: string): Promise<
   return count;
 }
 
+/** `bot` alone, `bot-p0of2` for partition 0/2: the durable consumer's and the snapshots' name. */
+export function partitionedName(durable: string, partition: { index: number; count: number }): string {
+  return partition.count > 1 ? `${durable}-p${partition.index}of${partition.count}` : durable;
+}
+
 /** The bot's flags that make its execution model (`tickflow backtest` takes the same ones). */
 export type ExecutionFlags = Pick<
   BotConfig,
@@ -112,6 +117,9 @@ export async function startBot(
     config,
     config.adminToken ? { token: config.adminToken, flag: 'admin-token' } : undefined,
   );
+  const partition = parsePartition(config.partition);
+  // Each partition's instance has its own consumer position and session snapshots.
+  const durable = partitionedName(config.durable, partition);
   const bus = await Bus.connect({
     ...busAuthFrom(config),
     name: 'tickflow-bot',
@@ -129,6 +137,8 @@ export async function startBot(
     log,
     registry,
   );
+  if (partition.count > 1)
+    bot.owns = (venue, symbol) => partitionOf(venue, symbol, partition.count) === partition.index;
   // Where the live tape starts; rebuild marks from the ticks up to it, so none falls in between.
   const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
   bot.tape.startLive(ticksEnd + 1);
@@ -142,7 +152,7 @@ export async function startBot(
       get: (name) => bus.objectGet(BOT_BUCKET, name),
       put: (name, value) => bus.objectPut(BOT_BUCKET, name, value),
     },
-    config.durable,
+    durable,
     log,
   );
   bot.afterFill = () => session.checkLossLimit();
@@ -172,7 +182,7 @@ export async function startBot(
   // ack, no durable position. What came before is covered: rebuild marked every symbol at its last
   // trade, and the tape reads older ticks back from the stream when an order needs them. (A durable
   // AckPolicy.All consumer would ack, after a restart, ticks not yet redelivered: holes in the tape.)
-  await dropLegacyMarksConsumer(bus, `${config.durable}-marks`, log);
+  await dropLegacyMarksConsumer(bus, `${durable}-marks`, log);
   bot.tapeStreamSeq = ticksEnd;
   // The trading day is where the market is: the last tick stored, until the next one arrives.
   const lastTick =
@@ -193,14 +203,14 @@ export async function startBot(
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'mark consumer recreated'),
     },
   );
-  const resumed = await resumeUnacked(bus, bot, config.durable);
+  const resumed = await resumeUnacked(bus, bot, durable);
   if (resumed) log.info({ resumed }, 'decisions after the ack floor taken up again in stream order');
   const decisions = await consumeDurable(
     bus.js,
     bus.jsm,
     {
       stream: 'DECISIONS',
-      durable: config.durable,
+      durable,
       filterSubject: subjects.allDecisions,
       ackWaitSeconds: 5,
       doubleAck: true,
@@ -209,7 +219,7 @@ export async function startBot(
     onError,
   );
   const port = await listen(app, config.host, config.port, botSpec.port);
-  log.info({ port, nats: bus.url }, 'bot started');
+  log.info({ port, nats: bus.url, durable, partition: config.partition }, 'bot started');
   const state = {
     step: 'intake',
     snapshotStored: false,

@@ -101,11 +101,12 @@ export async function rebuildBot(
       return;
     }
     if (fillProblem(f)) return;
+    const venue = f.decisionId.split(':')[1];
+    if (!bot.owns(venue ?? '', f.symbol)) return; // another partition's position
     if (bot.portfolio.apply(f)) {
       bot.decisionFills.add(f);
       fills++;
     }
-    const venue = f.decisionId.split(':')[1];
     if (venue) venues.set(f.symbol, venue);
   });
   complete('FILLS', seen, fillsRead);
@@ -115,6 +116,8 @@ export async function rebuildBot(
     seen = m.streamSeq;
     try {
       const e = decode(m.data) as Partial<OrderEvent>;
+      const venue = typeof e.decisionId === 'string' ? (e.decisionId.split(':')[1] ?? '') : '';
+      if (typeof e.symbol === 'string' && !bot.owns(venue, e.symbol)) return; // another partition's
       if (typeof e.decisionId === 'string' && !bot.closedDecisions.has(e.decisionId)) {
         bot.closedDecisions.add(e.decisionId);
         if (e.status === 'REJECTED') bot.rejected++;
