@@ -103,7 +103,11 @@ describe('two bot instances split the symbols by partition', () => {
       silent,
     );
     try {
-      const symbols = (x: typeof before) => x.bot.portfolio.positions().map((p) => p.symbol).sort();
+      const symbols = (x: typeof before) =>
+        x.bot.portfolio
+          .positions()
+          .map((p) => p.symbol)
+          .sort();
       expect(symbols(again)).toEqual(symbols(before));
       expect(again.bot.filled).toBe(before.bot.filled);
       expect(again.bot.portfolio.pnl()).toEqual(before.bot.portfolio.pnl());
