@@ -46,13 +46,18 @@ export function createHttpApp(opts: HttpOptions) {
   app.register(hardening, { security, registry: opts.registry });
   // ajv coerces `?limit=1e309` to Infinity and lets it through `integer` and `maximum`: refuse any
   // query value that validation turned into a non-finite number.
-  app.addHook('preHandler', async (req, reply) => {
+  // A callback hook, not an async one: it runs on every request and costs no promise.
+  app.addHook('preHandler', (req, reply, done) => {
     const query = req.query as Record<string, unknown> | undefined;
-    if (!query || typeof query !== 'object') return;
-    for (const [name, value] of Object.entries(query)) {
-      if (typeof value === 'number' && !Number.isFinite(value))
-        return reply.code(400).send({ error: 'BAD_QUERY', message: `${name} must be a finite number` });
-    }
+    if (query && typeof query === 'object')
+      for (const name in query) {
+        const value = query[name];
+        if (typeof value === 'number' && !Number.isFinite(value)) {
+          reply.code(400).send({ error: 'BAD_QUERY', message: `${name} must be a finite number` });
+          return;
+        }
+      }
+    done();
   });
 
   app.get('/healthz', async (req, reply) => {
