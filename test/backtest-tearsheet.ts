@@ -1,40 +1,13 @@
 import { pathToFileURL } from 'node:url';
-import { launchChromium } from './browser.ts';
+import { type ChartDrawn, launchChromium, measureCharts } from './browser.ts';
 
 /** What a backtest's report.html drew, measured by headless Chromium itself. */
 export interface TearsheetDrawn {
-  charts: Record<string, { width: number; height: number; points: number; paths: number; bars: number }>;
+  charts: Record<string, ChartDrawn>;
   /** Requests other than the file itself (a self-contained page makes none). */
   requests: string[];
   /** Page errors and console errors. */
   errors: string[];
-}
-
-/** The bits of the DOM `measure` uses (the tests' tsconfig has no DOM types). */
-interface Element {
-  getAttribute(name: string): string | null;
-  getBoundingClientRect(): { width: number; height: number };
-  querySelectorAll(selector: string): Element[] & Iterable<Element>;
-  points?: { numberOfItems: number };
-}
-
-/** Runs in the page: each `svg[data-chart]`'s rendered size and the shapes it drew. */
-function measure(): TearsheetDrawn['charts'] {
-  const doc = (globalThis as unknown as { document: Element }).document;
-  const out: TearsheetDrawn['charts'] = {};
-  for (const svg of doc.querySelectorAll('svg[data-chart]')) {
-    const box = svg.getBoundingClientRect();
-    let points = 0;
-    for (const line of svg.querySelectorAll('polyline')) points += line.points?.numberOfItems ?? 0;
-    out[svg.getAttribute('data-chart') ?? ''] = {
-      width: box.width,
-      height: box.height,
-      points,
-      paths: [...svg.querySelectorAll('polyline, path')].length,
-      bars: [...svg.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().width > 0).length,
-    };
-  }
-  return out;
 }
 
 /** Opens `file` (a report.html) in a fresh headless Chromium, measures its charts, closes it. */
@@ -52,7 +25,7 @@ export async function openTearsheet(file: string): Promise<TearsheetDrawn> {
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(pathToFileURL(file).href);
-    const charts = await page.evaluate(measure);
+    const charts = await page.evaluate(measureCharts);
     return { charts, requests, errors };
   } finally {
     await browser.close();

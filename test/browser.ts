@@ -46,3 +46,45 @@ export async function launchChromium(): Promise<TestBrowser> {
     },
   };
 }
+
+/** What one `svg[data-chart]` drew, measured by Chromium itself. */
+export interface ChartDrawn {
+  width: number;
+  height: number;
+  /** Points of its polylines. */
+  points: number;
+  /** BUY/SELL/FLAT markers (`path.marker`). */
+  markers: number;
+  /** Polylines and paths of any kind. */
+  paths: number;
+  /** Bars (`rect.bar`) with a visible width. */
+  bars: number;
+}
+
+/** The bits of the DOM `measureCharts` uses (the tests' tsconfig has no DOM types). */
+interface Element {
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  querySelectorAll(selector: string): Element[] & Iterable<Element>;
+  points?: { numberOfItems: number };
+}
+
+/** Runs in the page (`page.evaluate(measureCharts)`): each `svg[data-chart]`'s size and shapes. */
+export function measureCharts(): Record<string, ChartDrawn> {
+  const doc = (globalThis as unknown as { document: Element }).document;
+  const out: Record<string, ChartDrawn> = {};
+  for (const svg of doc.querySelectorAll('svg[data-chart]')) {
+    const box = svg.getBoundingClientRect();
+    let points = 0;
+    for (const line of svg.querySelectorAll('polyline')) points += line.points?.numberOfItems ?? 0;
+    out[svg.getAttribute('data-chart') ?? ''] = {
+      width: box.width,
+      height: box.height,
+      points,
+      markers: [...svg.querySelectorAll('path.marker')].length,
+      paths: [...svg.querySelectorAll('polyline, path')].length,
+      bars: [...svg.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().width > 0).length,
+    };
+  }
+  return out;
+}

@@ -6,45 +6,14 @@ import { REPORT_JSON_SCHEMA, type Report } from '@tickflow/eod/internal';
 import { createHttpApp, createRegistry, listen } from '@tickflow/runtime';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type TestBrowser } from './browser.ts';
+import { type ChartDrawn, launchChromium, measureCharts, type TestBrowser } from './browser.ts';
 import { closeSwingDay, speedLayer, swing } from './eod-swing-day.ts';
 
 /** What the page drew, measured by Chromium itself. */
 interface Drawn {
-  charts: Record<string, { width: number; height: number; points: number; markers: number; bars: number }>;
+  charts: Record<string, ChartDrawn>;
   requests: string[];
   errors: string[];
-}
-
-/** The bits of the DOM `measureCharts` uses (the tests' tsconfig has no DOM types). */
-interface Box {
-  width: number;
-  height: number;
-}
-interface Element {
-  getAttribute(name: string): string | null;
-  getBoundingClientRect(): Box;
-  querySelectorAll(selector: string): Element[] & Iterable<Element>;
-  points?: { numberOfItems: number };
-}
-
-/** Runs in the page: each `svg[data-chart]`'s rendered size and what it drew. */
-function measureCharts(): Drawn['charts'] {
-  const doc = (globalThis as unknown as { document: Element }).document;
-  const out: Drawn['charts'] = {};
-  for (const svg of doc.querySelectorAll('svg[data-chart]')) {
-    const box = svg.getBoundingClientRect();
-    let points = 0;
-    for (const line of svg.querySelectorAll('polyline')) points += line.points?.numberOfItems ?? 0;
-    out[svg.getAttribute('data-chart') ?? ''] = {
-      width: box.width,
-      height: box.height,
-      points,
-      markers: [...svg.querySelectorAll('path.marker')].length,
-      bars: [...svg.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().width > 0).length,
-    };
-  }
-  return out;
 }
 
 describe('report.html in headless Chromium (no server, no network)', () => {
