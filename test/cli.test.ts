@@ -1,22 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bus, freePort, startNatsServer } from '@tickflow/bus';
 import { describe, expect, it } from 'vitest';
+import { runTickflow } from './tickflow-process.ts';
 
 const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
 
-/** Runs the real `tickflow` command; the environment is trimmed to PATH and HOME plus `env`. */
-function tickflow(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** Runs the real `tickflow` command (trimmed environment). */
+const tickflow = runTickflow;
 
 describe('tickflow CLI', () => {
   it('lists its subcommands and each one has --help naming its environment variables', () => {

@@ -1,4 +1,4 @@
-import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The CLI entry, for tests that run services as real processes (to SIGKILL them for real). */
@@ -38,3 +38,13 @@ export function spawnTickflow(
 /** Resolves with the child's exit code (at once if it has already exited). */
 export const exitCode = (c: ChildProcess): Promise<number | null> =>
   new Promise((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
+
+/** Runs `tickflow <args>` to its end; the environment is trimmed to PATH and HOME plus `env`. */
+export function runTickflow(args: readonly string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [TICKFLOW_BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
