@@ -9,12 +9,16 @@ import { signalsSpec, startSignals } from '@tickflow/signals';
 import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 import { spawnTickflow } from './tickflow-process.ts';
 
-/** Waits (20 s at most) for the bot on `port` to answer /healthz. */
+/**
+ * Waits (45 s at most) for the bot on `port` to answer /healthz. A bot restarted after a SIGKILL
+ * first waits up to 10 s for FILLS/ORDERS to settle, then rebuilds: under the full suite on two
+ * cores that once took more than 20 s.
+ */
 export const botHealthy = (port: number): Promise<void> =>
   waitFor(
     'bot healthy',
     async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
-    20_000,
+    45_000,
   );
 
 /** `tickflow bot` processes on one port, one after another; every one started is kept to be killed at the end. */
