@@ -8,6 +8,13 @@ export {
   archivedDates,
   readArchive,
 } from './archive.ts';
+export {
+  type ArchiveRange,
+  dailyBars,
+  dailyPnl,
+  dailyVolatility,
+  type HistoryRow,
+} from './archive-queries.ts';
 export { HistoryConnection, type SqlParams, type SqlValue, type TempColumn } from './connection.ts';
 export { History, HistoryOpenError, type HistoryOptions, openHistory } from './database.ts';
 export { checkDate, InvalidDateError } from './date.ts';
@@ -17,4 +24,5 @@ export { SqlLiteralError, sqlIdentifier, sqlString } from './literal.ts';
 export { fastDecimal, PRICE, stagedSelect, TABLE_NAMES, TABLES, type TableName } from './schema.ts';
 export { SCHEMA_VERSION, SchemaVersionError } from './schema-version.ts';
 export { type LaneRows, SymbolTicks, type TickColumns, type TickDictionaries } from './symbol-ticks.ts';
+export { type ImportedDate, TickImport } from './tick-import.ts';
 export { forEachSymbol, readSymbols } from './tick-readback.ts';

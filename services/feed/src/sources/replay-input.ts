@@ -141,6 +141,18 @@ function openBytes(info: ReplayFileInfo): { stream: Readable; fileBytes: () => n
  */
 export async function* readLines(info: ReplayFileInfo): AsyncGenerator<string[]> {
   const { stream, fileBytes } = openBytes(info);
+  yield* readLinesFrom(info.file, stream, fileBytes);
+}
+
+/**
+ * {@link readLines} over any byte stream (`tickflow import` gives it a zip entry's inflated bytes):
+ * `fileBytes` says how many bytes of `file` itself were read when the stream fails.
+ */
+export async function* readLinesFrom(
+  file: string,
+  stream: Readable,
+  fileBytes: () => number,
+): AsyncGenerator<string[]> {
   // Decodes across chunk boundaries (a character split between chunks is kept for the next one).
   const decoder = new StringDecoder('utf8');
   let carry = '';
@@ -188,7 +200,7 @@ export async function* readLines(info: ReplayFileInfo): AsyncGenerator<string[]>
     }
   } catch (err) {
     const tail = skipping ? '' : carry;
-    throw new ReplayTruncatedError(info.file, messageOf(err), lineCount + 1, lineStart, fileBytes(), tail, {
+    throw new ReplayTruncatedError(file, messageOf(err), lineCount + 1, lineStart, fileBytes(), tail, {
       cause: err,
     });
   } finally {
