@@ -10,11 +10,20 @@ import {
   renderSummary,
 } from '@tickflow/eod/cli';
 import { type FeedConfig, feedSpec, startFeed } from '@tickflow/feed';
-import { addOptions, createLogger, resolveConfig, runUntilSignal, type Spec } from '@tickflow/runtime';
+import {
+  addOptions,
+  ConfigError,
+  createLogger,
+  resolveConfig,
+  runUntilSignal,
+  type Spec,
+} from '@tickflow/runtime';
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
 import { Command } from 'commander';
 import { BACKTEST_EXIT, backtestSpec } from './backtest/spec.ts';
 import { demoSpec, runDemo } from './demo.ts';
+import { HISTORY_EXIT, HISTORY_QUESTIONS, type HistoryQuestion, historySpec } from './history/spec.ts';
+import { IMPORT_EXIT, importSpec } from './import/spec.ts';
 import {
   CHECK_EXIT,
   strategyCheck,
@@ -34,6 +43,8 @@ export const ALL_SPECS: Spec[] = [
   eodServeSpec,
   demoSpec,
   backtestSpec,
+  importSpec,
+  historySpec,
   strategyNewSpec,
   strategyCheckSpec,
   streamsStatusSpec,
@@ -149,6 +160,64 @@ Exit codes:
       // DuckDB is loaded only by the commands that use it.
       const { runBacktestCommand } = await import('./backtest/command.ts');
       process.exitCode = await runBacktestCommand(config(backtestSpec, flags));
+    });
+  addOptions(
+    program.command('import').argument('<files...>', 'Binance trades dumps and replay files'),
+    importSpec,
+  )
+    .description(
+      'bring history into the Parquet archive (ticks/date=D/) so it can be backtested: Binance daily trades dumps (<SYMBOL>-trades-<YYYY-MM-DD>.csv|.zip) and replay files (CSV/NDJSON, .gz)',
+    )
+    .addHelpText(
+      'after',
+      `
+Each date+venue+symbol a file holds replaces what the archive had for it (a re-import never
+duplicates); seq runs 1, 2, … per date, venue and symbol in file order. Bad rows are counted by code
+and written to <quarantine-dir>/<file name>.bad.ndjson. A Binance dump's time unit (ms or µs) is
+detected from its first 1,000 rows and said; mixed or unrecognisable times stop that file. See
+docs/HISTORY.md.
+
+Exit codes (the worst file's):
+  ${IMPORT_EXIT.ok}  imported (bad rows, if any, counted and quarantined)
+  ${IMPORT_EXIT.failed}  failed (the archive or DuckDB could not be written; that file not imported)
+  ${IMPORT_EXIT.usage}  invalid flag, or a file not imported as given: not found, unknown kind, no symbol,
+     a header without the needed columns, a time unit that cannot be told (pass --time-unit)
+  ${IMPORT_EXIT.truncated}  a file is damaged or cut short (a truncated zip or gz): what was readable was imported,
+     and the summary says at which line and byte it stopped`,
+    )
+    .action(async (files: string[], flags) => {
+      // DuckDB is loaded only by the commands that use it.
+      const { runImportCommand } = await import('./import/command.ts');
+      process.exitCode = await runImportCommand(files, config(importSpec, flags));
+    });
+  addOptions(
+    program.command('history').argument('<question>', `one of ${HISTORY_QUESTIONS.join(', ')}`),
+    historySpec,
+  )
+    .description(
+      'answer multi-day questions from the Parquet archive: daily bars, volatility or P&L per date and symbol, --from D1 --to D2',
+    )
+    .addHelpText(
+      'after',
+      `
+  bars        open/high/low/close by seq, volume, vwap per date, venue and symbol (archived ticks)
+  volatility  log return against the previous archived date, realised volatility of 1-minute
+              log returns (√Σr²), range ln(high/low) per date, venue and symbol (archived ticks)
+  pnl         cash-flow P&L of the archived fills from --from on, marked at each date's last trade
+See docs/HISTORY.md for the formulas.
+
+Exit codes:
+  ${HISTORY_EXIT.ok}  answered
+  ${HISTORY_EXIT.empty}  nothing archived in the range (or the archive could not be read)
+  ${HISTORY_EXIT.usage}  invalid flag or question (a date that is not a calendar date, --to before --from)`,
+    )
+    .action(async (question: string, flags) => {
+      if (!(HISTORY_QUESTIONS as readonly string[]).includes(question))
+        throw new ConfigError([
+          `history: expected one of ${HISTORY_QUESTIONS.join(', ')}, got ${JSON.stringify(question)}`,
+        ]);
+      const { runHistoryCommand } = await import('./history/command.ts');
+      process.exitCode = await runHistoryCommand(question as HistoryQuestion, config(historySpec, flags));
     });
   const strategy = program
     .command('strategy')
