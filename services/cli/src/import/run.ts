@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isCalendarDate, type Tick, utcDateOf, validateTick, WIRE_VERSION } from '@tickflow/core';
 import {
@@ -51,7 +51,9 @@ const BINANCE_NAME = /^([A-Za-z0-9]+)-trades-(\d{4}-\d{2}-\d{2})\.(csv|csv\.gz|z
 export async function runImport(files: readonly string[], c: ImportConfig): Promise<FileReport[]> {
   const archiveDir = c.archiveDir ?? join(c.dataDir, 'archive');
   const quarantineDir = c.quarantineDir ?? join(c.dataDir, 'quarantine');
-  const history = await openHistory(':memory:');
+  // Staged rows may outgrow memory on a busy day's dump: DuckDB spills past 1 GB instead.
+  const spill = join(c.dataDir, `.import-tmp-${process.pid}`);
+  const history = await openHistory(':memory:', { memoryLimit: '1GB', tempDirectory: spill });
   try {
     const conn = await history.connect();
     const reports: FileReport[] = [];
@@ -59,6 +61,7 @@ export async function runImport(files: readonly string[], c: ImportConfig): Prom
     return reports;
   } finally {
     history.close();
+    rmSync(spill, { recursive: true, force: true });
   }
 }
 
