@@ -190,6 +190,30 @@ describe('tickflow import', () => {
     ]);
   });
 
+  it('files each tick under its own UTC date, seq from 1 per date, venue and symbol', async () => {
+    const night = Date.parse(`${DATE}T23:59:59Z`) * 1000;
+    const csv = [
+      'ts,symbol,price,size',
+      `${night},AAA,1,1`,
+      `${night + 500_000},AAA,2,1`,
+      `${night + 1_000_000},AAA,3,1`,
+    ];
+    const r = await one(file('span.csv', `${csv.join('\n')}\n`));
+    expect(r.dates.map((d) => [d.date, d.imported, d.lanes])).toEqual([
+      [DATE, 2, ['replay:AAA']],
+      ['2026-03-03', 1, ['replay:AAA']],
+    ]);
+    expect((await archived()).map((t) => [t.seq, t.price])).toEqual([
+      [1, '1.0000000000'],
+      [2, '2.0000000000'],
+    ]);
+  });
+
+  it('refuses a .zip that is not a zip as a usage error', async () => {
+    const r = await one(file(`${SPOT}.zip`, 'not a zip at all'));
+    expect(r).toMatchObject({ exit: 2, error: expect.stringMatching(/is not a zip file/) });
+  });
+
   it('refuses a file of unknown kind and a missing file as usage errors', async () => {
     const unknown = await one(file('notes.txt', 'hello\n'));
     expect(unknown).toMatchObject({ exit: 2, error: expect.stringMatching(/neither a Binance dump/) });
