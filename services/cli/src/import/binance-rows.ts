@@ -24,10 +24,26 @@ export interface BinanceColumns {
   header: boolean;
 }
 
+/**
+ * Why the import refuses a row of a Binance dump, beside the codes it shares with the feed (the
+ * replay reader's, `validateTick`'s): stable strings, the keys of the summary's counts.
+ */
+export type ImportRowCode =
+  | 'BAD_CSV'
+  | 'BAD_TRADE_ID'
+  | 'BAD_PRICE'
+  | 'BAD_SIZE'
+  | 'BAD_TIMESTAMP'
+  | 'BAD_SIDE'
+  | 'TIME_UNIT_MISMATCH'
+  | 'OUTSIDE_DATE'
+  | 'REPEATED_TRADE_ID'
+  | 'FILE_TRUNCATED';
+
 /** One parsed row: the time as written (its unit not yet known), or why the row is bad. */
 export type BinanceRow =
   | { ok: true; id: number; price: string; qty: string; time: number; buyerMaker: boolean }
-  | { ok: false; code: string; reason: string };
+  | { ok: false; code: ImportRowCode; reason: string };
 
 /**
  * Without a header, Binance's trade dumps are id, price, qty, quote qty, time, is-buyer-maker and

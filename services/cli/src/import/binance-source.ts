@@ -9,6 +9,7 @@ import {
   binanceColumns,
   binanceRow,
   detectUnit,
+  type ImportRowCode,
   type TimeUnit,
   UNIT_SAMPLE_ROWS,
   unitOf,
@@ -71,7 +72,7 @@ export async function* binanceEvents(
   if (unit) onUnit({ unit, how: 'given' });
   let pending: Parsed[] = [];
   const toEvent = ({ row, raw }: Parsed, unit: TimeUnit): SourceEvent => {
-    const bad = (code: string, reason: string): SourceEvent => ({
+    const bad = (code: ImportRowCode, reason: string): SourceEvent => ({
       kind: 'invalid',
       venue,
       raw,
@@ -139,7 +140,8 @@ export async function* binanceEvents(
   }
   if (truncated && truncated.tail !== '') {
     const reason = `line ${truncated.line} (byte offset ${truncated.byteOffset}) is cut off: ${truncated.why}`;
-    rest.push({ kind: 'invalid', venue, raw: truncated.tail, code: 'FILE_TRUNCATED', reason });
+    const code: ImportRowCode = 'FILE_TRUNCATED';
+    rest.push({ kind: 'invalid', venue, raw: truncated.tail, code, reason });
   }
   if (rest.length > 0) yield rest;
   if (truncated) throw truncated;

@@ -12,7 +12,7 @@ import {
   type SourceEvent,
 } from '@tickflow/feed';
 import { type HistoryConnection, type ImportedDate, openHistory, TickImport } from '@tickflow/history';
-import { BinanceFormatError, TimeUnitError } from './binance-rows.ts';
+import { BinanceFormatError, type ImportRowCode, TimeUnitError } from './binance-rows.ts';
 import { binanceEvents, type UnitChoice } from './binance-source.ts';
 import { Quarantine } from './quarantine.ts';
 import { IMPORT_EXIT, type ImportConfig } from './spec.ts';
@@ -129,7 +129,7 @@ async function importFile(
             const id = Number(t.tradeId);
             const last = lastIds.get(laneOf(tick)) ?? -1;
             if (id <= last) {
-              bad('REPEATED_TRADE_ID', `trade id ${id} is not after ${last}`, t.raw ?? JSON.stringify(t));
+              bad(REPEATED, `trade id ${id} is not after ${last}`, t.raw ?? JSON.stringify(t));
               continue;
             }
             lastIds.set(laneOf(tick), id);
@@ -145,7 +145,7 @@ async function importFile(
     } catch (err) {
       if (!(err instanceof ReplayTruncatedError)) throw err;
       const cut = err.tail === '' ? 'at the start of' : 'in the middle of';
-      report.stopped = `${err.why} ${cut} line ${err.line} (byte ${err.byteOffset} of the text, ${err.fileBytes} bytes of the file read); every row before it imported`;
+      report.stopped = `${err.why} ${cut} line ${err.line} (byte ${err.byteOffset} of the text, ${err.fileBytes} bytes of the file read); every row before it imported (${report.rows} rows read)`;
       report.exit = IMPORT_EXIT.truncated;
     }
     report.dates = await stage.writeArchive(archiveDir);
@@ -166,6 +166,7 @@ async function importFile(
   return report;
 }
 
+const REPEATED: ImportRowCode = 'REPEATED_TRADE_ID';
 const laneOf = (t: Tick) => `${t.venue}|${t.symbol}`;
 
 /** The file's rows as source events: a Binance dump through its reader, a replay file through the feed's. */
