@@ -3,7 +3,7 @@
  * A benchmark, not a test: it prints numbers and asserts nothing. Medians of `RUNS` runs, since
  * this machine has two noisy cores. Results and the command go to docs/BENCHMARKS.md by hand.
  */
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,6 +35,10 @@ const FEED_N = Number(process.env.BENCH_FEED_TICKS ?? 1_000_000);
 const REPLAY_N = Number(process.env.BENCH_REPLAY_ROWS ?? 500_000);
 const SIGNALS_N = Number(process.env.BENCH_SIGNALS_TICKS ?? 500_000);
 const EOD_N = Number(process.env.BENCH_EOD_TICKS ?? 10_000_000);
+/** The larger day, to show the close's time linear and its memory flat (0 skips it). */
+const EOD_LARGE_N = Number(process.env.BENCH_EOD_LARGE_TICKS ?? 50_000_000);
+/** Disk a day of the bench's log, DuckDB file and archive takes, per tick (measured: ~180 B at 10 M). */
+const EOD_DISK_BYTES_PER_TICK = 250;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -479,6 +483,31 @@ async function main(): Promise<void> {
     `${((EOD_N / loadMs) * 1000).toLocaleString('en-US', { maximumFractionDigits: 0 })}`,
     `target ≥ 1.5 M/s; raw DuckDB, same rows: appender ${rate(eod.raw.appenderRowsPerS)}, read_csv of the log ${rate(eod.raw.readCsvRowsPerS)}, read_json of the same rows ${rate(eod.raw.readJsonRowsPerS)}, read_parquet ${rate(eod.raw.readParquetRowsPerS)}`,
   ]);
+  const per10M = (ms: number, n: number) => ((ms / 1000) * (10_000_000 / n)).toFixed(1);
+  rows.push([
+    `eod run peak RSS, ${EOD_N.toLocaleString('en-US')} ticks (MiB)`,
+    String(eod.peakRssMib),
+    `budget ${eod.budgetMib} MiB (--memory-budget-mib); ${per10M(eod.totalMs, EOD_N)} s and ${eod.cpuS} CPU-s per 10 M ticks`,
+  ]);
+  // The larger day, if the disk holds it (the log, the DuckDB file and the archive are written).
+  const free = statfsSync(tmpdir());
+  const fits = Math.floor((free.bavail * free.bsize * 0.8) / EOD_DISK_BYTES_PER_TICK);
+  const largeN = Math.min(EOD_LARGE_N, fits);
+  if (EOD_LARGE_N > 0 && largeN > EOD_N) {
+    if (largeN < EOD_LARGE_N) progress(`the disk holds ${largeN} ticks of a day, not ${EOD_LARGE_N}`);
+    progress(`end of day, ${largeN} ticks`);
+    const large = await measureEod(largeN, { raw: false });
+    rows.push([
+      `eod run --from-log, ${largeN.toLocaleString('en-US')} ticks, peak RSS (MiB)`,
+      String(large.peakRssMib),
+      `${EOD_N.toLocaleString('en-US')} ticks: ${eod.peakRssMib} MiB; budget ${large.budgetMib} MiB; reconciliation ${large.clean ? 'clean' : 'BREAKS'}`,
+    ]);
+    rows.push([
+      `eod run --from-log, ${largeN.toLocaleString('en-US')} ticks, s per 10 M ticks`,
+      per10M(large.totalMs, largeN),
+      `${EOD_N.toLocaleString('en-US')} ticks: ${per10M(eod.totalMs, EOD_N)} s per 10 M (total ${(large.totalMs / 1000).toFixed(1)} s, ${large.cpuS} CPU-s against ${eod.cpuS})`,
+    ]);
+  }
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(
     `tickflow bench — median of ${RUNS} runs; feed ${FEED_N.toLocaleString('en-US')} ticks, replay ${REPLAY_N.toLocaleString('en-US')} rows, others ${N.toLocaleString('en-US')}; node ${process.version}`,

@@ -43,7 +43,7 @@ describe('eod reconciliation finds planted breaks (real DuckDB file)', () => {
     expect(clean.reconciliation.clean).toBe(true);
   });
 
-  it('closes to the same report when archive and analytics overlap the replay on a second connection', async () => {
+  it('closes to the same report when archive and analytics overlap the replay, and when it reads back a symbol at a time', async () => {
     const plant = (_d: Decision[], f: Fill[]) => {
       (f[3] as Fill).price = '123.45';
     };
@@ -53,13 +53,16 @@ describe('eod reconciliation finds planted breaks (real DuckDB file)', () => {
       fills: FILLS.map((f) => ({ ...f })),
     };
     plant(day.decisions, day.fills);
-    const [one, two] = await Promise.all([
+    const [one, two, grouped] = await Promise.all([
       closeSwingDay(day, (r) => r),
       closeSwingDay(day, (r) => r, { overlap: true }),
+      // One symbol's ticks at most in memory: the two symbols go one at a time through the disk.
+      closeSwingDay(day, (r) => r, { overlap: true, maxRowsInMemory: TICKS.length / 2 }),
     ]);
     const stable = (r: Report) => ({ ...r, generatedAt: '', database: '' });
     expect(two.reconciliation.fills.differing).toBe(1);
     expect(stable(two)).toEqual(stable(one));
+    expect(stable(grouped)).toEqual(stable(one));
   });
 
   it('names a fill the speed layer dropped as missing', async () => {

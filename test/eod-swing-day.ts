@@ -54,13 +54,15 @@ export async function closeSwingDay<R>(
   day: SwingDay,
   inspect: (report: Report, reportsDir: string) => R | Promise<R>,
   /** Close with a second connection: archive and analytics overlap the replay, as `eod run` does. */
-  opts: { overlap?: boolean } = {},
+  opts: { overlap?: boolean; maxRowsInMemory?: number } = {},
 ): Promise<R> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-swing-'));
   const database = join(dir, 'swing.duckdb');
   const history = await openHistory(database);
   const conn = await history.connect();
-  const side = opts.overlap ? await history.connect() : undefined;
+  const side = opts.overlap
+    ? { analytics: await history.connect(), replay: await history.connect() }
+    : undefined;
   try {
     const loader = await DayLoader.open(conn, SWING_DATE);
     let seq = 0;
@@ -76,6 +78,7 @@ export async function closeSwingDay<R>(
       factory: swingFactory,
       load: { ...loader.counts, watermarks },
       ...(side ? { side } : {}),
+      ...(opts.maxRowsInMemory ? { readback: { maxRowsInMemory: opts.maxRowsInMemory, spillDir: dir } } : {}),
     });
     return await inspect(report, join(dir, 'reports', SWING_DATE));
   } finally {

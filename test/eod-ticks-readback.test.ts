@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tick } from '@tickflow/core';
@@ -7,6 +7,7 @@ import {
   forEachSymbol,
   type HistoryConnection,
   openHistory,
+  type ReadSymbolsOptions,
   readSymbols,
   type SymbolTicks,
 } from '@tickflow/history';
@@ -33,10 +34,18 @@ const tick = (
   ...(side ? { side } : {}),
 });
 
-async function readBack(ticks: Tick[], opts: { joinLanes?: boolean } = {}): Promise<Tick[][]> {
+async function readBack(ticks: Tick[], opts: ReadSymbolsOptions = {}): Promise<Tick[][]> {
   return withDay(ticks, async (conn) => {
     const groups: Tick[][] = [];
-    if (opts.joinLanes) await readSymbols(conn, DATE, (s) => groups.push(s.toArray()), opts);
+    if (Object.keys(opts).length)
+      await readSymbols(
+        conn,
+        DATE,
+        (s) => {
+          groups.push(s.toArray());
+        },
+        opts,
+      );
     else await forEachSymbol(conn, DATE, (g) => groups.push(g));
     return groups;
   });
@@ -93,11 +102,14 @@ describe('forEachSymbol (the reconciliation reading ticks back from DuckDB)', ()
   });
 
   it.each([
-    ['lanes keyed by hash', false],
-    ['lanes numbered by a join', true],
-  ])(
+    ['lanes keyed by hash', {}],
+    ['lanes numbered by a join', { joinLanes: true }],
+    // 4,000 rows a symbol, at most 5,000 in memory: one symbol a group, through files on disk.
+    ['in groups of symbols through a spill directory', { maxRowsInMemory: 5000 }],
+    ['in groups of symbols, lanes numbered by a join', { maxRowsInMemory: 9000, joinLanes: true }],
+  ] as [string, ReadSymbolsOptions][])(
     'puts every lane in seq order across many chunks, whatever order the rows were loaded in (%s)',
-    async (_, joinLanes) => {
+    async (_, opts) => {
       // 3 symbols × 2 venues, 2,000 ticks each (several DuckDB chunks), loaded interleaved; one lane
       // loaded backwards and one with its second half first (as a backfill appended after the log).
       const lanes = ['A', 'B', 'C'].flatMap((s) => ['v1', 'v2'].map((v) => ({ s, v })));
@@ -108,7 +120,11 @@ describe('forEachSymbol (the reconciliation reading ticks back from DuckDB)', ()
           const seq = k === 1 ? n + 1 - i : k === 4 ? ((i + n / 2 - 1) % n) + 1 : i;
           loaded.push(tick(v, s, seq, `${100 + k}.${seq}`, `0.${seq}`, seq % 2 ? 'buy' : 'sell'));
         }
-      const groups = await readBack(loaded, { joinLanes });
+      const spillDir = mkdtempSync(join(tmpdir(), 'tickflow-readback-spill-'));
+      dirs.push(spillDir);
+      const groups = await readBack(loaded, { ...opts, ...(opts.maxRowsInMemory ? { spillDir } : {}) });
+      // The spill files are gone once the read-back is done.
+      expect(readdirSync(spillDir)).toEqual([]);
       const expected = ['A', 'B', 'C'].map((s) =>
         loaded.filter((t) => t.symbol === s).sort((a, b) => a.venue.localeCompare(b.venue) || a.seq - b.seq),
       );

@@ -76,6 +76,38 @@ export class HistoryConnection {
     return rows;
   }
 
+  /**
+   * The result's rows a chunk (2,048) at a time, streamed: DuckDB makes the next chunk only when
+   * asked, so a large result is never held whole, in DuckDB or in the heap. `onRows` may be async;
+   * values are DuckDB's JavaScript values (VARCHAR strings, DOUBLE numbers, BIGINT bigints).
+   */
+  async eachRows(
+    sql: string,
+    params: SqlParams | undefined,
+    onRows: (rows: Record<string, unknown>[]) => void | Promise<void>,
+  ): Promise<void> {
+    const result = await this.conn.stream(
+      sql,
+      params as DuckDBValue[] | Record<string, DuckDBValue> | undefined,
+    );
+    const names = result.columnNames();
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      const columns = chunk.getColumns();
+      const n = chunk.rowCount;
+      const rows: Record<string, unknown>[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const row: Record<string, unknown> = {};
+        for (let c = 0; c < names.length; c++) row[names[c] as string] = columns[c]?.[i];
+        rows[i] = row;
+      }
+      await onRows(rows);
+    }
+  }
+
   /** The first row, or an empty object when there is none. */
   async one(sql: string, params?: SqlParams): Promise<Record<string, unknown>> {
     return (await this.rows(sql, params))[0] ?? {};
@@ -121,8 +153,28 @@ export class HistoryConnection {
     columns: readonly TempColumn<B>[],
     items: readonly B[],
   ): Promise<void> {
+    await this.createTempTable(table, columns);
+    await this.appendTempRows(table, columns, items);
+  }
+
+  /** Makes (or replaces) an empty temp table `table` with `columns`, for `appendTempRows`. */
+  async createTempTable<B>(table: string, columns: readonly TempColumn<B>[]): Promise<void> {
     const list = columns.map((c) => `${sqlIdentifier(c.name)} ${c.type}`).join(', ');
     await this.run(`CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(table)} (${list})`);
+  }
+
+  /**
+   * Appends one row per item to temp table `table` (made by `createTempTable` with the same
+   * columns), a DataChunk at a time; `of` gets each item's index plus `firstIndex`, so batches
+   * appended one after another can number their rows on.
+   */
+  async appendTempRows<B>(
+    table: string,
+    columns: readonly TempColumn<B>[],
+    items: readonly B[],
+    firstIndex = 0,
+  ): Promise<void> {
+    if (items.length === 0) return;
     const appender = await this.conn.createAppender(table);
     try {
       for (let start = 0; start < items.length; start += CHUNK) {
@@ -134,7 +186,7 @@ export class HistoryConnection {
         chunk.setColumns(
           columns.map((c) => {
             const values = new Array<string | number>(n);
-            for (let i = 0; i < n; i++) values[i] = c.of(items[start + i] as B, start + i);
+            for (let i = 0; i < n; i++) values[i] = c.of(items[start + i] as B, firstIndex + start + i);
             return values;
           }),
         );

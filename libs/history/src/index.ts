@@ -25,4 +25,4 @@ export { fastDecimal, PRICE, stagedSelect, TABLE_NAMES, TABLES, type TableName }
 export { SCHEMA_VERSION, SchemaVersionError } from './schema-version.ts';
 export { type LaneRows, SymbolTicks, type TickColumns, type TickDictionaries } from './symbol-ticks.ts';
 export { type ImportedDate, TickImport } from './tick-import.ts';
-export { forEachSymbol, readSymbols } from './tick-readback.ts';
+export { forEachSymbol, type ReadSymbolsOptions, readSymbols } from './tick-readback.ts';

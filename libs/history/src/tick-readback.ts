@@ -1,24 +1,35 @@
+import { tmpdir } from 'node:os';
 import type { DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 import type { Tick } from '@tickflow/core';
 import { duckdbConnection, type HistoryConnection } from './connection.ts';
 import { checkDate } from './date.ts';
-import { type LaneRows, SymbolTicks, type TickColumns, type TickDictionaries } from './symbol-ticks.ts';
+import {
+  GroupColumns,
+  groupLanes,
+  type Lane,
+  type LaneGroup,
+  ReadbackChangedError,
+} from './readback-columns.ts';
+import { GroupSpill, ROW_VALUES } from './readback-spill.ts';
+import type { SymbolTicks } from './symbol-ticks.ts';
+
+export interface ReadSymbolsOptions {
+  /** Number lanes by a join, as when two lanes' keys collide (tests take that path). */
+  joinLanes?: boolean;
+  /**
+   * At most this many ticks' columns in memory at once (~41 bytes each): a bigger day is sorted
+   * into groups of whole symbols on disk in one pass, then read back group by group. Default: all.
+   */
+  maxRowsInMemory?: number;
+  /** Where the groups go on disk (default the OS temp directory); removed when done. */
+  spillDir?: string;
+}
 
 /**
  * A DECIMAL as its plain string without trailing zeros ('100.5000000000' → '100.5'), formatted by
  * DuckDB: parsing a million prices through decimal.js in TypeScript took seconds.
  */
 const plainSql = (column: string) => `coalesce(nullif(rtrim(rtrim(${column}::VARCHAR, '0'), '.'), ''), '0')`;
-
-/** One venue + symbol of the date, numbered in (symbol, venue) order. */
-interface Lane {
-  symbol: string;
-  venue: string;
-  /** Ticks of the lane. */
-  n: number;
-  /** hash(symbol, venue) below 2^52, as DuckDB computes it per row. */
-  h: number;
-}
 
 /** A lane's key per row, as a DOUBLE: from a projection, so rows keep their load order. */
 const LANE_HASH = (alias: string) => `(hash(${alias}.symbol, ${alias}.venue) % 4503599627370496)::DOUBLE`;
@@ -43,9 +54,8 @@ const LANE_HASH = (alias: string) => `(hash(${alias}.symbol, ${alias}.venue) % 4
 export async function readSymbols(
   conn: HistoryConnection,
   date: string,
-  onSymbol: (ticks: SymbolTicks) => void,
-  /** `joinLanes`: number lanes by a join, as when two lanes' keys collide (tests take that path). */
-  opts: { joinLanes?: boolean } = {},
+  onSymbol: (ticks: SymbolTicks) => void | Promise<void>,
+  opts: ReadSymbolsOptions = {},
 ): Promise<number> {
   checkDate(date);
   const day = 'trade_date = $date';
@@ -72,21 +82,65 @@ export async function readSymbols(
     const hashed = byHash.size === laneList.length && !opts.joinLanes;
     const rank = (column: string, alias: string) =>
       `(SELECT k, (row_number() OVER (ORDER BY k) - 1)::DOUBLE AS i FROM (SELECT DISTINCT ${column} AS k FROM t)) ${alias}`;
-    const columns = await readColumns(
-      conn,
-      date,
-      laneList,
-      hashed ? (h) => byHash.get(h) as number : (lane) => lane,
-      `WITH t AS (SELECT * FROM ticks WHERE ${day})
+    const sql = `WITH t AS (SELECT * FROM ticks WHERE ${day})
       SELECT ${hashed ? LANE_HASH('t') : 'l.lane'}, t.seq::DOUBLE, t.ts::DOUBLE,
              ${prices.unique ? 't.price::DOUBLE' : 'p.i'}, ${sizes.unique ? 't.size::DOUBLE' : 'z.i'},
              (CASE t.side WHEN 'buy' THEN 1 WHEN 'sell' THEN 2 ELSE 0 END)::DOUBLE, t.recv_ts::DOUBLE
       FROM t ${hashed ? '' : 'JOIN readback_lanes l ON t.symbol = l.symbol AND t.venue = l.venue'}
              ${prices.unique ? '' : `JOIN ${rank('price', 'p')} ON t.price = p.k`}
-             ${sizes.unique ? '' : `JOIN ${rank('size', 'z')} ON t.size = z.k`}`,
-    );
-    emitSymbols(laneList, columns, { priceOf: prices.of, sizeOf: sizes.of }, onSymbol);
-    return columns.seq.length;
+             ${sizes.unique ? '' : `JOIN ${rank('size', 'z')} ON t.size = z.k`}`;
+    const laneOf = hashed ? (h: number) => byHash.get(h) as number : (lane: number) => lane;
+    const dict = { priceOf: prices.of, sizeOf: sizes.of };
+    const groups = groupLanes(laneList, opts.maxRowsInMemory ?? Number.POSITIVE_INFINITY);
+    let read = 0;
+    if (groups.length <= 1) {
+      // The whole day fits: placed straight from DuckDB's chunks.
+      const group = new GroupColumns(laneList, 0, laneList.length);
+      await scanChunks(conn, date, sql, (values, rows) => {
+        const lane = values[0] as Float64Array;
+        for (let r = 0; r < rows; r++) group.place(laneOf(lane[r] as number), values, r);
+        read += rows;
+      });
+      group.check(read);
+      await group.emit(laneList, dict, onSymbol);
+      return read;
+    }
+    // Too big for the budget: one pass sorts the rows into groups on disk, then group by group.
+    const groupOfLane = new Int32Array(laneList.length);
+    for (const [i, g] of groups.entries()) groupOfLane.fill(i, g.from, g.to);
+    const spill = new GroupSpill(opts.spillDir ?? tmpdir(), groups.length);
+    try {
+      await scanChunks(conn, date, sql, (values, rows) => {
+        const lane = values[0] as Float64Array;
+        for (let r = 0; r < rows; r++) {
+          const l = laneOf(lane[r] as number);
+          const g = groupOfLane[l];
+          if (g === undefined) throw new ReadbackChangedError(l);
+          spill.add(g, l, values, r);
+        }
+        read += rows;
+      });
+      spill.finish();
+      for (let g = 0; g < groups.length; g++) {
+        const { from, to } = groups[g] as LaneGroup;
+        const group = new GroupColumns(laneList, from, to);
+        const columns: Float64Array[] = Array.from({ length: ROW_VALUES }, () => new Float64Array(0));
+        spill.read(g, (values, rows) => {
+          // Row-major values → the per-column views `place` reads.
+          for (let c = 0; c < ROW_VALUES; c++) {
+            const column = new Float64Array(rows);
+            for (let r = 0; r < rows; r++) column[r] = values[r * ROW_VALUES + c] as number;
+            columns[c] = column;
+          }
+          for (let r = 0; r < rows; r++) group.place((columns[0] as Float64Array)[r] as number, columns, r);
+        });
+        group.check(spill.rows[g] as number);
+        await group.emit(laneList, dict, onSymbol);
+      }
+    } finally {
+      spill.remove();
+    }
+    return read;
   } finally {
     await conn.run('DROP TABLE IF EXISTS readback_lanes');
   }
@@ -119,101 +173,27 @@ async function dictionary(conn: HistoryConnection, date: string, column: 'price'
 }
 
 /**
- * Runs `sql` (lane key, seq, ts, price, size, side, recvTs: all DOUBLE) into lane-grouped columns;
- * `laneOf` turns a lane key into the lane's index.
+ * Runs `sql` (lane key, seq, ts, price, size, side, recvTs: all DOUBLE) and hands each chunk's
+ * columns over as Float64Arrays. The next chunk is asked for before this one is handed over:
+ * DuckDB makes it on its own thread meanwhile. If `onChunk` throws, the chunk asked for ahead is
+ * still settled (no unhandled rejection).
  */
-async function readColumns(
+async function scanChunks(
   conn: HistoryConnection,
   date: string,
-  lanes: Lane[],
-  laneOf: (key: number) => number,
   sql: string,
-): Promise<TickColumns> {
-  const total = lanes.reduce((n, l) => n + l.n, 0);
-  const out: TickColumns = {
-    seq: new Float64Array(total),
-    ts: new Float64Array(total),
-    price: new Float64Array(total),
-    size: new Float64Array(total),
-    side: new Uint8Array(total),
-    recvTs: new Float64Array(total),
-  };
-  // Where each lane's next row goes: the counting sort's cursor, starting at the lane's offset.
-  const cursor = new Float64Array(lanes.length);
-  for (let i = 1; i < lanes.length; i++) cursor[i] = (cursor[i - 1] as number) + (lanes[i - 1] as Lane).n;
-  const ends = lanes.map((l, i) => (cursor[i] as number) + l.n);
-  const result = await duckdbConnection(conn).run(sql, { date });
-  let read = 0;
-  // The next chunk is asked for before this one is placed: DuckDB makes it on its own thread
-  // meanwhile. If placing throws, the chunk asked for ahead is still settled (no unhandled rejection).
+  onChunk: (values: Float64Array[], rows: number) => void,
+): Promise<void> {
+  // Streamed, not materialised: DuckDB holds a chunk or so of the day's rows, not all of them.
+  const result = await duckdbConnection(conn).stream(sql, { date });
   let next = result.fetchChunk();
   next.catch(() => undefined);
   for (let chunk = await next; chunk && chunk.rowCount > 0; chunk = await next) {
     next = result.fetchChunk();
     next.catch(() => undefined);
     // Every column is a non-null DOUBLE: read as a Float64Array, with no per-value validity check.
-    const [lane, seq, ts, price, size, side, recvTs] = [0, 1, 2, 3, 4, 5, 6].map((c) =>
-      doubles(chunk.getColumnVector(c)),
-    ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    const rows = chunk.rowCount; // a native call: once per chunk, not per row
-    for (let r = 0; r < rows; r++) {
-      const l = laneOf(lane[r] as number);
-      const at = cursor[l] as number;
-      // An unknown lane (at undefined) or one past its count: the rows changed while being read.
-      if (!(at < (ends[l] as number)))
-        throw new Error(
-          `a tick beyond its lane's count (lane ${l}): ticks of the date changed while read back`,
-        );
-      cursor[l] = at + 1;
-      out.seq[at] = seq[r] as number;
-      out.ts[at] = ts[r] as number;
-      out.price[at] = price[r] as number;
-      out.size[at] = size[r] as number;
-      out.side[at] = side[r] as number;
-      out.recvTs[at] = recvTs[r] as number;
-    }
-    read += rows;
-  }
-  if (read !== total) throw new Error(`read ${read} ticks of ${total} counted`);
-  let from = 0;
-  for (const l of lanes) {
-    sortLaneBySeq(out, from, from + l.n);
-    from += l.n;
-  }
-  return out;
-}
-
-/** Puts rows [from, to) in seq order (stable: equal seqs keep their load order) unless they are. */
-function sortLaneBySeq(c: TickColumns, from: number, to: number): void {
-  let sorted = true;
-  for (let i = from + 1; i < to && sorted; i++) sorted = (c.seq[i - 1] as number) <= (c.seq[i] as number);
-  if (sorted) return;
-  const order = Array.from({ length: to - from }, (_, k) => from + k).sort(
-    (a, b) => (c.seq[a] as number) - (c.seq[b] as number) || a - b,
-  );
-  for (const column of [c.seq, c.ts, c.price, c.size, c.recvTs, c.side]) {
-    const copy = column.slice(from, to);
-    for (let k = 0; k < order.length; k++) column[from + k] = copy[(order[k] as number) - from] as number;
-  }
-}
-
-/** Hands each symbol's lanes over as one SymbolTicks view. */
-function emitSymbols(
-  lanes: Lane[],
-  columns: TickColumns,
-  dict: TickDictionaries,
-  onSymbol: (ticks: SymbolTicks) => void,
-): void {
-  let rows: LaneRows[] = [];
-  let from = 0;
-  for (let i = 0; i < lanes.length; i++) {
-    const { venue, symbol, n } = lanes[i] as Lane;
-    rows.push({ venue, from, to: from + n });
-    from += n;
-    if (lanes[i + 1]?.symbol !== symbol) {
-      onSymbol(new SymbolTicks(symbol, rows, columns, dict));
-      rows = [];
-    }
+    const values = [0, 1, 2, 3, 4, 5, 6].map((c) => doubles(chunk.getColumnVector(c)));
+    onChunk(values, chunk.rowCount); // rowCount is a native call: once per chunk, not per row
   }
 }
 

@@ -41,6 +41,11 @@ export interface EodBenchRow {
   /** Day log → DuckDB, committed. */
   loadMs: number;
   steps: Record<string, number>;
+  /** Peak resident memory of the `eod run` process (its own report), and its budget, in MiB. */
+  peakRssMib: number;
+  budgetMib: number;
+  /** CPU seconds (user + system) of the `eod run` process. */
+  cpuS: number;
   /** The reconciliation found no break (it must: the log is what the same code produced). */
   clean: boolean;
   raw: {
@@ -123,7 +128,12 @@ class LogWriter<T extends object> {
   }
 }
 
-export async function measureEod(ticks: number): Promise<EodBenchRow> {
+export interface MeasureEodOptions {
+  /** DuckDB's raw rates for the same rows (default true; the larger day skips them). */
+  raw?: boolean;
+}
+
+export async function measureEod(ticks: number, opts: MeasureEodOptions = {}): Promise<EodBenchRow> {
   const dir = join(tmpdir(), `tickflow-eod-bench-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const config = resolveConfig(
@@ -186,7 +196,15 @@ export async function measureEod(ticks: number): Promise<EodBenchRow> {
     const writeLogMs = performance.now() - written;
 
     const run = runEodProcess(config.dataDir, config.reportsDir);
-    const raw = await rawRates(dir, ticks);
+    const raw =
+      opts.raw === false
+        ? {
+            appenderRowsPerS: Number.NaN,
+            readCsvRowsPerS: Number.NaN,
+            readJsonRowsPerS: Number.NaN,
+            readParquetRowsPerS: Number.NaN,
+          }
+        : await rawRates(dir, ticks);
     return {
       ticks,
       decisions: decisionCount,
@@ -210,7 +228,7 @@ export async function measureEod(ticks: number): Promise<EodBenchRow> {
 function runEodProcess(
   dataDir: string,
   reportsDir: string,
-): Pick<EodBenchRow, 'totalMs' | 'loadMs' | 'steps' | 'clean'> {
+): Pick<EodBenchRow, 'totalMs' | 'loadMs' | 'steps' | 'clean' | 'peakRssMib' | 'budgetMib' | 'cpuS'> {
   const r = spawnSync(
     process.execPath,
     [BIN, 'eod', 'run', '--date', DATE, '--from-log', '--skip-backfill', '--data-dir', dataDir],
@@ -223,13 +241,31 @@ function runEodProcess(
   const lines = r.stderr
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { msg?: string; ms?: number; steps?: Record<string, number> });
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          msg?: string;
+          ms?: number;
+          steps?: Record<string, number>;
+          peakRssMib?: number;
+          budgetMib?: number;
+          cpuS?: number;
+        },
+    );
   const loaded = lines.find((l) => l.msg === 'loaded into DuckDB');
   const written = lines.find((l) => l.msg === 'report written');
   if (!loaded?.ms || !written?.ms || !written.steps)
     throw new Error(`eod run failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
   // Exit 0: reconciled; 3: breaks (there must be none: the log is what the same code produced).
-  return { totalMs: written.ms, loadMs: loaded.ms, steps: written.steps, clean: r.status === 0 };
+  return {
+    totalMs: written.ms,
+    loadMs: loaded.ms,
+    steps: written.steps,
+    clean: r.status === 0,
+    peakRssMib: written.peakRssMib ?? Number.NaN,
+    budgetMib: written.budgetMib ?? Number.NaN,
+    cpuS: written.cpuS ?? Number.NaN,
+  };
 }
 
 /** DuckDB's own rates for the same rows: appender, read_json of the log, read_parquet of the archive. */

@@ -6,6 +6,7 @@ import {
   checkDate,
   type DuplicateRecord,
   type HistoryConnection,
+  type ReadSymbolsOptions,
   readDuplicates,
   sqlString,
 } from '@tickflow/history';
@@ -55,12 +56,14 @@ export interface CloseOptions {
   /** Called as each step starts, for progress display. */
   onStep?: (step: CloseStep) => void;
   /**
-   * A second connection to the same database. With it the archive and analytics (DuckDB's work,
-   * on its threads) run on it while the reconciliation's replay (JavaScript's, on the main thread)
-   * runs on `conn`, instead of one after the other: on two cores the close takes the longer of the
-   * two rather than their sum.
+   * Two more connections to the same database. With them the analytics (DuckDB's work, on its
+   * threads) run on `analytics`, the archive on the close's own connection and the reconciliation
+   * (its replay is JavaScript's, on the main thread) on `replay`, all at once instead of one after
+   * the other: on two cores the close takes the longest of them rather than their sum.
    */
-  side?: HistoryConnection;
+  side?: { analytics: HistoryConnection; replay: HistoryConnection };
+  /** How many ticks' columns the reconciliation holds at most, and where bigger days spill. */
+  readback?: ReadSymbolsOptions;
 }
 
 export const CLOSE_STEPS = ['bars', 'archive', 'analytics', 'reconcile', 'reports'] as const;
@@ -91,16 +94,18 @@ export async function closeDay(
   const archiving = (c: HistoryConnection) =>
     timed('archive', async () => (o.archiveDir === undefined ? [] : archiveDate(c, o.archiveDir, date)));
   const analytics = (c: HistoryConnection) => timed('analytics', () => analyticsOf(c, date));
-  const reconciliation = (meanwhile?: () => Promise<ArchivedTable[]>) =>
-    timed('reconcile', () => reconcileDay(conn, o, meanwhile));
-  // With a side connection the analytics run on it, and the archive on `conn` while the replay
-  // (JavaScript, leaving `conn` idle) runs: three kinds of work at once instead of one after another.
-  const overlap = async (side: HistoryConnection) => {
+  const reconciliation = (c: HistoryConnection, meanwhile?: () => Promise<ArchivedTable[]>) =>
+    timed('reconcile', () => reconcileDay(c, o, meanwhile));
+  // With side connections, three kinds of work at once instead of one after another.
+  const overlap = async (side: NonNullable<CloseOptions['side']>) => {
     const threads = await conn.threads();
     await conn.setThreads(Math.max(1, threads - 1));
     // Both settle before anything is thrown: the caller closes the connections on an error, and
     // must not do so under work still running on the other one.
-    const [a, r] = await Promise.allSettled([analytics(side), reconciliation(() => archiving(conn))]);
+    const [a, r] = await Promise.allSettled([
+      analytics(side.analytics),
+      reconciliation(side.replay, () => archiving(conn)),
+    ]);
     await conn.setThreads(threads);
     if (a.status === 'rejected') throw a.reason;
     if (r.status === 'rejected') throw r.reason;
@@ -110,7 +115,7 @@ export async function closeDay(
   const sequential = async () => {
     const archive = await archiving(conn);
     const analysed = await analytics(conn);
-    const { decisions, fills } = await reconciliation();
+    const { decisions, fills } = await reconciliation(conn);
     return { ...analysed, decisions, fills, archive };
   };
   const parts = o.side ? await overlap(o.side) : await sequential();

@@ -82,6 +82,28 @@ export const eodSpec = {
     pattern: /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/,
     hint: 'HH:MM',
   }),
+  memoryBudgetMib: int({
+    flag: 'memory-budget-mib',
+    env: 'TICKFLOW_EOD_MEMORY_BUDGET_MIB',
+    description:
+      "the close's peak memory budget in MiB, whatever the day's size: DuckDB gets 40 % of it (and spills beyond), the reconciliation replays the day in groups of symbols sized to fit the rest",
+    default: 1536,
+    min: 256,
+  }),
+  spillDir: optionalStr({
+    flag: 'spill-dir',
+    env: 'TICKFLOW_EOD_SPILL_DIR',
+    description:
+      "where DuckDB and the reconciliation's read-back spill what does not fit the budget (default <data-dir>/spill; emptied after the run)",
+  }),
+  threads: int({
+    flag: 'threads',
+    env: 'TICKFLOW_EOD_THREADS',
+    description: "DuckDB's worker threads (0: one per core)",
+    default: 0,
+    min: 0,
+    max: 256,
+  }),
   botDurable: str({
     flag: 'bot-durable',
     env: 'TICKFLOW_BOT_DURABLE',

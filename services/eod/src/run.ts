@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Bus, BusAuthError, BusConnectError } from '@tickflow/bus';
-import { DayLoader, type History, openHistory, SchemaVersionError, type Watermarks } from '@tickflow/history';
+import {
+  DayLoader,
+  type History,
+  type HistoryOptions,
+  openHistory,
+  type ReadSymbolsOptions,
+  SchemaVersionError,
+  type Watermarks,
+} from '@tickflow/history';
 import {
   busAuthFrom,
   ConfigError,
@@ -57,14 +65,50 @@ function sessionOf(config: EodConfig, date: string): { start: number; end: numbe
  * The DuckDB file, its schema checked: a file this tickflow cannot read (another schema version)
  * is a usage error (ConfigError, exit 2) naming --db, not a failure of the run.
  */
-async function openDatabase(database: string): Promise<History> {
+async function openDatabase(database: string, options: HistoryOptions): Promise<History> {
   try {
-    return await openHistory(database);
+    return await openHistory(database, options);
   } catch (err) {
     if (err instanceof SchemaVersionError) throw new ConfigError([`--db: ${err.message}`]);
     throw err;
   }
 }
+
+/** Of --memory-budget-mib: DuckDB's memory limit (it spills beyond it). */
+const DUCKDB_SHARE = 0.4;
+/** Of --memory-budget-mib: the reconciliation's tick columns (~41 bytes a tick), one group at a time. */
+const READBACK_SHARE = 0.35;
+const TICK_COLUMN_BYTES = 41;
+
+/**
+ * How the close keeps within --memory-budget-mib: DuckDB's limit and spill directory, and how many
+ * ticks the reconciliation reads back at once (a bigger day goes group by group through the spill
+ * directory). The rest of the budget is Node's own (its heap, a symbol's replay, the report).
+ */
+export function memoryPlan(config: Pick<EodConfig, 'memoryBudgetMib' | 'spillDir' | 'dataDir' | 'threads'>): {
+  duckdb: HistoryOptions;
+  readback: ReadSymbolsOptions;
+  spillDir: string;
+} {
+  const spillDir = resolve(config.spillDir ?? join(config.dataDir, 'spill'));
+  const budget = config.memoryBudgetMib * 2 ** 20;
+  return {
+    duckdb: {
+      memoryLimit: `${Math.floor(config.memoryBudgetMib * DUCKDB_SHARE)}MiB`,
+      tempDirectory: join(spillDir, 'duckdb'),
+      ...(config.threads > 0 ? { threads: config.threads } : {}),
+    },
+    readback: { maxRowsInMemory: Math.floor((budget * READBACK_SHARE) / TICK_COLUMN_BYTES), spillDir },
+    spillDir,
+  };
+}
+
+/** The process's memory now, in MiB (debug log lines: where the close's memory goes). */
+const memoryNow = () => {
+  const m = process.memoryUsage();
+  const mib = (n: number) => Math.round(n / 2 ** 20);
+  return { rssMib: mib(m.rss), heapMib: mib(m.heapUsed), arrayBuffersMib: mib(m.arrayBuffers) };
+};
 
 const LOAD_STEPS = ['read TICKS', 'read REJECTS', 'read DECISIONS', 'read FILLS', 'commit'] as const;
 const LOG_LOAD_STEP = 'load log and commit';
@@ -93,6 +137,8 @@ export async function runEod(
     ? undefined
     : resolve(config.archiveDir ?? join(config.dataDir, 'archive'));
   mkdirSync(resolve(database, '..'), { recursive: true });
+  const memory = memoryPlan(config);
+  mkdirSync(memory.spillDir, { recursive: true });
   const loadSteps = !config.fromLog
     ? LOAD_STEPS
     : config.skipBackfill
@@ -112,13 +158,13 @@ export async function runEod(
             );
           throw err;
         });
-  const history = await openDatabase(database).catch(async (err: unknown) => {
+  const history = await openDatabase(database, memory.duckdb).catch(async (err: unknown) => {
     await bus?.drain();
     throw err;
   });
   const conn = await history.connect();
-  // The close runs its archive and analytics on this one while the reconciliation replays.
-  const side = await history.connect();
+  // The close runs its analytics and its reconciliation on these while the archive runs on `conn`.
+  const side = { analytics: await history.connect(), replay: await history.connect() };
   try {
     await bus?.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log));
     const started = Date.now();
@@ -129,6 +175,7 @@ export async function runEod(
       if (current) steps[current.name] = now - current.at;
       current = name === 'done' ? undefined : { name, at: now };
       if (name !== 'done') progress.step(name);
+      log.debug({ step: name, ...memoryNow() }, 'load step');
     };
     const loader = await DayLoader.open(conn, date);
     // From JetStream the streams are read into staging; from the day log, the commit reads it,
@@ -160,13 +207,32 @@ export async function runEod(
       factory: setup.factory,
       ...(bus ? await botSession(bus, config.botDurable, date, range) : {}),
       load: { ...loader.counts, watermarks },
-      onStep: (s) => progress.step(s),
+      onStep: (s) => {
+        progress.step(s);
+        log.debug({ step: s, ...memoryNow() }, 'close step');
+      },
       side,
+      readback: memory.readback,
     });
     Object.assign(steps, close.steps);
     progress.stop();
     const totalMs = Date.now() - started;
-    log.info({ date, json: paths.json, archive: archiveDir, ms: totalMs, steps }, 'report written');
+    // Peak resident memory of the whole run so far (kB on Linux), against --memory-budget-mib.
+    const usage = process.resourceUsage();
+    const peakRssMib = Math.round(usage.maxRSS / 1024);
+    const cpuS = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1e5) / 10;
+    log.info(
+      {
+        date,
+        json: paths.json,
+        archive: archiveDir,
+        ms: totalMs,
+        steps,
+        peakRssMib,
+        budgetMib: config.memoryBudgetMib,
+      },
+      'report written',
+    );
     return { report, paths, timings: { loadMs, totalMs, steps } };
   } finally {
     progress.stop();

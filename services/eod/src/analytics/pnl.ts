@@ -55,111 +55,163 @@ export function computePnl(
   fills: PnlFill[],
   marks: MinuteMark[],
   closes: ReadonlyMap<string, string> = new Map(),
-): { symbols: PnlRow[]; total: PnlTotal; curve: EquityPoint[] } {
-  const books = new Map<string, AvgCostBook>();
-  const curve: EquityPoint[] = [];
-  const dds = new Map<string, Drawdown>();
-  const totalDd = new Drawdown();
-  const book = (s: string) => {
-    let b = books.get(s);
+): PnlResult {
+  const day = new PnlDay(marks, closes);
+  const minuteOf = (ts: number) => Math.floor(ts / 60_000_000);
+  const byMinute = groupBy(fills, (f) => minuteOf(f.ts));
+  for (const m of [...byMinute.keys()].sort((a, b) => a - b)) day.fillsOf(m, byMinute.get(m) ?? []);
+  return day.finish();
+}
+
+export interface PnlResult {
+  symbols: PnlRow[];
+  total: PnlTotal;
+  curve: EquityPoint[];
+}
+
+/**
+ * `computePnl` a minute at a time, for fills that come in order and are not all in memory: the
+ * fills of each minute in turn (`fillsOf`, minutes ascending), then `finish`. Holds one book per
+ * symbol and the curve (one point a minute), whatever the number of fills.
+ */
+export class PnlDay {
+  private readonly books = new Map<string, AvgCostBook>();
+  private readonly dds = new Map<string, Drawdown>();
+  private readonly totalDd = new Drawdown();
+  private readonly curve: EquityPoint[] = [];
+  private readonly marksByMinute: Map<number, MinuteMark[]>;
+  /** Minutes with marks, ascending, and the next one not yet applied. */
+  private readonly markMinutes: number[];
+  private nextMark = 0;
+  private fills = 0;
+
+  constructor(
+    marks: MinuteMark[],
+    private readonly closes: ReadonlyMap<string, string> = new Map(),
+  ) {
+    this.marksByMinute = groupBy(marks, (m) => m.minute);
+    this.markMinutes = [...this.marksByMinute.keys()].sort((a, b) => a - b);
+  }
+
+  /** The fills of minute `m` in stream order; minutes must come in ascending order. */
+  fillsOf(m: number, fills: readonly PnlFill[]): void {
+    this.marksBefore(m);
+    this.minute(m, fills);
+  }
+
+  /** Minutes with marks and no fills, before minute `m`. */
+  private marksBefore(m: number): void {
+    while (this.nextMark < this.markMinutes.length && (this.markMinutes[this.nextMark] as number) < m)
+      this.minute(this.markMinutes[this.nextMark] as number, []);
+  }
+
+  private book(s: string): AvgCostBook {
+    let b = this.books.get(s);
     if (!b) {
       b = new AvgCostBook();
-      books.set(s, b);
-      dds.set(s, new Drawdown());
+      this.books.set(s, b);
+      this.dds.set(s, new Drawdown());
     }
     return b;
-  };
-  const minuteOf = (ts: number) => Math.floor(ts / 60_000_000);
-  const fillsByMinute = groupBy(fills, (f) => minuteOf(f.ts));
-  const marksByMinute = groupBy(marks, (m) => m.minute);
-  const minutes = [...new Set([...fillsByMinute.keys(), ...marksByMinute.keys()])].sort((a, b) => a - b);
-  for (const m of minutes) {
+  }
+
+  private minute(m: number, fills: readonly PnlFill[]): void {
     const touched = new Set<string>();
-    for (const f of fillsByMinute.get(m) ?? []) {
-      book(f.symbol).apply(f);
+    for (const f of fills) {
+      this.book(f.symbol).apply(f);
       touched.add(f.symbol);
     }
-    for (const k of marksByMinute.get(m) ?? []) {
-      // A symbol with trades but no fills yet has no P&L; it needs no book.
-      const b = books.get(k.symbol);
-      if (b) {
-        b.tradeMark = new Dec(k.price);
-        touched.add(k.symbol);
+    this.fills += fills.length;
+    if (this.markMinutes[this.nextMark] === m) {
+      this.nextMark++;
+      for (const k of this.marksByMinute.get(m) ?? []) {
+        // A symbol with trades but no fills yet has no P&L; it needs no book.
+        const b = this.books.get(k.symbol);
+        if (b) {
+          b.tradeMark = new Dec(k.price);
+          touched.add(k.symbol);
+        }
       }
     }
-    for (const s of touched) dds.get(s)?.observe(book(s).equity());
+    for (const s of touched) this.dds.get(s)?.observe(this.book(s).equity());
     let equity = ZERO;
-    for (const b of books.values()) equity = equity.plus(b.equity());
-    if (books.size > 0) {
+    for (const b of this.books.values()) equity = equity.plus(b.equity());
+    if (this.books.size > 0) {
+      this.totalDd.observe(equity);
+      this.curve.push({ minute: m, equity: plain(equity) });
+    }
+  }
+
+  finish(): PnlResult {
+    this.marksBefore(Number.POSITIVE_INFINITY);
+    const { books, dds, totalDd, curve } = this;
+    // The close is the day's last trade in stream order (what the bot marks to); normally the last
+    // minute's mark already, but a late-stamped trade can make it differ.
+    let changed = false;
+    for (const [s, b] of books) {
+      const close = this.closes.get(s);
+      if (close !== undefined && !(b.tradeMark?.eq(close) ?? false)) {
+        b.tradeMark = new Dec(close);
+        dds.get(s)?.observe(b.equity());
+        changed = true;
+      }
+    }
+    if (changed) {
+      const equity = [...books.values()].reduce((e, b) => e.plus(b.equity()), ZERO);
       totalDd.observe(equity);
-      curve.push({ minute: m, equity: plain(equity) });
+      const last = curve.at(-1);
+      if (last) last.equity = plain(equity); // the close's mark, at the last minute of the day
     }
-  }
-  // The close is the day's last trade in stream order (what the bot marks to); normally the last
-  // minute's mark already, but a late-stamped trade can make it differ.
-  let changed = false;
-  for (const [s, b] of books) {
-    const close = closes.get(s);
-    if (close !== undefined && !(b.tradeMark?.eq(close) ?? false)) {
-      b.tradeMark = new Dec(close);
-      dds.get(s)?.observe(b.equity());
-      changed = true;
-    }
-  }
-  if (changed) {
-    const equity = [...books.values()].reduce((e, b) => e.plus(b.equity()), ZERO);
-    totalDd.observe(equity);
-    const last = curve.at(-1);
-    if (last) last.equity = plain(equity); // the close's mark, at the last minute of the day
-  }
-  const symbols = [...books.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([symbol, b]): PnlRow => {
-      const realised = money(b.realised);
-      // Unrealised shown as the rounded gross less the rounded realised, so the parts add up.
-      const gross = money(b.realised.plus(b.unrealised()));
-      return {
-        symbol,
-        fills: b.fills,
-        boughtQty: plain(b.boughtQty),
-        soldQty: plain(b.soldQty),
-        turnover: money(b.turnover),
-        fees: money(b.fees),
+    const symbols = [...books.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([symbol, b]): PnlRow => {
+        const realised = money(b.realised);
+        // Unrealised shown as the rounded gross less the rounded realised, so the parts add up.
+        const gross = money(b.realised.plus(b.unrealised()));
+        return {
+          symbol,
+          fills: b.fills,
+          boughtQty: plain(b.boughtQty),
+          soldQty: plain(b.soldQty),
+          turnover: money(b.turnover),
+          fees: money(b.fees),
+          realised,
+          unrealised: money(new Dec(gross).minus(realised)),
+          net: money(b.equity()),
+          position: plain(b.qty),
+          avgCost: b.qty.isZero() ? null : plain(b.cost.div(b.qty).toDecimalPlaces(10)),
+          mark: b.mark === undefined ? null : plain(b.mark),
+          roundTrips: b.roundTrips,
+          wins: b.wins,
+          winRate: b.roundTrips ? b.wins / b.roundTrips : null,
+          maxDrawdown: money(dds.get(symbol)?.max ?? ZERO),
+        };
+      });
+    const all = [...books.values()];
+    const sum = (f: (b: AvgCostBook) => Dec) => all.reduce((s, b) => s.plus(f(b)), ZERO);
+    const trips = all.reduce((n, b) => n + b.roundTrips, 0);
+    const wins = all.reduce((n, b) => n + b.wins, 0);
+    const realised = money(sum((b) => b.realised));
+    const gross = money(sum((b) => b.realised.plus(b.unrealised())));
+    const net = sum((b) => b.equity());
+    return {
+      symbols,
+      curve,
+      total: {
+        fills: this.fills,
+        turnover: money(sum((b) => b.turnover)),
+        fees: money(sum((b) => b.fees)),
         realised,
         unrealised: money(new Dec(gross).minus(realised)),
-        net: money(b.equity()),
-        position: plain(b.qty),
-        avgCost: b.qty.isZero() ? null : plain(b.cost.div(b.qty).toDecimalPlaces(10)),
-        mark: b.mark === undefined ? null : plain(b.mark),
-        roundTrips: b.roundTrips,
-        wins: b.wins,
-        winRate: b.roundTrips ? b.wins / b.roundTrips : null,
-        maxDrawdown: money(dds.get(symbol)?.max ?? ZERO),
-      };
-    });
-  const sum = (f: (b: AvgCostBook) => Dec) => [...books.values()].reduce((s, b) => s.plus(f(b)), ZERO);
-  const trips = [...books.values()].reduce((n, b) => n + b.roundTrips, 0);
-  const wins = [...books.values()].reduce((n, b) => n + b.wins, 0);
-  const realised = money(sum((b) => b.realised));
-  const gross = money(sum((b) => b.realised.plus(b.unrealised())));
-  const net = sum((b) => b.equity());
-  return {
-    symbols,
-    curve,
-    total: {
-      fills: fills.length,
-      turnover: money(sum((b) => b.turnover)),
-      fees: money(sum((b) => b.fees)),
-      realised,
-      unrealised: money(new Dec(gross).minus(realised)),
-      net: money(net),
-      netExact: plain(net),
-      roundTrips: trips,
-      wins,
-      winRate: trips ? wins / trips : null,
-      maxDrawdown: money(totalDd.max),
-    },
-  };
+        net: money(net),
+        netExact: plain(net),
+        roundTrips: trips,
+        wins,
+        winRate: trips ? wins / trips : null,
+        maxDrawdown: money(totalDd.max),
+      },
+    };
+  }
 }
 
 function groupBy<T>(items: T[], key: (t: T) => number): Map<number, T[]> {
@@ -173,26 +225,12 @@ function groupBy<T>(items: T[], key: (t: T) => number): Map<number, T[]> {
   return out;
 }
 
-/** Reads the date's fills (in stream order) and per-minute marks from DuckDB, then `computePnl`. */
-export async function pnlFromDuckDB(conn: HistoryConnection, date: string) {
-  // rows() converts column by column: cheaper than the node API's row objects for 386,000 fills.
-  const fills = (
-    await conn.rows(
-      `
-      SELECT symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts
-      FROM fills WHERE trade_date = $date ORDER BY ts, stream_seq`,
-      { date },
-    )
-  ).map(
-    (r): PnlFill => ({
-      symbol: String(r.symbol),
-      side: r.side === 'SELL' ? 'SELL' : 'BUY',
-      qty: String(r.qty),
-      price: String(r.price),
-      fee: String(r.fee),
-      ts: Number(r.ts),
-    }),
-  );
+/**
+ * The date's P&L from DuckDB: per-minute marks and closes first (symbols × minutes, bounded), then
+ * the fills streamed in (ts, stream order) a chunk at a time through `PnlDay`, a minute at a time,
+ * so a day of millions of fills is never in the heap at once.
+ */
+export async function pnlFromDuckDB(conn: HistoryConnection, date: string): Promise<PnlResult> {
   // The mark is the last trade by stream order, which is the order the bot saw them in.
   const marks = (
     await conn.rows(
@@ -212,5 +250,33 @@ export async function pnlFromDuckDB(conn: HistoryConnection, date: string) {
       )
     ).map((r) => [String(r.symbol), String(r.price)] as const),
   );
-  return computePnl(fills, marks, closes);
+  const day = new PnlDay(marks, closes);
+  let minute: number | undefined;
+  let pending: PnlFill[] = [];
+  await conn.eachRows(
+    `SELECT symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts::DOUBLE AS ts
+    FROM fills WHERE trade_date = $date ORDER BY ts, stream_seq`,
+    { date },
+    (rows) => {
+      for (const r of rows) {
+        const f: PnlFill = {
+          symbol: String(r.symbol),
+          side: r.side === 'SELL' ? 'SELL' : 'BUY',
+          qty: String(r.qty),
+          price: String(r.price),
+          fee: String(r.fee),
+          ts: Number(r.ts),
+        };
+        const m = Math.floor(f.ts / 60_000_000);
+        if (m !== minute) {
+          if (minute !== undefined) day.fillsOf(minute, pending);
+          minute = m;
+          pending = [];
+        }
+        pending.push(f);
+      }
+    },
+  );
+  if (minute !== undefined) day.fillsOf(minute, pending);
+  return day.finish();
 }

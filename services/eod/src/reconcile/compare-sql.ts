@@ -1,4 +1,4 @@
-import type { HistoryConnection, SqlParams, TempColumn } from '@tickflow/history';
+import { type HistoryConnection, type SqlParams, sqlIdentifier, type TempColumn } from '@tickflow/history';
 import type { Comparison, ReconciliationBreak } from './compare.ts';
 
 /** One column of the batch side: its name in the temp table, its type, and its value. */
@@ -8,10 +8,48 @@ export interface BatchColumn<B> {
   of: (b: B) => string | number;
 }
 
-export interface SqlComparison<B> {
+/**
+ * The batch recomputation's items in a temp table (ord, id and `columns`), appended as they are
+ * recomputed, a group of symbols at a time: the day's decisions and fills are never all in the heap.
+ */
+export class BatchTable<B extends { id: string }> {
+  /** Items appended so far (the next item's `ord`). */
+  count = 0;
+  private readonly temp: TempColumn<B>[];
+
+  constructor(
+    readonly conn: HistoryConnection,
+    readonly name: string,
+    readonly columns: readonly BatchColumn<B>[],
+  ) {
+    this.temp = [
+      { name: 'ord', type: 'INTEGER', of: (_b, i) => i },
+      { name: 'id', type: 'VARCHAR', of: (b) => b.id },
+      ...columns.map((c): TempColumn<B> => ({ name: c.name, type: c.type, of: (b) => c.of(b) })),
+    ];
+  }
+
+  async create(): Promise<this> {
+    await this.conn.createTempTable(this.name, this.temp);
+    return this;
+  }
+
+  async append(items: readonly B[]): Promise<void> {
+    await this.conn.appendTempRows(this.name, this.temp, items, this.count);
+    this.count += items.length;
+  }
+
+  async drop(): Promise<void> {
+    await this.conn.run(`DROP TABLE IF EXISTS ${sqlIdentifier(this.name)}`);
+  }
+}
+
+/** A batch item as read back from its BatchTable: its id and its columns by name. */
+export type BatchRow = Record<string, unknown> & { id: string };
+
+export interface SqlComparison {
   /** The batch recomputation, each item with a unique id (a repeated id is matched each time). */
-  batch: readonly B[];
-  columns: readonly BatchColumn<B>[];
+  batch: { readonly name: string; readonly columns: readonly { name: string }[] };
   /**
    * The speed layer's rows: a query returning `id`, `stream_seq` and what `same`/`differing`/`extra`
    * read (decimals as VARCHAR). Its columns are `s.<name>` in `equal`.
@@ -25,9 +63,9 @@ export interface SqlComparison<B> {
    * it may be stricter than `same`, never looser.
    */
   equal: string;
-  same: (s: Record<string, unknown>, b: B) => boolean;
-  missing: (b: B) => string;
-  differing: (b: B, s: Record<string, unknown>) => string;
+  same: (s: Record<string, unknown>, b: BatchRow) => boolean;
+  missing: (b: BatchRow) => string;
+  differing: (b: BatchRow, s: Record<string, unknown>) => string;
   extra: (s: Record<string, unknown>) => string;
   keep?: number;
 }
@@ -44,66 +82,62 @@ export const exactDecimal = (column: string) =>
 /**
  * Compares the batch recomputation with what the speed layer recorded, by id, where the speed
  * layer's rows are: each batch item is matched, differing or missing; each recorded row the batch
- * lacks is extra. The batch goes into a temp table (DataChunk appender), one full outer join by id
- * counts what agrees, and only the rows it cannot prove equal (missing, extra, candidates for
- * differing) come back to TypeScript to be judged exactly. Reading 386,000 decisions and as many
- * fills back as JavaScript strings to compare them there took ~10 s of a 10 M-tick day; this ~3.5 s.
+ * lacks is extra. The batch is in a temp table (BatchTable), one full outer join by id counts what
+ * agrees, and only the rows it cannot prove equal (missing, extra, candidates for differing) come
+ * back to TypeScript to be judged exactly. Reading 386,000 decisions and as many fills back as
+ * JavaScript strings to compare them there took ~10 s of a 10 M-tick day; this ~3.5 s.
  * Breaks: batch order first, then the extras in stream order; the first `keep` are kept (all are
  * counted); a repeated speed id counts once (its last row).
  */
-export async function compareInDuckDB<B extends { id: string }>(
+export async function compareInDuckDB(
   conn: HistoryConnection,
-  o: SqlComparison<B>,
+  o: SqlComparison,
 ): Promise<Comparison & { speed: number }> {
-  const table = 'batch_compare';
-  const cols: TempColumn<B>[] = [
-    { name: 'ord', type: 'INTEGER', of: (_b, i) => i },
-    { name: 'id', type: 'VARCHAR', of: (b) => b.id },
-    ...o.columns.map((c): TempColumn<B> => ({ name: c.name, type: c.type, of: (b) => c.of(b) })),
-  ];
-  await conn.fillTempTable(table, cols, o.batch);
-  try {
-    const joined = `
+  const table = sqlIdentifier(o.batch.name);
+  const batchColumns = o.batch.columns.map(
+    (c) => `b.${sqlIdentifier(c.name)} AS ${sqlIdentifier(`b_${c.name}`)}`,
+  );
+  const joined = `
       WITH s AS (SELECT * FROM (${o.speed}) QUALIFY row_number() OVER (PARTITION BY id ORDER BY stream_seq DESC) = 1),
-      j AS (SELECT s.*, b.ord AS b_ord, b.id AS b_id, coalesce(${o.equal}, false) AS agree
+      j AS (SELECT s.*, b.ord AS b_ord, b.id AS b_id, ${batchColumns.join(', ')}, coalesce(${o.equal}, false) AS agree
             FROM s FULL OUTER JOIN ${table} b ON s.id = b.id)`;
-    const [totals] = await conn.rows(
-      `${joined}
+  const [totals] = await conn.rows(
+    `${joined}
         SELECT count(*) FILTER (WHERE agree) AS agreed, (SELECT count(*) FROM s) AS speed FROM j`,
-      o.params,
-    );
-    const rows = await conn.rows(
-      `${joined}
+    o.params,
+  );
+  const rows = await conn.rows(
+    `${joined}
         SELECT * FROM j WHERE NOT agree ORDER BY b_ord NULLS LAST, stream_seq, id`,
-      o.params,
-    );
-    const result: Comparison = {
-      matched: Number(totals?.agreed ?? 0),
-      missing: 0,
-      extra: 0,
-      differing: 0,
-      breaks: [],
-    };
-    const keep = o.keep ?? Number.POSITIVE_INFINITY;
-    const add = (b: ReconciliationBreak) => {
-      if (result.breaks.length < keep) result.breaks.push(b);
-    };
-    for (const s of rows) {
-      const b = s.b_ord === null ? undefined : o.batch[Number(s.b_ord)];
-      if (b === undefined) {
-        result.extra++;
-        add({ id: String(s.id), kind: 'extra', detail: o.extra(s) });
-      } else if (s.id === null) {
-        result.missing++;
-        add({ id: b.id, kind: 'missing', detail: o.missing(b) });
-      } else if (o.same(s, b)) result.matched++;
-      else {
-        result.differing++;
-        add({ id: b.id, kind: 'differing', detail: o.differing(b, s) });
-      }
+    o.params,
+  );
+  const result: Comparison = {
+    matched: Number(totals?.agreed ?? 0),
+    missing: 0,
+    extra: 0,
+    differing: 0,
+    breaks: [],
+  };
+  const keep = o.keep ?? Number.POSITIVE_INFINITY;
+  const add = (b: ReconciliationBreak) => {
+    if (result.breaks.length < keep) result.breaks.push(b);
+  };
+  for (const s of rows) {
+    if (s.b_ord === null) {
+      result.extra++;
+      add({ id: String(s.id), kind: 'extra', detail: o.extra(s) });
+      continue;
     }
-    return { ...result, speed: Number(totals?.speed ?? 0) };
-  } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${table}`);
+    const b: BatchRow = { id: String(s.b_id) };
+    for (const c of o.batch.columns) b[c.name] = s[`b_${c.name}`];
+    if (s.id === null) {
+      result.missing++;
+      add({ id: b.id, kind: 'missing', detail: o.missing(b) });
+    } else if (o.same(s, b)) result.matched++;
+    else {
+      result.differing++;
+      add({ id: b.id, kind: 'differing', detail: o.differing(b, s) });
+    }
   }
+  return { ...result, speed: Number(totals?.speed ?? 0) };
 }

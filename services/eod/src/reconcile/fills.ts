@@ -4,13 +4,18 @@ import {
   DEFAULT_EXECUTION,
   type ExecutionModel,
   type SessionSnapshot,
-  type SimulatedDay,
   simulateExecution,
   type Tape,
 } from '@tickflow/paper';
 import { plainDec, sameDecimal } from '../analytics/sql.ts';
 import type { ReconciliationBreak } from './compare.ts';
-import { compareInDuckDB, exactDecimal } from './compare-sql.ts';
+import {
+  type BatchColumn,
+  type BatchRow,
+  type BatchTable,
+  compareInDuckDB,
+  exactDecimal,
+} from './compare-sql.ts';
 
 export type FillBreak = ReconciliationBreak;
 
@@ -55,6 +60,11 @@ const BREAKS_KEPT = 100;
 export interface FillCheck {
   execution: ExecutionModel;
   start: Map<string, string>;
+  /** Each symbol's position so far: the start plus the recomputed fills (for the snapshot check). */
+  net: Map<string, Dec>;
+  /** Orders the recomputation left expired or open, by decision id. */
+  expired: Map<string, string>;
+  open: Map<string, string>;
 }
 
 export async function prepareFillCheck(
@@ -62,24 +72,28 @@ export async function prepareFillCheck(
   date: string,
   snapshot: SessionSnapshot | undefined,
 ): Promise<FillCheck> {
+  const start = await startPositions(conn, date, snapshot);
   return {
     execution: snapshot?.execution ?? DEFAULT_EXECUTION,
-    start: await startPositions(conn, date, snapshot),
+    start,
+    net: new Map([...start].map(([symbol, qty]) => [symbol, new Dec(qty)])),
+    expired: new Map(),
+    open: new Map(),
   };
 }
 
 /**
- * The bot's fills for one symbol's decisions against its ticks (each venue's tape in seq order),
- * added to `day`. Symbols are independent in the paper broker (positions, the queue of orders), so
- * the day can be recomputed symbol by symbol without holding every tick at once.
+ * The bot's fills for one symbol's decisions against its ticks (each venue's tape in seq order).
+ * Symbols are independent in the paper broker (positions, the queue of orders), so the day can be
+ * recomputed symbol by symbol without holding every tick at once; `check` keeps what the end needs
+ * (positions, expired and open orders), the fills go to the caller's BatchTable.
  */
 export function simulateSymbol(
   check: FillCheck,
-  day: SimulatedDay,
   decisions: readonly Decision[],
   ticks: SymbolTicks,
   rejected: ReadonlySet<string>,
-): void {
+): Fill[] {
   const tapes = new Map<string, Tape>();
   const tapeOf = (venue: string, symbol: string): Tape | readonly [] => {
     // Only this symbol's decisions come here; any other would get an empty tape (no fills).
@@ -91,29 +105,36 @@ export function simulateSymbol(
     return tape;
   };
   const sim = simulateExecution(decisions, tapeOf, check.execution, rejected, check.start);
-  for (const f of sim.fills) day.fills.push(f);
-  for (const [id, q] of sim.expired) day.expired.set(id, q);
-  for (const [id, q] of sim.open) day.open.set(id, q);
+  for (const [id, q] of sim.expired) check.expired.set(id, q);
+  for (const [id, q] of sim.open) check.open.set(id, q);
+  for (const f of sim.fills)
+    check.net.set(
+      f.symbol,
+      (check.net.get(f.symbol) ?? new Dec(0)).plus(f.side === 'BUY' ? f.qty : `-${f.qty}`),
+    );
+  return sim.fills;
 }
 
-/** Compares the recomputed fills with FILLS by id, then the snapshot's positions. */
+/** A recomputed fill's columns in its BatchTable. */
+export const FILL_COLUMNS: readonly BatchColumn<Fill>[] = [
+  { name: 'side', type: 'VARCHAR', of: (f) => f.side },
+  { name: 'qty', type: 'VARCHAR', of: (f) => f.qty },
+  { name: 'price', type: 'VARCHAR', of: (f) => f.price },
+  { name: 'fee', type: 'VARCHAR', of: (f) => f.fee },
+  { name: 'ts', type: 'DOUBLE', of: (f) => f.ts },
+];
+
+/** Compares the recomputed fills (`batch`) with FILLS by id, then the snapshot's positions. */
 export async function finishFillCheck(
   conn: HistoryConnection,
   date: string,
   check: FillCheck,
-  batch: SimulatedDay,
+  batch: BatchTable<Fill>,
   snapshot: SessionSnapshot | undefined,
   rejected: ReadonlySet<string>,
 ): Promise<FillReconciliation> {
   const compared = await compareInDuckDB(conn, {
-    batch: batch.fills,
-    columns: [
-      { name: 'side', type: 'VARCHAR', of: (f) => f.side },
-      { name: 'qty', type: 'VARCHAR', of: (f) => f.qty },
-      { name: 'price', type: 'VARCHAR', of: (f) => f.price },
-      { name: 'fee', type: 'VARCHAR', of: (f) => f.fee },
-      { name: 'ts', type: 'DOUBLE', of: (f) => f.ts },
-    ],
+    batch,
     speed: `SELECT id, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts,
               qty AS qty_d, price AS price_d, fee AS fee_d, stream_seq
             FROM fills WHERE trade_date = $date`,
@@ -130,12 +151,12 @@ export async function finishFillCheck(
   const result: FillReconciliation = {
     model: snapshot ? 'snapshot' : 'default',
     execution: check.execution,
-    batch: batch.fills.length,
+    batch: batch.count,
     rejected: rejected.size,
-    openAtClose: batch.open.size,
+    openAtClose: check.open.size,
     ...compared,
   };
-  if (snapshot) result.snapshot = comparePositions(snapshot, batch.fills, check.start);
+  if (snapshot) result.snapshot = comparePositions(snapshot, check.net);
   return result;
 }
 
@@ -167,28 +188,23 @@ async function startPositions(
   }
   return new Map((await net('trade_date < $date')).map(([symbol, qty]) => [symbol, plainDec(qty)]));
 }
-const show = (f: Fill) => `${f.side} ${f.qty} @ ${f.price} fee ${f.fee} ts ${f.ts}`;
+const show = (f: BatchRow) => `${f.side} ${f.qty} @ ${f.price} fee ${f.fee} ts ${f.ts}`;
 
-function sameFill(s: Record<string, unknown>, f: Fill): boolean {
+function sameFill(s: Record<string, unknown>, f: BatchRow): boolean {
   return (
     s.side === f.side &&
-    sameDecimal(s.qty, f.qty) &&
-    sameDecimal(s.price, f.price) &&
-    sameDecimal(s.fee, f.fee) &&
-    Number(s.ts) === f.ts
+    sameDecimal(s.qty, String(f.qty)) &&
+    sameDecimal(s.price, String(f.price)) &&
+    sameDecimal(s.fee, String(f.fee)) &&
+    Number(s.ts) === Number(f.ts)
   );
 }
 
-/** The snapshot's positions against the carried positions plus the day's recomputed fills. */
+/** The snapshot's positions against the carried positions plus the day's recomputed fills (`net`). */
 function comparePositions(
   snapshot: SessionSnapshot,
-  fills: readonly Fill[],
-  start: ReadonlyMap<string, string>,
+  net: ReadonlyMap<string, Dec>,
 ): FillReconciliation['snapshot'] {
-  const net = new Map<string, Dec>();
-  for (const [symbol, qty] of start) net.set(symbol, new Dec(qty));
-  for (const f of fills)
-    net.set(f.symbol, (net.get(f.symbol) ?? new Dec(0)).plus(f.side === 'BUY' ? f.qty : `-${f.qty}`));
   const detail: string[] = [];
   const symbols = new Set([...net.keys(), ...snapshot.positions.map((p) => p.symbol)]);
   for (const symbol of [...symbols].sort()) {

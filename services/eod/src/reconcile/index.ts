@@ -1,9 +1,10 @@
-import type { Decision } from '@tickflow/core';
-import { type HistoryConnection, readSymbols, type SymbolTicks } from '@tickflow/history';
-import type { SessionSnapshot, SimulatedDay } from '@tickflow/paper';
+import type { Decision, Fill } from '@tickflow/core';
+import { type HistoryConnection, type ReadSymbolsOptions, readSymbols } from '@tickflow/history';
+import type { SessionSnapshot } from '@tickflow/paper';
 import { replayInOrder, type StrategyFactory, type StrategyFault } from '@tickflow/strategy';
-import { compareDecisions } from './decisions.ts';
-import { finishFillCheck, prepareFillCheck, simulateSymbol } from './fills.ts';
+import { BatchTable } from './compare-sql.ts';
+import { compareDecisions, DECISION_COLUMNS } from './decisions.ts';
+import { FILL_COLUMNS, finishFillCheck, prepareFillCheck, simulateSymbol } from './fills.ts';
 
 /** What the reconciliation needs of the close's options (close.ts passes its CloseOptions). */
 export interface ReconcileOptions {
@@ -13,13 +14,18 @@ export interface ReconcileOptions {
   snapshot?: SessionSnapshot | undefined;
   /** Decisions the bot rejected (ORDERS), not executed by the batch recomputation either. */
   rejectedDecisions?: ReadonlySet<string>;
+  /** How many ticks' columns at most in memory, and where bigger days spill (readSymbols). */
+  readback?: ReadSymbolsOptions;
 }
 
 /**
  * The Lambda check: the day recomputed from the archived ticks with the speed layer's own strategy
- * and paper-broker code, symbol by symbol (symbols are independent in both, so a ten-million-tick
- * day is never all in the heap as objects), then compared with what DECISIONS and FILLS recorded.
- * Between symbols it yields to the event loop, so work on another connection goes on meanwhile.
+ * and paper-broker code, symbol by symbol (symbols are independent in both), then compared with
+ * what DECISIONS and FILLS recorded. Memory stays within `readback`'s bound whatever the day's
+ * size: ticks come back a group of symbols at a time, and each symbol's recomputed decisions and
+ * fills go to temp tables in DuckDB (which spills within its own limit) instead of the heap.
+ * `conn` is this work's own connection (its temp tables are its own); `meanwhile` runs alongside
+ * on another (the close's archive) and settles before this returns or throws.
  */
 export async function reconcileDay<T>(
   conn: HistoryConnection,
@@ -28,36 +34,41 @@ export async function reconcileDay<T>(
 ) {
   const { date } = o;
   const rejected = o.rejectedDecisions ?? new Set<string>();
-  const check = await prepareFillCheck(conn, date, o.snapshot);
-  const recomputed: Decision[] = [];
-  // Lanes whose strategy failed: paused at the same tick as signals pauses them (reported).
-  const paused: StrategyFault[] = [];
-  const simulated: SimulatedDay = { fills: [], expired: new Map(), open: new Map() };
-  const symbols: SymbolTicks[] = [];
-  await readSymbols(conn, date, (ticks) => symbols.push(ticks));
-  // `conn` is idle while the replay runs: `meanwhile` may use it (the archive does). If the replay
-  // throws, the background work still settles before the error leaves (its connection may close).
   const background = meanwhile?.();
   background?.catch(() => undefined);
+  const decisions = await new BatchTable<Decision>(conn, 'batch_decisions', DECISION_COLUMNS).create();
+  const fills = await new BatchTable<Fill>(conn, 'batch_fills', FILL_COLUMNS).create();
   try {
-    for (const ticks of symbols) {
-      const ds = replayInOrder(
-        (visit) => ticks.each(visit),
-        o.factory,
-        (f) => paused.push(f),
-      );
-      for (const d of ds) recomputed.push(d);
-      simulateSymbol(check, simulated, ds, ticks, rejected);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    const check = await prepareFillCheck(conn, date, o.snapshot);
+    // Lanes whose strategy failed: paused at the same tick as signals pauses them (reported).
+    const paused: StrategyFault[] = [];
+    await readSymbols(
+      conn,
+      date,
+      async (ticks) => {
+        const ds = replayInOrder(
+          (visit) => ticks.each(visit),
+          o.factory,
+          (f) => paused.push(f),
+        );
+        await decisions.append(ds);
+        await fills.append(simulateSymbol(check, ds, ticks, rejected));
+        // Between symbols, the event loop: work on other connections goes on meanwhile.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
+      o.readback,
+    );
+    const done = await background;
+    return {
+      decisions: { ...(await compareDecisions(conn, date, decisions)), paused },
+      fills: await finishFillCheck(conn, date, check, fills, o.snapshot, rejected),
+      meanwhile: done,
+    };
   } catch (err) {
     await Promise.allSettled([background]);
     throw err;
+  } finally {
+    await decisions.drop();
+    await fills.drop();
   }
-  const done = await background;
-  return {
-    decisions: { ...(await compareDecisions(conn, date, recomputed)), paused },
-    fills: await finishFillCheck(conn, date, check, simulated, o.snapshot, rejected),
-    meanwhile: done,
-  };
 }
