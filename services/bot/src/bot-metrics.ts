@@ -25,6 +25,11 @@ export function botMetrics(registry: Registry) {
       help: "Decisions of other partitions' symbols, acked without handling (--partition)",
       registers: [registry],
     }),
+    lostTicks: new Counter({
+      name: 'tickflow_bot_ticks_lost_total',
+      help: 'Ticks missing from TICKS below newer ones that an order waited --lost-tick-ms for, then passed over',
+      registers: [registry],
+    }),
     bad: new Counter({
       name: 'tickflow_bot_bad_messages_total',
       help: 'Messages that were not usable decisions or ticks',

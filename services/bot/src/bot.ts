@@ -43,6 +43,8 @@ export interface PaperBotOptions {
   tapeCapacity: number;
   /** Reads a lane of TICKS back from the stream (see Tape). */
   backfill: ConstructorParameters<typeof Tape>[1];
+  /** How long an order waits at a tick missing from TICKS before passing over it (0: for ever). */
+  lostTickMs?: number;
 }
 
 /**
@@ -111,10 +113,26 @@ export class PaperBot {
     registry: Registry,
   ) {
     this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000, readBack: bus.jsm });
-    this.tape = new Tape(opts.tapeCapacity, opts.backfill, (venue, symbol, seq) =>
-      log.warn({ venue, symbol, seq }, 'an order waits for a tick missing from TICKS below newer ones'),
-    );
     this.metrics = botMetrics(registry);
+    const lostAfterMs = opts.lostTickMs ?? 0;
+    this.tape = new Tape(
+      opts.tapeCapacity,
+      opts.backfill,
+      (venue, symbol, seq) =>
+        log.warn({ venue, symbol, seq }, 'an order waits for a tick missing from TICKS below newer ones'),
+      lostAfterMs > 0
+        ? {
+            afterMs: lostAfterMs,
+            onLost: (venue, symbol, seq) => {
+              this.metrics.lostTicks.inc();
+              log.error(
+                { venue, symbol, seq, waitedMs: lostAfterMs },
+                'a tick missing from TICKS never came: the order passes over it, as the end of day does (--lost-tick-ms)',
+              );
+            },
+          }
+        : undefined,
+    );
   }
 
   /**

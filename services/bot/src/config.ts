@@ -125,6 +125,15 @@ export const botSpec = {
     pattern: DECIMAL,
     hint: 'a non-negative decimal',
   }),
+  lostTickMs: int({
+    flag: 'lost-tick-ms',
+    env: 'TICKFLOW_BOT_LOST_TICK_MS',
+    description:
+      'how long an order waits at a tick missing from TICKS below newer ones (looked for there first) before passing over it as lost, as the end of day does; counted in tickflow_bot_ticks_lost_total (0: wait for ever)',
+    default: 30_000,
+    min: 0,
+    max: 86_400_000,
+  }),
   tapeTicks: int({
     flag: 'tape-ticks',
     env: 'TICKFLOW_BOT_TAPE_TICKS',

@@ -133,7 +133,13 @@ export async function startBot(
   const bot = new PaperBot(
     bus,
     portfolio,
-    { execution, limits, tapeCapacity: config.tapeTicks, backfill: streamBackfill(bus) },
+    {
+      execution,
+      limits,
+      tapeCapacity: config.tapeTicks,
+      backfill: streamBackfill(bus),
+      lostTickMs: config.lostTickMs,
+    },
     log,
     registry,
   );

@@ -1,5 +1,5 @@
 import type { TapeTick } from '@tickflow/paper';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type StoredTick, Tape, type TapeBackfill } from './tape.ts';
 
 const tick = (seq: number, streamSeq: number): StoredTick => ({
@@ -48,6 +48,58 @@ describe('Tape', () => {
     expect(tape.push('v', 'S', tick(3, 3))).toBe(false); // late: kept, not the newest for marks
     tape.push('v', 'S', tick(5, 4));
     expect(got).toEqual([2, 3, 4, 5]);
+  });
+
+  it('passes over a tick that never comes after --lost-tick-ms, saying which, and goes on in seq order', async () => {
+    vi.useFakeTimers();
+    try {
+      const lost: string[] = [];
+      const tape = new Tape(1000, stream([]).backfill, undefined, {
+        afterMs: 30_000,
+        onLost: (venue, symbol, seq) => lost.push(`${venue}:${symbol}:${seq}`),
+      });
+      const got: number[] = [];
+      await tape.follow('v', 'S', 1, { streamSeq: 1 }, (t) => {
+        got.push(t.seq);
+        return false;
+      });
+      tape.push('v', 'S', tick(2, 1));
+      tape.push('v', 'S', tick(4, 2));
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(got).toEqual([2]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(lost).toEqual(['v:S:3']);
+      expect(got).toEqual([2, 4]);
+      tape.push('v', 'S', tick(5, 3));
+      expect(got).toEqual([2, 4, 5]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not pass over a late tick that comes before --lost-tick-ms', async () => {
+    vi.useFakeTimers();
+    try {
+      const lost: number[] = [];
+      const tape = new Tape(1000, stream([]).backfill, undefined, {
+        afterMs: 30_000,
+        onLost: (_v, _s, seq) => lost.push(seq),
+      });
+      const got: number[] = [];
+      await tape.follow('v', 'S', 1, { streamSeq: 1 }, (t) => {
+        got.push(t.seq);
+        return false;
+      });
+      tape.push('v', 'S', tick(2, 1));
+      tape.push('v', 'S', tick(4, 2));
+      await vi.advanceTimersByTimeAsync(20_000);
+      tape.push('v', 'S', tick(3, 3));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(got).toEqual([2, 3, 4]);
+      expect(lost).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps a late tick for an order that starts after it arrived', async () => {

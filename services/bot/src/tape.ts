@@ -61,6 +61,12 @@ export class Tape {
     private readonly backfill: TapeBackfill,
     /** Told once per order when it waits for a tick missing below ticks already seen (a gap). */
     private readonly onGap: (venue: string, symbol: string, seq: number) => void = () => {},
+    /**
+     * A tick missing below newer ones, looked for in TICKS and waited for this long, is taken as
+     * lost and passed over (`onLost`), as the batch layer's tape of stored ticks passes over it:
+     * an order never waits forever for a tick that will not come. Undefined: wait for ever.
+     */
+    private readonly lost?: { afterMs: number; onLost: (venue: string, symbol: string, seq: number) => void },
   ) {
     this.perLane = budget;
   }
@@ -124,9 +130,13 @@ export class Tape {
     const caught = new Promise<() => void>((resolve, reject) => {
       settle = { resolve, reject };
     });
+    const lost = this.lost;
+    /** The timer of the gap this order waits at (see `lost`), and the seq it waits for. */
+    let lostTimer: { seq: number; timer: NodeJS.Timeout } | undefined;
     const stop = () => {
       done = true;
       lane.waiting.delete(pump);
+      if (lostTimer) clearTimeout(lostTimer.timer);
     };
     const fail = (err: unknown) => {
       stop();
@@ -200,6 +210,20 @@ export class Tape {
         if (gap && !reported) {
           reported = true;
           onGap(k);
+        }
+        if (gap && lost && lostTimer?.seq !== k) {
+          if (lostTimer) clearTimeout(lostTimer.timer);
+          const { afterMs, onLost } = lost;
+          const timer = setTimeout(() => {
+            lostTimer = undefined;
+            // Still waiting at this seq, and it has not come: passed over, the order goes on.
+            if (done || seen !== k - 1 || found.has(k) || lane.ring.get(k)) return;
+            seen = k;
+            onLost(venue, symbol, k);
+            pump();
+          }, afterMs);
+          timer.unref();
+          lostTimer = { seq: k, timer };
         }
         lane.waiting.add(pump);
         if (!caughtUp) {
