@@ -77,7 +77,7 @@ async function openDatabase(database: string, options: HistoryOptions): Promise<
 /** Of --memory-budget-mib: DuckDB's memory limit (it spills beyond it). */
 const DUCKDB_SHARE = 0.4;
 /** Of --memory-budget-mib: the reconciliation's tick columns (~41 bytes a tick), one group at a time. */
-const READBACK_SHARE = 0.35;
+const READBACK_SHARE = 0.3;
 const TICK_COLUMN_BYTES = 41;
 
 /**
