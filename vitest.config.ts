@@ -15,6 +15,7 @@ const SERIAL = [
   'test/shutdown.test.ts',
   'test/confirming-publisher.test.ts',
   'test/confirming-publisher-faults.test.ts',
+  'test/live-once.test.ts',
   'test/signals-order.test.ts',
   'test/signals-recovery.test.ts',
   'test/feed-store-full.test.ts',
