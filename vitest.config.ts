@@ -19,6 +19,7 @@ const SERIAL = [
   'test/signals-order.test.ts',
   'test/signals-recovery.test.ts',
   'test/feed-store-full.test.ts',
+  'test/feed.test.ts',
   'test/feed-restart-settle.test.ts',
   'test/eod-log-kill.test.ts',
   'test/abuse-ws.test.ts',
