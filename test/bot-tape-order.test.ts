@@ -34,9 +34,15 @@ describe('orders over ticks stored out of seq order', () => {
       tickStreamSeq,
     });
   const expectBatchFills = async (symbol: string, decisions: Decision[]) => {
-    const fills = (await readAll<Fill>(bench.bus, 'FILLS')).filter((f) => f.symbol === symbol);
     const tape = (await storedTapes(bench.bus)).get(`synth:${symbol}`) ?? [];
     const batch = simulateExecution(decisions, () => tape, { ...DEFAULT_EXECUTION, partialFills: true });
+    // The bot counts a fill when it makes it; FILLS stores it a moment later (seen under load).
+    let fills: Fill[] = [];
+    const stored = async () => {
+      fills = (await readAll<Fill>(bench.bus, 'FILLS')).filter((f) => f.symbol === symbol);
+      return fills.length >= batch.fills.length;
+    };
+    await waitFor('the fills stored', stored, 10_000).catch(() => {});
     expect(fills.map((f) => [f.id, f.qty, f.price])).toEqual(batch.fills.map((f) => [f.id, f.qty, f.price]));
   };
 

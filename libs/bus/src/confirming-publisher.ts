@@ -3,6 +3,7 @@ import { Epoch, STALE } from './epoch.ts';
 import type { LastStoredReader, StoredRef } from './last-stored.ts';
 import { msgIdHeader } from './msg-id-header.ts';
 import { Outbox } from './outbox.ts';
+import { OutboxRoom } from './outbox-room.ts';
 import {
   type ConfirmingPublisherOptions,
   type ConfirmingPublisherStats,
@@ -47,6 +48,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class ConfirmingPublisher {
   private readonly outbox = new Outbox();
+  private readonly room: OutboxRoom;
   private readonly opts: Required<Omit<ConfirmingPublisherOptions, 'onEvent' | 'onConfirmed'>>;
   private readonly stallMs: number;
   /** Bumped on every disconnect and reconnect: a read-back from another connection is stale. */
@@ -65,7 +67,6 @@ export class ConfirmingPublisher {
   private sinceConfirm = 0;
   private confirming: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   private closed = false;
   private readonly stopStatus: () => void;
@@ -87,6 +88,7 @@ export class ConfirmingPublisher {
       confirmTimeoutMs: options.confirmTimeoutMs ?? 5000,
     };
     this.stallMs = Math.min(this.opts.confirmTimeoutMs / 5, 100);
+    this.room = new OutboxRoom(this.outbox, this.opts.maxOutboxBytes);
     this.onEvent = options.onEvent;
     this.onConfirmed = options.onConfirmed;
     // A disconnect loses whatever nats.js had buffered (it resets its outbound buffer on every
@@ -116,14 +118,16 @@ export class ConfirmingPublisher {
   publish(subject: string, data: Uint8Array, msgId: string): undefined | Promise<void> {
     if (this.failure) throw this.failure;
     if (this.closed) throw new PublisherClosedError('publisher is closed');
-    if (this.outbox.bytes + data.byteLength > this.opts.maxOutboxBytes && this.outbox.size > 0) {
+    if (!this.room.fits(data.byteLength)) {
       if (this.opts.overflow === 'block')
-        return this.waitForRoom(data.byteLength).then(() => this.send(subject, data, msgId));
-      let dropped = 0;
-      while (this.outbox.size > 0 && this.outbox.bytes + data.byteLength > this.opts.maxOutboxBytes) {
-        this.outbox.dropOldest();
-        dropped++;
-      }
+        return this.room
+          .waitFor(
+            data.byteLength,
+            () => void this.confirm(),
+            () => this.failure,
+          )
+          .then(() => this.send(subject, data, msgId));
+      const dropped = this.room.dropOldestFor(data.byteLength);
       this.stats.dropped += dropped;
       this.onEvent?.({ type: 'dropped', count: dropped });
     }
@@ -335,22 +339,8 @@ export class ConfirmingPublisher {
     const n = this.outbox.dropThrough(index);
     this.stats.confirmed += n;
     this.syncStats();
-    this.wakeWaiters();
+    this.room.wake();
     return n;
-  }
-
-  private async waitForRoom(bytes: number): Promise<void> {
-    while (this.outbox.size > 0 && this.outbox.bytes + bytes > this.opts.maxOutboxBytes) {
-      if (this.failure) throw this.failure;
-      void this.confirm();
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-  }
-
-  private wakeWaiters(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const resolve of w) resolve();
   }
 
   private syncStats(): void {
