@@ -50,6 +50,7 @@ export default defineConfig({
           include: ['libs/**/*.test.ts', 'services/**/*.test.ts'],
           testTimeout: 10_000,
           maxWorkers: WORKERS,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -59,6 +60,7 @@ export default defineConfig({
           include: ['strategies/**/*.test.ts'],
           testTimeout: 10_000,
           maxWorkers: WORKERS,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -69,6 +71,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: WORKERS,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -78,6 +81,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // After every other project has finished (without it, projects run at the same time and
+          // these files would share the machine with up to six others).
+          sequence: { groupOrder: 1 },
         },
       },
     ],
