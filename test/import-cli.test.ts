@@ -9,11 +9,11 @@ const DATE = '2026-03-02';
 const START_MS = Date.parse(`${DATE}T10:00:00Z`);
 
 /** A futures-style dump (header, µs times) whose price swings ±5 around 100 every ~125 trades. */
-function swingingDump(n: number): string {
+function swingingDump(n: number, startMs = START_MS): string {
   const rows = ['id,price,qty,quote_qty,time,is_buyer_maker'];
   for (let i = 1; i <= n; i++) {
     const price = (100 + 5 * Math.sin(i / 20)).toFixed(2);
-    rows.push(`${i},${price},0.5,1,${(START_MS + i * 1000) * 1000},${i % 2 === 0}`);
+    rows.push(`${i},${price},0.5,1,${(startMs + i * 1000) * 1000},${i % 2 === 0}`);
   }
   return `${rows.join('\n')}\n`;
 }
@@ -62,6 +62,33 @@ describe('tickflow import, then backtest and history over what it imported', () 
     expect(bt.out).toMatch(/ticks 600 /);
     const trades = Number(/trades (\d+)/.exec(bt.out)?.[1]);
     expect(trades).toBeGreaterThan(0);
+  });
+
+  it('backtests two imported dates as one run: the second date, numbered from 1 again, goes on from the first', () => {
+    const next = '2026-03-03';
+    const zip = join(dir, `BTCUSDT-trades-${next}.zip`);
+    writeZip(zip, `BTCUSDT-trades-${next}.csv`, swingingDump(600, Date.parse(`${next}T10:00:00Z`)));
+    expect(runTickflow(['import', zip, '--data-dir', data()]).code).toBe(0);
+    const bt = runTickflow([
+      'backtest',
+      '--from',
+      DATE,
+      '--to',
+      next,
+      '--data-dir',
+      data(),
+      '--fast',
+      '5',
+      '--slow',
+      '20',
+      '--out',
+      join(dir, 'reports'),
+    ]);
+    expect(bt.err).toBe('');
+    expect(bt.code).toBe(0);
+    // Before, every tick of the second date was skipped as at or below the lane's last seq.
+    expect(bt.out).toMatch(/ticks 1200 /);
+    expect(bt.out).not.toContain('skipped');
   });
 
   it('answers daily bars of the imported date as JSON', () => {

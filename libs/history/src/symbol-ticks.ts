@@ -44,6 +44,23 @@ export class SymbolTicks {
     return this.lanes.reduce((n, l) => n + l.to - l.from, 0);
   }
 
+  /** The venue's first and last seq this day (undefined: no ticks on it). */
+  seqRange(venue: string): { first: number; last: number } | undefined {
+    const lane = this.lanes.find((l) => l.venue === venue);
+    if (!lane || lane.to === lane.from) return undefined;
+    return { first: this.c.seq[lane.from] as number, last: this.c.seq[lane.to - 1] as number };
+  }
+
+  /**
+   * Adds `by` to the seq of every tick of `venue`: for history imported a date at a time (seq from
+   * 1 each date), so that a run over several dates sees each lane's seq go on rising.
+   */
+  shiftSeq(venue: string, by: number): void {
+    const lane = this.lanes.find((l) => l.venue === venue);
+    if (!lane) return;
+    for (let row = lane.from; row < lane.to; row++) this.c.seq[row] = (this.c.seq[row] as number) + by;
+  }
+
   /** A fresh Tick of row `row` of `venue`. */
   tick(venue: string, row: number): Tick {
     const { c, dict } = this;

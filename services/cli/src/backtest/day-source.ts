@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   archivedDates,
@@ -20,7 +21,13 @@ export type DaySourceKind = 'archive' | 'db' | 'none';
  * whose `ticks` is a view over that one date (optionally only `symbols`), so the columnar read-back
  * of libs/history (`readSymbols`) reads it unchanged and only one day is ever held.
  */
+/** Ticks' columns held at most at once (~41 bytes each: ~200 MB), whatever a day's size. */
+const READBACK_ROWS = 5_000_000;
+
 export class DaySource {
+  /** Each venue+symbol's last seq read so far in the run (see `readDay`). */
+  private readonly lastSeq = new Map<string, number>();
+
   private constructor(
     private readonly history: History,
     private readonly conn: HistoryConnection,
@@ -68,9 +75,9 @@ export class DaySource {
   async readDay(
     date: string,
     onSymbol: (ticks: SymbolTicks) => void,
-  ): Promise<{ kind: DaySourceKind; ticks: number }> {
+  ): Promise<{ kind: DaySourceKind; ticks: number; renumbered: number }> {
     const kind = await this.kindOf(date);
-    if (kind === 'none') return { kind, ticks: 0 };
+    if (kind === 'none') return { kind, ticks: 0, renumbered: 0 };
     const only = this.symbols?.length
       ? ` AND symbol IN (${this.symbols.map((s) => sqlString(s)).join(', ')})`
       : '';
@@ -84,8 +91,32 @@ export class DaySource {
     await this.conn.run(
       `CREATE OR REPLACE TEMP VIEW ticks AS SELECT * FROM ${from} t WHERE trade_date = DATE '${date}'${only}`,
     );
-    const ticks = await readSymbols(this.conn, date, onSymbol);
-    return { kind, ticks };
+    let renumbered = 0;
+    const ticks = await readSymbols(
+      this.conn,
+      date,
+      (symbolTicks) => {
+        for (const { venue } of symbolTicks.lanes) {
+          const key = `${venue}\u0000${symbolTicks.symbol}`;
+          const range = symbolTicks.seqRange(venue);
+          if (range === undefined) continue;
+          // A lane whose seq starts again at or below where the last date ended is history imported
+          // a date at a time (`tickflow import` numbers each date from 1; a recorded feed never
+          // restarts a series): its seq goes on from there, or the engine would skip the whole date
+          // as duplicates. Decision ids of such a run then depend on its first date.
+          const last = this.lastSeq.get(key);
+          if (last !== undefined && range.first <= last) {
+            symbolTicks.shiftSeq(venue, last);
+            renumbered++;
+            this.lastSeq.set(key, range.last + last);
+          } else this.lastSeq.set(key, range.last);
+        }
+        onSymbol(symbolTicks);
+      },
+      // Bounded whatever the day's size: a bigger day goes group by group through the temp dir.
+      { maxRowsInMemory: READBACK_ROWS, spillDir: tmpdir() },
+    );
+    return { kind, ticks, renumbered };
   }
 
   close(): void {
