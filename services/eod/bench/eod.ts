@@ -60,10 +60,15 @@ const ticksOf = (s: number, total: number) => Math.floor(total / SYMBOLS) + (s <
 
 /** One symbol's day, tick by tick: seeded GBM around 100, spread evenly over the day. */
 function symbolTickSource(s: number, n: number): () => Tick {
-  let seed = 1234567 + s * 7919;
+  // mulberry32: 32-bit integer arithmetic throughout. (The LCG here before multiplied in doubles
+  // beyond 2^53, lost bits and drifted: at 1 M ticks a symbol its prices passed DECIMAL(24,10).)
+  let seed = (1234567 + s * 7919) >>> 0;
   const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   let price = 100 + s;
   const step = Math.floor(86_400_000_000 / (n + 1));
