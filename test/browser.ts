@@ -46,7 +46,10 @@ export async function launchChromium(): Promise<TestBrowser> {
         timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS);
       });
       const ended = await Promise.race([
-        browser.close().then(() => server.close()).then(() => 'closed' as const),
+        browser
+          .close()
+          .then(() => server.close())
+          .then(() => 'closed' as const),
         late,
       ]);
       clearTimeout(timer);

@@ -26,6 +26,7 @@ describe('two signals instances split the symbols by partition', () => {
           count: String(N),
           pace: 'afap',
           symbols: '20',
+          partitions: '2',
           start: '2026-04-01T14:00:00Z',
           timeScale: '100',
           spikePct: '0',
@@ -45,7 +46,11 @@ describe('two signals instances split the symbols by partition', () => {
       );
     }
     bus = await Bus.connect({ url: nats.url, name: 'partition-test' });
-    await waitFor('both to catch up', () => instances.every((s) => s.service.lastApplied >= N), 30_000);
+    await waitFor(
+      'both to catch up',
+      () => instances.reduce((n, s) => n + s.service.received, 0) >= N,
+      30_000,
+    );
     for (const s of instances) await s.close();
   });
   afterAll(async () => {
@@ -60,6 +65,15 @@ describe('two signals instances split the symbols by partition', () => {
     expect(a?.filter((s) => b?.includes(s))).toEqual([]);
     expect([...(a ?? []), ...(b ?? [])].sort()).toHaveLength(20);
     for (const s of a ?? []) expect(partitionOf('synth', s, 2)).toBe(0);
+  });
+
+  it('delivers each instance only its partition’s ticks (the feed publishes them partitioned)', () => {
+    const [a, b] = instances.map((s) => s.service);
+    expect(a?.skippedOtherPartitions).toBe(0);
+    expect(b?.skippedOtherPartitions).toBe(0);
+    expect(a?.received).toBeGreaterThan(0);
+    expect(b?.received).toBeGreaterThan(0);
+    expect((a?.received ?? 0) + (b?.received ?? 0)).toBe(N);
   });
 
   it('stores exactly the decisions a single batch recomputation makes', async () => {

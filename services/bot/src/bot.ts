@@ -1,4 +1,12 @@
-import { type Bus, type BusMessage, DurablePublisher, decode, decodeTick, subjects } from '@tickflow/bus';
+import {
+  type Bus,
+  type BusMessage,
+  DurablePublisher,
+  decode,
+  decodeTick,
+  subjects,
+  TickSubjects,
+} from '@tickflow/bus';
 import {
   type Dec,
   type Decision,
@@ -43,6 +51,8 @@ export interface PaperBotOptions {
   tapeCapacity: number;
   /** Reads a lane of TICKS back from the stream (see Tape). */
   backfill: ConstructorParameters<typeof Tape>[1];
+  /** Where each symbol's ticks are stored (the backfill's, shared); one of its own by default. */
+  tickSubjects?: TickSubjects;
 }
 
 /**
@@ -94,12 +104,21 @@ export class PaperBot {
   halted = false;
   haltReason = '';
   /**
-   * Whether this instance handles a venue+symbol (its `--partition`): decisions of other symbols
-   * are acked unhandled, their ticks are not kept. Everything is read: the filter is client-side.
+   * Whether this instance handles a venue+symbol (its `--partition`). Its consumers read only its
+   * partition's subjects when the publishers are partitioned (`--partitions n`); what arrives of
+   * other symbols anyway (plain layout) is counted: decisions acked unhandled, ticks not kept.
    */
   owns: (venue: string, symbol: string) => boolean = () => true;
   /** Decisions of other partitions acked without handling. */
   foreign = 0;
+  /** Ticks of other partitions that reached this instance (plain layout): only the clock moved. */
+  foreignTicks = 0;
+  /** DECISIONS messages delivered to onDecision, this partition's and others'. */
+  decisionsReceived = 0;
+  /** Ticks delivered to onTick, this partition's and others'. */
+  ticksReceived = 0;
+  /** The subject each venue+symbol's ticks are stored on (the feed's layout), for read-backs. */
+  readonly tickSubjects: TickSubjects;
   /** Called after every fill: the loss limit check. */
   afterFill: () => void = () => {};
 
@@ -111,6 +130,7 @@ export class PaperBot {
     registry: Registry,
   ) {
     this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000, readBack: bus.jsm });
+    this.tickSubjects = opts.tickSubjects ?? new TickSubjects(bus.jsm);
     this.tape = new Tape(opts.tapeCapacity, opts.backfill, (venue, symbol, seq) =>
       log.warn({ venue, symbol, seq }, 'an order waits for a tick missing from TICKS below newer ones'),
     );
@@ -123,6 +143,7 @@ export class PaperBot {
    * the decision is acked only then.
    */
   onDecision(msg: BusMessage): Promise<void> | undefined {
+    this.decisionsReceived++;
     let d: Decision;
     try {
       d = decode(msg.data) as Decision;
@@ -194,6 +215,7 @@ export class PaperBot {
    */
   onTick(msg: BusMessage): number | undefined {
     this.tapeStreamSeq = msg.streamSeq;
+    this.ticksReceived++;
     let t: {
       venue?: unknown;
       symbol?: unknown;
@@ -222,7 +244,11 @@ export class PaperBot {
     }
     // Marked at the latest trade by seq, as the batch layer's close: a tick stored late (the feed
     // re-sent it after a broker hiccup) is older than what the tape already has (kept, not marked).
-    if (!this.owns(venue, symbol)) return ts as number; // another partition's: only the clock moves
+    if (!this.owns(venue, symbol)) {
+      this.foreignTicks++;
+      return ts as number; // another partition's: only the clock moves
+    }
+    this.tickSubjects.seen(venue, symbol, msg.subject);
     const tick = { seq: seq as number, ts: ts as number, price, size, streamSeq: msg.streamSeq };
     if (this.tape.push(venue, symbol, tick)) this.portfolio.mark(symbol, price);
     return ts as number;
