@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { type BotConfig, botBacklog, botSpec, executionOf, startBot } from '@tickflow/bot';
 import { Bus, subjects } from '@tickflow/bus';
 import { type Fill, partitionOf, type Tick } from '@tickflow/core';
+import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { BOT_BUCKET, sessionSnapshotName } from '@tickflow/paper';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
@@ -115,6 +117,26 @@ describe('two signals and two bot instances split the symbols by partition', () 
       expect(snap?.fills).toBe(b.bot.filled);
     }
     expect(await bus.objectGet(BOT_BUCKET, sessionSnapshotName('bot', day))).toBeUndefined();
+  });
+
+  it('reconciles the day in eod run from the two partitions’ snapshots merged into one book', async () => {
+    for (const b of bots) await b.close(); // stores the session snapshots
+    const config = resolveConfig(
+      eodSpec,
+      {
+        date: '2026-04-01',
+        db: join(nats.dir, 'eod.duckdb'),
+        reportsDir: join(nats.dir, 'r'),
+        botPartitions: '2',
+      },
+      { NATS_URL: nats.url },
+    );
+    const { report } = await runEod(config, silent);
+    const f = report.reconciliation.fills;
+    expect(f.model).toBe('snapshot');
+    expect(f.speed).toBe(bots.reduce((n, b) => n + b.bot.filled, 0));
+    expect([f.matched, f.missing, f.extra, f.differing]).toEqual([f.speed, 0, 0, 0]);
+    expect(f.snapshot).toEqual({ positionsEqual: true, detail: [] });
   });
 
   it('rebuilds only its own symbols’ positions when a partition’s instance starts again', async () => {
