@@ -284,7 +284,7 @@ export class SignalsService {
     for (const d of cp.lastDecisions) this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
     for (const { key, lastSeq } of cp.engine.symbols) {
       const [venue = '', symbol = ''] = key.split(':');
-      this.order.seed(subjects.tick(venue, symbol), lastSeq);
+      this.order.seed(venue, symbol, lastSeq);
     }
     this.lastApplied = cp.streamSeq;
     this.replayedThrough = cp.handledSeq ?? cp.streamSeq;
