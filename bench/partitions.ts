@@ -5,7 +5,9 @@
  * Intake: N ticks stored once with the feed (`--partitions 2`, 50 symbols), then read by one signals
  * process (`--partition 0/1`, every tick) and by two (`0/2`, `1/2`, each only its subjects), each
  * time from the start with DECISIONS emptied; ticks/s = N / (last instance done − first tick
- * counted), from their tickflow_signals_ticks_total polled every 50 ms. Next to it, the raw
+ * counted), from their tickflow_signals_ticks_total polled every 50 ms; and each partition's
+ * instance alone, one after the other (what two would do with a core each, which a machine with
+ * no idle core cannot show). Next to it, the raw
  * baseline of the same run: an ordered consumer that does nothing, over every tick and over one
  * partition's subjects. Latency: feed and signals processes at increasing --rate, one signals
  * (plain subjects) against two partitions, tick → decision as a core subscriber sees the decision
@@ -103,19 +105,22 @@ async function intake(
   n: number,
   run: number,
   stored: number,
+  /** Only this partition's instance, alone (`stored` is then its share). */
+  only?: number,
 ): Promise<{ wall: number; summed: number; cpu: number; serverCpu: number }> {
   const serverCpuBefore = cpuSeconds(server.process.pid);
   await bus.jsm.streams.purge('DECISIONS');
-  const ports = await Promise.all(Array.from({ length: n }, () => freePort()));
-  const procs = ports.map((port, i) =>
+  const indexes = only === undefined ? Array.from({ length: n }, (_, i) => i) : [only];
+  const ports = await Promise.all(indexes.map(() => freePort()));
+  const procs = ports.map((port, k) =>
     child([
       'signals',
       '--port',
       String(port),
       '--partition',
-      `${i}/${n}`,
+      `${indexes[k]}/${n}`,
       '--durable',
-      `bench-${run}-${n}-${i}`,
+      `bench-${run}-${n}-${indexes[k]}-${only ?? 'all'}`,
     ]),
   );
   const first = ports.map(() => 0);
@@ -241,6 +246,7 @@ async function intakeTable(): Promise<void> {
   const rawPair: number[] = [];
   const cpuOne: number[] = [];
   const cpuTwo: number[] = [];
+  const projected: number[] = [];
   const serverOne: number[] = [];
   const serverTwo: number[] = [];
   for (let run = 0; run < REPEAT; run++) {
@@ -262,8 +268,12 @@ async function intakeTable(): Promise<void> {
     twoSummed.push(both.summed);
     cpuTwo.push(both.cpu);
     serverTwo.push(both.serverCpu);
+    // Each partition's instance alone, one after the other: what two would do with a core each.
+    const soloP0 = await intake(2, run, p0, 0);
+    const soloP1 = await intake(2, run, stored - p0, 1);
+    projected.push(stored / Math.max(p0 / soloP0.wall, (stored - p0) / soloP1.wall));
     console.error(
-      `bench: run ${run + 1}: raw ${fmt(raw.at(-1) ?? 0)}/s, raw p0/2 ${fmt(rawP0.at(-1) ?? 0)}/s, raw both ${fmt(rawPair.at(-1) ?? 0)}/s, one signals ${fmt(one.at(-1) ?? 0)}/s, two ${fmt(two.at(-1) ?? 0)}/s (own windows summed ${fmt(twoSummed.at(-1) ?? 0)}/s); load ${load()}`,
+      `bench: run ${run + 1}: raw ${fmt(raw.at(-1) ?? 0)}/s, raw p0/2 ${fmt(rawP0.at(-1) ?? 0)}/s, raw both ${fmt(rawPair.at(-1) ?? 0)}/s, one signals ${fmt(one.at(-1) ?? 0)}/s, two ${fmt(two.at(-1) ?? 0)}/s (own windows summed ${fmt(twoSummed.at(-1) ?? 0)}/s, each alone projected ${fmt(projected.at(-1) ?? 0)}/s); load ${load()}`,
     );
   }
   const list = (xs: number[]) => xs.map(fmt).join(' · ');
@@ -277,9 +287,15 @@ async function intakeTable(): Promise<void> {
   console.log(`| one signals (0/1) | ${fmt(median(one))} | ${list(one)} |`);
   console.log(`| two signals (0/2 + 1/2), first tick to last done | ${fmt(median(two))} | ${list(two)} |`);
   console.log(`| two signals, each one's own rate summed | ${fmt(median(twoSummed))} | ${list(twoSummed)} |`);
+  console.log(
+    `| each partition's signals alone, one after the other: stored / the slower one's time | ${fmt(median(projected))} | ${list(projected)} |`,
+  );
   const secs = (xs: number[]) => `${median(xs).toFixed(1)} s (${xs.map((x) => x.toFixed(1)).join(' · ')})`;
   console.log(
     `CPU, whole run, median: one signals ${secs(cpuOne)}, nats-server ${secs(serverOne)}; two signals together ${secs(cpuTwo)}, nats-server ${secs(serverTwo)}`,
+  );
+  console.log(
+    `each alone, projected on a core each / one: ${(median(projected) / median(one)).toFixed(2)}× (per run: ${projected.map((t, i) => (t / (one[i] ?? 1)).toFixed(2)).join(', ')})`,
   );
   console.log(
     `two / one: ${(median(two) / median(one)).toFixed(2)}× (per run: ${two.map((t, i) => (t / (one[i] ?? 1)).toFixed(2)).join(', ')})\n`,
