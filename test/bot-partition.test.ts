@@ -1,27 +1,36 @@
+import { join } from 'node:path';
 import { type BotConfig, botBacklog, botSpec, executionOf, startBot } from '@tickflow/bot';
-import { Bus } from '@tickflow/bus';
-import { type Fill, partitionOf } from '@tickflow/core';
+import { Bus, subjects } from '@tickflow/bus';
+import { type Fill, partitionOf, type Tick } from '@tickflow/core';
+import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { BOT_BUCKET, sessionSnapshotName } from '@tickflow/paper';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recomputeFills } from './bot-kit.ts';
+import { readAll, recomputeFills } from './bot-kit.ts';
 import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 
 const silent = createLogger('test', 'silent');
 const SYMBOLS = 6;
 
-describe('two bot instances split the symbols by partition', () => {
+describe('two signals and two bot instances split the symbols by partition', () => {
   let nats: TestNats;
   let bus: Bus;
   let config: BotConfig;
   const bots: Awaited<ReturnType<typeof startBot>>[] = [];
+  const signals: Awaited<ReturnType<typeof startSignals>>[] = [];
 
   beforeAll(async () => {
     nats = await startTestNats();
     const env = { NATS_URL: nats.url };
-    const signals = await startSignals(resolveConfig(signalsSpec, { port: '0' }, env), silent);
+    for (const i of [0, 1])
+      signals.push(
+        await startSignals(
+          resolveConfig(signalsSpec, { port: '0', partition: `${i}/2`, durable: `signals-p${i}` }, env),
+          silent,
+        ),
+      );
     for (const i of [0, 1]) {
       config = resolveConfig(botSpec, { port: '0', partition: `${i}/2` }, env);
       bots.push(await startBot(config, silent));
@@ -34,6 +43,7 @@ describe('two bot instances split the symbols by partition', () => {
           count: '6000',
           pace: 'afap',
           symbols: String(SYMBOLS),
+          partitions: '2',
           start: '2026-04-01T14:00:00Z',
           timeScale: '100',
           spikePct: '0',
@@ -46,12 +56,14 @@ describe('two bot instances split the symbols by partition', () => {
     await feed.close();
     bus = await Bus.connect({ url: nats.url, name: 'bot-partition-test' });
     const backlog = async () => {
-      let n = await signalsBacklog(signals.port);
-      for (const [i, b] of bots.entries()) n += await botBacklog(bus, b.port, `bot-p${i}of2`);
+      let n = 0;
+      for (const s of signals) n += await signalsBacklog(s.port);
+      for (const [i, b] of bots.entries())
+        n += await botBacklog(bus, b.port, `bot-p${i}of2`, subjects.ticksOf({ index: i, count: 2 }));
       return n;
     };
     await waitFor('everything handled', async () => (await backlog()) === 0, 25_000);
-    await signals.close();
+    for (const s of signals) await s.close();
   }, 35_000);
   afterAll(async () => {
     for (const b of bots) await b.close();
@@ -71,8 +83,21 @@ describe('two bot instances split the symbols by partition', () => {
     expect(sa.filter((s) => sb.includes(s))).toEqual([]);
     for (const s of sa) expect(partitionOf('synth', s, 2)).toBe(0);
     for (const s of sb) expect(partitionOf('synth', s, 2)).toBe(1);
-    // Each instance took every decision; each handled one side and acked the other unhandled.
-    expect(a.foreign + b.foreign).toBe(decisions.length);
+    // Each instance was delivered its partition's decisions and ticks only (partitioned subjects).
+    const mine = (i: number) => (x: { venue: string; symbol: string }) =>
+      partitionOf(x.venue, x.symbol, 2) === i;
+    const ticks = await readAll<Tick>(bus, 'TICKS');
+    for (const [i, bot] of [a, b].entries()) {
+      expect(bot.foreign).toBe(0);
+      expect(bot.foreignTicks).toBe(0);
+      expect(bot.decisionsReceived).toBe(decisions.filter(mine(i)).length);
+      expect(bot.ticksReceived).toBe(ticks.filter(mine(i)).length);
+    }
+    for (const [i, s] of signals.entries()) {
+      expect(s.service.skippedOtherPartitions).toBe(0);
+      expect(s.service.received).toBe(ticks.filter(mine(i)).length);
+    }
+    expect(signals.map((s) => s.service.received)).not.toContain(0);
     const key = (f: Fill) => `${f.id} ${f.symbol} ${f.side} ${f.qty} ${f.price} ${f.fee}`;
     expect(new Set(fills.map((f) => f.id)).size).toBe(fills.length);
     expect(a.filled + b.filled).toBe(fills.length);
@@ -92,6 +117,26 @@ describe('two bot instances split the symbols by partition', () => {
       expect(snap?.fills).toBe(b.bot.filled);
     }
     expect(await bus.objectGet(BOT_BUCKET, sessionSnapshotName('bot', day))).toBeUndefined();
+  });
+
+  it('reconciles the day in eod run from the two partitions’ snapshots merged into one book', async () => {
+    for (const b of bots) await b.close(); // stores the session snapshots
+    const config = resolveConfig(
+      eodSpec,
+      {
+        date: '2026-04-01',
+        db: join(nats.dir, 'eod.duckdb'),
+        reportsDir: join(nats.dir, 'r'),
+        botPartitions: '2',
+      },
+      { NATS_URL: nats.url },
+    );
+    const { report } = await runEod(config, silent);
+    const f = report.reconciliation.fills;
+    expect(f.model).toBe('snapshot');
+    expect(f.speed).toBe(bots.reduce((n, b) => n + b.bot.filled, 0));
+    expect([f.matched, f.missing, f.extra, f.differing]).toEqual([f.speed, 0, 0, 0]);
+    expect(f.snapshot).toEqual({ positionsEqual: true, detail: [] });
   });
 
   it('rebuilds only its own symbols’ positions when a partition’s instance starts again', async () => {

@@ -34,7 +34,7 @@ describe('libs/bus against a real nats-server', () => {
     const info = await bus.jsm.streams.info('TICKS');
     expect(info.config.discard).toBe('new');
     expect(info.config.duplicate_window).toBe(120 * 1e9);
-    expect(info.config.subjects).toEqual(['ticks.*.*']);
+    expect(info.config.subjects).toEqual(['ticks.*.*', 'ticks.*.*.*']);
   });
 
   it('drops a re-published message with the same Nats-Msg-Id', async () => {

@@ -7,6 +7,7 @@ import {
   STREAM_NAMES,
   type StreamMismatch,
   StreamSubjectsError,
+  streamConfig,
   streamStatus,
 } from '@tickflow/bus';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
@@ -83,6 +84,21 @@ describe('stream settings belong to the operator (a real nats-server)', () => {
     await expect(bus.ensureStreams()).rejects.toThrow(StreamSubjectsError);
     await expect(bus.ensureStreams()).rejects.toThrow(
       /stream FILLS stores fills\.only\.this but not fills\.\*/,
+    );
+  });
+
+  it('starts on a stream made before the partitioned layout, unless the service uses that layout', async () => {
+    await bus.jsm.streams.add({ ...streamConfig('TICKS'), subjects: ['ticks.*.*'] });
+    const seen: StreamMismatch[] = [];
+    await bus.ensureStreams(undefined, (m) => seen.push(m));
+    expect(seen).toContainEqual({
+      stream: 'TICKS',
+      field: 'subjects',
+      current: 'ticks.*.*',
+      wanted: 'ticks.*.*.*',
+    });
+    await expect(bus.ensureStreams(undefined, undefined, { partitioned: true })).rejects.toThrow(
+      /stream TICKS stores ticks\.\*\.\* but not ticks\.\*\.\*\.\*/,
     );
   });
 
@@ -190,6 +206,8 @@ describe('stream settings belong to the operator (a real nats-server)', () => {
     expect(refused.out).toMatch(/TICKS: update max_age 30 d → 7 d \(lowers: --force\)/);
     const status = await run(['status']);
     expect(status.code).toBe(0);
-    expect(status.out).toMatch(/TICKS: subjects ticks\.\*\.\*; file storage, replicas 1, max age 30 d/);
+    expect(status.out).toMatch(
+      /TICKS: subjects ticks\.\*\.\*,ticks\.\*\.\*\.\*; file storage, replicas 1, max age 30 d/,
+    );
   }, 60_000);
 });

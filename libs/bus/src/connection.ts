@@ -9,7 +9,7 @@ import {
 import { type BusAuth, isAuthRefusal, isTlsFailure, natsConnectParts, redactUrl, scrub } from './auth.ts';
 import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
 import { LastStoredReader } from './last-stored.ts';
-import { ensureStreams, type StreamMismatch, type StreamSettings } from './streams.ts';
+import { type EnsureOptions, ensureStreams, type StreamMismatch, type StreamSettings } from './streams.ts';
 
 export interface BusOptions {
   /**
@@ -205,9 +205,10 @@ export class Bus {
   ensureStreams(
     settings?: Partial<StreamSettings>,
     onMismatch?: (m: StreamMismatch) => void,
+    options?: EnsureOptions,
   ): Promise<StreamMismatch[]> {
     if (settings?.replicas !== undefined) this.bucketReplicas = settings.replicas;
-    return ensureStreams(this.jsm, settings, onMismatch);
+    return ensureStreams(this.jsm, settings, onMismatch, options);
   }
 
   get isConnected(): boolean {

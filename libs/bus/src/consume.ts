@@ -47,9 +47,12 @@ export async function ensureDurableConsumer(
   };
   try {
     await jsm.consumers.info(opts.stream, opts.durable);
+    // The filter too (nats-server 2.9 updates it): a durable made before `decisions.>` read only
+    // `decisions.*` and would miss the partitioned decisions.
     await jsm.consumers.update(opts.stream, opts.durable, {
       max_ack_pending: config.max_ack_pending,
       ack_wait: config.ack_wait,
+      ...(opts.filterSubject ? { filter_subject: opts.filterSubject } : {}),
     });
   } catch (err) {
     if (err instanceof NatsError && err.api_error?.err_code === 10014) {
@@ -210,7 +213,7 @@ export async function lastMessageOn(
 }
 
 /** The last message on a subject, or undefined when there is none. */
-async function lastOn(jsm: JetStreamManager, stream: StreamName, subject: string) {
+export async function lastOn(jsm: JetStreamManager, stream: StreamName, subject: string) {
   try {
     return await jsm.streams.getMessage(stream, { last_by_subj: subject });
   } catch (err) {
@@ -220,8 +223,8 @@ async function lastOn(jsm: JetStreamManager, stream: StreamName, subject: string
   }
 }
 
-/** Stream sequence of the last message on a subject, 0 when there is none. */
-async function lastSeqOn(jsm: JetStreamManager, stream: StreamName, subject: string): Promise<number> {
+/** Stream sequence of the last message on a subject (wildcards too), 0 when there is none. */
+export async function lastSeqOn(jsm: JetStreamManager, stream: StreamName, subject: string): Promise<number> {
   return (await lastOn(jsm, stream, subject))?.seq ?? 0;
 }
 

@@ -18,10 +18,12 @@ export {
   ensureDurableConsumer,
   type Handler,
   lastMessageOn,
+  lastSeqOn,
   readRecent,
   readStream,
 } from './consume.ts';
 export { nextOnSubject } from './direct.ts';
+export { onlyPlainLayout } from './partition-layout.ts';
 export { DurablePublisher, type DurablePublisherOptions, PublishError } from './publish.ts';
 export { type RangeRead, RangeReadError, readRange } from './read-range.ts';
 export { consumeFrom } from './replay-from.ts';
@@ -53,6 +55,15 @@ export {
   type StreamSettings,
   StreamSetupError,
   StreamSubjectsError,
+  streamConfig,
 } from './streams.ts';
-export { subjects, tickMsgId } from './subjects.ts';
+export {
+  type Partition,
+  partitionToken,
+  siblingsOf,
+  streamSubjects,
+  subjects,
+  tickMsgId,
+} from './subjects.ts';
 export { decodeTick } from './tick-decode.ts';
+export { TickSubjects } from './tick-subjects.ts';

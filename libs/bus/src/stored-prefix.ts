@@ -1,6 +1,7 @@
 import { STALE } from './epoch.ts';
 import type { StoredRef } from './last-stored.ts';
 import type { Outbox } from './outbox.ts';
+import { siblingsOf } from './subjects.ts';
 
 /**
  * The absolute index of the last outbox entry the stream holds among those before `to` (the
@@ -37,7 +38,7 @@ export async function storedPrefixEnd(
  * The outbox index of the last entry the stream holds, read back from the entry `newest` on
  * `subject`: first the last message on the subject's siblings (`ticks.<venue>.*`: one read covers
  * all of a feed's symbols), then, when that one is not in the window (another publisher on a
- * sibling subject), on the subject itself. -1 when neither is in the window, or the siblings'
+ * sibling subject), on the subject itself. (Partitioned: `ticks.<venue>.*.p<k>of<n>`, `siblingsOf`.) -1 when neither is in the window, or the siblings'
  * last is `confirmed` (the newest entry already confirmed: nothing new stored, no second read).
  */
 export async function storedIndex(
@@ -47,9 +48,9 @@ export async function storedIndex(
   confirmed: StoredRef | undefined,
   lastStored: (subject: string) => Promise<StoredRef | undefined | typeof STALE>,
 ): Promise<number | typeof STALE> {
-  const dot = subject.lastIndexOf('.');
-  if (dot > 0) {
-    const wide = await lastStored(`${subject.slice(0, dot)}.*`);
+  const siblings = siblingsOf(subject);
+  if (siblings) {
+    const wide = await lastStored(siblings);
     if (wide === STALE) return STALE;
     const at = wide ? outbox.indexOf(wide.msgId, wide.subject, newest) : -1;
     if (at >= 0) return at;

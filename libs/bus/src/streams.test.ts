@@ -8,13 +8,15 @@ describe('compareStream', () => {
   const wanted = streamConfig('TICKS', { replicas: 3 });
 
   it('finds nothing when the stream is as tickflow would create it, extra subjects included', () => {
-    expect(compareStream('TICKS', { ...wanted, subjects: ['ticks.*.*', 'ops.audit'] }, wanted)).toEqual([]);
+    expect(
+      compareStream('TICKS', { ...wanted, subjects: ['ticks.*.*', 'ticks.*.*.*', 'ops.audit'] }, wanted),
+    ).toEqual([]);
   });
 
   it('names the missing subject and each differing setting with readable values', () => {
     const existing = { ...wanted, subjects: ['ticks.only'], num_replicas: 1, max_age: 0 } as StreamConfig;
     expect(compareStream('TICKS', existing, wanted)).toEqual([
-      { stream: 'TICKS', field: 'subjects', current: 'ticks.only', wanted: 'ticks.*.*' },
+      { stream: 'TICKS', field: 'subjects', current: 'ticks.only', wanted: 'ticks.*.*,ticks.*.*.*' },
       { stream: 'TICKS', field: 'num_replicas', current: '1', wanted: '3' },
       { stream: 'TICKS', field: 'max_age', current: 'unlimited', wanted: '7 d' },
     ]);

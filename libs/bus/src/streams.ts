@@ -6,7 +6,7 @@ import {
   StorageType,
   type StreamConfig,
 } from 'nats';
-import { subjects } from './subjects.ts';
+import { streamSubjects } from './subjects.ts';
 
 export type StreamName = 'TICKS' | 'REJECTS' | 'DECISIONS' | 'FILLS' | 'ORDERS';
 
@@ -33,15 +33,12 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
 
 export const DEFAULT_STREAM_SETTINGS: StreamSettings = { ...DEFAULT_STREAM_LIMITS, replicas: 1 };
 
-const SUBJECTS: Record<StreamName, string> = {
-  TICKS: subjects.allTicks,
-  REJECTS: subjects.allRejects,
-  DECISIONS: subjects.allDecisions,
-  FILLS: subjects.allFills,
-  ORDERS: subjects.allOrderEvents,
-};
+export const STREAM_NAMES = Object.keys(streamSubjects) as StreamName[];
 
-export const STREAM_NAMES = Object.keys(SUBJECTS) as StreamName[];
+/** What a stream stores: the plain subjects and, for TICKS and DECISIONS, the partitioned ones. */
+function subjectsOf(name: StreamName): string[] {
+  return Object.values(streamSubjects[name]);
+}
 
 const NANOS_PER_SECOND = 1_000_000_000;
 
@@ -50,7 +47,7 @@ export function streamConfig(name: StreamName, settings: Partial<StreamSettings>
   const s = { ...DEFAULT_STREAM_SETTINGS, ...settings };
   return {
     name,
-    subjects: [SUBJECTS[name]],
+    subjects: subjectsOf(name),
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     // DiscardNew: when a limit is reached, publishes fail loudly instead of old data vanishing.
@@ -99,6 +96,7 @@ export async function ensureStreams(
   jsm: JetStreamManager,
   settings: Partial<StreamSettings> = {},
   onMismatch: (m: StreamMismatch) => void = () => {},
+  options: EnsureOptions = {},
 ): Promise<StreamMismatch[]> {
   const all: StreamMismatch[] = [];
   for (const name of STREAM_NAMES) {
@@ -118,7 +116,7 @@ export async function ensureStreams(
       }
     }
     const diffs = compareStream(name, existing, wanted);
-    const subjectsMissing = diffs.find((d) => d.field === 'subjects');
+    const subjectsMissing = diffs.find((d) => d.field === 'subjects' && needed(name, d, options));
     if (subjectsMissing)
       throw new StreamSubjectsError(
         `stream ${name} stores ${subjectsMissing.current} but not ${subjectsMissing.wanted}, which tickflow publishes to: add the subject (tickflow streams apply) or remove the stream`,
@@ -127,6 +125,22 @@ export async function ensureStreams(
     all.push(...diffs);
   }
   return all;
+}
+
+export interface EnsureOptions {
+  /**
+   * The service publishes or reads the partitioned layout (`--partitions`, `--partition i/n`): a
+   * stream without `ticks.*.*.*` / `decisions.*.*` is then an error, not only a mismatch logged.
+   */
+  partitioned?: boolean;
+}
+
+/** Whether the subjects a stream lacks stop a service: the plain ones always, partitioned ones when used. */
+function needed(name: StreamName, missing: StreamMismatch, options: EnsureOptions): boolean {
+  const optional: string | undefined = options.partitioned
+    ? undefined
+    : (streamSubjects[name] as { partitioned?: string }).partitioned;
+  return missing.wanted.split(',').some((s) => s !== optional);
 }
 
 /** The stream's configuration, or undefined when it does not exist. */

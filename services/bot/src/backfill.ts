@@ -1,4 +1,4 @@
-import { type Bus, decode, nextOnSubject, readRange, subjects } from '@tickflow/bus';
+import { type Bus, decode, nextOnSubject, readRange, type TickSubjects } from '@tickflow/bus';
 import { isDecimalString } from '@tickflow/core';
 import type { StoredTick, TapeBackfill } from './tape.ts';
 
@@ -12,9 +12,10 @@ const DIRECT_GETS = 32;
  * request); more, or from a store time, through an ordered consumer that ends at the range's end,
  * not at a timeout (a 1 s fetch returned thousands of ticks short under load).
  */
-export function streamBackfill(bus: Bus): TapeBackfill {
+export function streamBackfill(bus: Bus, tickSubjects: TickSubjects): TapeBackfill {
   return async (venue, symbol, from, to, want) => {
-    const subject = subjects.tick(venue, symbol);
+    // The feed's layout (plain or partitioned), whatever this bot's own --partition.
+    const subject = await tickSubjects.of(venue, symbol);
     const ticks: StoredTick[] = [];
     if (typeof from !== 'number' || want > DIRECT_GETS) {
       const read = await readRange(bus.js, 'TICKS', {

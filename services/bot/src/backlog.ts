@@ -1,12 +1,20 @@
-import { type Bus, consumerBacklog } from '@tickflow/bus';
+import { type Bus, consumerBacklog, lastSeqOn } from '@tickflow/bus';
 
 /**
  * What the bot has yet to handle: ticks not yet read plus decisions not yet taken. Decisions
  * taken whose orders wait for later ticks (its `pendingOrders`) do not count: with the feed
  * stopped they wait for ticks that have not happened, so a drained pipeline reads 0 here.
  */
-export async function botBacklog(bus: Bus, port: number, durable = 'bot'): Promise<number> {
-  const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
+export async function botBacklog(
+  bus: Bus,
+  port: number,
+  durable = 'bot',
+  /** A partition's instance: the ticks it reads (`subjects.ticksOf`); TICKS' last tick is not its. */
+  ticksFilter?: string,
+): Promise<number> {
+  const ticksEnd = ticksFilter
+    ? await lastSeqOn(bus.jsm, 'TICKS', ticksFilter)
+    : (await bus.jsm.streams.info('TICKS')).state.last_seq;
   // Read the backlog on both sides of the count: an order finishing in between cannot hide one.
   const before = await consumerBacklog(bus.jsm, 'DECISIONS', durable);
   const account = (await (await fetch(`http://127.0.0.1:${port}/v1/account`)).json()) as {

@@ -1,4 +1,12 @@
-import { type Bus, type BusMessage, DurablePublisher, decode, decodeTick, subjects } from '@tickflow/bus';
+import {
+  type Bus,
+  type BusMessage,
+  DurablePublisher,
+  decode,
+  decodeTick,
+  subjects,
+  TickSubjects,
+} from '@tickflow/bus';
 import {
   type Dec,
   type Decision,
@@ -45,6 +53,8 @@ export interface PaperBotOptions {
   backfill: ConstructorParameters<typeof Tape>[1];
   /** How long an order waits at a tick missing from TICKS before passing over it (0: for ever). */
   lostTickMs?: number;
+  /** Where each symbol's ticks are stored (the backfill's, shared); one of its own by default. */
+  tickSubjects?: TickSubjects;
 }
 
 /**
@@ -96,12 +106,21 @@ export class PaperBot {
   halted = false;
   haltReason = '';
   /**
-   * Whether this instance handles a venue+symbol (its `--partition`): decisions of other symbols
-   * are acked unhandled, their ticks are not kept. Everything is read: the filter is client-side.
+   * Whether this instance handles a venue+symbol (its `--partition`). Its consumers read only its
+   * partition's subjects when the publishers are partitioned (`--partitions n`); what arrives of
+   * other symbols anyway (plain layout) is counted: decisions acked unhandled, ticks not kept.
    */
   owns: (venue: string, symbol: string) => boolean = () => true;
   /** Decisions of other partitions acked without handling. */
   foreign = 0;
+  /** Ticks of other partitions that reached this instance (plain layout): only the clock moved. */
+  foreignTicks = 0;
+  /** DECISIONS messages delivered to onDecision, this partition's and others'. */
+  decisionsReceived = 0;
+  /** Ticks delivered to onTick, this partition's and others'. */
+  ticksReceived = 0;
+  /** The subject each venue+symbol's ticks are stored on (the feed's layout), for read-backs. */
+  readonly tickSubjects: TickSubjects;
   /** Called after every fill: the loss limit check. */
   afterFill: () => void = () => {};
 
@@ -113,6 +132,7 @@ export class PaperBot {
     registry: Registry,
   ) {
     this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000, readBack: bus.jsm });
+    this.tickSubjects = opts.tickSubjects ?? new TickSubjects(bus.jsm);
     this.metrics = botMetrics(registry);
     const lostAfterMs = opts.lostTickMs ?? 0;
     this.tape = new Tape(
@@ -141,6 +161,7 @@ export class PaperBot {
    * the decision is acked only then.
    */
   onDecision(msg: BusMessage): Promise<void> | undefined {
+    this.decisionsReceived++;
     let d: Decision;
     try {
       d = decode(msg.data) as Decision;
@@ -212,6 +233,7 @@ export class PaperBot {
    */
   onTick(msg: BusMessage): number | undefined {
     this.tapeStreamSeq = msg.streamSeq;
+    this.ticksReceived++;
     let t: {
       venue?: unknown;
       symbol?: unknown;
@@ -240,7 +262,11 @@ export class PaperBot {
     }
     // Marked at the latest trade by seq, as the batch layer's close: a tick stored late (the feed
     // re-sent it after a broker hiccup) is older than what the tape already has (kept, not marked).
-    if (!this.owns(venue, symbol)) return ts as number; // another partition's: only the clock moves
+    if (!this.owns(venue, symbol)) {
+      this.foreignTicks++;
+      return ts as number; // another partition's: only the clock moves
+    }
+    this.tickSubjects.seen(venue, symbol, msg.subject);
     const tick = { seq: seq as number, ts: ts as number, price, size, streamSeq: msg.streamSeq };
     if (this.tape.push(venue, symbol, tick)) this.portfolio.mark(symbol, price);
     return ts as number;

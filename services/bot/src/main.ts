@@ -4,9 +4,11 @@ import {
   consumeFrom,
   decode,
   nextOnSubject,
+  onlyPlainLayout,
   PublishError,
   readRange,
   subjects,
+  TickSubjects,
 } from '@tickflow/bus';
 import { dec, parsePartition, partitionOf } from '@tickflow/core';
 import {
@@ -46,7 +48,7 @@ async function dropLegacyMarksConsumer(bus: Bus, name: string, log: Logger): Pro
  * floor, up to the last delivered), read from DECISIONS in stream order, in chunks (the range may
  * be long when one order waited for hours); none when the consumer does not exist yet.
  */
-async function resumeUnacked(bus: Bus, bot: PaperBot, durable: string): Promise<number> {
+async function resumeUnacked(bus: Bus, bot: PaperBot, durable: string, filter: string): Promise<number> {
   const info = await bus.jsm.consumers.info('DECISIONS', durable).catch(() => undefined);
   if (!info) return 0;
   const to = info.delivered.stream_seq;
@@ -54,7 +56,7 @@ async function resumeUnacked(bus: Bus, bot: PaperBot, durable: string): Promise<
   let count = 0;
   while (from <= to) {
     const read = await readRange(bus.js, 'DECISIONS', {
-      filterSubject: subjects.allDecisions,
+      filterSubject: filter,
       fromSeq: from,
       toSeq: to,
       limit: 5_000,
@@ -125,11 +127,14 @@ export async function startBot(
     name: 'tickflow-bot',
     onStatus: (s) => log.warn(s, 'nats status'),
   });
-  await bus.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log));
+  await bus.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log), {
+    partitioned: partition.count > 1,
+  });
   const registry = createRegistry('bot');
   const portfolio = new Portfolio(dec(config.cash));
   const limits = limitsOf(config);
   const execution = executionOf(config);
+  const tickSubjects = new TickSubjects(bus.jsm);
   const bot = new PaperBot(
     bus,
     portfolio,
@@ -137,7 +142,8 @@ export async function startBot(
       execution,
       limits,
       tapeCapacity: config.tapeTicks,
-      backfill: streamBackfill(bus),
+      backfill: streamBackfill(bus, tickSubjects),
+      tickSubjects,
       lostTickMs: config.lostTickMs,
     },
     log,
@@ -192,7 +198,7 @@ export async function startBot(
   bot.tapeStreamSeq = ticksEnd;
   // The trading day is where the market is: the last tick stored, until the next one arrives.
   const lastTick =
-    ticksEnd > 0 ? await nextOnSubject(bus.jsm, 'TICKS', subjects.allTicks, ticksEnd) : undefined;
+    ticksEnd > 0 ? await nextOnSubject(bus.jsm, 'TICKS', subjects.ticksOf(partition), ticksEnd) : undefined;
   const lastTs = lastTick ? (decode(lastTick.data) as { ts?: unknown }).ts : undefined;
   if (typeof lastTs === 'number' && Number.isSafeInteger(lastTs)) session.onTickTime(lastTs);
   const marks = await consumeFrom(
@@ -205,11 +211,12 @@ export async function startBot(
     },
     (err, m) => log.error({ err, subject: m.subject }, 'mark handling failed'),
     {
-      filterSubject: subjects.allTicks,
+      // Only this partition's ticks when the feed publishes them partitioned (--partitions n).
+      filterSubject: subjects.ticksOf(partition),
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'mark consumer recreated'),
     },
   );
-  const resumed = await resumeUnacked(bus, bot, durable);
+  const resumed = await resumeUnacked(bus, bot, durable, subjects.decisionsOf(partition));
   if (resumed) log.info({ resumed }, 'decisions after the ack floor taken up again in stream order');
   const decisions = await consumeDurable(
     bus.js,
@@ -217,13 +224,24 @@ export async function startBot(
     {
       stream: 'DECISIONS',
       durable,
-      filterSubject: subjects.allDecisions,
+      // Only this partition's decisions when signals publishes them partitioned.
+      filterSubject: subjects.decisionsOf(partition),
       ackWaitSeconds: 5,
       doubleAck: true,
     },
     (m) => bot.onDecision(m),
     onError,
   );
+  if (partition.count > 1)
+    for (const [stream, filter, publisher] of [
+      ['TICKS', subjects.ticksOf(partition), 'the feed'],
+      ['DECISIONS', subjects.decisionsOf(partition), 'signals'],
+    ] as const)
+      if (await onlyPlainLayout(bus.jsm, stream, filter))
+        log.warn(
+          { stream, filter },
+          `${stream} holds messages, none on this partition’s subjects: start ${publisher} with --partitions n (docs/SCALING.md)`,
+        );
   const port = await listen(app, config.host, config.port, botSpec.port);
   log.info({ port, nats: bus.url, durable, partition: config.partition }, 'bot started');
   const state = {

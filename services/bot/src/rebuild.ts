@@ -20,12 +20,13 @@ const TAIL = 10_000;
  */
 async function latestTick(
   bus: Bus,
+  bot: PaperBot,
   venue: string,
   symbol: string,
   end: number,
 ): Promise<TapeTick | undefined> {
   const { messages } = await readRange(bus.js, 'TICKS', {
-    filterSubject: subjects.tick(venue, symbol),
+    filterSubject: await bot.tickSubjects.of(venue, symbol),
     fromSeq: Math.max(1, end - TAIL),
     toSeq: end,
     limit: TAIL + 1,
@@ -35,7 +36,7 @@ async function latestTick(
   const datas =
     messages.length > 0
       ? messages.map((m) => m.data)
-      : [await lastMessageOn(bus.jsm, 'TICKS', subjects.tick(venue, symbol))];
+      : [await lastMessageOn(bus.jsm, 'TICKS', await bot.tickSubjects.of(venue, symbol))];
   for (const data of datas) {
     if (!data) continue;
     try {
@@ -130,7 +131,7 @@ export async function rebuildBot(
   complete('ORDERS', seen, ordersRead);
   let marked = 0;
   for (const [symbol, venue] of venues) {
-    const last = await latestTick(bus, venue, symbol, ticksEnd);
+    const last = await latestTick(bus, bot, venue, symbol, ticksEnd);
     if (last) {
       bot.portfolio.mark(symbol, last.price);
       // Not a tick of the tape (the live tape starts after `ticksEnd`, and an order reads what comes

@@ -47,7 +47,7 @@ export class PipelineMonitor {
     const decoder = new TextDecoder();
     if (opts.followTicks !== false) this.followTicks(bus, decoder);
     this.unsubscribe.push(
-      bus.subscribe('decisions.*', (_s, data) => {
+      bus.subscribe('decisions.>', (_s, data) => {
         const d = JSON.parse(decoder.decode(data)) as {
           venue: string;
           symbol: string;
@@ -78,7 +78,7 @@ export class PipelineMonitor {
 
   private followTicks(bus: Bus, decoder: InstanceType<typeof TextDecoder>): void {
     this.unsubscribe.push(
-      bus.subscribe('ticks.*.*', (_s, data) => {
+      bus.subscribe('ticks.>', (_s, data) => {
         const t = JSON.parse(decoder.decode(data)) as {
           venue: string;
           symbol: string;

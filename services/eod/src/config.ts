@@ -113,6 +113,15 @@ export const eodSpec = {
     pattern: /^[A-Za-z0-9_-]{1,58}$/,
     hint: 'letters, digits, _ or -',
   }),
+  botPartitions: int({
+    flag: 'bot-partitions',
+    env: 'TICKFLOW_BOT_PARTITIONS',
+    description:
+      'the bot ran as this many partitions (--partition i/n): their session snapshots <bot-durable>-p<i>of<n> are merged into one book',
+    default: 1,
+    min: 1,
+    max: 1024,
+  }),
   strategies: optionalStr({
     flag: 'strategies',
     env: 'TICKFLOW_SIGNALS_STRATEGIES',

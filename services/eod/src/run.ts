@@ -199,13 +199,22 @@ export async function runEod(
     const loadMs = Date.now() - started;
     log.info({ date, ...loader.counts, backfilled, ms: loadMs }, 'loaded into DuckDB');
     step('done');
+    const session = bus
+      ? await botSession(bus, config.botDurable, date, range, config.botPartitions)
+      : undefined;
+    if (config.botPartitions > 1 && session?.missingSnapshots.length)
+      log.warn(
+        { missing: session.missingSnapshots },
+        "bot partitions' session snapshots missing: the fills are recomputed with the default model, positions not compared",
+      );
+    const { missingSnapshots: _missing, ...sessionParts } = session ?? { missingSnapshots: [] };
     const { report, paths, ...close } = await closeDay(conn, {
       date,
       database,
       archiveDir,
       reportsDir: resolve(config.reportsDir),
       factory: setup.factory,
-      ...(bus ? await botSession(bus, config.botDurable, date, range) : {}),
+      ...sessionParts,
       load: { ...loader.counts, watermarks },
       onStep: (s) => {
         progress.step(s);

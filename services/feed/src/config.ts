@@ -13,6 +13,15 @@ export const feedSpec = {
     min: 0,
     max: 65535,
   }),
+  partitions: int({
+    flag: 'partitions',
+    env: 'TICKFLOW_PARTITIONS',
+    description:
+      'n > 1: publish each tick on ticks.<venue>.<symbol>.p<k>of<n> (k its partition) so that signals and bot instances with --partition k/n read only their share (docs/SCALING.md)',
+    default: 1,
+    min: 1,
+    max: 1024,
+  }),
   source: choice({
     flag: 'source',
     env: 'TICKFLOW_FEED_SOURCE',

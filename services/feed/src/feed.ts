@@ -78,6 +78,9 @@ export class FeedService {
   lookupFailing: { venue: string; symbol: string; attempts: number; error: string } | undefined;
   private readonly lastSeq: LastSeqLookup;
 
+  /** `--partitions`: with n > 1 each tick's subject carries its partition (`ticks.v.S.p0of2`). */
+  partitions = 1;
+
   constructor(
     private readonly bus: Bus,
     private readonly source: TickSource,
@@ -92,9 +95,17 @@ export class FeedService {
     this.lastSeq =
       lastSeq ??
       (async (venue, symbol) => {
-        const data = await lastMessageOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol));
-        const seq = data ? (decode(data) as Partial<Tick>).seq : undefined;
-        return typeof seq === 'number' ? seq : 0;
+        // Both layouts: a feed started again with another --partitions continues the sequence.
+        const datas = await Promise.all([
+          lastMessageOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol)),
+          lastMessageOn(this.bus.jsm, 'TICKS', `${subjects.tick(venue, symbol)}.*`),
+        ]);
+        let last = 0;
+        for (const data of datas) {
+          const seq = data ? (decode(data) as Partial<Tick>).seq : undefined;
+          if (typeof seq === 'number' && seq > last) last = seq;
+        }
+        return last;
       });
     this.metrics = new FeedMetrics(
       registry,
@@ -161,7 +172,7 @@ export class FeedService {
     if (quietMs <= 0) return Promise.resolve();
     let p = this.settling.get(venue);
     if (!p) {
-      p = waitForSettled(this.bus.jsm, 'TICKS', subjects.tick(venue, '*'), {
+      p = waitForSettled(this.bus.jsm, 'TICKS', `ticks.${venue}.>`, {
         quietMs,
         maxMs: Math.max(10 * quietMs, 10_000),
       }).then((r) => {
@@ -271,7 +282,7 @@ export class FeedService {
         this.stats.published++;
         this.metrics.countPublished(t.venue);
         return this.publisher.publish(
-          subjects.tick(t.venue, t.symbol),
+          subjects.tick(t.venue, t.symbol, this.partitions),
           encodeValidTick(t),
           tickMsgId(t.venue, t.symbol, t.seq),
         );

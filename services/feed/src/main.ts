@@ -49,7 +49,9 @@ export async function startFeed(
     name: 'tickflow-feed',
     onStatus: (s) => log.warn(s, 'nats status'),
   });
-  await bus.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log));
+  await bus.ensureStreams({ replicas: config.replicas }, warnStreamSetting(log), {
+    partitioned: config.partitions > 1,
+  });
   const registry = createRegistry('feed');
   let confirmed: (ms: number) => void = () => {};
   const confirms = new ConfirmWatch(() => publisher.stats, config.confirmStallSeconds * 1000, registry);
@@ -93,6 +95,7 @@ export async function startFeed(
     opts.lastSeq,
     opts.seqLookup,
   );
+  feed.partitions = config.partitions;
   bus.onStatus((type) => type === 'reconnect' && feed.metrics.natsReconnects.inc());
   confirmed = (ms) => feed.metrics.confirmSeconds.observe(ms / 1000);
   const app = buildApp({ bus, feed, source, registry, confirms, security });

@@ -83,7 +83,7 @@ export async function buildApp(opts: SignalsAppOptions) {
   });
   await app.register(signalsRoutes(opts.signals));
   await app.register(streamRoutes(opts.hub, { maxFrameBytes: opts.maxFrameBytes }));
-  await app.register(decisionsRoutes(opts.bus));
+  await app.register(decisionsRoutes(opts.bus, opts.signals.decisionPartitions > 1));
   await app.register(
     dashboardApiRoutes({
       signals: opts.signals,

@@ -27,6 +27,15 @@ export const signalsSpec = {
     pattern: /^\d+\/\d+$/,
     hint: 'i/n, e.g. 0/2',
   }),
+  partitions: int({
+    flag: 'partitions',
+    env: 'TICKFLOW_PARTITIONS',
+    description:
+      'n > 1: publish decisions on decisions.<symbol>.p<k>of<n> for bot instances with --partition k/n (implied by --partition i/n; docs/SCALING.md)',
+    default: 1,
+    min: 1,
+    max: 1024,
+  }),
   checkpointMs: int({
     flag: 'checkpoint-ms',
     env: 'TICKFLOW_SIGNALS_CHECKPOINT_MS',

@@ -2,13 +2,15 @@ import {
   Bus,
   type Consumption,
   consumeFrom,
+  lastSeqOn,
   nextOnSubject,
+  onlyPlainLayout,
   PublishError,
   type StreamLimits,
   subjects,
   waitForSettled,
 } from '@tickflow/bus';
-import { parsePartition } from '@tickflow/core';
+import { PartitionSpecError, parsePartition } from '@tickflow/core';
 import {
   busAuthFrom,
   createLogger,
@@ -47,6 +49,13 @@ export async function startSignals(
     throw new RangeError(`--fast (${config.fast}) must be smaller than --slow (${config.slow})`);
   const nats = busAuthFrom(config);
   const security = loadHttpSecurity(config);
+  const partition = parsePartition(config.partition);
+  // Decisions go out partitioned for as many bot instances as this signals' own partitions.
+  if (partition.count > 1 && config.partitions !== 1 && config.partitions !== partition.count)
+    throw new PartitionSpecError(
+      `--partitions ${config.partitions} differs from --partition ${config.partition}: decisions are published for ${partition.count} bot partitions`,
+    );
+  const decisionPartitions = partition.count > 1 ? partition.count : config.partitions;
   // Built-ins and the strategy modules the config names, through the one loader (libs/runtime),
   // before anything connects: a bad file fails the start with nothing to undo.
   const setup = await loadStrategySetup(config.strategies, {
@@ -59,12 +68,13 @@ export async function startSignals(
     name: 'tickflow-signals',
     onStatus: (s) => log.warn(s, 'nats status'),
   });
-  await bus.ensureStreams({ replicas: config.replicas, ...opts.streamLimits }, warnStreamSetting(log));
+  await bus.ensureStreams({ replicas: config.replicas, ...opts.streamLimits }, warnStreamSetting(log), {
+    partitioned: decisionPartitions > 1,
+  });
   // Gap read-backs on a connection of their own: on the consumer's, each reply would queue behind
   // the ticks already pushed to it, and the read-back would be no faster than the consumer.
   const readBus = await Bus.connect({ ...nats, name: 'tickflow-signals-readback' });
   const registry = createRegistry('signals');
-  const partition = parsePartition(config.partition);
   const service = new SignalsService(bus, setup.factory, setup.fingerprint, log, registry, undefined, {
     maxHeldPerLane: config.gapHoldTicks,
     maxHeldTotal: config.gapHoldTotal,
@@ -73,6 +83,7 @@ export async function startSignals(
     reader: (subject, fromSeq) => nextOnSubject(readBus.jsm, 'TICKS', subject, fromSeq),
   });
   service.partition = partition;
+  service.decisionPartitions = decisionPartitions;
   let consumption: Consumption | undefined;
   // A decision that cannot be stored after its retries is fatal: no checkpoint may then claim the
   // ticks as handled, so the service stops (done rejects) instead of running on with a hole.
@@ -117,6 +128,11 @@ export async function startSignals(
     log.info({ decisions: read.ids.size, from: decisionsFrom }, 'decision ids already in DECISIONS');
 
   const ticksInfo = await bus.jsm.streams.info('TICKS');
+  // The last tick this instance reads: TICKS' last, or its partition's (the others' come after).
+  const ticksEnd = async () =>
+    partition.count > 1
+      ? await lastSeqOn(bus.jsm, 'TICKS', subjects.ticksOf(partition))
+      : (await bus.jsm.streams.info('TICKS')).state.last_seq;
   if (ticksInfo.state.first_seq > 1 && service.lastApplied + 1 <= ticksInfo.state.first_seq) {
     service.order.openLanesAtFirstSeq();
     log.info(
@@ -148,8 +164,8 @@ export async function startSignals(
     security,
     consuming: () => consumption !== undefined,
     skippedGaps: () => service.order.skippedGaps,
-    backlog: async () =>
-      Math.max(0, (await bus.jsm.streams.info('TICKS')).state.last_seq - service.lastApplied),
+    // In stream sequences: with partitions, up to this partition's last tick (an upper bound).
+    backlog: async () => Math.max(0, (await ticksEnd()) - service.lastApplied),
   });
 
   // DECISIONS' last sequence as last seen: any value learnt before a checkpoint's state is taken
@@ -159,7 +175,7 @@ export async function startSignals(
   // fault campaign saw a checkpoint taken mid-replay skip them, and 497 decisions sent twice).
   // Refreshed in the background after each checkpoint, so a JetStream API round trip (slow while
   // the streams are busy) never delays one.
-  const predecessorEnd = ticksInfo.state.last_seq;
+  const predecessorEnd = await ticksEnd();
   let decisionsSeq = service.lastApplied >= predecessorEnd ? read.lastSeq : decisionsFrom - 1;
   let refreshing = false;
   const refreshDecisionsSeq = () => {
@@ -209,12 +225,18 @@ export async function startSignals(
     (m) => service.onMessage(m),
     (err, m) => log.error({ err, subject: m.subject, streamSeq: m.streamSeq }, 'tick handling failed'),
     {
-      filterSubject: subjects.allTicks,
+      // Only this partition's ticks when the feed publishes them partitioned (--partitions n).
+      filterSubject: subjects.ticksOf(partition),
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'tick consumer recreated'),
       // Too many ticks held behind gaps: the server sends no more until the read-back is done.
       beforeFlowControl: () => service.order.backpressure(),
     },
   );
+  if (partition.count > 1 && (await onlyPlainLayout(bus.jsm, 'TICKS', subjects.ticksOf(partition))))
+    log.warn(
+      { filter: subjects.ticksOf(partition) },
+      'TICKS holds ticks, none on this partition’s subjects: start the feed with --partitions n (docs/SCALING.md)',
+    );
   const port = await listen(app, config.host, config.port, signalsSpec.port);
   log.info(
     { port, nats: bus.url, from: service.lastApplied + 1, dashboard: `http://${config.host}:${port}/` },

@@ -32,6 +32,16 @@ function gate(opts: Partial<{ maxHeldPerLane: number; maxHeldTotal: number; gapT
 }
 
 describe('SeqGate', () => {
+  it('continues a restored venue+symbol after its checkpoint whatever subject its ticks come on', () => {
+    for (const subject of [KEY, `${KEY}.p1of2`]) {
+      const { g, applied } = gate();
+      g.seed('X', 'BTC-USD', 5);
+      expect(g.offer(subject, tick(5), 20)).toBe('duplicate');
+      expect(g.offer(subject, tick(6), 21)).toBe('applied');
+      expect(applied).toEqual([6]);
+    }
+  });
+
   it('applies the next seq at once and counts a seq at or below the last as a duplicate', () => {
     const { g, applied } = gate();
     expect(g.offer(KEY, tick(1), 10)).toBe('applied');

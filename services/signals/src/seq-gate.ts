@@ -58,15 +58,22 @@ export class SeqGate {
     this.openAtFirstSeq = opts.openAtFirstSeq === true;
   }
 
-  /** Sets a lane's last applied seq (from a restored checkpoint). */
-  seed(key: string, last: number): void {
-    this.lanes.set(key, { last, held: undefined, maxHeld: 0, since: 0, readBack: undefined });
+  /**
+   * Last applied seqs of a restored checkpoint, by `venue:symbol`: a lane takes its own when its
+   * first tick arrives, whatever subject layout (plain or partitioned) the ticks come on.
+   */
+  private readonly seeds = new Map<string, number>();
+
+  /** Sets a venue+symbol's last applied seq (from a restored checkpoint). */
+  seed(venue: string, symbol: string, last: number): void {
+    this.seeds.set(`${venue}:${symbol}`, last);
   }
 
   offer(key: string, tick: Tick, streamSeq: number): Offered {
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { last: 0, held: undefined, maxHeld: 0, since: 0, readBack: undefined };
+      const last = this.seeds.get(`${tick.venue}:${tick.symbol}`) ?? 0;
+      lane = { last, held: undefined, maxHeld: 0, since: 0, readBack: undefined };
       this.lanes.set(key, lane);
     }
     if (lane.readBack?.delete(streamSeq)) return 'read-back';

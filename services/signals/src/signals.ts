@@ -178,10 +178,18 @@ export class SignalsService {
     this.lastApplied = msg.streamSeq;
   }
 
-  /** This instance's share of the venue+symbols: others' ticks are skipped unread. */
+  /**
+   * This instance's share of the venue+symbols. Its consumer reads only its partition's subjects
+   * when the feed publishes partitioned; a tick of another partition that arrives anyway (the plain
+   * layout) is skipped unread and counted.
+   */
   partition = { index: 0, count: 1 };
+  /** The bot partitions decisions are published for (`decisions.<symbol>.p<k>of<n>`); 1: plain. */
+  decisionPartitions = 1;
   private readonly owned = new Map<string, boolean>();
   skippedOtherPartitions = 0;
+  /** Tick messages the consumer delivered, this instance's and (plain layout) the others'. */
+  received = 0;
 
   private ownsSubject(subject: string): boolean {
     let mine = this.owned.get(subject);
@@ -194,6 +202,7 @@ export class SignalsService {
   }
 
   private handle(msg: BusMessage): void {
+    this.received++;
     if (this.partition.count > 1 && !this.ownsSubject(msg.subject)) {
       this.skippedOtherPartitions++;
       return;
@@ -275,7 +284,7 @@ export class SignalsService {
     for (const d of cp.lastDecisions) this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
     for (const { key, lastSeq } of cp.engine.symbols) {
       const [venue = '', symbol = ''] = key.split(':');
-      this.order.seed(subjects.tick(venue, symbol), lastSeq);
+      this.order.seed(venue, symbol, lastSeq);
     }
     this.lastApplied = cp.streamSeq;
     this.replayedThrough = cp.handledSeq ?? cp.streamSeq;
@@ -327,7 +336,11 @@ export class SignalsService {
       if (this.stored.size === 0) this.stored = undefined;
       return;
     }
-    const wait = this.publisher.publish(subjects.decision(d.symbol), encode(d), d.id);
+    const wait = this.publisher.publish(
+      subjects.decision(d.symbol, d.venue, this.decisionPartitions),
+      encode(d),
+      d.id,
+    );
     if (wait) this.waiting.push(wait);
   }
 

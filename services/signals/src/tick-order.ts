@@ -82,9 +82,9 @@ export class TickOrder {
     return r;
   }
 
-  /** Sets a lane's last applied seq (from a restored checkpoint). */
-  seed(subject: string, lastSeq: number): void {
-    this.gate.seed(subject, lastSeq);
+  /** Sets a venue+symbol's last applied seq (from a restored checkpoint), whatever its subject. */
+  seed(venue: string, symbol: string, lastSeq: number): void {
+    this.gate.seed(venue, symbol, lastSeq);
   }
 
   /** Reads the gaps that are due back from TICKS (on a timer). */

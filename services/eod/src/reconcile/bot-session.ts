@@ -2,6 +2,7 @@ import { type Bus, decode, readStream } from '@tickflow/bus';
 import type { OrderEvent } from '@tickflow/core';
 import type { DuplicateRecord } from '@tickflow/history';
 import { BOT_BUCKET, type SessionSnapshot, sessionSnapshotName } from '@tickflow/paper';
+import { mergeSnapshots, partitionDurables } from './partition-snapshots.ts';
 
 /**
  * What the bot recorded about a trading date besides its fills: its end-of-session snapshot (the
@@ -9,22 +10,35 @@ import { BOT_BUCKET, type SessionSnapshot, sessionSnapshotName } from '@tickflow
  * decisions it rejected (ORDERS `orders.rejected.*`, by the exchange time of their decision, within
  * the session), and the order events ORDERS holds twice (the bot published one again; the set of
  * rejected decisions counts it once, but it is reported). The snapshot is the bot's for the UTC
- * date (the bot's days are UTC days).
+ * date (the bot's days are UTC days); a bot run as n partitions left one per partition
+ * (`<durable>-p<i>of<n>`), merged into one book (mergeSnapshots).
  */
 export async function botSession(
   bus: Bus,
   durable: string,
   date: string,
   range: { start: number; end: number },
+  /** The bot ran as this many partitions (`--partition i/n`): their snapshots are merged. */
+  partitions = 1,
 ): Promise<{
   snapshot: SessionSnapshot | undefined;
+  /** Snapshot names not found (with partitions: then no snapshot is used, the default model is). */
+  missingSnapshots: string[];
   rejectedDecisions: Set<string>;
   /** Order events of the session ORDERS holds more than once (by event id). */
   orderDuplicates: DuplicateRecord[];
 }> {
-  const snapshot = await bus
-    .objectGet<SessionSnapshot>(BOT_BUCKET, sessionSnapshotName(durable, date))
-    .catch(() => undefined);
+  const names = partitionDurables(durable, partitions).map((d) => sessionSnapshotName(d, date));
+  const found = await Promise.all(
+    names.map((name) => bus.objectGet<SessionSnapshot>(BOT_BUCKET, name).catch(() => undefined)),
+  );
+  const missingSnapshots = names.filter((_, i) => found[i] === undefined);
+  // All or none: a partition's book missing would show its symbols as differences, not as missing.
+  const snapshot = missingSnapshots.length
+    ? undefined
+    : found.length === 1
+      ? found[0]
+      : mergeSnapshots(found as SessionSnapshot[]);
   const rejectedDecisions = new Set<string>();
   // Per event id: its stream seqs and content without the wall-clock `at`, to find repeats.
   const events = new Map<string, { seqs: number[]; content: string; same: boolean }>();
@@ -63,5 +77,5 @@ export async function botSession(
         sameContent: e.same,
       }),
     );
-  return { snapshot, rejectedDecisions, orderDuplicates };
+  return { snapshot, missingSnapshots, rejectedDecisions, orderDuplicates };
 }

@@ -3,8 +3,11 @@ import { type Decision, decisionProblem, isValidSymbol } from '@tickflow/core';
 import type { HttpApp } from '@tickflow/runtime';
 import { DecisionsBody, DecisionsQuery, ErrorBody } from '../schemas.ts';
 
-/** Decision history, read from the DECISIONS stream (not from memory): oldest first. */
-export function decisionsRoutes(bus: Bus) {
+/**
+ * Decision history, read from the DECISIONS stream (not from memory): oldest first. `partitioned`:
+ * this instance publishes `decisions.<symbol>.p<k>of<n>`, so one symbol is `decisions.<symbol>.*`.
+ */
+export function decisionsRoutes(bus: Bus, partitioned = false) {
   return async (app: HttpApp) => {
     app.get(
       '/v1/decisions',
@@ -15,7 +18,9 @@ export function decisionsRoutes(bus: Bus) {
           return reply.code(400).send({ error: 'BAD_SYMBOL', message: `not a symbol: ${symbol}` });
         }
         const messages = await readRecent(bus.js, bus.jsm, 'DECISIONS', {
-          ...(symbol ? { filterSubject: subjects.decision(symbol) } : {}),
+          ...(symbol
+            ? { filterSubject: partitioned ? `${subjects.decision(symbol)}.*` : subjects.decision(symbol) }
+            : {}),
           ...(since ? { since: new Date(since) } : {}),
           limit,
         });
