@@ -30,6 +30,7 @@ import { botMetrics } from './bot-metrics.ts';
 import { DecisionFills } from './decision-fills.ts';
 import { orderEvent } from './order-event.ts';
 import { type BackfillFrom, Tape } from './tape.ts';
+import { UnseenLanes } from './unseen-lanes.ts';
 
 /** An order given up because the bot stops: its decision is left unacked for the next process. */
 export class OrderAbandonedError extends Error {
@@ -121,6 +122,8 @@ export class PaperBot {
   ticksReceived = 0;
   /** The subject each venue+symbol's ticks are stored on (the feed's layout), for read-backs. */
   readonly tickSubjects: TickSubjects;
+  /** Lanes marked at their latest stored tick when first traded after a restart (unseen-lanes.ts). */
+  private readonly unseenLanes: UnseenLanes;
   /** Called after every fill: the loss limit check. */
   afterFill: () => void = () => {};
 
@@ -133,6 +136,14 @@ export class PaperBot {
   ) {
     this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000, readBack: bus.jsm });
     this.tickSubjects = opts.tickSubjects ?? new TickSubjects(bus.jsm);
+    this.unseenLanes = new UnseenLanes(bus, {
+      latestSeq: (venue, symbol) => this.tape.latestSeq(venue, symbol),
+      mark: (venue, symbol, seq, price) => {
+        this.tape.noteLatest(venue, symbol, seq);
+        this.portfolio.mark(symbol, price);
+      },
+      subjectOf: (venue, symbol) => this.tickSubjects.of(venue, symbol),
+    });
     this.metrics = botMetrics(registry);
     const lostAfterMs = opts.lostTickMs ?? 0;
     this.tape = new Tape(
@@ -300,6 +311,7 @@ export class PaperBot {
         this.log.info({ decision: d.id }, 'resuming a partly filled order despite the risk check');
       } else return { stored: this.reject(d, order, verdict) };
     }
+    await this.unseenLanes.markIfUnseen(d.venue, d.symbol);
     this.working.set(d.id, order);
     const stored: Promise<void>[] = [];
     let abandon = () => {};

@@ -77,6 +77,11 @@ export class Tape {
     for (const lane of this.lanes.values()) lane.liveFrom = Math.max(lane.liveFrom, streamSeq);
   }
 
+  /** The lane's latest seq, live or noted (0: none yet). */
+  latestSeq(venue: string, symbol: string): number {
+    return this.lanes.get(`${venue}\u0000${symbol}`)?.maxSeq ?? 0;
+  }
+
   /** The lane's latest seq stored before the live start (rebuild): older live ticks are late ones. */
   noteLatest(venue: string, symbol: string, seq: number): void {
     const lane = this.lane(venue, symbol);
