@@ -1,0 +1,26 @@
+import { parentPort } from 'node:worker_threads';
+import { type BacktestJob, JobRunner } from './job.ts';
+
+/**
+ * A grid worker thread: takes one BacktestJob at a time from its parent and answers with its
+ * BacktestJobResult, or `{ key, failure }` when the job could not run (archive unreadable…).
+ */
+const port = parentPort;
+if (port) {
+  const runner = new JobRunner();
+  port.on('message', (job: BacktestJob | 'close') => {
+    if (job === 'close') {
+      runner.close();
+      port.close();
+      return;
+    }
+    runner.run(job).then(
+      (result) => port.postMessage(result),
+      (err: unknown) =>
+        port.postMessage({
+          key: job.key,
+          failure: { name: (err as Error)?.name ?? 'Error', message: (err as Error)?.message ?? String(err) },
+        }),
+    );
+  });
+}
