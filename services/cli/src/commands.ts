@@ -138,12 +138,21 @@ Exit codes:
     .addHelpText(
       'after',
       `
-Writes <out>/<id>/report.json (+ report.schema.json), trades.csv and decisions.csv. See docs/STRATEGIES.md.
+Writes <out>/<id>/report.json (+ report.schema.json), report.html, trades.csv and decisions.csv. See docs/STRATEGIES.md.
+
+Sweeps (jobs on --workers threads; report.html gets the grid's heat map or the windows):
+  --grid 'fast=5..20:5,slow=20..60:10'   every combination; per parameter lo..hi:step (step
+        default 1, decimals allowed), a list a|b|c (numbers or words), or one value. A bare name
+        is that parameter of every strategy in --strategies that has it; SYMBOL.name one symbol's;
+        without --strategies: fast, slow of SMA cross. Writes grid.csv; the report's figures are
+        the best combination's by --metric.
+  --walk-forward 'train=5d,test=1d'      on each training window the best --grid combination by
+        --metric, run on the test days after it; the test windows stitched (windows.csv).
 
 Exit codes:
   ${BACKTEST_EXIT.ok}  done
   ${BACKTEST_EXIT.failed}  failed (no ticks in the range, an unreadable archive or database)
-  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from), or a strategy file that cannot be used`,
+  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from, bad --grid or --walk-forward syntax, a --grid name no strategy has), or a strategy file that cannot be used`,
     )
     .action(async (flags) => {
       // DuckDB is loaded only by the commands that use it.
