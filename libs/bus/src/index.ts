@@ -56,3 +56,12 @@ export {
 } from './streams.ts';
 export { subjects, tickMsgId } from './subjects.ts';
 export { decodeTick } from './tick-decode.ts';
+export {
+  ensureWorkQueue,
+  type QueueWorker,
+  startQueueWorker,
+  submitJob,
+  WorkQueueError,
+  type WorkQueueNames,
+  watchResults,
+} from './work-queue.ts';

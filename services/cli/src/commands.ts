@@ -13,7 +13,7 @@ import { type FeedConfig, feedSpec, startFeed } from '@tickflow/feed';
 import { addOptions, createLogger, resolveConfig, runUntilSignal, type Spec } from '@tickflow/runtime';
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
 import { Command } from 'commander';
-import { BACKTEST_EXIT, backtestSpec } from './backtest/spec.ts';
+import { BACKTEST_EXIT, backtestSpec, backtestWorkerSpec } from './backtest/spec.ts';
 import { demoSpec, runDemo } from './demo.ts';
 import {
   CHECK_EXIT,
@@ -34,6 +34,7 @@ export const ALL_SPECS: Spec[] = [
   eodServeSpec,
   demoSpec,
   backtestSpec,
+  backtestWorkerSpec,
   strategyNewSpec,
   strategyCheckSpec,
   streamsStatusSpec,
@@ -131,7 +132,7 @@ Exit codes:
       const { startEodServer } = await import('@tickflow/eod');
       await runUntilSignal(await startEodServer(c, log), log, c.shutdownTimeoutMs);
     });
-  addOptions(program.command('backtest'), backtestSpec)
+  const backtest = addOptions(program.command('backtest'), backtestSpec)
     .description(
       'replay archived days (Parquet archive, else the DuckDB day tables) through the strategies and the paper broker; reports/backtests/<id>/',
     )
@@ -158,6 +159,16 @@ Exit codes:
       // DuckDB is loaded only by the commands that use it.
       const { runBacktestCommand } = await import('./backtest/command.ts');
       process.exitCode = await runBacktestCommand(config(backtestSpec, flags));
+    });
+  addOptions(backtest.command('worker'), backtestWorkerSpec)
+    .description(
+      'take `backtest --grid --queue` jobs from the JetStream work queue (BACKTEST_JOBS), run them on the archive this machine sees (same paths), publish the results; until SIGINT/SIGTERM',
+    )
+    .action(async (flags) => {
+      const c = config(backtestWorkerSpec, flags);
+      const log = createLogger('backtest-worker', c.logLevel);
+      const { startBacktestWorker } = await import('./backtest/queue-worker.ts');
+      await runUntilSignal(await startBacktestWorker(c, log), log, c.shutdownTimeoutMs);
     });
   const strategy = program
     .command('strategy')

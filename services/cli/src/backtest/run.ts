@@ -14,7 +14,7 @@ import { executionOf } from '@tickflow/bot';
 import { type Decision, type Fill, MICROS_PER_DAY, utcDateOf, utcDateStartMicros } from '@tickflow/core';
 import type { ExecutionModel } from '@tickflow/paper';
 import { toCsv } from '@tickflow/report';
-import { ConfigError, loadStrategySetup } from '@tickflow/runtime';
+import { busAuthFrom, ConfigError, loadStrategySetup } from '@tickflow/runtime';
 import { DaySource } from './day-source.ts';
 import { combinations, parseGrid, parseWalkForward } from './grid.ts';
 import { GridStrategies } from './grid-strategies.ts';
@@ -112,7 +112,10 @@ export async function runBacktest(
         cash: c.cash,
       };
       const runnable = candidates.filter((x) => x.error === undefined).length;
-      const pool = openPool(Math.min(c.workers, wf ? Number.POSITIVE_INFINITY : runnable));
+      // nats is loaded only when a queue is asked for.
+      const pool = c.queue
+        ? await (await import('./queue-pool.ts')).openQueuePool(busAuthFrom({ natsUrl: c.queue }))
+        : openPool(Math.min(c.workers, wf ? Number.POSITIVE_INFINITY : runnable));
       const s: Sweep = { pool, base: jobBase, dates, candidates, metric: c.metric, progress };
       try {
         if (wf) {

@@ -1,6 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { botSpec } from '@tickflow/bot';
-import { type ConfigOf, choice, int, optionalDate, optionalStr, str } from '@tickflow/runtime';
+import {
+  type ConfigOf,
+  choice,
+  commonSpec,
+  int,
+  natsAuthSpec,
+  optionalDate,
+  optionalStr,
+  str,
+} from '@tickflow/runtime';
 import { signalsSpec } from '@tickflow/signals';
 import { METRICS } from './metric.ts';
 
@@ -70,6 +79,14 @@ export const backtestSpec = {
     min: 1,
     max: 256,
   }),
+  queue: optionalStr({
+    flag: 'queue',
+    env: 'TICKFLOW_BACKTEST_QUEUE',
+    description:
+      "a NATS URL: hand the grid's jobs to its JetStream work queue (BACKTEST_JOBS) for `tickflow backtest worker` processes instead of --workers threads",
+    pattern: /^(nats|tls):\/\/\S+$/,
+    hint: 'a nats:// or tls:// URL',
+  }),
   dataDir: str({
     flag: 'data-dir',
     env: 'TICKFLOW_DATA_DIR',
@@ -95,3 +112,13 @@ export const backtestSpec = {
 };
 
 export type BacktestConfig = ConfigOf<typeof backtestSpec>;
+
+/** `tickflow backtest worker`: the NATS whose work queue it takes grid jobs from. */
+export const backtestWorkerSpec = {
+  natsUrl: commonSpec.natsUrl,
+  ...natsAuthSpec,
+  logLevel: commonSpec.logLevel,
+  shutdownTimeoutMs: commonSpec.shutdownTimeoutMs,
+};
+
+export type BacktestWorkerConfig = ConfigOf<typeof backtestWorkerSpec>;

@@ -1,0 +1,44 @@
+import { Bus, decode, encode, startQueueWorker } from '@tickflow/bus';
+import { busAuthFrom, type Logger, type ServiceHandle } from '@tickflow/runtime';
+import type { BacktestJob } from './job.ts';
+import { JobRunner } from './job.ts';
+import { BACKTEST_QUEUE } from './queue-pool.ts';
+import type { BacktestWorkerConfig } from './spec.ts';
+
+/**
+ * Takes grid jobs from the JetStream work queue one at a time, runs each with a JobRunner (the
+ * same as a worker thread's), publishes the result and acks the job. Runs until stopped.
+ */
+export async function startBacktestWorker(
+  c: BacktestWorkerConfig,
+  log: Logger,
+): Promise<ServiceHandle & { readonly processed: number }> {
+  const bus = await Bus.connect({ ...busAuthFrom(c), name: 'tickflow-backtest-worker' });
+  const runner = new JobRunner();
+  const worker = await startQueueWorker(
+    bus.js,
+    bus.jsm,
+    BACKTEST_QUEUE,
+    async (data, run) => {
+      const job = decode(data) as BacktestJob;
+      const t0 = performance.now();
+      const result = await runner.run(job);
+      log.info({ run, key: job.key, ms: Math.round(performance.now() - t0), ok: result.ok }, 'job done');
+      return encode(result);
+    },
+    (err) => log.warn({ err }, 'job failed; it will be tried again'),
+  );
+  log.info({ url: bus.url }, 'taking backtest jobs from BACKTEST_JOBS');
+  return {
+    port: 0,
+    done: new Promise<void>(() => {}),
+    get processed() {
+      return worker.processed;
+    },
+    async close() {
+      await worker.stop();
+      runner.close();
+      await bus.drain();
+    },
+  };
+}
