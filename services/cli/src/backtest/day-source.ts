@@ -34,8 +34,10 @@ export class DaySource {
     archiveDir: string;
     db?: string | undefined;
     symbols?: readonly string[] | undefined;
+    /** DuckDB's threads (default one per core); a grid's worker thread takes 1, the pool being the parallelism. */
+    threads?: number;
   }): Promise<DaySource> {
-    const history = await openHistory(':memory:');
+    const history = await openHistory(':memory:', o.threads === undefined ? {} : { threads: o.threads });
     const conn = await history.connect();
     try {
       // The schema's empty `ticks` table gives way to a view per date.

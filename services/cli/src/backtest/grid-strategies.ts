@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { ConfigError, loadStrategyModule, readSettingFile } from '@tickflow/runtime';
+// The light entry: this module runs in the grid's worker threads (see internal.ts).
+import { ConfigError, loadStrategyModule, readSettingFile } from '@tickflow/runtime/internal';
 import {
   parseStrategyConfig,
   parseStrategyJson,

@@ -1,4 +1,4 @@
-import { ConfigError } from '@tickflow/runtime';
+import { ConfigError } from '@tickflow/runtime/internal';
 
 /**
  * `--grid` and `--walk-forward` syntax (also in --help and docs/STRATEGIES.md):

@@ -37,6 +37,9 @@ export type BacktestJobResult =
  * in-memory DuckDB per source) and the loaded strategy modules.
  */
 export class JobRunner {
+  /** `duckdbThreads`: DuckDB threads per archive reader (default one per core). */
+  constructor(private readonly o: { duckdbThreads?: number } = {}) {}
+
   private readonly sources = new Map<string, Promise<DaySource>>();
   private readonly strategies = new Map<string, Promise<GridStrategies>>();
 
@@ -71,6 +74,7 @@ export class JobRunner {
         archiveDir: job.archiveDir,
         db: job.db,
         symbols: job.symbols ?? undefined,
+        ...(this.o.duckdbThreads === undefined ? {} : { threads: this.o.duckdbThreads }),
       }).catch((cause) => {
         throw new BacktestError(`could not open the archive or the database: ${(cause as Error).message}`, {
           cause,

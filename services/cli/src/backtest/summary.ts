@@ -44,7 +44,7 @@ export function renderBacktestSummary(r: BacktestReport, dir: string): string {
   const days = r.days.filter((d) => d.source !== 'none');
   const missing = r.days.length - days.length;
   const lines = [
-    `backtest ${r.id}: ${r.config.from} → ${r.config.to}, ${days.length} day(s) with ticks${missing ? ` (${missing} without)` : ''}`,
+    `backtest ${r.id}: ${r.config.from} → ${r.config.to}, ${days.length}${r.walkForward ? ' out-of-sample' : ''} day(s) with ticks${missing ? ` (${missing} without)` : ''}`,
     `  ticks ${r.ticks}  decisions ${r.decisions}  fills ${r.fills}  trades ${r.trades}  (replay ${r.replay.ticksPerSecond} ticks/s)`,
     `  net P&L ${r.pnl.total}  (realized ${r.pnl.realized}, unrealized ${r.pnl.unrealized}, fees ${r.pnl.fees})`,
     `  equity ${r.pnl.startEquity} → ${r.pnl.endEquity}  max drawdown ${r.maxDrawdown} (${pct(r.maxDrawdownPct)})`,

@@ -7,7 +7,9 @@ import { type BacktestJob, JobRunner } from './job.ts';
  */
 const port = parentPort;
 if (port) {
-  const runner = new JobRunner();
+  // One DuckDB thread: the pool's threads are the parallelism, and N workers × N DuckDB threads
+  // would fight over the cores.
+  const runner = new JobRunner({ duckdbThreads: 1 });
   port.on('message', (job: BacktestJob | 'close') => {
     if (job === 'close') {
       runner.close();
