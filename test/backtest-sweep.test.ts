@@ -1,10 +1,16 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { executionOf } from '@tickflow/bot';
 import { Dec } from '@tickflow/core';
 import { ConfigError, resolveConfig } from '@tickflow/runtime';
 import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BacktestReport, BacktestReportSchema } from '../services/cli/src/backtest/report-schema.ts';
+import { JobRunner } from '../services/cli/src/backtest/job.ts';
+import {
+  type BacktestFigures,
+  type BacktestReport,
+  BacktestReportSchema,
+} from '../services/cli/src/backtest/report-schema.ts';
 import { runBacktest } from '../services/cli/src/backtest/run.ts';
 import { backtestSpec } from '../services/cli/src/backtest/spec.ts';
 import { writeSmallArchive } from './backtest-archive.ts';
@@ -115,11 +121,30 @@ describe('backtest --grid and --walk-forward over a small archive', () => {
       [DATES[1], DATES[2], DATES[3], DATES[3]],
       [DATES[2], DATES[3], DATES[4], DATES[4]],
     ]);
+    // The training runs through one JobRunner (the single run's replay, one DuckDB for all 12).
+    const runner = new JobRunner();
+    const c = resolveConfig(backtestSpec, {}, {});
+    const train = async (from: string, to: string, params: { fast: number; slow: number }) => {
+      const r = await runner.run({
+        v: 1,
+        key: 'reference',
+        dates: DATES.filter((d) => d >= from && d <= to),
+        archiveDir,
+        db: join(root, 'none.duckdb'),
+        symbols: null,
+        strategies: null,
+        sma: { fast: c.fast, slow: c.slow, qty: c.qty },
+        params,
+        execution: executionOf(c),
+        cash: '10000',
+      });
+      return r.ok ? r.figures : undefined;
+    };
     let total = new Dec(0);
     for (const w of wf?.windows ?? []) {
-      const trained = await Promise.all(
-        COMBOS.map((c) => (c.fast < c.slow ? single(w.train.from, w.train.to, c) : undefined)),
-      );
+      const trained: (BacktestFigures | undefined)[] = [];
+      for (const combo of COMBOS)
+        trained.push(combo.fast < combo.slow ? await train(w.train.from, w.train.to, combo) : undefined);
       const pnls = trained.map((t) => (t ? Number(t.pnl.total) : Number.NEGATIVE_INFINITY));
       const chosen = COMBOS[pnls.indexOf(Math.max(...pnls))] as (typeof COMBOS)[number];
       expect(w.params).toEqual(chosen);
@@ -129,6 +154,7 @@ describe('backtest --grid and --walk-forward over a small archive', () => {
       total = total.plus(tested.pnl.total);
       expect(new Dec(w.equity).eq(total.plus(10000))).toBe(true);
     }
+    runner.close();
     expect(new Dec(report.pnl.total).eq(total)).toBe(true);
     expect(new Dec(report.pnl.endEquity).eq(total.plus(10000))).toBe(true);
     expect(report.days.map((d) => d.date)).toEqual(DATES.slice(2));

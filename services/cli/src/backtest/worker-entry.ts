@@ -10,12 +10,8 @@ if (port) {
   // One DuckDB thread: the pool's threads are the parallelism, and N workers × N DuckDB threads
   // would fight over the cores.
   const runner = new JobRunner({ duckdbThreads: 1 });
-  port.on('message', (job: BacktestJob | 'close') => {
-    if (job === 'close') {
-      runner.close();
-      port.close();
-      return;
-    }
+  // The pool ends a thread with terminate(): DuckDB holds nothing to flush (in-memory, read-only).
+  port.on('message', (job: BacktestJob) => {
     runner.run(job).then(
       (result) => port.postMessage(result),
       (err: unknown) =>
