@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heatColour, heatMap } from './heat-map.ts';
+import { heatColour, heatMap, textOn } from './heat-map.ts';
 
 const map = (cells: (number | null)[][]) =>
   heatMap({
@@ -37,6 +37,12 @@ describe('heatMap', () => {
     expect(heatColour(1, 1, 3)).toBe('rgb(221,244,255)');
     expect(heatColour(3, 1, 3)).toBe('rgb(9,105,218)');
     expect(heatColour(2, 1, 3)).toBe('rgb(115,175,237)');
+  });
+
+  it('writes white values on dark cells and dark values on light ones', () => {
+    expect(textOn('rgb(9,105,218)')).toBe('#ffffff');
+    expect(textOn('rgb(221,244,255)')).toBe('#1f2328');
+    expect(textOn('#d0d7de')).toBe('#1f2328');
   });
 
   it('escapes parameter labels and says so when there is nothing to draw', () => {

@@ -40,6 +40,14 @@ export function heatColour(v: number | null, lo: number, hi: number): string {
   return hi === lo ? rgb(PALE, BLUE, 0.5) : rgb(PALE, BLUE, (v - lo) / (hi - lo));
 }
 
+/** White text on a dark cell, dark text on a light one (relative luminance of the fill). */
+export function textOn(fill: string): string {
+  const m = /^rgb\((\d+),(\d+),(\d+)\)$/.exec(fill);
+  if (!m) return '#1f2328';
+  const [r, g, b] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.5 ? '#ffffff' : '#1f2328';
+}
+
 export function heatMap(o: HeatMap): string {
   const head = `<figure class="chart"><figcaption>${esc(o.title)}</figcaption>`;
   if (o.xs.length === 0 || o.ys.length === 0) return `${head}<p class="meta">no data</p></figure>`;
@@ -68,12 +76,13 @@ export function heatMap(o: HeatMap): string {
       const v = o.cells[r]?.[i] ?? null;
       const text = v === null ? 'n/a' : o.value(v);
       const left = PAD.left + i * cw;
+      const fill = heatColour(v, lo, hi);
       out.push(
-        `<rect class="cell${v === null ? ' empty' : ''}" x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(cw - 1).toFixed(1)}" height="${(ch - 1).toFixed(1)}" fill="${heatColour(v, lo, hi)}"><title>${esc(`${o.xName}=${x} ${o.yName}=${y}: ${text}`)}</title></rect>`,
+        `<rect class="cell${v === null ? ' empty' : ''}" x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(cw - 1).toFixed(1)}" height="${(ch - 1).toFixed(1)}" fill="${fill}"><title>${esc(`${o.xName}=${x} ${o.yName}=${y}: ${text}`)}</title></rect>`,
       );
       if (cw >= 7 * text.length && ch >= 14)
         out.push(
-          `<text x="${(left + cw / 2).toFixed(1)}" y="${(top + ch / 2 + 4).toFixed(1)}" text-anchor="middle" class="axis">${esc(text)}</text>`,
+          `<text x="${(left + cw / 2).toFixed(1)}" y="${(top + ch / 2 + 4).toFixed(1)}" text-anchor="middle" class="cell-value" font-size="11" fill="${textOn(fill)}">${esc(text)}</text>`,
         );
     });
   });
