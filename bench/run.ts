@@ -26,6 +26,7 @@ import { signalsSpec, startSignals } from '@tickflow/signals';
 import type { MsgHdrs } from 'nats';
 import * as ts from 'trading-signals';
 import { measureArchive, measureEod } from '../services/eod/bench/eod.ts';
+import { describeGrid, measureGrid } from './backtest-grid.ts';
 import { type LatencyRow, latencyRounds } from './latency.ts';
 import { measureRest } from './rest.ts';
 
@@ -35,6 +36,7 @@ const FEED_N = Number(process.env.BENCH_FEED_TICKS ?? 1_000_000);
 const REPLAY_N = Number(process.env.BENCH_REPLAY_ROWS ?? 500_000);
 const SIGNALS_N = Number(process.env.BENCH_SIGNALS_TICKS ?? 500_000);
 const EOD_N = Number(process.env.BENCH_EOD_TICKS ?? 10_000_000);
+const GRID_N = Number(process.env.BENCH_GRID_TICKS ?? 1_000_000);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -478,6 +480,15 @@ async function main(): Promise<void> {
     'eod load: day log → DuckDB, committed (ticks/s)',
     `${((EOD_N / loadMs) * 1000).toLocaleString('en-US', { maximumFractionDigits: 0 })}`,
     `target ≥ 1.5 M/s; raw DuckDB, same rows: appender ${rate(eod.raw.appenderRowsPerS)}, read_csv of the log ${rate(eod.raw.readCsvRowsPerS)}, read_json of the same rows ${rate(eod.raw.readJsonRowsPerS)}, read_parquet ${rate(eod.raw.readParquetRowsPerS)}`,
+  ]);
+  // The backtest grid on worker threads against the same 16 combinations one after another.
+  progress(`backtest grid, 16 combinations × ${GRID_N} ticks, ${RUNS} round(s)`);
+  const grid = await measureGrid({ ticksPerJob: GRID_N, runs: RUNS });
+  track();
+  rows.push([
+    `backtest --grid, ${grid.combinations} combinations × ${grid.ticksPerJob.toLocaleString('en-US')} ticks, ${grid.workers} threads (s)`,
+    (median(grid.gridMs) / 1000).toFixed(2),
+    `the same one after another in one thread: ${describeGrid(grid)}`,
   ]);
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(
