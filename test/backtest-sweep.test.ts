@@ -13,6 +13,7 @@ import {
 } from '../services/cli/src/backtest/report-schema.ts';
 import { runBacktest } from '../services/cli/src/backtest/run.ts';
 import { backtestSpec } from '../services/cli/src/backtest/spec.ts';
+import { strategyNew } from '../services/cli/src/strategy-command.ts';
 import { writeSmallArchive } from './backtest-archive.ts';
 import { openTearsheet } from './backtest-tearsheet.ts';
 
@@ -159,6 +160,24 @@ describe('backtest --grid and --walk-forward over a small archive', () => {
     expect(new Dec(report.pnl.endEquity).eq(total.plus(10000))).toBe(true);
     expect(report.days.map((d) => d.date)).toEqual(DATES.slice(2));
     expect(Value.Check(BacktestReportSchema, report)).toBe(true);
+  });
+
+  it('loads a strategy module from outside the repo in every worker thread, with the same results', async () => {
+    // The starter `tickflow strategy new` writes: a module in a temp directory, named by its config.
+    const dir = join(root, 'strategies');
+    strategyNew('trend', { dir, force: false });
+    const flags = {
+      from: FROM,
+      to: TO,
+      strategies: join(dir, 'trend.json'),
+      grid: 'fast=5|10,slow=40',
+      metric: 'pnl',
+    };
+    const threads = await run({ ...flags, workers: '2' });
+    const serial = await run({ ...flags, workers: '1' });
+    expect(threads.report.grid?.rows.map((r) => r.error)).toEqual([undefined, undefined]);
+    expect(threads.report.trades).toBeGreaterThan(0);
+    expect(stable(threads.report)).toEqual(stable(serial.report));
   });
 
   it.each([
