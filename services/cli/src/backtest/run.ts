@@ -16,7 +16,7 @@ import type { ExecutionModel } from '@tickflow/paper';
 import { toCsv } from '@tickflow/report';
 import { busAuthFrom, ConfigError, loadStrategySetup } from '@tickflow/runtime';
 import { DaySource } from './day-source.ts';
-import { combinations, parseGrid, parseWalkForward } from './grid.ts';
+import { combinations, type GridParam, parseGrid, parseWalkForward, type WalkForwardSpec } from './grid.ts';
 import { GridStrategies } from './grid-strategies.ts';
 import { openPool } from './pool.ts';
 import { BacktestError, replayRange } from './replay.ts';
@@ -83,56 +83,24 @@ export async function runBacktest(
   const outRoot = resolve(c.out);
   const archiveDir = resolve(c.archiveDir ?? join(c.dataDir, 'archive'));
   const db = resolve(c.db ?? join(c.dataDir, 'tickflow.duckdb'));
+  const jobBase: JobBase = {
+    v: 1,
+    archiveDir,
+    db,
+    symbols: symbols ?? null,
+    strategies: identity.strategies,
+    sma,
+    execution,
+    cash: c.cash,
+  };
   let sweep: Pick<BacktestReport, 'grid' | 'walkForward'> = {};
   let figures: BacktestFigures;
   let files: Record<string, string> = {};
   const tmp = join(outRoot, `.tmp-${base}-${process.pid}`);
   mkdirSync(tmp, { recursive: true });
   try {
-    if (grid || wf) {
-      const names = grid?.map((p) => p.name) ?? [];
-      const strategies = await GridStrategies.load(identity.strategies ?? undefined, sma);
-      strategies.bind(names);
-      const candidates = combinations(grid ?? []).map((params) => {
-        try {
-          strategies.factoryFor(params);
-          return { params };
-        } catch (err) {
-          return { params, error: (err as Error).message };
-        }
-      });
-      const jobBase: JobBase = {
-        v: 1,
-        archiveDir,
-        db,
-        symbols: symbols ?? null,
-        strategies: identity.strategies,
-        sma,
-        execution,
-        cash: c.cash,
-      };
-      const runnable = candidates.filter((x) => x.error === undefined).length;
-      // nats is loaded only when a queue is asked for.
-      const pool = c.queue
-        ? await (await import('./queue-pool.ts')).openQueuePool(busAuthFrom({ natsUrl: c.queue }))
-        : openPool(Math.min(c.workers, wf ? Number.POSITIVE_INFINITY : runnable));
-      const s: Sweep = { pool, base: jobBase, dates, candidates, metric: c.metric, progress };
-      try {
-        if (wf) {
-          const r = await runWalkForward(s, wf);
-          figures = r.figures;
-          sweep = { walkForward: r.walkForward };
-        } else {
-          const r = await runGrid(s, c.grid as string, names);
-          figures = r.figures;
-          sweep = { grid: r.grid };
-        }
-      } finally {
-        await pool.close();
-      }
-      if (sweep.grid) files['grid.csv'] = toCsv(gridTable(sweep.grid));
-      if (sweep.walkForward) files['windows.csv'] = toCsv(windowsTable(sweep.walkForward));
-    } else {
+    if (grid || wf) ({ figures, sweep, files } = await runSweep(c, { grid, wf, dates, jobBase, progress }));
+    else
       figures = await singleRun(tmp, {
         archiveDir,
         db,
@@ -143,7 +111,6 @@ export async function runBacktest(
         cash: c.cash,
         progress,
       });
-    }
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
@@ -174,6 +141,64 @@ export async function runBacktest(
   const dir = join(outRoot, id);
   renameSync(tmp, dir);
   return { report, dir };
+}
+
+/**
+ * `--grid` and/or `--walk-forward`: every combination checked by the strategy first (a refused one
+ * is listed, not run), the jobs on worker threads (or the JetStream work queue with `--queue`).
+ */
+async function runSweep(
+  c: BacktestConfig,
+  o: {
+    grid: GridParam[] | undefined;
+    wf: WalkForwardSpec | undefined;
+    dates: string[];
+    jobBase: JobBase;
+    progress: (line: string) => void;
+  },
+): Promise<{
+  figures: BacktestFigures;
+  sweep: Pick<BacktestReport, 'grid' | 'walkForward'>;
+  files: Record<string, string>;
+}> {
+  const names = o.grid?.map((p) => p.name) ?? [];
+  const strategies = await GridStrategies.load(o.jobBase.strategies ?? undefined, o.jobBase.sma);
+  strategies.bind(names);
+  const candidates = combinations(o.grid ?? []).map((params) => {
+    try {
+      strategies.factoryFor(params);
+      return { params };
+    } catch (err) {
+      return { params, error: (err as Error).message };
+    }
+  });
+  const runnable = candidates.filter((x) => x.error === undefined).length;
+  // nats is loaded only when a queue is asked for.
+  const pool = c.queue
+    ? await (await import('./queue-pool.ts')).openQueuePool(busAuthFrom({ natsUrl: c.queue }))
+    : openPool(Math.min(c.workers, o.wf ? Number.POSITIVE_INFINITY : runnable));
+  const s: Sweep = {
+    pool,
+    base: o.jobBase,
+    dates: o.dates,
+    candidates,
+    metric: c.metric,
+    progress: o.progress,
+  };
+  try {
+    if (o.wf) {
+      const r = await runWalkForward(s, o.wf);
+      return {
+        figures: r.figures,
+        sweep: { walkForward: r.walkForward },
+        files: { 'windows.csv': toCsv(windowsTable(r.walkForward)) },
+      };
+    }
+    const r = await runGrid(s, c.grid as string, names);
+    return { figures: r.figures, sweep: { grid: r.grid }, files: { 'grid.csv': toCsv(gridTable(r.grid)) } };
+  } finally {
+    await pool.close();
+  }
 }
 
 /** The run without a grid: the range in this thread, its decisions and fills to CSV as they come. */
