@@ -28,7 +28,12 @@ export class DaySource {
     private readonly dbAttached: boolean,
     private readonly symbols: readonly string[] | undefined,
     private readonly archived: ReadonlySet<string>,
+    private readonly cacheTicks: number,
   ) {}
+
+  /** Days kept to be handed over again without DuckDB (a grid replays the same days per combination). */
+  private readonly cache = new Map<string, { kind: DaySourceKind; ticks: number; symbols: SymbolTicks[] }>();
+  private cached = 0;
 
   static async open(o: {
     archiveDir: string;
@@ -36,6 +41,11 @@ export class DaySource {
     symbols?: readonly string[] | undefined;
     /** DuckDB's threads (default one per core); a grid's worker thread takes 1, the pool being the parallelism. */
     threads?: number;
+    /**
+     * Keep days read, up to this many ticks in all (~41 bytes each, outside the heap), to hand them
+     * over again from memory. Default 0: one day in memory at a time.
+     */
+    cacheTicks?: number;
   }): Promise<DaySource> {
     const history = await openHistory(':memory:', o.threads === undefined ? {} : { threads: o.threads });
     const conn = await history.connect();
@@ -45,7 +55,7 @@ export class DaySource {
       const attach = o.db !== undefined && existsSync(o.db);
       if (attach) await conn.run(`ATTACH ${sqlString(o.db as string)} AS src (READ_ONLY)`);
       const archived = new Set(archivedDates(o.archiveDir, 'ticks'));
-      return new DaySource(history, conn, o.archiveDir, attach, o.symbols, archived);
+      return new DaySource(history, conn, o.archiveDir, attach, o.symbols, archived, o.cacheTicks ?? 0);
     } catch (err) {
       history.close();
       throw err;
@@ -71,6 +81,11 @@ export class DaySource {
     date: string,
     onSymbol: (ticks: SymbolTicks) => void,
   ): Promise<{ kind: DaySourceKind; ticks: number }> {
+    const hit = this.cache.get(date);
+    if (hit) {
+      for (const t of hit.symbols) onSymbol(t);
+      return { kind: hit.kind, ticks: hit.ticks };
+    }
     const kind = await this.kindOf(date);
     if (kind === 'none') return { kind, ticks: 0 };
     const only = this.symbols?.length
@@ -86,7 +101,17 @@ export class DaySource {
     await this.conn.run(
       `CREATE OR REPLACE TEMP VIEW ticks AS SELECT * FROM ${from} t WHERE trade_date = DATE '${date}'${only}`,
     );
-    const ticks = await readSymbols(this.conn, date, onSymbol);
+    if (this.cacheTicks === 0) return { kind, ticks: await readSymbols(this.conn, date, onSymbol) };
+    // Each day's SymbolTicks are views over columns of their own, so keeping them is safe.
+    const symbols: SymbolTicks[] = [];
+    const ticks = await readSymbols(this.conn, date, (t) => {
+      symbols.push(t);
+      onSymbol(t);
+    });
+    if (this.cached + ticks <= this.cacheTicks) {
+      this.cache.set(date, { kind, ticks, symbols });
+      this.cached += ticks;
+    }
     return { kind, ticks };
   }
 

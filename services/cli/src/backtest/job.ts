@@ -33,8 +33,16 @@ export type BacktestJobResult =
   | { v: 1; key: string; ok: false; error: string };
 
 /**
+ * Ticks a runner keeps in memory to replay for the next job (~41 bytes each: ~80 MiB): a grid runs
+ * the same days once per combination, and reading them from memory instead of Parquet saved a
+ * third of a job's CPU in the bench. Days beyond it are read again each time.
+ */
+export const JOB_CACHE_TICKS = 2_000_000;
+
+/**
  * Runs jobs one at a time, keeping what jobs share open between them: the archive reader (one
- * in-memory DuckDB per source) and the loaded strategy modules.
+ * in-memory DuckDB per source, with the first JOB_CACHE_TICKS ticks of days kept) and the loaded
+ * strategy modules.
  */
 export class JobRunner {
   /** `duckdbThreads`: DuckDB threads per archive reader (default one per core). */
@@ -74,6 +82,7 @@ export class JobRunner {
         archiveDir: job.archiveDir,
         db: job.db,
         symbols: job.symbols ?? undefined,
+        cacheTicks: JOB_CACHE_TICKS,
         ...(this.o.duckdbThreads === undefined ? {} : { threads: this.o.duckdbThreads }),
       }).catch((cause) => {
         throw new BacktestError(`could not open the archive or the database: ${(cause as Error).message}`, {
