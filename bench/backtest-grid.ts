@@ -1,8 +1,9 @@
 /**
  * The backtest grid against the same combinations one after another, in the same run: 16
  * combinations (SMA cross fast 2..5 × slow 20..50:10) over a synthetic Parquet archive, once on
- * `workers` threads (the grid's pool, started and stopped inside the timing) and once in this
- * thread (`--workers 1`, the serial baseline). Rounds alternate the order; medians are reported.
+ * `workers` threads and once on one thread (the serial baseline), each pool fresh and started
+ * and stopped inside the timing: both modes start cold, as a fresh `tickflow backtest` does (the
+ * bench's own thread would be warm from the rounds before). Rounds alternate the order; medians.
  * Run alone: `node --import tsx bench/backtest-grid.ts` (BENCH_GRID_TICKS, BENCH_RUNS).
  */
 import { rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { executionOf } from '@tickflow/bot';
 import { resolveConfig } from '@tickflow/runtime';
 import { combinations, parseGrid } from '../services/cli/src/backtest/grid.ts';
 import type { BacktestJob, BacktestJobResult } from '../services/cli/src/backtest/job.ts';
-import { openPool } from '../services/cli/src/backtest/pool.ts';
+import { openThreadPool } from '../services/cli/src/backtest/pool.ts';
 import { backtestSpec } from '../services/cli/src/backtest/spec.ts';
 import { writeSmallArchive } from '../test/backtest-archive.ts';
 
@@ -36,7 +37,7 @@ const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
 async function timedRun(workers: number, jobs: BacktestJob[]) {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const pool = openPool(workers);
+  const pool = openThreadPool(workers);
   try {
     // The pool queues: all at once for threads; the inline pool runs them in turn anyway.
     const results = await Promise.all(jobs.map((j) => pool.run(j)));

@@ -120,3 +120,6 @@ class InlinePool implements JobPool {
 
 export const openPool = (workers: number): JobPool =>
   workers <= 1 ? new InlinePool() : new ThreadPool(workers);
+
+/** `size` fresh worker threads whatever the size: the bench's cold serial baseline is one. */
+export const openThreadPool = (size: number): JobPool => new ThreadPool(size);
