@@ -14,7 +14,16 @@ export async function startBacktestWorker(
   log: Logger,
 ): Promise<ServiceHandle & { readonly processed: number }> {
   const bus = await Bus.connect({ ...busAuthFrom(c), name: 'tickflow-backtest-worker' });
-  const runner = new JobRunner();
+  // A runner per run: it caches days and the archive's list of dates, which a later run (after
+  // another end of day) must read afresh.
+  let current: { run: string; runner: JobRunner } | undefined;
+  const runnerFor = (run: string) => {
+    if (current?.run !== run) {
+      current?.runner.close();
+      current = { run, runner: new JobRunner() };
+    }
+    return current.runner;
+  };
   const worker = await startQueueWorker(
     bus.js,
     bus.jsm,
@@ -22,7 +31,7 @@ export async function startBacktestWorker(
     async (data, run) => {
       const job = decode(data) as BacktestJob;
       const t0 = performance.now();
-      const result = await runner.run(job);
+      const result = await runnerFor(run).run(job);
       log.info({ run, key: job.key, ms: Math.round(performance.now() - t0), ok: result.ok }, 'job done');
       return encode(result);
     },
@@ -37,7 +46,7 @@ export async function startBacktestWorker(
     },
     async close() {
       await worker.stop();
-      runner.close();
+      current?.runner.close();
       await bus.drain();
     },
   };
