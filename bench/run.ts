@@ -26,6 +26,7 @@ import { signalsSpec, startSignals } from '@tickflow/signals';
 import type { MsgHdrs } from 'nats';
 import * as ts from 'trading-signals';
 import { measureArchive, measureEod } from '../services/eod/bench/eod.ts';
+import { describeGrid, measureGrid } from './backtest-grid.ts';
 import { type LatencyRow, latencyRounds } from './latency.ts';
 import { measureRest } from './rest.ts';
 
@@ -39,6 +40,7 @@ const EOD_N = Number(process.env.BENCH_EOD_TICKS ?? 10_000_000);
 const EOD_LARGE_N = Number(process.env.BENCH_EOD_LARGE_TICKS ?? 50_000_000);
 /** Disk a day of the bench's log, DuckDB file and archive takes, per tick (measured: ~180 B at 10 M). */
 const EOD_DISK_BYTES_PER_TICK = 250;
+const GRID_N = Number(process.env.BENCH_GRID_TICKS ?? 1_000_000);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -508,6 +510,15 @@ async function main(): Promise<void> {
       `${EOD_N.toLocaleString('en-US')} ticks: ${per10M(eod.totalMs, EOD_N)} s per 10 M (total ${(large.totalMs / 1000).toFixed(1)} s, ${large.cpuS} CPU-s against ${eod.cpuS})`,
     ]);
   }
+  // The backtest grid on worker threads against the same 16 combinations one after another.
+  progress(`backtest grid, 16 combinations × ${GRID_N} ticks, ${RUNS} round(s)`);
+  const grid = await measureGrid({ ticksPerJob: GRID_N, runs: RUNS });
+  track();
+  rows.push([
+    `backtest --grid, ${grid.combinations} combinations × ${grid.ticksPerJob.toLocaleString('en-US')} ticks, ${grid.workers} threads (s)`,
+    (median(grid.gridMs) / 1000).toFixed(2),
+    `the same one after another in one thread: ${describeGrid(grid)}`,
+  ]);
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(
     `tickflow bench — median of ${RUNS} runs; feed ${FEED_N.toLocaleString('en-US')} ticks, replay ${REPLAY_N.toLocaleString('en-US')} rows, others ${N.toLocaleString('en-US')}; node ${process.version}`,

@@ -29,6 +29,10 @@ describe('tickflow backtest exit codes', () => {
       '--partial-fills',
       '--min-fee',
       '--fee-bps',
+      "--grid 'fast=5..20:5,slow=20..60:10'",
+      '--walk-forward',
+      '--workers',
+      '--metric <sharpe|sortino|calmar|pnl|profit-factor|win-rate>',
     ])
       expect(r.out).toContain(flag);
   });
@@ -38,6 +42,8 @@ describe('tickflow backtest exit codes', () => {
     [['--from', '2026-03-02', '--to', '2026-03-01'], /--to 2026-03-01 is before --from 2026-03-02/],
     [[], /--from is required/],
     [['--from', '2026-03-01', '--latency-ms', 'soon'], /--latency-ms: expected an integer/],
+    [['--from', '2026-03-01', '--grid', 'fast=5..20:0'], /--grid: fast=5\.\.20:0: the step must be > 0/],
+    [['--from', '2026-03-01', '--grid', 'lookback=1|2'], /--grid: lookback matches no strategy parameter/],
   ])('exits 2 on a usage error (%j)', (args, message) => {
     const r = backtest(args);
     expect(r.code).toBe(2);

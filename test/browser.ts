@@ -70,6 +70,8 @@ export interface ChartDrawn {
   paths: number;
   /** Bars (`rect.bar`) with a visible width. */
   bars: number;
+  /** Heat-map cells (`rect.cell`) with a visible area. */
+  cells: number;
 }
 
 /** The bits of the DOM `measureCharts` uses (the tests' tsconfig has no DOM types). */
@@ -95,6 +97,10 @@ export function measureCharts(): Record<string, ChartDrawn> {
       markers: [...svg.querySelectorAll('path.marker')].length,
       paths: [...svg.querySelectorAll('polyline, path')].length,
       bars: [...svg.querySelectorAll('rect.bar')].filter((r) => r.getBoundingClientRect().width > 0).length,
+      cells: [...svg.querySelectorAll('rect.cell')].filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.width > 0 && b.height > 0;
+      }).length,
     };
   }
   return out;

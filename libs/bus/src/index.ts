@@ -67,3 +67,12 @@ export {
 } from './subjects.ts';
 export { decodeTick } from './tick-decode.ts';
 export { TickSubjects } from './tick-subjects.ts';
+export {
+  ensureWorkQueue,
+  type QueueWorker,
+  startQueueWorker,
+  submitJob,
+  WorkQueueError,
+  type WorkQueueNames,
+  watchResults,
+} from './work-queue.ts';

@@ -38,6 +38,8 @@ export class SymbolTicks {
     readonly lanes: readonly LaneRows[],
     private readonly c: TickColumns,
     private readonly dict: TickDictionaries,
+    /** Added to the seq of a venue's ticks (see `withSeqOffsets`). */
+    private readonly offsets: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   get length(): number {
@@ -48,27 +50,34 @@ export class SymbolTicks {
   seqRange(venue: string): { first: number; last: number } | undefined {
     const lane = this.lanes.find((l) => l.venue === venue);
     if (!lane || lane.to === lane.from) return undefined;
-    return { first: this.c.seq[lane.from] as number, last: this.c.seq[lane.to - 1] as number };
+    const by = this.offsets.get(venue) ?? 0;
+    return { first: (this.c.seq[lane.from] as number) + by, last: (this.c.seq[lane.to - 1] as number) + by };
   }
 
   /**
-   * Adds `by` to the seq of every tick of `venue`: for history imported a date at a time (seq from
-   * 1 each date), so that a run over several dates sees each lane's seq go on rising.
+   * The same ticks with `by` added to the seq of each venue named (history imported a date at a time
+   * numbers each date from 1: a run over several dates shifts a date's seq to go on rising). A new
+   * view over the same columns: this one, which a cache may keep, is unchanged.
    */
-  shiftSeq(venue: string, by: number): void {
-    const lane = this.lanes.find((l) => l.venue === venue);
-    if (!lane) return;
-    for (let row = lane.from; row < lane.to; row++) this.c.seq[row] = (this.c.seq[row] as number) + by;
+  withSeqOffsets(by: ReadonlyMap<string, number>): SymbolTicks {
+    const offsets = new Map(this.offsets);
+    for (const [venue, n] of by) offsets.set(venue, (offsets.get(venue) ?? 0) + n);
+    return new SymbolTicks(this.symbol, this.lanes, this.c, this.dict, offsets);
   }
 
   /** A fresh Tick of row `row` of `venue`. */
   tick(venue: string, row: number): Tick {
+    return this.make(venue, row, this.offsets.get(venue) ?? 0);
+  }
+
+  /** Row `row` of `venue` as a Tick, `by` added to its seq. */
+  private make(venue: string, row: number, by: number): Tick {
     const { c, dict } = this;
     const t: Tick = {
       v: WIRE_VERSION,
       venue,
       symbol: this.symbol,
-      seq: c.seq[row] as number,
+      seq: (c.seq[row] as number) + by,
       ts: c.ts[row] as number,
       price: dict.priceOf(c.price[row] as number),
       size: dict.sizeOf(c.size[row] as number),
@@ -82,8 +91,10 @@ export class SymbolTicks {
 
   /** Every tick, venue by venue, each in seq order; each a fresh object the callee may drop. */
   each(visit: (tick: Tick) => void): void {
-    for (const { venue, from, to } of this.lanes)
-      for (let row = from; row < to; row++) visit(this.tick(venue, row));
+    for (const { venue, from, to } of this.lanes) {
+      const by = this.offsets.get(venue) ?? 0;
+      for (let row = from; row < to; row++) visit(this.make(venue, row, by));
+    }
   }
 
   toArray(): Tick[] {
@@ -100,11 +111,12 @@ export class SymbolTicks {
     const from = lane?.from ?? 0;
     const length = lane ? lane.to - lane.from : 0;
     const { c, dict } = this;
+    const by = this.offsets.get(venue) ?? 0;
     return {
       length,
-      seqAt: (i) => c.seq[from + i] as number,
+      seqAt: (i) => (c.seq[from + i] as number) + by,
       at: (i): TapeTick => ({
-        seq: c.seq[from + i] as number,
+        seq: (c.seq[from + i] as number) + by,
         ts: c.ts[from + i] as number,
         price: dict.priceOf(c.price[from + i] as number),
         size: dict.sizeOf(c.size[from + i] as number),

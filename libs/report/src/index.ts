@@ -16,7 +16,8 @@
  *   escape text in it with `escapeHtml`); `htmlTable(table)` → lines; `PAGE_STYLE` (classes: meta, verdict ok|bad, breaks, scroll, n).
  * - Charts (inline SVG, each a <figure>; `id` becomes `data-chart`): `lineChart` (series, optional
  *   ▲ BUY / ▼ SELL / ◆ FLAT markers, at most 720 points a series), `barChart`, `drawdownChart`
- *   and `drawdownSeries` (equity minus its running peak).
+ *   and `drawdownSeries` (equity minus its running peak), `heatMap` (a value per pair of two
+ *   parameters' values: red < 0 < green, or a blue ramp; grey where there is none).
  * - Files: `writeCsvFiles(dir, tables)` → paths; `writeJsonWithSchema(path, value, schema)` writes
  *   `<name>.json` and `<name>.schema.json`; `schemaPathFor`, `jsonText`.
  *
@@ -35,6 +36,7 @@
 export { csvField, toCsv } from './csv.ts';
 export { drawdownChart, drawdownSeries } from './drawdown.ts';
 export { escapeHtml } from './escape.ts';
+export { type HeatMap, heatColour, heatMap } from './heat-map.ts';
 export { htmlPage, htmlTable, PAGE_STYLE } from './html.ts';
 export { escapeMarkdownCell, markdownTable } from './markdown.ts';
 export { barChart, lineChart, type Marker, type Series } from './svg-charts.ts';

@@ -14,7 +14,11 @@ import { build } from 'esbuild';
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 rmSync(here('../dist'), { recursive: true, force: true });
 await build({
-  entryPoints: { tickflow: here('../src/main.ts') },
+  // The grid's worker threads run their own entry (src/backtest/pool.ts finds it beside the bundle).
+  entryPoints: {
+    tickflow: here('../src/main.ts'),
+    'backtest-worker': here('../src/backtest/worker-entry.ts'),
+  },
   outdir: here('../dist'),
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

@@ -20,7 +20,7 @@ import {
 } from '@tickflow/runtime';
 import { type SignalsConfig, signalsSpec, startSignals } from '@tickflow/signals';
 import { Command } from 'commander';
-import { BACKTEST_EXIT, backtestSpec } from './backtest/spec.ts';
+import { BACKTEST_EXIT, backtestSpec, backtestWorkerSpec } from './backtest/spec.ts';
 import { demoSpec, runDemo } from './demo.ts';
 import { HISTORY_EXIT, HISTORY_QUESTIONS, type HistoryQuestion, historySpec } from './history/spec.ts';
 import { IMPORT_EXIT, importSpec } from './import/spec.ts';
@@ -45,6 +45,7 @@ export const ALL_SPECS: Spec[] = [
   backtestSpec,
   importSpec,
   historySpec,
+  backtestWorkerSpec,
   strategyNewSpec,
   strategyCheckSpec,
   streamsStatusSpec,
@@ -142,19 +143,28 @@ Exit codes:
       const { startEodServer } = await import('@tickflow/eod');
       await runUntilSignal(await startEodServer(c, log), log, c.shutdownTimeoutMs);
     });
-  addOptions(program.command('backtest'), backtestSpec)
+  const backtest = addOptions(program.command('backtest'), backtestSpec)
     .description(
       'replay archived days (Parquet archive, else the DuckDB day tables) through the strategies and the paper broker; reports/backtests/<id>/',
     )
     .addHelpText(
       'after',
       `
-Writes <out>/<id>/report.json (+ report.schema.json), trades.csv and decisions.csv. See docs/STRATEGIES.md.
+Writes <out>/<id>/report.json (+ report.schema.json), report.html, trades.csv and decisions.csv. See docs/STRATEGIES.md.
+
+Sweeps (jobs on --workers threads; report.html gets the grid's heat map or the windows):
+  --grid 'fast=5..20:5,slow=20..60:10'   every combination; per parameter lo..hi:step (step
+        default 1, decimals allowed), a list a|b|c (numbers or words), or one value. A bare name
+        is that parameter of every strategy in --strategies that has it; SYMBOL.name one symbol's;
+        without --strategies: fast, slow of SMA cross. Writes grid.csv; the report's figures are
+        the best combination's by --metric.
+  --walk-forward 'train=5d,test=1d'      on each training window the best --grid combination by
+        --metric, run on the test days after it; the test windows stitched (windows.csv).
 
 Exit codes:
   ${BACKTEST_EXIT.ok}  done
   ${BACKTEST_EXIT.failed}  failed (no ticks in the range, an unreadable archive or database)
-  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from), or a strategy file that cannot be used`,
+  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from, bad --grid or --walk-forward syntax, a --grid name no strategy has), or a strategy file that cannot be used`,
     )
     .action(async (flags) => {
       // DuckDB is loaded only by the commands that use it.
@@ -218,6 +228,16 @@ Exit codes:
         ]);
       const { runHistoryCommand } = await import('./history/command.ts');
       process.exitCode = await runHistoryCommand(question as HistoryQuestion, config(historySpec, flags));
+    });
+  addOptions(backtest.command('worker'), backtestWorkerSpec)
+    .description(
+      'take `backtest --grid --queue` jobs from the JetStream work queue (BACKTEST_JOBS), run them on the archive this machine sees (same paths), publish the results; until SIGINT/SIGTERM',
+    )
+    .action(async (flags) => {
+      const c = config(backtestWorkerSpec, flags);
+      const log = createLogger('backtest-worker', c.logLevel);
+      const { startBacktestWorker } = await import('./backtest/queue-worker.ts');
+      await runUntilSignal(await startBacktestWorker(c, log), log, c.shutdownTimeoutMs);
     });
   const strategy = program
     .command('strategy')

@@ -1,4 +1,5 @@
 import { Dec, type Fill, money } from '@tickflow/core';
+import type { BacktestFigures } from './report-schema.ts';
 
 /**
  * The backtest's figures. Money is exact (decimal.js); the ratios are statistics of returns, in
@@ -110,6 +111,15 @@ export class TradeStats {
     return money(this.notional);
   }
 
+  /** Σ results of the winning trades, and |Σ| of the losing ones (profit factor = their ratio). */
+  get grossProfit(): string {
+    return money(this.gains);
+  }
+
+  get grossLoss(): string {
+    return money(this.losses);
+  }
+
   get winRate(): number | null {
     return this.trades === 0 ? null : this.wins / this.trades;
   }
@@ -131,4 +141,39 @@ export function meanExposure(
     shares.push(new Dec(d.grossExposure).div(equity).toNumber());
   }
   return shares.length === 0 ? null : shares.reduce((s, x) => s + x, 0) / shares.length;
+}
+
+export interface DrawdownFigures {
+  /** Longest stretch, in days, the daily equity spent below its running peak (open at the end counts). */
+  durationDays: number;
+  /** Annualised return (compounded over the days with ticks, 365-day year); null with no days. */
+  annualReturn: number | null;
+  /** Annualised return / max drawdown as a fraction of its peak; null when there was no drawdown. */
+  calmar: number | null;
+}
+
+/**
+ * Drawdown duration and Calmar from the daily equity (days without ticks left out, as the report's
+ * ratios do): cheap to derive, so report.json does not carry them (the grid's rows do carry Calmar).
+ */
+export function drawdownFigures(
+  r: Pick<BacktestFigures, 'pnl' | 'days' | 'maxDrawdownPct'>,
+): DrawdownFigures {
+  const start = Number(r.pnl.startEquity);
+  const equities = r.days.filter((d) => d.source !== 'none').map((d) => Number(d.equity));
+  let peak = start;
+  let run = 0;
+  let durationDays = 0;
+  for (const e of equities) {
+    if (e >= peak) {
+      peak = e;
+      run = 0;
+    } else durationDays = Math.max(durationDays, ++run);
+  }
+  const end = equities.at(-1);
+  const annualReturn =
+    end === undefined || start <= 0 || end <= 0 ? null : (end / start) ** (365 / equities.length) - 1;
+  const dd = r.maxDrawdownPct;
+  const calmar = annualReturn === null || dd === null || dd === 0 ? null : annualReturn / dd;
+  return { durationDays, annualReturn, calmar };
 }

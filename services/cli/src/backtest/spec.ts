@@ -1,6 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { botSpec } from '@tickflow/bot';
-import { type ConfigOf, optionalDate, optionalStr, str } from '@tickflow/runtime';
+import {
+  type ConfigOf,
+  choice,
+  commonSpec,
+  int,
+  natsAuthSpec,
+  optionalDate,
+  optionalStr,
+  str,
+} from '@tickflow/runtime';
 import { signalsSpec } from '@tickflow/signals';
+import { METRICS } from './metric.ts';
 
 /** `tickflow backtest` exit codes (also in its --help and docs/STRATEGIES.md). */
 export const BACKTEST_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -41,6 +52,41 @@ export const backtestSpec = {
   partialFills: botSpec.partialFills,
   orderTtlMs: botSpec.orderTtlMs,
   cash: botSpec.cash,
+  grid: optionalStr({
+    flag: 'grid',
+    env: 'TICKFLOW_BACKTEST_GRID',
+    description:
+      "run every combination of strategy parameters, e.g. 'fast=5..20:5,slow=20..60:10' (lo..hi:step, or a|b|c; SYMBOL.name for one symbol)",
+  }),
+  walkForward: optionalStr({
+    flag: 'walk-forward',
+    env: 'TICKFLOW_BACKTEST_WALK_FORWARD',
+    description:
+      "pick the best --grid combination on each training window by --metric, run it on the next test window, stitch those: 'train=5d,test=1d'",
+  }),
+  metric: choice({
+    flag: 'metric',
+    env: 'TICKFLOW_BACKTEST_METRIC',
+    description: 'what --grid and --walk-forward rank combinations by (higher is better)',
+    default: 'sharpe',
+    choices: METRICS,
+  }),
+  workers: int({
+    flag: 'workers',
+    env: 'TICKFLOW_BACKTEST_WORKERS',
+    description: 'worker threads running grid combinations (1: in this thread; default: the number of cores)',
+    default: availableParallelism(),
+    min: 1,
+    max: 256,
+  }),
+  queue: optionalStr({
+    flag: 'queue',
+    env: 'TICKFLOW_BACKTEST_QUEUE',
+    description:
+      "a NATS URL: hand the grid's jobs to its JetStream work queue (BACKTEST_JOBS) for `tickflow backtest worker` processes instead of --workers threads",
+    pattern: /^(nats|tls):\/\/\S+$/,
+    hint: 'a nats:// or tls:// URL',
+  }),
   dataDir: str({
     flag: 'data-dir',
     env: 'TICKFLOW_DATA_DIR',
@@ -66,3 +112,13 @@ export const backtestSpec = {
 };
 
 export type BacktestConfig = ConfigOf<typeof backtestSpec>;
+
+/** `tickflow backtest worker`: the NATS whose work queue it takes grid jobs from. */
+export const backtestWorkerSpec = {
+  natsUrl: commonSpec.natsUrl,
+  ...natsAuthSpec,
+  logLevel: commonSpec.logLevel,
+  shutdownTimeoutMs: commonSpec.shutdownTimeoutMs,
+};
+
+export type BacktestWorkerConfig = ConfigOf<typeof backtestWorkerSpec>;

@@ -10,7 +10,9 @@ import {
   table,
   textColumn,
 } from '@tickflow/report';
+import { drawdownFigures } from './metrics.ts';
 import type { BacktestReport } from './report-schema.ts';
+import { sweepSections } from './tearsheet-sweep.ts';
 
 /**
  * report.html: a backtest's tearsheet, rendered from its report.json alone (so an old report can be
@@ -20,38 +22,7 @@ import type { BacktestReport } from './report-schema.ts';
 /** Daily-return bars drawn at most: a ten-year run would be a page-long chart. */
 const MAX_RETURN_BARS = 90;
 
-export interface DrawdownFigures {
-  /** Longest stretch, in days, the daily equity spent below its running peak (open at the end counts). */
-  durationDays: number;
-  /** Annualised return (compounded over the days with ticks, 365-day year); null with no days. */
-  annualReturn: number | null;
-  /** Annualised return / max drawdown as a fraction of its peak; null when there was no drawdown. */
-  calmar: number | null;
-}
-
-/**
- * Drawdown duration and Calmar from the daily equity (days without ticks left out, as the report's
- * ratios do): cheap to derive here, so report.json does not carry them.
- */
-export function drawdownFigures(r: BacktestReport): DrawdownFigures {
-  const start = Number(r.pnl.startEquity);
-  const equities = r.days.filter((d) => d.source !== 'none').map((d) => Number(d.equity));
-  let peak = start;
-  let run = 0;
-  let durationDays = 0;
-  for (const e of equities) {
-    if (e >= peak) {
-      peak = e;
-      run = 0;
-    } else durationDays = Math.max(durationDays, ++run);
-  }
-  const end = equities.at(-1);
-  const annualReturn =
-    end === undefined || start <= 0 || end <= 0 ? null : (end / start) ** (365 / equities.length) - 1;
-  const dd = r.maxDrawdownPct;
-  const calmar = annualReturn === null || dd === null || dd === 0 ? null : annualReturn / dd;
-  return { durationDays, annualReturn, calmar };
-}
+export { type DrawdownFigures, drawdownFigures } from './metrics.ts';
 
 const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
 const signedPct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} %`;
@@ -133,6 +104,7 @@ export function renderTearsheet(r: BacktestReport): string {
     `<h1>Backtest ${escapeHtml(r.id)}</h1>`,
     `<p class="meta">${escapeHtml(c.from)} → ${escapeHtml(c.to)} · ${days.length} day(s) with ticks · symbols ${escapeHtml(c.symbols?.join(', ') ?? 'all')} · strategies ${escapeHtml(c.strategies ?? 'built-in')} (${escapeHtml(c.strategyFingerprint.slice(0, 12))}) · cash ${escapeHtml(c.cash)} · finished ${escapeHtml(r.createdAt)}</p>`,
     ...htmlTable(metrics),
+    ...sweepSections(r),
     lineChart({
       id: 'equity',
       title: 'Equity (end of day)',

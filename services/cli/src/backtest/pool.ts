@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { bundleIsFresh } from '../../bin/bundle-fresh.mjs';
+import { type BacktestJob, type BacktestJobResult, JobRunner } from './job.ts';
+import { BacktestError } from './replay.ts';
+
+/** Runs BacktestJobs: `size` worker threads, or this thread when size ≤ 1. */
+export interface JobPool {
+  run(job: BacktestJob): Promise<BacktestJobResult>;
+  close(): Promise<void>;
+}
+
+type Answer = BacktestJobResult | { key: string; failure: { name: string; message: string } };
+
+/**
+ * The worker's script: the bundle's dist/backtest-worker.mjs (plain JavaScript) when the code
+ * running is the bundle, or the sources with a bundle still fresh (built after every source
+ * change: the bench runs `npm run build` first); otherwise a bootstrap that registers tsx's loader
+ * in the new thread and imports worker-entry.ts. A thread compiling the sources itself took ~9 s
+ * to start here under load, against well under a second for the bundle.
+ */
+function workerOf(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) {
+    for (const rel of ['./backtest-worker.mjs', '../backtest-worker.mjs']) {
+      const url = new URL(rel, here);
+      if (existsSync(fileURLToPath(url))) return new Worker(url);
+    }
+    throw new BacktestError('dist/backtest-worker.mjs is missing: run npm run build');
+  }
+  const bundled = new URL('../../dist/backtest-worker.mjs', here);
+  if (bundleIsFresh(fileURLToPath(new URL('../../../../', here)), fileURLToPath(bundled)))
+    return new Worker(bundled);
+  const entry = new URL('./worker-entry.ts', here).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+class ThreadPool implements JobPool {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: {
+    job: BacktestJob;
+    resolve: (r: BacktestJobResult) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+  private readonly busy = new Map<Worker, (typeof this.queue)[number]>();
+  private failed: Error | undefined;
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      const w = workerOf();
+      w.on('message', (a: Answer) => this.answered(w, a));
+      w.on('error', (err) => this.crashed(w, err));
+      w.unref();
+      this.all.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  run(job: BacktestJob): Promise<BacktestJobResult> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.next();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+
+  private next(): void {
+    while (this.idle.length && this.queue.length) {
+      const w = this.idle.pop() as Worker;
+      const task = this.queue.shift() as (typeof this.queue)[number];
+      this.busy.set(w, task);
+      w.ref();
+      w.postMessage(task.job);
+    }
+  }
+
+  private answered(w: Worker, a: Answer): void {
+    const task = this.busy.get(w);
+    this.busy.delete(w);
+    w.unref();
+    this.idle.push(w);
+    if (task) {
+      if ('failure' in a)
+        task.reject(new BacktestError(`job ${a.key}: ${a.failure.message}`, { cause: a.failure }));
+      else task.resolve(a);
+    }
+    this.next();
+  }
+
+  private crashed(w: Worker, err: Error): void {
+    this.failed = new BacktestError(`a grid worker thread failed: ${err.message}`, { cause: err });
+    this.busy.get(w)?.reject(this.failed);
+    this.busy.delete(w);
+    for (const t of this.queue.splice(0)) t.reject(this.failed);
+  }
+}
+
+/** One JobRunner in this thread: `--workers 1`, and the serial baseline of the bench. */
+class InlinePool implements JobPool {
+  private readonly runner = new JobRunner();
+  /** Jobs run one after another: they share the runner's archive reader. */
+  private tail: Promise<unknown> = Promise.resolve();
+  run(job: BacktestJob): Promise<BacktestJobResult> {
+    const result = this.tail.then(() => this.runner.run(job));
+    this.tail = result.catch(() => {});
+    return result;
+  }
+  async close(): Promise<void> {
+    this.runner.close();
+  }
+}
+
+export const openPool = (workers: number): JobPool =>
+  workers <= 1 ? new InlinePool() : new ThreadPool(workers);
+
+/** `size` fresh worker threads whatever the size: the bench's cold serial baseline is one. */
+export const openThreadPool = (size: number): JobPool => new ThreadPool(size);
