@@ -24,6 +24,7 @@ import {
   resolveConfig,
   urlList,
 } from '@tickflow/runtime';
+import { backtestSpec } from './backtest/spec.ts';
 import { ServiceProcess } from './children.ts';
 import { writeDemoStrategies } from './demo-strategies.ts';
 import { PipelineMonitor } from './monitor.ts';
@@ -242,7 +243,8 @@ export async function runDemo(c: DemoConfig): Promise<number> {
       latency: monitor.latency(),
       steady: monitor.latency(true),
     });
-    return pnlMatches && result.report.reconciliation.clean ? 0 : 1;
+    const backtestMatches = await closingBacktest(date, dataDir, strategies, c.reportsDir, botPnl.net);
+    return pnlMatches && result.report.reconciliation.clean && backtestMatches ? 0 : 1;
   } finally {
     for (const p of children) await p.stop();
     await monitorBus?.drain();
@@ -278,4 +280,34 @@ async function showProgress(
       : '');
   if (process.stdout.isTTY) process.stdout.write(`\r${line}\x1b[K${final ? '\n' : ''}`);
   else if (final || Math.round(secs) % 5 === 0) say(line);
+}
+
+/**
+ * The research loop's first picture: the day just archived, backtested with the same strategies and
+ * the bot's execution model (from the Parquet archive, no NATS), beside the live bot's result. The
+ * same code runs in both, so the P&L is equal to the last digit (test/backtest-parity.test.ts).
+ */
+async function closingBacktest(
+  date: string,
+  dataDir: string,
+  strategies: string,
+  reportsDir: string,
+  liveNet: string,
+): Promise<boolean> {
+  say(`● backtest of ${date} from the Parquet archive: the same strategies and paper broker`);
+  const { runBacktest } = await import('./backtest/run.ts');
+  const { report, dir } = await runBacktest({
+    ...resolveConfig(backtestSpec, {}, {}),
+    from: date,
+    to: date,
+    dataDir,
+    strategies,
+    out: join(resolve(reportsDir), 'backtests'),
+  });
+  const equal = new Dec(report.pnl.total).eq(liveNet);
+  say(
+    `  backtest ${report.trades} trades, ${report.fills} fills, P&L ${report.pnl.total} vs live bot ${liveNet}: ${equal ? 'equal' : 'DIFFERENT'}`,
+  );
+  say(`  tearsheet ${join(dir, 'report.html')}`);
+  return equal;
 }
