@@ -17,6 +17,7 @@ const BLOCK_ROWS = 8192;
 export class GroupSpill {
   private readonly dir: string;
   private readonly files: string[];
+  /** Open while being written; emptied when closed (never closed twice). */
   private readonly fds: number[];
   private readonly blocks: Float64Array[];
   private readonly filled: number[];
@@ -53,11 +54,18 @@ export class GroupSpill {
 
   /** Ends the writing: every group's rows are in its file. */
   finish(): void {
-    for (let g = 0; g < this.fds.length; g++) {
-      this.flush(g);
-      closeSync(this.fds[g] as number);
-    }
+    for (let g = 0; g < this.fds.length; g++) this.flush(g);
+    this.closeFiles();
     this.blocks.length = 0;
+  }
+
+  /**
+   * Closes the files being written, once: a descriptor closed twice may by then be another file's
+   * (DuckDB's spill files were: "Bad file descriptor" at a 50 M-tick close).
+   */
+  private closeFiles(): void {
+    const fds = this.fds.splice(0);
+    for (const fd of fds) closeSync(fd);
   }
 
   /** Group `g`'s rows in the order they were added, a block at a time: `visit(values, rows)`. */
@@ -85,13 +93,7 @@ export class GroupSpill {
 
   /** Removes the files (also after an error). */
   remove(): void {
-    for (const fd of this.fds) {
-      try {
-        closeSync(fd);
-      } catch {
-        // Already closed by finish().
-      }
-    }
+    this.closeFiles();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
