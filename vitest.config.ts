@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 const SERIAL = [
   'test/chaos.test.ts',
   'test/cluster.test.ts',
+  'test/cluster-publisher-order.test.ts',
   'test/bot-kill-load.test.ts',
   'test/bot-recovery.test.ts',
   'test/bot-redelivery.test.ts',

@@ -91,21 +91,30 @@ export class ConfirmingPublisher {
     this.room = new OutboxRoom(this.outbox, this.opts.maxOutboxBytes);
     this.onEvent = options.onEvent;
     this.onConfirmed = options.onConfirmed;
-    // A disconnect loses whatever nats.js had buffered (it resets its outbound buffer on every
-    // dial), and messages sent after the reconnect would overtake older lost ones: hold from the
-    // disconnect until the window has been re-sent after the reconnect.
-    this.stopStatus =
-      subscribeStatus?.((type) => {
-        if (type !== 'disconnect' && type !== 'reconnect' && type !== 'server-lost') return;
-        this.epoch.next();
-        this.holding = true;
-        this.recoveryNeeded = true;
-        // A cluster server lost (the connection itself up) may have led the stream: what was sent
-        // to it and not yet stored is lost, and a newly elected leader would store newer messages
-        // first. Hold and re-send the unstored part, which waits for the new leader's PubAck.
-        if (type !== 'server-lost') this.connected = type === 'reconnect';
-        if (this.connected) void this.confirm();
-      }) ?? (() => {});
+    const stopWatch = subscribeStatus?.((type) => this.statusChanged(type)) ?? (() => {});
+    // The read-back connection losing its server is a server lost too (see LastStoredReader.onLost).
+    const stopLost = reader.onLost(() => this.statusChanged('server-lost'));
+    this.stopStatus = () => {
+      stopWatch();
+      stopLost();
+    };
+  }
+
+  /**
+   * A disconnect loses whatever nats.js had buffered (it resets its outbound buffer on every dial),
+   * and messages sent after the reconnect would overtake older lost ones: hold from the disconnect
+   * until the window has been re-sent after the reconnect. A cluster server lost (the connection
+   * itself up) may have led the stream: what was sent to it and not yet stored is lost, and a newly
+   * elected leader would store newer messages first. Hold and re-send the unstored part, which
+   * waits for the new leader's PubAck. The epoch's end makes a read in flight stale at once.
+   */
+  private statusChanged(type: string): void {
+    if (type !== 'disconnect' && type !== 'reconnect' && type !== 'server-lost') return;
+    this.epoch.next();
+    this.holding = true;
+    this.recoveryNeeded = true;
+    if (type !== 'server-lost') this.connected = type === 'reconnect';
+    if (this.connected) void this.confirm();
   }
 
   private readonly onEvent: ConfirmingPublisherOptions['onEvent'];

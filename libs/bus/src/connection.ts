@@ -9,6 +9,7 @@ import {
 import { type BusAuth, isAuthRefusal, isTlsFailure, natsConnectParts, redactUrl, scrub } from './auth.ts';
 import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirming-publisher.ts';
 import { LastStoredReader } from './last-stored.ts';
+import { serverLossDetector } from './server-lost.ts';
 import { type EnsureOptions, ensureStreams, type StreamMismatch, type StreamSettings } from './streams.ts';
 
 export interface BusOptions {
@@ -169,13 +170,19 @@ export class Bus {
       this.js,
       new LastStoredReader(() => this.readConnection(), this.jsm),
       opts,
-      // A cluster server gone (`update` with `deleted`) may have been a stream's leader, with
-      // messages sent to it not yet stored: `server-lost` makes the publisher hold and re-send.
-      (l) =>
-        this.onStatus((type, data) =>
-          l(type === 'update' && /"deleted":\["/.test(data) ? 'server-lost' : type),
-        ),
+      // A cluster server gone may have been a stream's leader, with messages sent to it not yet
+      // stored: `server-lost` makes the publisher hold and re-send.
+      (l) => this.onClusterStatus(l),
     );
+  }
+
+  /**
+   * Status events as `onStatus` gives them, except that an `update` in which a cluster server
+   * left is `server-lost` (see serverLossDetector); returns an unsubscribe.
+   */
+  onClusterStatus(listener: (type: string) => void): () => void {
+    const lost = serverLossDetector(() => this.nc.info);
+    return this.onStatus((type, data) => listener(lost(type, data)));
   }
 
   /**

@@ -23,6 +23,7 @@ export {
   readStream,
 } from './consume.ts';
 export { nextOnSubject } from './direct.ts';
+export { LastStoredReader } from './last-stored.ts';
 export { onlyPlainLayout } from './partition-layout.ts';
 export { DurablePublisher, type DurablePublisherOptions, PublishError } from './publish.ts';
 export { type RangeRead, RangeReadError, readRange } from './read-range.ts';

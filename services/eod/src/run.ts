@@ -220,7 +220,9 @@ export async function runEod(
         progress.step(s);
         log.debug({ step: s, ...memoryNow() }, 'close step');
       },
-      side,
+      // A day bigger than one read-back group runs its close steps one after another, each with
+      // DuckDB's whole share: three at once over 50 M ticks ran DuckDB out of its limit.
+      side: loader.counts.ticks <= (memory.readback.maxRowsInMemory ?? 0) ? side : undefined,
       readback: memory.readback,
     });
     Object.assign(steps, close.steps);
