@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DOUBLE,
   type DuckDBConnection,
@@ -8,7 +10,7 @@ import {
   INTEGER,
   VARCHAR,
 } from '@duckdb/node-api';
-import { sqlIdentifier } from './literal.ts';
+import { sqlIdentifier, sqlString } from './literal.ts';
 
 /** A value bound to a statement's `$name` (or `?`) parameter. */
 export type SqlValue = string | number | bigint | boolean | null;
@@ -22,6 +24,10 @@ export interface TempColumn<B> {
 }
 
 const TYPES: Record<TempColumn<unknown>['type'], DuckDBType> = { INTEGER, VARCHAR, DOUBLE };
+/** `catalog.main.table`, quoted; a temp table's name alone without a catalog. */
+export const qualifiedTable = (table: string, catalog?: string) =>
+  catalog === undefined ? sqlIdentifier(table) : `${sqlIdentifier(catalog)}.main.${sqlIdentifier(table)}`;
+
 /** Rows per DataChunk appended (DuckDB's vector size). */
 const CHUNK = 2048;
 const raw = new WeakMap<HistoryConnection, DuckDBConnection>();
@@ -157,10 +163,42 @@ export class HistoryConnection {
     await this.appendTempRows(table, columns, items);
   }
 
-  /** Makes (or replaces) an empty temp table `table` with `columns`, for `appendTempRows`. */
-  async createTempTable<B>(table: string, columns: readonly TempColumn<B>[]): Promise<void> {
+  /**
+   * Makes (or replaces) an empty temp table `table` with `columns`, for `appendTempRows`; with
+   * `catalog` (a scratch database from `attachScratch`), a table of that database instead, which
+   * DuckDB can write out to its file under memory pressure.
+   */
+  async createTempTable<B>(
+    table: string,
+    columns: readonly TempColumn<B>[],
+    catalog?: string,
+  ): Promise<void> {
     const list = columns.map((c) => `${sqlIdentifier(c.name)} ${c.type}`).join(', ');
-    await this.run(`CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(table)} (${list})`);
+    await this.run(
+      catalog === undefined
+        ? `CREATE OR REPLACE TEMP TABLE ${sqlIdentifier(table)} (${list})`
+        : `CREATE OR REPLACE TABLE ${qualifiedTable(table, catalog)} (${list})`,
+    );
+  }
+
+  /**
+   * Attaches a new, empty scratch database file in `dir` for work tables too big to keep in memory
+   * (see `createTempTable`); `detach` detaches it and removes its files.
+   */
+  async attachScratch(dir: string, name: string): Promise<{ catalog: string; detach(): Promise<void> }> {
+    const file = join(dir, `${name}-${process.pid}.duckdb`);
+    const remove = () => {
+      for (const f of [file, `${file}.wal`]) rmSync(f, { force: true });
+    };
+    remove();
+    await this.run(`ATTACH ${sqlString(file)} AS ${sqlIdentifier(name)}`);
+    return {
+      catalog: name,
+      detach: async () => {
+        await this.run(`DETACH DATABASE IF EXISTS ${sqlIdentifier(name)}`);
+        remove();
+      },
+    };
   }
 
   /**
@@ -173,9 +211,13 @@ export class HistoryConnection {
     columns: readonly TempColumn<B>[],
     items: readonly B[],
     firstIndex = 0,
+    catalog?: string,
   ): Promise<void> {
     if (items.length === 0) return;
-    const appender = await this.conn.createAppender(table);
+    const appender =
+      catalog === undefined
+        ? await this.conn.createAppender(table)
+        : await this.conn.createAppender(table, 'main', catalog);
     try {
       for (let start = 0; start < items.length; start += CHUNK) {
         const n = Math.min(CHUNK, items.length - start);

@@ -15,7 +15,13 @@ export {
   dailyVolatility,
   type HistoryRow,
 } from './archive-queries.ts';
-export { HistoryConnection, type SqlParams, type SqlValue, type TempColumn } from './connection.ts';
+export {
+  HistoryConnection,
+  qualifiedTable,
+  type SqlParams,
+  type SqlValue,
+  type TempColumn,
+} from './connection.ts';
 export { History, HistoryOpenError, type HistoryOptions, openHistory } from './database.ts';
 export { checkDate, InvalidDateError } from './date.ts';
 export { DayLoader, type LoadCounts, type Watermarks } from './day-loader.ts';

@@ -241,6 +241,7 @@ export async function runEod(
         steps,
         peakRssMib,
         budgetMib: config.memoryBudgetMib,
+        cpuS,
       },
       'report written',
     );

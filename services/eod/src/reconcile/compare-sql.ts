@@ -1,4 +1,10 @@
-import { type HistoryConnection, type SqlParams, sqlIdentifier, type TempColumn } from '@tickflow/history';
+import {
+  type HistoryConnection,
+  qualifiedTable,
+  type SqlParams,
+  sqlIdentifier,
+  type TempColumn,
+} from '@tickflow/history';
 import type { Comparison, ReconciliationBreak } from './compare.ts';
 
 /** One column of the batch side: its name in the temp table, its type, and its value. */
@@ -21,6 +27,8 @@ export class BatchTable<B extends { id: string }> {
     readonly conn: HistoryConnection,
     readonly name: string,
     readonly columns: readonly BatchColumn<B>[],
+    /** A scratch database (HistoryConnection.attachScratch) to keep the table in; a temp table without. */
+    readonly catalog?: string,
   ) {
     this.temp = [
       { name: 'ord', type: 'INTEGER', of: (_b, i) => i },
@@ -29,18 +37,23 @@ export class BatchTable<B extends { id: string }> {
     ];
   }
 
+  /** The table's name in SQL, quoted (and qualified in its scratch database). */
+  get sqlName(): string {
+    return qualifiedTable(this.name, this.catalog);
+  }
+
   async create(): Promise<this> {
-    await this.conn.createTempTable(this.name, this.temp);
+    await this.conn.createTempTable(this.name, this.temp, this.catalog);
     return this;
   }
 
   async append(items: readonly B[]): Promise<void> {
-    await this.conn.appendTempRows(this.name, this.temp, items, this.count);
+    await this.conn.appendTempRows(this.name, this.temp, items, this.count, this.catalog);
     this.count += items.length;
   }
 
   async drop(): Promise<void> {
-    await this.conn.run(`DROP TABLE IF EXISTS ${sqlIdentifier(this.name)}`);
+    await this.conn.run(`DROP TABLE IF EXISTS ${this.sqlName}`);
   }
 }
 
@@ -49,7 +62,7 @@ export type BatchRow = Record<string, unknown> & { id: string };
 
 export interface SqlComparison {
   /** The batch recomputation, each item with a unique id (a repeated id is matched each time). */
-  batch: { readonly name: string; readonly columns: readonly { name: string }[] };
+  batch: { readonly sqlName: string; readonly columns: readonly { name: string }[] };
   /**
    * The speed layer's rows: a query returning `id`, `stream_seq` and what `same`/`differing`/`extra`
    * read (decimals as VARCHAR). Its columns are `s.<name>` in `equal`.
@@ -93,7 +106,7 @@ export async function compareInDuckDB(
   conn: HistoryConnection,
   o: SqlComparison,
 ): Promise<Comparison & { speed: number }> {
-  const table = sqlIdentifier(o.batch.name);
+  const table = o.batch.sqlName;
   const batchColumns = o.batch.columns.map(
     (c) => `b.${sqlIdentifier(c.name)} AS ${sqlIdentifier(`b_${c.name}`)}`,
   );

@@ -36,8 +36,19 @@ export async function reconcileDay<T>(
   const rejected = o.rejectedDecisions ?? new Set<string>();
   const background = meanwhile?.();
   background?.catch(() => undefined);
-  const decisions = await new BatchTable<Decision>(conn, 'batch_decisions', DECISION_COLUMNS).create();
-  const fills = await new BatchTable<Fill>(conn, 'batch_fills', FILL_COLUMNS).create();
+  // The recomputed decisions and fills (two million each at 50 M ticks) in a scratch database file
+  // in the spill directory, which DuckDB writes out under its memory limit: as temp tables they
+  // stayed in its memory and a 50 M-tick close ran out of it.
+  const scratch = o.readback?.spillDir
+    ? await conn.attachScratch(o.readback.spillDir, 'reconcile_scratch')
+    : undefined;
+  const decisions = await new BatchTable<Decision>(
+    conn,
+    'batch_decisions',
+    DECISION_COLUMNS,
+    scratch?.catalog,
+  ).create();
+  const fills = await new BatchTable<Fill>(conn, 'batch_fills', FILL_COLUMNS, scratch?.catalog).create();
   try {
     const check = await prepareFillCheck(conn, date, o.snapshot);
     // Lanes whose strategy failed: paused at the same tick as signals pauses them (reported).
@@ -70,5 +81,6 @@ export async function reconcileDay<T>(
   } finally {
     await decisions.drop();
     await fills.drop();
+    await scratch?.detach();
   }
 }
