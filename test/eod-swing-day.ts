@@ -78,7 +78,9 @@ export async function closeSwingDay<R>(
       factory: swingFactory,
       load: { ...loader.counts, watermarks },
       ...(side ? { side } : {}),
-      ...(opts.maxRowsInMemory ? { readback: { maxRowsInMemory: opts.maxRowsInMemory, spillDir: dir } } : {}),
+      ...(opts.maxRowsInMemory
+        ? { readback: { maxRowsInMemory: opts.maxRowsInMemory, spillDir: dir }, compareRows: 10 }
+        : {}),
     });
     return await inspect(report, join(dir, 'reports', SWING_DATE));
   } finally {

@@ -81,6 +81,8 @@ export interface SqlComparison {
   differing: (b: BatchRow, s: Record<string, unknown>) => string;
   extra: (s: Record<string, unknown>) => string;
   keep?: number;
+  /** Rows compared at most at once (default COMPARE_ROWS); more go a group of symbols at a time. */
+  maxRows?: number;
 }
 
 /**
@@ -106,14 +108,77 @@ export async function compareInDuckDB(
   conn: HistoryConnection,
   o: SqlComparison,
 ): Promise<Comparison & { speed: number }> {
-  const table = o.batch.sqlName;
+  const groups = await symbolGroups(conn, o);
+  if (groups.length <= 1) return finish(o, await compareGroup(conn, o, false));
+  // A day too big to join at once (DuckDB's hash join and window over two million ids each ran out
+  // of a 614 MiB limit) is compared a group of symbols at a time: ids embed their symbol, so every
+  // id is compared within its group, and the breaks are put back in the same order.
+  const parts: Awaited<ReturnType<typeof compareGroup>>[] = [];
+  try {
+    for (const symbols of groups) {
+      await conn.fillTempTable(
+        'compare_symbols',
+        [{ name: 'symbol', type: 'VARCHAR', of: (x: string) => x }],
+        symbols,
+      );
+      parts.push(await compareGroup(conn, o, true));
+    }
+  } finally {
+    await conn.run('DROP TABLE IF EXISTS compare_symbols');
+  }
+  return finish(o, {
+    agreed: parts.reduce((n, p) => n + p.agreed, 0),
+    speed: parts.reduce((n, p) => n + p.speed, 0),
+    // Batch order first (each group's in it, groups in symbol order as the batch was appended),
+    // then the extras in stream order.
+    rows: [
+      ...parts
+        .flatMap((p) => p.rows.filter((r) => r.b_ord !== null))
+        .sort((a, b) => Number(a.b_ord) - Number(b.b_ord)),
+      ...parts
+        .flatMap((p) => p.rows.filter((r) => r.b_ord === null))
+        .sort(
+          (a, b) => Number(a.stream_seq) - Number(b.stream_seq) || String(a.id).localeCompare(String(b.id)),
+        ),
+    ],
+  });
+}
+
+/** Rows compared at most at once: above, the comparison goes a group of symbols at a time. */
+const COMPARE_ROWS = 500_000;
+
+/** The symbols of both sides in groups of at most COMPARE_ROWS rows (one group when all fit). */
+async function symbolGroups(conn: HistoryConnection, o: SqlComparison): Promise<string[][]> {
+  const counts = await conn.rows(
+    `SELECT symbol, count(*)::DOUBLE AS n FROM (SELECT symbol FROM (${o.speed}) UNION ALL SELECT symbol FROM ${o.batch.sqlName})
+     GROUP BY symbol ORDER BY symbol`,
+    o.params,
+  );
+  const groups: string[][] = [];
+  const max = o.maxRows ?? COMPARE_ROWS;
+  let rows = 0;
+  for (const { symbol, n } of counts) {
+    if (groups.length === 0 || (rows > 0 && rows + Number(n) > max)) {
+      groups.push([]);
+      rows = 0;
+    }
+    (groups.at(-1) as string[]).push(String(symbol));
+    rows += Number(n);
+  }
+  return groups;
+}
+
+/** One join of the two sides (only `compare_symbols`' symbols when `grouped`). */
+async function compareGroup(conn: HistoryConnection, o: SqlComparison, grouped: boolean) {
+  const only = grouped ? 'WHERE symbol IN (SELECT symbol FROM compare_symbols)' : '';
   const batchColumns = o.batch.columns.map(
     (c) => `b.${sqlIdentifier(c.name)} AS ${sqlIdentifier(`b_${c.name}`)}`,
   );
   const joined = `
-      WITH s AS (SELECT * FROM (${o.speed}) QUALIFY row_number() OVER (PARTITION BY id ORDER BY stream_seq DESC) = 1),
+      WITH s AS (SELECT * FROM (${o.speed}) ${only} QUALIFY row_number() OVER (PARTITION BY id ORDER BY stream_seq DESC) = 1),
+      bt AS (SELECT * FROM ${o.batch.sqlName} ${only}),
       j AS (SELECT s.*, b.ord AS b_ord, b.id AS b_id, ${batchColumns.join(', ')}, coalesce(${o.equal}, false) AS agree
-            FROM s FULL OUTER JOIN ${table} b ON s.id = b.id)`;
+            FROM s FULL OUTER JOIN bt b ON s.id = b.id)`;
   const [totals] = await conn.rows(
     `${joined}
         SELECT count(*) FILTER (WHERE agree) AS agreed, (SELECT count(*) FROM s) AS speed FROM j`,
@@ -124,18 +189,20 @@ export async function compareInDuckDB(
         SELECT * FROM j WHERE NOT agree ORDER BY b_ord NULLS LAST, stream_seq, id`,
     o.params,
   );
-  const result: Comparison = {
-    matched: Number(totals?.agreed ?? 0),
-    missing: 0,
-    extra: 0,
-    differing: 0,
-    breaks: [],
-  };
+  return { agreed: Number(totals?.agreed ?? 0), speed: Number(totals?.speed ?? 0), rows };
+}
+
+/** Judges the rows the join could not prove equal, in order, into the comparison. */
+function finish(
+  o: SqlComparison,
+  part: { agreed: number; speed: number; rows: Record<string, unknown>[] },
+): Comparison & { speed: number } {
+  const result: Comparison = { matched: part.agreed, missing: 0, extra: 0, differing: 0, breaks: [] };
   const keep = o.keep ?? Number.POSITIVE_INFINITY;
   const add = (b: ReconciliationBreak) => {
     if (result.breaks.length < keep) result.breaks.push(b);
   };
-  for (const s of rows) {
+  for (const s of part.rows) {
     if (s.b_ord === null) {
       result.extra++;
       add({ id: String(s.id), kind: 'extra', detail: o.extra(s) });
@@ -152,5 +219,5 @@ export async function compareInDuckDB(
       add({ id: b.id, kind: 'differing', detail: o.differing(b, s) });
     }
   }
-  return { ...result, speed: Number(totals?.speed ?? 0) };
+  return { ...result, speed: part.speed };
 }

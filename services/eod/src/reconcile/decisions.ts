@@ -28,6 +28,7 @@ export interface DecisionReconciliation {
 
 /** A recomputed decision's columns in its BatchTable. */
 export const DECISION_COLUMNS: readonly BatchColumn<Decision>[] = [
+  { name: 'symbol', type: 'VARCHAR', of: (b) => b.symbol },
   { name: 'action', type: 'VARCHAR', of: (b) => b.action },
   { name: 'qty', type: 'VARCHAR', of: (b) => b.qty },
   { name: 'ref_price', type: 'VARCHAR', of: (b) => b.refPrice },
@@ -41,10 +42,12 @@ export async function compareDecisions(
   conn: HistoryConnection,
   date: string,
   batch: BatchTable<Decision>,
+  maxRows?: number,
 ): Promise<DecisionReconciliation> {
   const compared = await compareInDuckDB(conn, {
     batch,
-    speed: `SELECT id, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price, qty AS qty_d,
+    ...(maxRows === undefined ? {} : { maxRows }),
+    speed: `SELECT id, symbol, action, qty::VARCHAR AS qty, ref_price::VARCHAR AS ref_price, qty AS qty_d,
               ref_price AS ref_price_d, stream_seq
             FROM decisions WHERE trade_date = $date`,
     params: { date },

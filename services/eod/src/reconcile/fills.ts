@@ -117,6 +117,7 @@ export function simulateSymbol(
 
 /** A recomputed fill's columns in its BatchTable. */
 export const FILL_COLUMNS: readonly BatchColumn<Fill>[] = [
+  { name: 'symbol', type: 'VARCHAR', of: (f) => f.symbol },
   { name: 'side', type: 'VARCHAR', of: (f) => f.side },
   { name: 'qty', type: 'VARCHAR', of: (f) => f.qty },
   { name: 'price', type: 'VARCHAR', of: (f) => f.price },
@@ -132,10 +133,12 @@ export async function finishFillCheck(
   batch: BatchTable<Fill>,
   snapshot: SessionSnapshot | undefined,
   rejected: ReadonlySet<string>,
+  maxRows?: number,
 ): Promise<FillReconciliation> {
   const compared = await compareInDuckDB(conn, {
     batch,
-    speed: `SELECT id, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts,
+    ...(maxRows === undefined ? {} : { maxRows }),
+    speed: `SELECT id, symbol, side, qty::VARCHAR AS qty, price::VARCHAR AS price, fee::VARCHAR AS fee, ts,
               qty AS qty_d, price AS price_d, fee AS fee_d, stream_seq
             FROM fills WHERE trade_date = $date`,
     params: { date },

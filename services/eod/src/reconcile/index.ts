@@ -16,6 +16,8 @@ export interface ReconcileOptions {
   rejectedDecisions?: ReadonlySet<string>;
   /** How many ticks' columns at most in memory, and where bigger days spill (readSymbols). */
   readback?: ReadSymbolsOptions;
+  /** Rows the comparisons join at most at once (default 500,000); tests make it small. */
+  compareRows?: number;
 }
 
 /**
@@ -71,8 +73,8 @@ export async function reconcileDay<T>(
     );
     const done = await background;
     return {
-      decisions: { ...(await compareDecisions(conn, date, decisions)), paused },
-      fills: await finishFillCheck(conn, date, check, fills, o.snapshot, rejected),
+      decisions: { ...(await compareDecisions(conn, date, decisions, o.compareRows)), paused },
+      fills: await finishFillCheck(conn, date, check, fills, o.snapshot, rejected, o.compareRows),
       meanwhile: done,
     };
   } catch (err) {
