@@ -6,6 +6,8 @@ export const ROW_VALUES = 7;
 const ROW_BYTES = ROW_VALUES * 8;
 /** Rows buffered per group before they go to its file (~460 KB a group). */
 const BLOCK_ROWS = 8192;
+/** Rows handed to `read`'s visitor at most at once. */
+export const READ_BLOCK_ROWS = BLOCK_ROWS * 8;
 
 /**
  * Rows of the day's read-back sorted into groups of lanes on disk, in one pass: each group's rows
@@ -71,7 +73,7 @@ export class GroupSpill {
   /** Group `g`'s rows in the order they were added, a block at a time: `visit(values, rows)`. */
   read(g: number, visit: (values: Float64Array, rows: number) => void): void {
     const fd = openSync(this.files[g] as string, 'r');
-    const buffer = new Float64Array(BLOCK_ROWS * 8 * ROW_VALUES);
+    const buffer = new Float64Array(READ_BLOCK_ROWS * ROW_VALUES);
     const bytes = new Uint8Array(buffer.buffer);
     try {
       let carry = 0;
