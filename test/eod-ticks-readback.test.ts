@@ -107,6 +107,8 @@ describe('forEachSymbol (the reconciliation reading ticks back from DuckDB)', ()
     // 4,000 rows a symbol, at most 5,000 in memory: one symbol a group, through files on disk.
     ['in groups of symbols through a spill directory', { maxRowsInMemory: 5000 }],
     ['in groups of symbols, lanes numbered by a join', { maxRowsInMemory: 9000, joinLanes: true }],
+    // Each symbol copied out in its callback: the groups may share one storage, overwritten in turn.
+    ['in groups sharing one storage', { maxRowsInMemory: 5000, transientViews: true }],
   ] as [string, ReadSymbolsOptions][])(
     'puts every lane in seq order across many chunks, whatever order the rows were loaded in (%s)',
     async (_, opts) => {

@@ -64,16 +64,20 @@ export class GroupColumns {
     lanes: readonly Lane[],
     private readonly from: number,
     private readonly to: number,
+    /** Columns to fill (views of their first rows) instead of new ones: see `columnStorage`. */
+    storage?: TickColumns,
   ) {
     const total = lanes.slice(from, to).reduce((n, l) => n + l.n, 0);
-    this.columns = {
-      seq: new Float64Array(total),
-      ts: new Float64Array(total),
-      price: new Float64Array(total),
-      size: new Float64Array(total),
-      side: new Uint8Array(total),
-      recvTs: new Float64Array(total),
-    };
+    this.columns = storage
+      ? {
+          seq: storage.seq.subarray(0, total),
+          ts: storage.ts.subarray(0, total),
+          price: storage.price.subarray(0, total),
+          size: storage.size.subarray(0, total),
+          side: storage.side.subarray(0, total),
+          recvTs: storage.recvTs.subarray(0, total),
+        }
+      : columnStorage(total);
     this.cursor = new Float64Array(to - from);
     this.ends = new Float64Array(to - from);
     let offset = 0;
@@ -143,4 +147,20 @@ function sortLaneBySeq(c: TickColumns, from: number, to: number): void {
     const copy = column.slice(from, to);
     for (let k = 0; k < order.length; k++) column[from + k] = copy[(order[k] as number) - from] as number;
   }
+}
+
+/**
+ * Columns for `rows` ticks. The grouped read-back fills one such storage group after group: a new
+ * one per group left the last group's ~400 MB for the collector to find while the next was filled
+ * (RSS spikes of +400 MB per group at a 50 M-tick close).
+ */
+export function columnStorage(rows: number): TickColumns {
+  return {
+    seq: new Float64Array(rows),
+    ts: new Float64Array(rows),
+    price: new Float64Array(rows),
+    size: new Float64Array(rows),
+    side: new Uint8Array(rows),
+    recvTs: new Float64Array(rows),
+  };
 }

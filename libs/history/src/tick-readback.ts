@@ -4,6 +4,7 @@ import type { Tick } from '@tickflow/core';
 import { duckdbConnection, type HistoryConnection } from './connection.ts';
 import { checkDate } from './date.ts';
 import {
+  columnStorage,
   GroupColumns,
   groupLanes,
   type Lane,
@@ -23,6 +24,11 @@ export interface ReadSymbolsOptions {
   maxRowsInMemory?: number;
   /** Where the groups go on disk (default the OS temp directory); removed when done. */
   spillDir?: string;
+  /**
+   * The caller keeps no SymbolTicks past its `onSymbol` call (the reconciliation): a bigger day's
+   * groups then share one storage, overwritten group after group, so memory holds one group.
+   */
+  transientViews?: boolean;
 }
 
 /**
@@ -110,6 +116,12 @@ export async function readSymbols(
     for (const [i, g] of groups.entries()) groupOfLane.fill(i, g.from, g.to);
     const spill = new GroupSpill(opts.spillDir ?? tmpdir(), groups.length);
     const columns = Array.from({ length: ROW_VALUES }, () => new Float64Array(READ_BLOCK_ROWS));
+    // One storage for every group when the caller drops a group's views once it has them all.
+    const storage = opts.transientViews
+      ? columnStorage(
+          Math.max(...groups.map((g) => laneList.slice(g.from, g.to).reduce((n, l) => n + l.n, 0))),
+        )
+      : undefined;
     try {
       await scanChunks(conn, date, sql, (values, rows) => {
         const lane = values[0] as Float64Array;
@@ -124,7 +136,7 @@ export async function readSymbols(
       spill.finish();
       for (let g = 0; g < groups.length; g++) {
         const { from, to } = groups[g] as LaneGroup;
-        const group = new GroupColumns(laneList, from, to);
+        const group = new GroupColumns(laneList, from, to, storage);
         spill.read(g, (values, rows) => {
           // Row-major values → the per-column arrays `place` reads, reused block after block: new
           // ones per block were ~550 MB of ArrayBuffer garbage per 10 M-tick group, which the

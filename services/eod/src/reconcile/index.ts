@@ -69,7 +69,8 @@ export async function reconcileDay<T>(
         // Between symbols, the event loop: work on other connections goes on meanwhile.
         await new Promise<void>((resolve) => setImmediate(resolve));
       },
-      o.readback,
+      // Each symbol's ticks are done with when its callback returns: groups may share one storage.
+      { ...o.readback, transientViews: true },
     );
     const done = await background;
     return {
