@@ -21,6 +21,23 @@ function swingingDump(n: number, startMs = START_MS): string {
 describe('tickflow import, then backtest and history over what it imported', () => {
   let dir: string;
   const data = () => join(dir, 'data');
+  /** SMA 5/20 over the imported dates from..to. */
+  const backtest = (from: string, to: string) =>
+    runTickflow([
+      'backtest',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--data-dir',
+      data(),
+      '--fast',
+      '5',
+      '--slow',
+      '20',
+      '--out',
+      join(dir, 'reports'),
+    ]);
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tickflow-import-cli-'));
@@ -44,19 +61,7 @@ describe('tickflow import, then backtest and history over what it imported', () 
     expect(imported.out).toContain('times in microseconds (detected from the values)');
     expect(imported.out).toMatch(/rows 600, imported 600, bad 0/);
 
-    const bt = runTickflow([
-      'backtest',
-      '--from',
-      DATE,
-      '--data-dir',
-      data(),
-      '--fast',
-      '5',
-      '--slow',
-      '20',
-      '--out',
-      join(dir, 'reports'),
-    ]);
+    const bt = backtest(DATE, DATE);
     expect(bt.err).toBe('');
     expect(bt.code).toBe(0);
     expect(bt.out).toMatch(/ticks 600 /);
@@ -69,21 +74,7 @@ describe('tickflow import, then backtest and history over what it imported', () 
     const zip = join(dir, `BTCUSDT-trades-${next}.zip`);
     writeZip(zip, `BTCUSDT-trades-${next}.csv`, swingingDump(600, Date.parse(`${next}T10:00:00Z`)));
     expect(runTickflow(['import', zip, '--data-dir', data()]).code).toBe(0);
-    const bt = runTickflow([
-      'backtest',
-      '--from',
-      DATE,
-      '--to',
-      next,
-      '--data-dir',
-      data(),
-      '--fast',
-      '5',
-      '--slow',
-      '20',
-      '--out',
-      join(dir, 'reports'),
-    ]);
+    const bt = backtest(DATE, next);
     expect(bt.err).toBe('');
     expect(bt.code).toBe(0);
     // Before, every tick of the second date was skipped as at or below the lane's last seq.

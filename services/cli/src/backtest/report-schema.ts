@@ -138,69 +138,8 @@ export const BacktestReportSchema = Type.Object(
       execution: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
       cash: Decimal,
     }),
-    days: Type.Array(
-      Type.Object({
-        date: Type.String(),
-        source: Type.Union([Type.Literal('archive'), Type.Literal('db'), Type.Literal('none')]),
-        ticks: Type.Integer(),
-        decisions: Type.Integer(),
-        fills: Type.Integer(),
-        equity: Decimal,
-        pnl: Decimal,
-        /** Σ |qty × last price| over the positions at the day's close. */
-        grossExposure: Decimal,
-      }),
-    ),
-    ticks: Type.Integer(),
-    decisions: Type.Integer(),
-    fills: Type.Integer(),
-    /** Orders whose rest expired (TTL) and orders still working when the last tape ended. */
-    expiredOrders: Type.Integer(),
-    openOrders: Type.Integer(),
-    /** Ticks the engine skipped as at or below a lane's last seq (a date whose seqs restart). */
-    duplicateTicks: Type.Integer(),
-    paused: Type.Array(
-      Type.Object({
-        venue: Type.String(),
-        symbol: Type.String(),
-        tickSeq: Type.Number(),
-        error: Type.String(),
-      }),
-    ),
-    symbols: Type.Array(
-      Type.Object({
-        symbol: Type.String(),
-        qty: Decimal,
-        realized: Decimal,
-        unrealized: Decimal,
-        fees: Decimal,
-        net: Decimal,
-        lastPrice: Type.String(),
-      }),
-    ),
-    pnl: Type.Object({
-      total: Decimal,
-      realized: Decimal,
-      unrealized: Decimal,
-      fees: Decimal,
-      startEquity: Decimal,
-      endEquity: Decimal,
-    }),
-    turnover: Decimal,
-    maxDrawdown: Decimal,
-    maxDrawdownPct: Ratio,
-    sharpe: Ratio,
-    sortino: Ratio,
-    trades: Type.Integer(),
-    /** Winning trades; Σ results of the winning and |Σ| of the losing trades (absent in older reports). */
-    wins: Type.Optional(Type.Integer()),
-    grossProfit: Type.Optional(Decimal),
-    grossLoss: Type.Optional(Decimal),
-    winRate: Ratio,
-    profitFactor: Ratio,
-    /** Mean over the days with ticks of gross exposure / equity at the close. */
-    exposure: Ratio,
-    replay: Type.Object({ seconds: Type.Number(), ticksPerSecond: Type.Number() }),
+    // The figures of the run (the best combination's, for a grid), as a grid job gives them.
+    ...BacktestFiguresSchema.properties,
     grid: Type.Optional(GridSchema),
     walkForward: Type.Optional(WalkForwardSchema),
   },
