@@ -138,7 +138,12 @@ export async function runEod(
     : resolve(config.archiveDir ?? join(config.dataDir, 'archive'));
   mkdirSync(resolve(database, '..'), { recursive: true });
   const memory = memoryPlan(config);
-  mkdirSync(memory.spillDir, { recursive: true });
+  try {
+    mkdirSync(memory.spillDir, { recursive: true });
+  } catch (err) {
+    // An unusable directory is the operator's to fix: a usage error naming the flag (exit 2).
+    throw new ConfigError([`--spill-dir ${memory.spillDir}: ${(err as Error).message}`]);
+  }
   const loadSteps = !config.fromLog
     ? LOAD_STEPS
     : config.skipBackfill
