@@ -270,5 +270,7 @@ describe('dashboard served by signals, in a real Chromium', () => {
     await until('a new connection', (h) => h.connects > before.connects && h.status === 'live', 20_000);
     await until('the chart back', (h) => h.candles >= 20);
     expect(pageErrors).toEqual([]);
-  });
+    // Its own waits add up to 50 s beside a restart: under the 60 s default a slow run timed out
+    // (one clean-clone CI run) without saying which wait it was in.
+  }, 90_000);
 });
