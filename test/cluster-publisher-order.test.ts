@@ -99,10 +99,6 @@ describe('ConfirmingPublisher on a 3-node cluster', () => {
     await pumping;
     events.push(`${Date.now() - started} ms closing; outbox ${pub.stats.outboxMessages}`);
     console.log(events.join('\n'));
-    const dog = setInterval(
-      () => console.log(`${Date.now() - started} ms closing: ${JSON.stringify(pub.stats)}`),
-      3000,
-    );
     await pub.close();
     console.log(`${Date.now() - started} ms closed; stats ${JSON.stringify(pub.stats)}`);
     // Read by stream sequence, 200 single-message gets at a time: an ordered consumer (readStream)

@@ -165,6 +165,38 @@ describe('stream settings belong to the operator (a real nats-server)', () => {
     expect((await bus.jsm.streams.info('TICKS')).config.max_bytes).toBe(1024 ** 3);
   });
 
+  it('gives a stream made before the live subjects its RePublish only by --recreate, and TICKS only with liveTicks', async () => {
+    await bus.ensureStreams();
+    const fills = (await bus.jsm.streams.info('FILLS')).config;
+    expect(fills.republish).toEqual({ src: 'fills.>', dest: 'live.fills.>' });
+    expect((await bus.jsm.streams.info('TICKS')).config.republish).toBeUndefined();
+    // As made before the live subjects: FILLS without its RePublish (2.9 cannot remove it either).
+    await bus.jsm.streams.delete('FILLS');
+    const { republish: _, ...old } = fills;
+    await bus.jsm.streams.add(old);
+    await bus.js.publish('fills.AAA-USD', new TextEncoder().encode('{}'));
+    const warned: string[] = [];
+    await bus.ensureStreams({}, (m) => warned.push(`${m.stream} ${m.field} ${m.current} → ${m.wanted}`));
+    expect(warned).toEqual(['FILLS republish none → fills.> → live.fills.>']);
+
+    const plans = await planStreams(bus.jsm, { liveTicks: true });
+    expect(plans.flatMap((p) => p.impossible.map((c) => `${c.stream} ${c.field}`))).toEqual([
+      'TICKS republish',
+      'FILLS republish',
+    ]);
+    await expect(applyStreams(bus.jsm, plans)).rejects.toThrow(
+      /cannot change TICKS republish, FILLS republish.*--recreate/,
+    );
+    expect((await bus.jsm.streams.info('FILLS')).state.messages).toBe(1);
+    await applyStreams(bus.jsm, plans, { recreate: true });
+    expect((await bus.jsm.streams.info('FILLS')).config.republish?.dest).toBe('live.fills.>');
+    expect((await bus.jsm.streams.info('TICKS')).config.republish?.dest).toBe('live.ticks.>');
+    // A service without --live-ticks leaves the operator's TICKS RePublish alone, and says nothing.
+    warned.length = 0;
+    await bus.ensureStreams({}, (m) => warned.push(`${m.stream} ${m.field}`));
+    expect(warned).toEqual([]);
+  });
+
   it('reports each stream with its settings and contents', async () => {
     await bus.ensureStreams();
     await bus.js.publish('fills.AAA-USD', new TextEncoder().encode('{}'));

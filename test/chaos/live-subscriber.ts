@@ -1,4 +1,4 @@
-import { type Bus, decode } from '@tickflow/bus';
+import { type Bus, decode, liveSubjects } from '@tickflow/bus';
 import { SeqCounter } from './seq-counter.ts';
 
 export interface LiveCount {
@@ -11,7 +11,15 @@ export interface LiveCount {
   examples: string[];
 }
 
-const LIVE_SUBJECTS = { ticks: 'ticks.>', decisions: 'decisions.>', fills: 'fills.>' } as const;
+/**
+ * Decisions and fills on the live subjects the streams republish to (once, whatever the faults);
+ * ticks on the subject the feed publishes to (TICKS republishes only with --live-ticks).
+ */
+const LIVE_SUBJECTS = {
+  ticks: 'ticks.>',
+  decisions: liveSubjects.allDecisions,
+  fills: liveSubjects.allFills,
+} as const;
 export type LiveKind = keyof typeof LIVE_SUBJECTS;
 
 /** The id of a message: its `Nats-Msg-Id` header, else the id its payload carries. */

@@ -59,6 +59,8 @@ export {
   streamConfig,
 } from './streams.ts';
 export {
+  LIVE_PREFIX,
+  liveSubjects,
   type Partition,
   partitionToken,
   siblingsOf,

@@ -27,8 +27,11 @@ export interface StreamPlan {
   config: StreamConfig;
 }
 
-/** Fields the server refuses to change on an existing stream. */
-const FIXED = new Set(['storage', 'retention']);
+/**
+ * Fields the server refuses to change on an existing stream (`republish` on nats-server 2.9:
+ * "stream configuration update can not change republish").
+ */
+const FIXED = new Set(['storage', 'retention', 'republish']);
 
 /** Room a setting gives (bigger = keeps more): 0 max age and -1 max bytes mean unlimited. */
 function room(field: string, value: unknown): number {
@@ -118,12 +121,12 @@ export class StreamApplyRefusedError extends Error {
 export async function applyStreams(
   jsm: JetStreamManager,
   plans: StreamPlan[],
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; recreate?: boolean } = {},
 ): Promise<void> {
   const impossible = plans.flatMap((p) => p.impossible);
-  if (impossible.length)
+  if (impossible.length && !opts.recreate)
     throw new StreamApplyRefusedError(
-      `the server cannot change ${impossible.map((c) => `${c.stream} ${c.field}`).join(', ')} of an existing stream: back up and recreate it`,
+      `the server cannot change ${impossible.map((c) => `${c.stream} ${c.field}`).join(', ')} of an existing stream: archive the day (tickflow eod archive) and give --recreate, which deletes the stream and its messages and creates it anew`,
     );
   const risky = plans.flatMap((p) => p.risky);
   if (risky.length && !opts.force)
@@ -132,7 +135,11 @@ export async function applyStreams(
     );
   for (const p of plans) {
     if (p.action === 'create') await jsm.streams.add(p.config);
-    else if (p.action === 'update') await jsm.streams.update(p.stream, p.config);
+    else if (p.action === 'update' && p.impossible.length) {
+      // Consumers go with the stream; services recreate theirs at start.
+      await jsm.streams.delete(p.stream);
+      await jsm.streams.add(p.config);
+    } else if (p.action === 'update') await jsm.streams.update(p.stream, p.config);
   }
 }
 
@@ -163,6 +170,9 @@ const SHOWN = [
   'retention',
 ] as const;
 
+/** A stream's RePublish as `streams status` shows it. */
+const showRepublish = (r: StreamConfig['republish']) => (r ? `${r.src} → ${r.dest}` : 'none');
+
 /** Each tickflow stream's settings, contents and (in a cluster) leader and replicas. */
 export async function streamStatus(jsm: JetStreamManager): Promise<StreamStatus[]> {
   const out: StreamStatus[] = [];
@@ -185,6 +195,7 @@ export async function streamStatus(jsm: JetStreamManager): Promise<StreamStatus[
     const settings: Record<string, string> = {};
     for (const f of SHOWN)
       settings[f] = showSetting(f, info.config[f] ?? (f === 'num_replicas' ? 1 : undefined));
+    settings.republish = showRepublish(info.config.republish);
     out.push({
       stream,
       exists: true,

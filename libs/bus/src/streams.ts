@@ -6,7 +6,7 @@ import {
   StorageType,
   type StreamConfig,
 } from 'nats';
-import { streamSubjects } from './subjects.ts';
+import { streamRepublish, streamSubjects } from './subjects.ts';
 
 export type StreamName = 'TICKS' | 'REJECTS' | 'DECISIONS' | 'FILLS' | 'ORDERS';
 
@@ -23,6 +23,11 @@ export interface StreamLimits {
 export interface StreamSettings extends StreamLimits {
   /** Copies of each stream in a cluster (1, 3 or 5 in practice). Default 1. */
   replicas: number;
+  /**
+   * TICKS republishes each stored tick to `live.ticks.>` (live subscribers see each tick once).
+   * Off by default: it costs the feed about a third of its throughput (docs/SCALING.md).
+   */
+  liveTicks: boolean;
 }
 
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
@@ -31,7 +36,17 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   duplicateWindowSeconds: 120,
 };
 
-export const DEFAULT_STREAM_SETTINGS: StreamSettings = { ...DEFAULT_STREAM_LIMITS, replicas: 1 };
+export const DEFAULT_STREAM_SETTINGS: StreamSettings = {
+  ...DEFAULT_STREAM_LIMITS,
+  replicas: 1,
+  liveTicks: false,
+};
+
+/** Whether stream `name` republishes what it stores to its live subjects under `settings`. */
+function republishes(name: StreamName, s: StreamSettings): boolean {
+  if (name === 'REJECTS') return false;
+  return name !== 'TICKS' || s.liveTicks;
+}
 
 export const STREAM_NAMES = Object.keys(streamSubjects) as StreamName[];
 
@@ -58,6 +73,10 @@ export function streamConfig(name: StreamName, settings: Partial<StreamSettings>
     num_replicas: s.replicas,
     // Direct gets (the bot reads the ticks after a decision one by one) bypass the API queue.
     allow_direct: true,
+    // Live delivery by the stream: a plain subscriber on live.<subject> sees each message once.
+    ...(republishes(name, s)
+      ? { republish: { ...streamRepublish[name as keyof typeof streamRepublish] } }
+      : {}),
   } as StreamConfig;
 }
 
@@ -183,6 +202,11 @@ export function compareStream(
       current: (existing.subjects ?? []).join(',') || '(none)',
       wanted: missing.join(','),
     });
+  // TICKS's live delivery is the operator's choice: compared only when asked for (--live-ticks).
+  if (wanted.republish || stream !== 'TICKS') {
+    const [current, want] = [showRepublish(existing.republish), showRepublish(wanted.republish)];
+    if (current !== want) out.push({ stream, field: 'republish', current, wanted: want });
+  }
   for (const field of SETTINGS) {
     // A server that leaves out allow_direct (false) or num_replicas (1) means its default.
     const current =
@@ -196,6 +220,11 @@ export function compareStream(
       });
   }
   return out;
+}
+
+/** A stream's RePublish as an operator reads it: `decisions.> → live.decisions.>`, or `none`. */
+function showRepublish(r: StreamConfig['republish']): string {
+  return r ? `${r.src} → ${r.dest}${r.headers_only ? ' (headers only)' : ''}` : 'none';
 }
 
 /** A setting as an operator reads it: durations in s/h/d, sizes in MiB/GiB, unlimited named. */

@@ -54,6 +54,25 @@ export const subjects = {
 } as const;
 
 /**
+ * Live subjects: where the stream itself delivers each message it stores, once (RePublish,
+ * nats-server ≥ 2.9). A plain core subscriber on `live.decisions.>` sees each decision once even
+ * across a broker restart or a leader election, because a copy the stream drops as a duplicate is
+ * not republished; a subscriber on `decisions.>` sees what publishers send, re-sends included.
+ * DECISIONS, FILLS and ORDERS always republish; TICKS only when the operator asks for it
+ * (`tickflow streams apply --live-ticks`: it costs the feed about a third of its throughput).
+ */
+export const LIVE_PREFIX = 'live.';
+
+export const liveSubjects = {
+  allTicks: `${LIVE_PREFIX}ticks.>`,
+  allDecisions: `${LIVE_PREFIX}decisions.>`,
+  allFills: `${LIVE_PREFIX}fills.>`,
+  allOrderEvents: `${LIVE_PREFIX}orders.>`,
+  /** The live subject a stored subject is republished to: `decisions.BTC-USD` → `live.decisions.BTC-USD`. */
+  of: (subject: string) => `${LIVE_PREFIX}${subject}`,
+} as const;
+
+/**
  * The subjects each stream stores: the plain layout, and the partitioned one (a last token more).
  * The second is optional on an existing stream until something publishes partitioned.
  */
@@ -63,6 +82,14 @@ export const streamSubjects = {
   DECISIONS: { plain: 'decisions.*', partitioned: 'decisions.*.*' },
   FILLS: { plain: 'fills.*' },
   ORDERS: { plain: 'orders.*.*' },
+} as const;
+
+/** What each stream republishes to its live subjects; TICKS only with the `liveTicks` setting. */
+export const streamRepublish = {
+  TICKS: { src: 'ticks.>', dest: liveSubjects.allTicks },
+  DECISIONS: { src: 'decisions.>', dest: liveSubjects.allDecisions },
+  FILLS: { src: 'fills.>', dest: liveSubjects.allFills },
+  ORDERS: { src: 'orders.>', dest: liveSubjects.allOrderEvents },
 } as const;
 
 /**

@@ -284,8 +284,9 @@ Exit codes:
       'after',
       `
 Services never change an existing stream (they log how it differs); this command does.
-Fewer replicas, a shorter max age or fewer max bytes are refused without --force; storage and
-retention cannot be changed on an existing stream (the server refuses): recreate it.
+Fewer replicas, a shorter max age or fewer max bytes are refused without --force; storage,
+retention and republish (live subjects) cannot be changed on an existing stream (the server
+refuses): archive the day, then --recreate deletes the stream and creates it anew.
 
 Exit codes:
   0  applied (or nothing to change, or --dry-run)
