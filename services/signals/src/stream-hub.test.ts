@@ -157,6 +157,18 @@ describe('StreamHub', () => {
     expect(c.terminated).toBe(true);
   });
 
+  it('tells each client the server is going away on close, and cuts one that does not answer', async () => {
+    hub = new StreamHub(view, { closeGraceMs: 1 });
+    const [a, b] = [new FakeSocket(), new FakeSocket()];
+    hub.add(a);
+    hub.add(b);
+    hub.close();
+    expect([a.closed?.code, b.closed?.code]).toEqual([1001, 1001]);
+    expect(hub.stats.clients).toBe(0);
+    await new Promise((r) => setTimeout(r, 10));
+    expect([a.terminated, b.terminated]).toEqual([true, true]);
+  });
+
   it('drops a client that stays full for slowMs, and not one that drains in time', () => {
     hub = new StreamHub(view, { flushIntervalMs: 60_000, maxBufferedBytes: 1000, slowMs: 5000 });
     const stuck = new FakeSocket();

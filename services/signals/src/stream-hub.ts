@@ -268,9 +268,15 @@ export class StreamHub {
     }
   }
 
+  /**
+   * Stops serving: each client is told the server is going away (1001, so it reconnects with its
+   * backoff) and cut after closeGraceMs. Waiting on a client's answer instead let a stop wait out
+   * ws's 30 s close timeout behind a busy browser.
+   */
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    for (const socket of this.clients.keys()) this.closeGracefully(socket, 1001, 'server shutting down');
     this.clients.clear();
     this.stats.clients = 0;
   }
