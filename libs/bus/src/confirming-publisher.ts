@@ -24,14 +24,15 @@ const isTimeout = (e: unknown) => e instanceof NatsError && e.code === ErrorCode
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Durable publishing at core-NATS speed, in order, each message once on the live subject.
+ * Durable publishing at core-NATS speed, in order, each message stored once.
  *
  * Every message goes out as a plain core publish carrying a `Nats-Msg-Id` header (the stream
  * stores it without a per-message ack) and stays in a bounded outbox. Every `confirmEvery`
  * messages (or `confirmIntervalMs`) a round reads back which message the stream holds last on the
  * subject of the newest one sent (a direct get, LastStoredReader): since the stream processes one
  * connection in order, everything sent before that message is stored too, and the outbox drops
- * through it. Nothing is published to confirm, so a plain subscriber sees each message once.
+ * through it. Nothing is published to confirm; what a fault makes it re-send reaches subscribers
+ * of the subject again, which is why the streams republish what they store to `live.<subject>`.
  *
  * Order is kept by never sending a message while an older one may be lost ("holding": new
  * messages go to the outbox only):
