@@ -183,7 +183,8 @@ Exit codes:
       `
 Each date+venue+symbol a file holds replaces what the archive had for it (a re-import never
 duplicates); seq runs 1, 2, … per date, venue and symbol in file order. Bad rows are counted by code
-and written to <quarantine-dir>/<file name>.bad.ndjson. A Binance dump's time unit (ms or µs) is
+and written to <quarantine-dir>/<file name>.bad.ndjson. Every entry of a zip is read, each a CSV.
+A Binance dump's time unit (ms or µs) is
 detected from its first 1,000 rows and said; mixed or unrecognisable times stop that file. See
 docs/HISTORY.md.
 
@@ -193,7 +194,8 @@ Exit codes (the worst file's):
   ${IMPORT_EXIT.usage}  invalid flag, or a file not imported as given: not found, unknown kind, no symbol,
      a header without the needed columns, a time unit that cannot be told (pass --time-unit)
   ${IMPORT_EXIT.truncated}  a file is damaged or cut short (a truncated zip or gz): what was readable was imported,
-     and the summary says at which line and byte it stopped`,
+     and the summary says at which line and byte it stopped; or a zip entry fails its CRC-32:
+     nothing of that entry was imported (the summary names it), the other entries were`,
     )
     .action(async (files: string[], flags) => {
       // DuckDB is loaded only by the commands that use it.
