@@ -76,4 +76,5 @@ export {
   WorkQueueError,
   type WorkQueueNames,
   watchResults,
+  withdrawJobs,
 } from './work-queue.ts';

@@ -160,11 +160,15 @@ Sweeps (jobs on --workers threads; report.html gets the grid's heat map or the w
         the best combination's by --metric.
   --walk-forward 'train=5d,test=1d'      on each training window the best --grid combination by
         --metric, run on the test days after it; the test windows stitched (windows.csv).
+  --queue nats://host:4222               the jobs to the JetStream work queue for \`tickflow backtest
+        worker\` processes instead of threads; NATS credentials as the services' (--nats-user,
+        --nats-creds, …, or NATS_*); gives up after --queue-timeout-ms without a result (exit 3).
 
 Exit codes:
   ${BACKTEST_EXIT.ok}  done
   ${BACKTEST_EXIT.failed}  failed (no ticks in the range, an unreadable archive or database)
-  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from, bad --grid or --walk-forward syntax, a --grid name no strategy has), or a strategy file that cannot be used`,
+  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from, bad --grid or --walk-forward syntax, a --grid name no strategy has), or a strategy file that cannot be used
+  ${BACKTEST_EXIT.queueTimeout}  --queue: no result from the work queue for --queue-timeout-ms (no worker?); says how many combinations were done, and takes the rest off the queue`,
     )
     .action(async (flags) => {
       // DuckDB is loaded only by the commands that use it.

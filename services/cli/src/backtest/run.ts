@@ -175,7 +175,9 @@ async function runSweep(
   const runnable = candidates.filter((x) => x.error === undefined).length;
   // nats is loaded only when a queue is asked for.
   const pool = c.queue
-    ? await (await import('./queue-pool.ts')).openQueuePool(busAuthFrom({ natsUrl: c.queue }))
+    ? await (await import('./queue-pool.ts')).openQueuePool(busAuthFrom({ ...c, natsUrl: c.queue }), {
+        timeoutMs: c.queueTimeoutMs,
+      })
     : openPool(Math.min(c.workers, o.wf ? Number.POSITIVE_INFINITY : runnable));
   const s: Sweep = {
     pool,
