@@ -150,7 +150,8 @@ Exit codes:
     .addHelpText(
       'after',
       `
-Writes <out>/<id>/report.json (+ report.schema.json), report.html, trades.csv and decisions.csv. See docs/STRATEGIES.md.
+Writes <out>/<id>/report.json (+ report.schema.json), report.html, trades.csv, decisions.csv and rejected.csv
+(orders the bot's risk limits, --max-position …, refused). See docs/STRATEGIES.md.
 
 Sweeps (jobs on --workers threads; report.html gets the grid's heat map or the windows):
   --grid 'fast=5..20:5,slow=20..60:10'   every combination; per parameter lo..hi:step (step

@@ -51,6 +51,11 @@ export const backtestSpec = {
   impactBps: botSpec.impactBps,
   partialFills: botSpec.partialFills,
   orderTtlMs: botSpec.orderTtlMs,
+  // The bot's risk limits, same flags and variables: refused orders as the bot refuses them.
+  maxPosition: botSpec.maxPosition,
+  maxNotional: botSpec.maxNotional,
+  maxGrossExposure: botSpec.maxGrossExposure,
+  dailyLossLimit: botSpec.dailyLossLimit,
   cash: botSpec.cash,
   grid: optionalStr({
     flag: 'grid',
