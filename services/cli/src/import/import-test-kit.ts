@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 
-/** One entry of a test zip: stored (method 0) or deflated; `descriptor`: CRC and sizes after the data (bit 3). */
+/**
+ * One entry of a test zip: stored (method 0) or deflated; `descriptor`: CRC and sizes after the
+ * data (bit 3), sizes of 4 bytes or ('zip64') 8.
+ */
 export interface TestZipEntry {
   name: string;
   content: string;
   stored?: boolean;
-  descriptor?: boolean;
+  descriptor?: boolean | 'zip64';
 }
 
 /**
@@ -36,12 +39,17 @@ export function writeZipEntries(path: string, entries: readonly TestZipEntry[]):
       local.writeUInt32LE(data.length, 22);
     }
     local.writeUInt16LE(name.length, 26);
-    const descriptor = Buffer.alloc(e.descriptor ? 16 : 0);
+    const descriptor = Buffer.alloc(e.descriptor === 'zip64' ? 24 : e.descriptor ? 16 : 0);
     if (e.descriptor) {
       descriptor.writeUInt32LE(0x08074b50, 0);
       descriptor.writeUInt32LE(crc, 4);
-      descriptor.writeUInt32LE(packed.length, 8);
-      descriptor.writeUInt32LE(data.length, 12);
+      if (e.descriptor === 'zip64') {
+        descriptor.writeBigUInt64LE(BigInt(packed.length), 8);
+        descriptor.writeBigUInt64LE(BigInt(data.length), 16);
+      } else {
+        descriptor.writeUInt32LE(packed.length, 8);
+        descriptor.writeUInt32LE(data.length, 12);
+      }
     }
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);

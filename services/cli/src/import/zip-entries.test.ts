@@ -79,6 +79,7 @@ describe('tickflow import of a zip with several entries', () => {
     const { path, bytes } = zipOf([
       { name: 'part-1.csv', content: FIRST },
       { name: 'part-2.csv', content: SECOND, stored: true },
+      { name: 'empty.csv', content: '', stored: true },
     ]);
     // One byte of the stored second entry's text: its first trade id 4 becomes 5.
     const at = bytes.indexOf(Buffer.from(SECOND));
@@ -114,17 +115,22 @@ describe('tickflow import of a zip with several entries', () => {
     expect(r.entries?.[1]).toMatchObject({ name: 'part-2.csv', imported: 3 });
   });
 
-  it('walks entries with data descriptors from their local headers when the central directory is cut off', async () => {
-    const { path, bytes } = zipOf([
-      { name: 'part-1.csv', content: FIRST, descriptor: true },
-      { name: 'part-2.csv', content: SECOND, descriptor: true },
-    ]);
-    const directoryAt = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), bytes.length - 1);
-    const firstCentral = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
-    expect(firstCentral).toBeLessThan(directoryAt);
-    writeFileSync(path, bytes.subarray(0, firstCentral + 10));
-    const r = await importOne(path);
-    expect(r).toMatchObject({ exit: 0, imported: 6 });
-    expect(r.entries?.map((e) => e.name)).toEqual(['part-1.csv', 'part-2.csv']);
-  });
+  it.each([
+    ['4-byte', true],
+    ['ZIP64 8-byte', 'zip64'],
+  ] as const)(
+    'walks entries with %s data descriptors from their local headers when the central directory is cut off',
+    async (_, descriptor) => {
+      const { path, bytes } = zipOf([
+        { name: 'part-1.csv', content: FIRST, descriptor },
+        { name: 'part-2.csv', content: SECOND, descriptor },
+        { name: 'part-3.csv', content: '', descriptor },
+      ]);
+      const firstCentral = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+      writeFileSync(path, bytes.subarray(0, firstCentral + 10));
+      const r = await importOne(path);
+      expect(r).toMatchObject({ exit: 0, imported: 6 });
+      expect(r.entries?.map((e) => e.name)).toEqual(['part-1.csv', 'part-2.csv', 'part-3.csv']);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { type Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
 import {
   centralEntries,
@@ -128,14 +128,15 @@ export class ZipReader {
     if (e.flags & DESCRIPTOR_FLAG) {
       const h = await open(this.file, 'r');
       try {
-        const { buffer, bytesRead } = await h.read(Buffer.alloc(24), 0, 24, end);
+        const { buffer, bytesRead } = await h.read(Buffer.alloc(28), 0, 28, end);
         const signed = bytesRead >= 4 && buffer.readUInt32LE(0) === SIG.descriptor;
         const at = signed ? 4 : 0;
         if (bytesRead < at + 12) return 'cut';
         expected ??= buffer.readUInt32LE(at);
-        // The descriptor's sizes are 8 bytes each for ZIP64 entries: the next header tells which.
-        const small = end + at + 12;
-        next = bytesRead >= at + 24 && buffer.readUInt32LE(at + 12) !== SIG.local ? small + 8 : small;
+        // The descriptor's sizes are 4 bytes each, or 8 for a ZIP64 entry: what follows tells which
+        // (the next local header or the central directory right after 4-byte sizes).
+        const after = bytesRead >= at + 16 ? buffer.readUInt32LE(at + 12) : SIG.local;
+        next = end + at + (after === SIG.local || after === SIG.central ? 12 : 20);
       } finally {
         await h.close();
       }
@@ -163,13 +164,15 @@ export class ZipReader {
     if (e.method === 0) {
       if (size === undefined)
         throw new ZipEntryError(file, `stored entry ${e.name} without its size in the local header`);
+      // An empty file has no bytes to read (a read stream cannot end before it starts).
+      if (size === 0) return { stream: Readable.from([]), fileBytes: () => e.dataStart, consumed: () => 0 };
       const raw = createReadStream(file, {
         start: e.dataStart,
         end: e.dataStart + size - 1,
         highWaterMark: READ_CHUNK_BYTES,
       });
-      const stream = size === 0 ? raw : raw.pipe(lengthCheck(size, file));
-      if (stream !== raw) raw.on('error', (err) => stream.destroy(err));
+      const stream = raw.pipe(lengthCheck(size, file));
+      raw.on('error', (err) => stream.destroy(err));
       return { stream, fileBytes: () => e.dataStart + raw.bytesRead, consumed: () => raw.bytesRead };
     }
     if (e.method !== 8)
