@@ -18,10 +18,12 @@ function backtest(args: string[]) {
 }
 
 describe('tickflow backtest exit codes', () => {
-  it('lists its exit codes and the bot execution-model flags in --help', () => {
+  it('lists its exit codes, the bot execution-model and risk-limit flags and the queue options in --help', () => {
     const r = backtest(['--help']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Exit codes:\n\s+0\s+done\n\s+1\s+failed[^\n]*\n\s+2\s+invalid flag/);
+    expect(r.out).toMatch(
+      /Exit codes:\n\s+0\s+done\n\s+1\s+failed[^\n]*\n\s+2\s+invalid flag[^\n]*\n\s+3\s+--queue: no result/,
+    );
     for (const flag of [
       '--latency-ms',
       '--slippage-bps',
@@ -33,6 +35,13 @@ describe('tickflow backtest exit codes', () => {
       '--walk-forward',
       '--workers',
       '--metric <sharpe|sortino|calmar|pnl|profit-factor|win-rate>',
+      '--max-position',
+      '--max-notional',
+      '--max-gross-exposure',
+      '--daily-loss-limit',
+      '--queue-timeout-ms',
+      '--nats-user',
+      '--nats-creds',
     ])
       expect(r.out).toContain(flag);
   });

@@ -162,6 +162,27 @@ describe('backtest --grid and --walk-forward over a small archive', () => {
     expect(Value.Check(BacktestReportSchema, report)).toBe(true);
   });
 
+  it('hands the bot’s risk limits to every grid job: each row equals that combination run alone with them', async () => {
+    // AAA trades near 100, BBB near 200: one unit of BBB is over the limit, of AAA under it.
+    const limits = { maxNotional: '150' };
+    const limited = await run({
+      from: FROM,
+      to: TO,
+      grid: 'fast=2|3,slow=12',
+      metric: 'pnl',
+      workers: '2',
+      ...limits,
+    });
+    for (const [i, fast] of [2, 3].entries()) {
+      const alone = (await run({ from: FROM, to: TO, fast: String(fast), slow: '12', ...limits })).report;
+      expect(alone.rejections.MAX_NOTIONAL).toBeGreaterThan(0);
+      const fees = (symbol: string) => new Dec(alone.symbols.find((x) => x.symbol === symbol)?.fees ?? '0');
+      expect([fees('AAA').isZero(), fees('BBB').isZero()]).toEqual([false, true]);
+      expect(limited.report.grid?.rows[i]?.pnl).toBe(alone.pnl.total);
+      expect(limited.report.grid?.rows[i]?.trades).toBe(alone.trades);
+    }
+  });
+
   it('loads a strategy module from outside the repo in every worker thread, with the same results', async () => {
     // The starter `tickflow strategy new` writes: a module in a temp directory, named by its config.
     const dir = join(root, 'strategies');

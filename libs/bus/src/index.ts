@@ -78,4 +78,5 @@ export {
   WorkQueueError,
   type WorkQueueNames,
   watchResults,
+  withdrawJobs,
 } from './work-queue.ts';

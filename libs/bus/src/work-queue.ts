@@ -79,6 +79,13 @@ export async function submitJob(
   await js.publish(`${q.prefix}.jobs.${run}`, data, { msgID: `${run}:${key}` });
 }
 
+/** Takes `run`'s jobs no worker has acked off the queue (a submitter that gave up); how many. */
+export async function withdrawJobs(jsm: JetStreamManager, q: WorkQueueNames, run: string): Promise<number> {
+  if (!TOKEN.test(run)) throw new WorkQueueError(`run id ${JSON.stringify(run)} is not a subject token`);
+  const r = await jsm.streams.purge(streamsOf(q.prefix).jobs, { filter: `${q.prefix}.jobs.${run}` });
+  return r.purged;
+}
+
 /**
  * Reads `run`'s results as they are stored (from the first), acking each, until `stop()`, which
  * deletes the run's consumer. A durable pull consumer named after the run, not an ordered one: an

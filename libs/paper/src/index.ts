@@ -10,8 +10,11 @@ export { type PnlSummary, Portfolio } from './portfolio.ts';
 export {
   checkRisk,
   lossLimitBreached,
+  lossLimitHalt,
   NO_LIMITS,
   type OrderExposure,
+  type PreTradeOrder,
+  preTradeCheck,
   type RiskLimits,
   type RiskReason,
   type RiskVerdict,

@@ -70,6 +70,43 @@ export function checkRisk(limits: RiskLimits, o: OrderExposure): RiskVerdict | u
   return undefined;
 }
 
+/** The order a pre-trade check looks at: the side and quantity it would trade, from where. */
+export interface PreTradeOrder {
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  qty: Dec;
+  positionBefore: Dec;
+  refPrice: string;
+  /** Σ |position value| of all the other symbols, at their marks. */
+  grossOfOthers: Dec;
+}
+
+/**
+ * The check the bot runs before an order goes out, shared with the backtest so both refuse the same
+ * orders: nothing goes out while halted (the daily loss limit, or an operator), then the limits.
+ */
+export function preTradeCheck(
+  limits: RiskLimits,
+  halt: { halted: boolean; haltReason: string },
+  o: PreTradeOrder,
+): RiskVerdict | undefined {
+  if (halt.halted) return { reason: 'HALTED', message: `bot halted: ${halt.haltReason}` };
+  const delta = o.side === 'BUY' ? o.qty : o.qty.neg();
+  return checkRisk(limits, {
+    symbol: o.symbol,
+    positionBefore: o.positionBefore.toFixed(),
+    delta: delta.toFixed(),
+    refPrice: o.refPrice,
+    grossOfOthers: o.grossOfOthers.toFixed(),
+  });
+}
+
+/** Why to halt when the day's net P&L breaches the daily loss limit; undefined while it does not. */
+export function lossLimitHalt(limits: RiskLimits, dayNetPnl: string): string | undefined {
+  if (!lossLimitBreached(limits, dayNetPnl)) return undefined;
+  return `daily loss limit: the day's net P&L is ${dayNetPnl}, limit -${limits.dailyLossLimit}`;
+}
+
 /** Whether the day's net P&L breaches the daily loss limit (so the bot must halt). */
 export function lossLimitBreached(limits: RiskLimits, dayNetPnl: string): boolean {
   return limits.dailyLossLimit !== '' && dec(dayNetPnl).lte(new Dec(limits.dailyLossLimit).neg());

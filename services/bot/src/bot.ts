@@ -17,11 +17,11 @@ import {
   type OrderEvent,
 } from '@tickflow/core';
 import {
-  checkRisk,
   type ExecutionModel,
   fillId,
   PaperOrder,
   type Portfolio,
+  preTradeCheck,
   type RiskLimits,
   type RiskVerdict,
 } from '@tickflow/paper';
@@ -364,15 +364,15 @@ export class PaperBot {
     return { stored: Promise.all(stored).then(() => {}) };
   }
 
+  /** libs/paper's check, the backtest's too (services/cli/src/backtest/risk-gate.ts). */
   private preTradeCheck(d: Decision, order: PaperOrder, before: Dec): RiskVerdict | undefined {
-    if (this.halted) return { reason: 'HALTED', message: `bot halted: ${this.haltReason}` };
-    const delta = order.side === 'BUY' ? order.qty : order.qty.neg();
-    return checkRisk(this.opts.limits, {
+    return preTradeCheck(this.opts.limits, this, {
       symbol: d.symbol,
-      positionBefore: before.toFixed(),
-      delta: delta.toFixed(),
+      side: order.side as 'BUY' | 'SELL',
+      qty: order.qty,
+      positionBefore: before,
       refPrice: d.refPrice,
-      grossOfOthers: this.portfolio.grossExposure(d.symbol).toFixed(),
+      grossOfOthers: this.portfolio.grossExposure(d.symbol),
     });
   }
 

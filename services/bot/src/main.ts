@@ -100,7 +100,13 @@ export function executionOf(config: ExecutionFlags): ExecutionModel {
   };
 }
 
-export function limitsOf(config: BotConfig): RiskLimits {
+/** The bot's risk-limit flags (the backtest takes them under the same names). */
+export type LimitFlags = Pick<
+  BotConfig,
+  'maxPosition' | 'maxNotional' | 'maxGrossExposure' | 'dailyLossLimit'
+>;
+
+export function limitsOf(config: LimitFlags): RiskLimits {
   return {
     maxPosition: config.maxPosition ?? '',
     maxNotional: config.maxNotional ?? '',

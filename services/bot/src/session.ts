@@ -1,7 +1,7 @@
 import { type Dec, dec, money, utcDateOf, WIRE_VERSION } from '@tickflow/core';
 import {
   type ExecutionModel,
-  lossLimitBreached,
+  lossLimitHalt,
   type RiskLimits,
   type SessionSnapshot,
   sessionSnapshotName,
@@ -60,9 +60,10 @@ export class TradingSession {
   checkLossLimit(): void {
     if (this.bot.halted || !this.limits.dailyLossLimit) return;
     const pnl = this.dayPnl();
-    if (lossLimitBreached(this.limits, pnl)) {
+    const why = lossLimitHalt(this.limits, pnl);
+    if (why) {
       this.bot.halted = true;
-      this.bot.haltReason = `daily loss limit: the day's net P&L is ${pnl}, limit -${this.limits.dailyLossLimit}`;
+      this.bot.haltReason = why;
       this.log.error({ dayPnl: pnl, limit: this.limits.dailyLossLimit }, 'halted: daily loss limit reached');
     }
   }

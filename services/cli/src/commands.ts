@@ -150,7 +150,8 @@ Exit codes:
     .addHelpText(
       'after',
       `
-Writes <out>/<id>/report.json (+ report.schema.json), report.html, trades.csv and decisions.csv. See docs/STRATEGIES.md.
+Writes <out>/<id>/report.json (+ report.schema.json), report.html, trades.csv, decisions.csv and rejected.csv
+(orders the bot's risk limits, --max-position …, refused). See docs/STRATEGIES.md.
 
 Sweeps (jobs on --workers threads; report.html gets the grid's heat map or the windows):
   --grid 'fast=5..20:5,slow=20..60:10'   every combination; per parameter lo..hi:step (step
@@ -160,11 +161,15 @@ Sweeps (jobs on --workers threads; report.html gets the grid's heat map or the w
         the best combination's by --metric.
   --walk-forward 'train=5d,test=1d'      on each training window the best --grid combination by
         --metric, run on the test days after it; the test windows stitched (windows.csv).
+  --queue nats://host:4222               the jobs to the JetStream work queue for \`tickflow backtest
+        worker\` processes instead of threads; NATS credentials as the services' (--nats-user,
+        --nats-creds, …, or NATS_*); gives up after --queue-timeout-ms without a result (exit 3).
 
 Exit codes:
   ${BACKTEST_EXIT.ok}  done
   ${BACKTEST_EXIT.failed}  failed (no ticks in the range, an unreadable archive or database)
-  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from, bad --grid or --walk-forward syntax, a --grid name no strategy has), or a strategy file that cannot be used`,
+  ${BACKTEST_EXIT.usage}  invalid flag or environment value (a date that is not a calendar date, --to before --from, bad --grid or --walk-forward syntax, a --grid name no strategy has), or a strategy file that cannot be used
+  ${BACKTEST_EXIT.queueTimeout}  --queue: no result from the work queue for --queue-timeout-ms (no worker?); says how many combinations were done, and takes the rest off the queue`,
     )
     .action(async (flags) => {
       // DuckDB is loaded only by the commands that use it.
@@ -183,7 +188,8 @@ Exit codes:
       `
 Each date+venue+symbol a file holds replaces what the archive had for it (a re-import never
 duplicates); seq runs 1, 2, … per date, venue and symbol in file order. Bad rows are counted by code
-and written to <quarantine-dir>/<file name>.bad.ndjson. A Binance dump's time unit (ms or µs) is
+and written to <quarantine-dir>/<file name>.bad.ndjson. Every entry of a zip is read, each a CSV.
+A Binance dump's time unit (ms or µs) is
 detected from its first 1,000 rows and said; mixed or unrecognisable times stop that file. See
 docs/HISTORY.md.
 
@@ -193,7 +199,8 @@ Exit codes (the worst file's):
   ${IMPORT_EXIT.usage}  invalid flag, or a file not imported as given: not found, unknown kind, no symbol,
      a header without the needed columns, a time unit that cannot be told (pass --time-unit)
   ${IMPORT_EXIT.truncated}  a file is damaged or cut short (a truncated zip or gz): what was readable was imported,
-     and the summary says at which line and byte it stopped`,
+     and the summary says at which line and byte it stopped; or a zip entry fails its CRC-32:
+     nothing of that entry was imported (the summary names it), the other entries were`,
     )
     .action(async (files: string[], flags) => {
       // DuckDB is loaded only by the commands that use it.

@@ -1,12 +1,15 @@
 import { Dec, type Decision, type Fill } from '@tickflow/core';
 import { type ExecutionModel, PaperOrder, type Tape } from '@tickflow/paper';
+import type { Rejection, RiskGate } from './risk-gate.ts';
 
 /**
  * One symbol's paper broker across days: libs/paper's `PaperOrder` (the bot's own matching), with
  * orders executed one after another per symbol as the bot and `simulateExecution` (the end of
  * day's recomputation) execute them. Unlike `simulateExecution`, which sees one day's tape, it keeps
  * the order still working when a day's tape ends (and the decisions queued behind it), and the
- * position, to go on with the next day's tape, as the live bot would across midnight.
+ * position, to go on with the next day's tape, as the live bot would across midnight. With a
+ * RiskGate (the bot's risk limits), each order is checked as it starts, as the bot checks it, and
+ * a refused one is skipped (listed in `rejections`); every fill goes to the gate as it happens.
  */
 export class SymbolBroker {
   private position = new Dec(0);
@@ -16,9 +19,13 @@ export class SymbolBroker {
   /** Orders whose rest expired, with the unfilled quantity. */
   expired = 0;
 
+  /** The orders the gate refused since the last `runDay` began. */
+  rejections: Rejection[] = [];
+
   constructor(
     readonly symbol: string,
     private readonly model: ExecutionModel,
+    private readonly gate?: RiskGate,
   ) {}
 
   get qty(): Dec {
@@ -36,6 +43,7 @@ export class SymbolBroker {
    */
   runDay(decisions: readonly Decision[], tapeOf: (venue: string) => Tape): Fill[] {
     const fills: Fill[] = [];
+    this.rejections = [];
     const queue = this.waiting.concat(decisions);
     this.waiting = [];
     if (this.working && !this.work(this.working, tapeOf(this.working.decision.venue), fills)) {
@@ -46,6 +54,13 @@ export class SymbolBroker {
     for (let k = 0; k < queue.length; k++) {
       const d = queue[k] as Decision;
       const order = new PaperOrder(d, this.position.toFixed(), this.model);
+      if (this.gate && order.state === 'WORKING' && order.side) {
+        const verdict = this.gate.check(d, order, this.position, tapeOf(d.venue));
+        if (verdict) {
+          this.rejections.push({ decision: d, side: order.side, qty: order.qty.toFixed(), verdict });
+          continue;
+        }
+      }
       if (!this.work(order, tapeOf(d.venue), fills)) {
         this.working = order;
         this.waiting = queue.slice(k + 1);
@@ -62,9 +77,11 @@ export class SymbolBroker {
       i < tape.length && order.state === 'WORKING';
       i++
     ) {
-      const fill = order.onTick(tape.at(i));
+      const tick = tape.at(i);
+      const fill = order.onTick(tick);
       if (!fill) continue;
       fills.push(fill);
+      this.gate?.filled(fill, tick);
       this.position = fill.side === 'BUY' ? this.position.plus(fill.qty) : this.position.minus(fill.qty);
     }
     if (order.state === 'EXPIRED') this.expired++;

@@ -1,3 +1,4 @@
+import { BacktestQueueTimeout } from './queue-timeout.ts';
 import { BacktestError, runBacktest } from './run.ts';
 import { BACKTEST_EXIT, type BacktestConfig } from './spec.ts';
 import { renderBacktestSummary } from './summary.ts';
@@ -17,6 +18,6 @@ export async function runBacktestCommand(c: BacktestConfig): Promise<number> {
     if (!(err instanceof BacktestError)) throw err;
     const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
     process.stderr.write(`tickflow backtest: ${err.message}${cause}\n`);
-    return BACKTEST_EXIT.failed;
+    return err instanceof BacktestQueueTimeout ? BACKTEST_EXIT.queueTimeout : BACKTEST_EXIT.failed;
   }
 }

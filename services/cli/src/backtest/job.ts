@@ -1,4 +1,4 @@
-import type { ExecutionModel } from '@tickflow/paper';
+import type { ExecutionModel, RiskLimits } from '@tickflow/paper';
 import type { SmaCrossParams } from '@tickflow/strategy';
 import { DaySource } from './day-source.ts';
 import type { Combination } from './grid.ts';
@@ -24,6 +24,8 @@ export interface BacktestJob {
   sma: SmaCrossParams;
   params: Combination;
   execution: ExecutionModel;
+  /** The bot's risk limits; absent from a job of an older submitter: none. */
+  limits?: RiskLimits;
   cash: string;
 }
 
@@ -64,6 +66,7 @@ export class JobRunner {
       dates: job.dates,
       factory,
       execution: job.execution,
+      limits: job.limits,
       cash: job.cash,
     });
     return { v: 1, key: job.key, ok: true, figures };

@@ -1,11 +1,12 @@
 import { Dec, type Decision, type Fill, money } from '@tickflow/core';
 import type { SymbolTicks } from '@tickflow/history';
-import { type ExecutionModel, Portfolio } from '@tickflow/paper';
+import { type ExecutionModel, Portfolio, type RiskLimits } from '@tickflow/paper';
 import { StrategyEngine, type StrategyFactory, type StrategyFault } from '@tickflow/strategy';
 import { SymbolBroker } from './broker.ts';
 import type { DaySource } from './day-source.ts';
 import { dailyReturns, maxDrawdown, meanExposure, ratios, TradeStats } from './metrics.ts';
 import type { BacktestFigures } from './report-schema.ts';
+import { type Rejection, RiskGate } from './risk-gate.ts';
 
 /** A backtest that could not run to its end (exit 1): no ticks in the range, an unreadable archive. */
 export class BacktestError extends Error {
@@ -21,9 +22,12 @@ export interface ReplayInput {
   factory: StrategyFactory;
   execution: ExecutionModel;
   cash: string;
-  /** Each symbol-day's decisions and fills as they come (the single run writes them to CSV). */
+  /** The bot's risk limits (`--max-position` …); none set: every order goes out. */
+  limits?: RiskLimits | undefined;
+  /** Each symbol-day's decisions, fills and refused orders as they come (the single run writes them to CSV). */
   onDecisions?: (decisions: readonly Decision[]) => void;
   onFills?: (fills: readonly Fill[]) => void;
+  onRejections?: (rejections: readonly Rejection[]) => void;
   progress?: (line: string) => void;
 }
 
@@ -39,6 +43,9 @@ export async function replayRange(o: ReplayInput): Promise<BacktestFigures> {
   const engine = new StrategyEngine(o.factory, (f) => paused.push(f));
   const brokers = new Map<string, SymbolBroker>();
   const portfolio = new Portfolio(cash);
+  // Only with a limit set: the gate marks and checks at every order and fill.
+  const limited = o.limits && Object.values(o.limits).some((v) => v !== '');
+  const gate = limited ? new RiskGate(o.limits as RiskLimits, portfolio) : undefined;
   const stats = new TradeStats();
   const days: BacktestFigures['days'] = [];
   const totals = { ticks: 0, decisions: 0, fills: 0, duplicates: 0 };
@@ -46,19 +53,22 @@ export async function replayRange(o: ReplayInput): Promise<BacktestFigures> {
   for (const date of o.dates) {
     const day = { decisions: 0, fills: 0 };
     const pnlBefore = portfolio.equity();
+    gate?.openDay(date);
     const t0 = performance.now();
     const read = await o.source
       .readDay(date, (ticks) => {
-        const r = replaySymbol(ticks, engine, brokerOf(brokers, ticks.symbol, o.execution));
+        const broker = brokerOf(brokers, ticks.symbol, o.execution, gate);
+        const r = replaySymbol(ticks, engine, broker);
         totals.duplicates += r.duplicates;
         day.decisions += r.decisions.length;
         day.fills += r.fills.length;
         if (r.decisions.length) o.onDecisions?.(r.decisions);
         for (const f of r.fills) {
-          portfolio.apply(f);
+          if (!gate) portfolio.apply(f); // the gate applied each as it came
           stats.add(f);
         }
         if (r.fills.length) o.onFills?.(r.fills);
+        if (broker.rejections.length) o.onRejections?.(broker.rejections);
         if (r.lastPrice !== undefined) portfolio.mark(ticks.symbol, r.lastPrice);
       })
       .catch((cause) => {
@@ -93,6 +103,9 @@ export async function replayRange(o: ReplayInput): Promise<BacktestFigures> {
     fills: totals.fills,
     expiredOrders: [...brokers.values()].reduce((n, b) => n + b.expired, 0),
     openOrders: [...brokers.values()].reduce((n, b) => n + b.open, 0),
+    rejectedOrders: gate?.rejected ?? 0,
+    rejections: { ...gate?.byReason },
+    halts: gate?.haltedAt ? [{ date: gate.haltedAt.date, reason: gate.haltReason }] : [],
     duplicateTicks: totals.duplicates,
     paused: paused.map(({ venue, symbol, tickSeq, error }) => ({ venue, symbol, tickSeq, error })),
     symbols: portfolio
@@ -143,10 +156,15 @@ export function equityFigures(
   };
 }
 
-function brokerOf(brokers: Map<string, SymbolBroker>, symbol: string, model: ExecutionModel): SymbolBroker {
+function brokerOf(
+  brokers: Map<string, SymbolBroker>,
+  symbol: string,
+  model: ExecutionModel,
+  gate: RiskGate | undefined,
+): SymbolBroker {
   let b = brokers.get(symbol);
   if (!b) {
-    b = new SymbolBroker(symbol, model);
+    b = new SymbolBroker(symbol, model, gate);
     brokers.set(symbol, b);
   }
   return b;

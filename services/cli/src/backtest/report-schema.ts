@@ -29,6 +29,11 @@ export const BacktestFiguresSchema = Type.Object({
   /** Orders whose rest expired (TTL) and orders still working when the last tape ended. */
   expiredOrders: Type.Integer(),
   openOrders: Type.Integer(),
+  /** Orders the bot's risk limits refused (`--max-position` …), and how many by reason. */
+  rejectedOrders: Type.Integer(),
+  rejections: Type.Record(Type.String(), Type.Integer()),
+  /** Where the daily loss limit halted the run (each walk-forward window may halt once). */
+  halts: Type.Array(Type.Object({ date: Type.String(), reason: Type.String() })),
   /** Ticks the engine skipped as at or below a lane's last seq (a date whose seqs restart). */
   duplicateTicks: Type.Integer(),
   paused: Type.Array(
@@ -136,6 +141,13 @@ export const BacktestReportSchema = Type.Object(
       strategies: Type.Union([Type.String(), Type.Null()]),
       strategyFingerprint: Type.String(),
       execution: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+      /** The bot's risk limits ('' = no limit). */
+      limits: Type.Object({
+        maxPosition: Type.String(),
+        maxNotional: Type.String(),
+        maxGrossExposure: Type.String(),
+        dailyLossLimit: Type.String(),
+      }),
       cash: Decimal,
     }),
     // The figures of the run (the best combination's, for a grid), as a grid job gives them.

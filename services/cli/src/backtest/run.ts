@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { executionOf } from '@tickflow/bot';
+import { executionOf, limitsOf } from '@tickflow/bot';
 import { type Decision, type Fill, MICROS_PER_DAY, utcDateOf, utcDateStartMicros } from '@tickflow/core';
 import type { ExecutionModel } from '@tickflow/paper';
 import { toCsv } from '@tickflow/report';
@@ -21,6 +21,7 @@ import { GridStrategies } from './grid-strategies.ts';
 import { openPool } from './pool.ts';
 import { BacktestError, replayRange } from './replay.ts';
 import { type BacktestFigures, type BacktestReport, BacktestReportSchema } from './report-schema.ts';
+import type { Rejection } from './risk-gate.ts';
 import type { BacktestConfig } from './spec.ts';
 import { type JobBase, runGrid, runWalkForward, type Sweep } from './sweep.ts';
 import { renderTearsheet } from './tearsheet.ts';
@@ -36,6 +37,7 @@ export interface BacktestResult {
 const MAX_DAYS = 3660;
 const DECISION_HEADER = 'id,strategy,venue,symbol,action,qty,ref_price,tick_seq,tick_ts\n';
 const TRADE_HEADER = 'id,decision_id,symbol,side,qty,price,fee,ts\n';
+const REJECTION_HEADER = 'decision_id,symbol,side,qty,reason,message\n';
 
 /** The dates from `from` to `to`, both included (usage error when reversed or too many). */
 export function datesOf(from: string, to: string): string[] {
@@ -65,6 +67,7 @@ export async function runBacktest(
   const wf = c.walkForward === undefined ? undefined : parseWalkForward(c.walkForward);
   const setup = await loadStrategySetup(c.strategies, sma);
   const execution: ExecutionModel = executionOf(c);
+  const limits = limitsOf(c);
   const identity = {
     from: dates[0] as string,
     to: dates[dates.length - 1] as string,
@@ -72,6 +75,7 @@ export async function runBacktest(
     strategies: c.strategies === undefined ? null : resolve(c.strategies),
     strategyFingerprint: setup.fingerprint,
     execution: { ...execution },
+    limits,
     cash: c.cash,
   };
   const sweepKey =
@@ -91,6 +95,7 @@ export async function runBacktest(
     strategies: identity.strategies,
     sma,
     execution,
+    limits,
     cash: c.cash,
   };
   let sweep: Pick<BacktestReport, 'grid' | 'walkForward'> = {};
@@ -108,6 +113,7 @@ export async function runBacktest(
         dates,
         factory: setup.factory,
         execution,
+        limits,
         cash: c.cash,
         progress,
       });
@@ -175,7 +181,9 @@ async function runSweep(
   const runnable = candidates.filter((x) => x.error === undefined).length;
   // nats is loaded only when a queue is asked for.
   const pool = c.queue
-    ? await (await import('./queue-pool.ts')).openQueuePool(busAuthFrom({ natsUrl: c.queue }))
+    ? await (await import('./queue-pool.ts')).openQueuePool(busAuthFrom({ ...c, natsUrl: c.queue }), {
+        timeoutMs: c.queueTimeoutMs,
+      })
     : openPool(Math.min(c.workers, o.wf ? Number.POSITIVE_INFINITY : runnable));
   const s: Sweep = {
     pool,
@@ -212,8 +220,10 @@ async function singleRun(
 ): Promise<BacktestFigures> {
   const decisionsCsv = openSync(join(tmp, 'decisions.csv'), 'w');
   const tradesCsv = openSync(join(tmp, 'trades.csv'), 'w');
+  const rejectedCsv = openSync(join(tmp, 'rejected.csv'), 'w');
   writeSync(decisionsCsv, DECISION_HEADER);
   writeSync(tradesCsv, TRADE_HEADER);
+  writeSync(rejectedCsv, REJECTION_HEADER);
   let source: DaySource | undefined;
   try {
     source = await DaySource.open(o).catch((cause) => {
@@ -226,10 +236,12 @@ async function singleRun(
       source,
       onDecisions: (ds) => writeSync(decisionsCsv, ds.map(decisionRow).join('')),
       onFills: (fs) => writeSync(tradesCsv, fs.map(tradeRow).join('')),
+      onRejections: (rs) => writeSync(rejectedCsv, rs.map(rejectionRow).join('')),
     });
   } finally {
     closeSync(decisionsCsv);
     closeSync(tradesCsv);
+    closeSync(rejectedCsv);
     source?.close();
   }
 }
@@ -241,6 +253,10 @@ const csv = (v: string | number) => {
 
 const decisionRow = (d: Decision) =>
   `${[d.id, d.strategy, d.venue, d.symbol, d.action, d.qty, d.refPrice, d.tickSeq, d.tickTs].map(csv).join(',')}\n`;
+
+/** A refused order as the bot's ORDERS rejection has it. */
+const rejectionRow = ({ decision: d, side, qty, verdict }: Rejection) =>
+  `${[d.id, d.symbol, side, qty, verdict.reason, verdict.message].map(csv).join(',')}\n`;
 
 const tradeRow = (f: Fill) =>
   `${[f.id, f.decisionId, f.symbol, f.side, f.qty, f.price, f.fee, f.ts].map(csv).join(',')}\n`;

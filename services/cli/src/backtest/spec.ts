@@ -14,7 +14,7 @@ import { signalsSpec } from '@tickflow/signals';
 import { METRICS } from './metric.ts';
 
 /** `tickflow backtest` exit codes (also in its --help and docs/STRATEGIES.md). */
-export const BACKTEST_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const BACKTEST_EXIT = { ok: 0, failed: 1, usage: 2, queueTimeout: 3 } as const;
 
 /**
  * `tickflow backtest`'s settings. The strategy settings are signals' own fields and the execution
@@ -51,6 +51,11 @@ export const backtestSpec = {
   impactBps: botSpec.impactBps,
   partialFills: botSpec.partialFills,
   orderTtlMs: botSpec.orderTtlMs,
+  // The bot's risk limits, same flags and variables: refused orders as the bot refuses them.
+  maxPosition: botSpec.maxPosition,
+  maxNotional: botSpec.maxNotional,
+  maxGrossExposure: botSpec.maxGrossExposure,
+  dailyLossLimit: botSpec.dailyLossLimit,
   cash: botSpec.cash,
   grid: optionalStr({
     flag: 'grid',
@@ -87,6 +92,17 @@ export const backtestSpec = {
     pattern: /^(nats|tls):\/\/\S+$/,
     hint: 'a nats:// or tls:// URL',
   }),
+  queueTimeoutMs: int({
+    flag: 'queue-timeout-ms',
+    env: 'TICKFLOW_BACKTEST_QUEUE_TIMEOUT_MS',
+    description:
+      'with --queue: give up (exit 3) when no result has come back for this long, since the jobs went out or since the last result; set it above the longest job',
+    default: 600_000,
+    min: 100,
+    max: 7 * 86_400_000,
+  }),
+  // How --queue authenticates: the services' NATS options (flags and NATS_* variables).
+  ...natsAuthSpec,
   dataDir: str({
     flag: 'data-dir',
     env: 'TICKFLOW_DATA_DIR',

@@ -15,8 +15,18 @@ export function stitchWindows(cash: string, windows: readonly BacktestFigures[])
   const sum = (a: string, b: string) => money(new Dec(a).plus(b));
   const pnl = { total: '0', realized: '0', unrealized: '0', fees: '0' };
   const acc = { turnover: '0', grossProfit: '0', grossLoss: '0', trades: 0, wins: 0, seconds: 0 };
-  const counts = { ticks: 0, decisions: 0, fills: 0, expiredOrders: 0, openOrders: 0, duplicateTicks: 0 };
+  const counts = {
+    ticks: 0,
+    decisions: 0,
+    fills: 0,
+    expiredOrders: 0,
+    openOrders: 0,
+    duplicateTicks: 0,
+    rejectedOrders: 0,
+  };
   const paused: BacktestFigures['paused'] = [];
+  const rejections: Record<string, number> = {};
+  const halts: BacktestFigures['halts'] = [];
   for (const w of windows) {
     for (const d of w.days) days.push({ ...d, equity: money(offset.plus(d.equity)) });
     offset = offset.plus(w.pnl.endEquity).minus(w.pnl.startEquity);
@@ -38,6 +48,9 @@ export function stitchWindows(cash: string, windows: readonly BacktestFigures[])
     }
     for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += w[k];
     paused.push(...w.paused);
+    for (const [reason, n] of Object.entries(w.rejections))
+      rejections[reason] = (rejections[reason] ?? 0) + n;
+    halts.push(...w.halts);
     acc.turnover = sum(acc.turnover, w.turnover);
     acc.grossProfit = sum(acc.grossProfit, w.grossProfit ?? '0');
     acc.grossLoss = sum(acc.grossLoss, w.grossLoss ?? '0');
@@ -49,6 +62,8 @@ export function stitchWindows(cash: string, windows: readonly BacktestFigures[])
   return {
     ...equityFigures(cash, days),
     ...counts,
+    rejections,
+    halts,
     paused,
     symbols: [...bySymbol.values()].sort((a, b) => a.symbol.localeCompare(b.symbol)),
     pnl: { ...pnl, startEquity: money(new Dec(cash)), endEquity: money(offset.plus(cash)) },

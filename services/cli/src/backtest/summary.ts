@@ -56,6 +56,13 @@ export function renderBacktestSummary(r: BacktestReport, dir: string): string {
     );
   if (r.symbols.length > 10) lines.push(`  … ${r.symbols.length - 10} more symbol(s) in report.json`);
   if (r.openOrders) lines.push(`  ${r.openOrders} order(s) still working when the last tape ended`);
+  if (r.rejectedOrders) {
+    const by = Object.entries(r.rejections)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(', ');
+    lines.push(`  ${r.rejectedOrders} order(s) refused by the risk limits (${by})`);
+  }
+  for (const h of r.halts) lines.push(`  halted on ${h.date}: ${h.reason}`);
   if (r.duplicateTicks)
     lines.push(
       `  ${r.duplicateTicks} tick(s) skipped: at or below a lane's last seq (a date whose seqs restart?)`,
@@ -67,7 +74,7 @@ export function renderBacktestSummary(r: BacktestReport, dir: string): string {
     ? 'report.json,report.schema.json,report.html,grid.csv'
     : r.walkForward
       ? 'report.json,report.schema.json,report.html,windows.csv'
-      : 'report.json,report.schema.json,report.html,trades.csv,decisions.csv';
+      : 'report.json,report.schema.json,report.html,trades.csv,decisions.csv,rejected.csv';
   lines.push(`  wrote ${dir}/{${files}}`);
   return `${lines.join('\n')}\n`;
 }

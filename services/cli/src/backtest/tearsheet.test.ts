@@ -23,6 +23,7 @@ function report(): BacktestReport {
       symbols: null,
       strategies: null,
       strategyFingerprint: 'abcdef0123456789',
+      limits: { maxPosition: '', maxNotional: '', maxGrossExposure: '', dailyLossLimit: '' },
       execution: {},
       cash: '1000',
     },
@@ -37,6 +38,9 @@ function report(): BacktestReport {
     fills: 3,
     expiredOrders: 0,
     openOrders: 0,
+    rejectedOrders: 0,
+    rejections: {},
+    halts: [],
     duplicateTicks: 0,
     paused: [{ venue: 'v', symbol: 'S', tickSeq: 7, error: 'boom <b>' }],
     symbols: [

@@ -14,7 +14,7 @@ import {
   UNIT_SAMPLE_ROWS,
   unitOf,
 } from './binance-rows.ts';
-import { openZipEntry } from './zip.ts';
+import { ZipCorruptError, ZipReader } from './zip.ts';
 
 /** What a Binance dump is imported as. */
 export interface BinanceDump {
@@ -36,11 +36,30 @@ export interface UnitChoice {
 
 const READ_CHUNK_BYTES = 256 * 1024;
 
-/** The lines of a .csv, .csv.gz or .zip (its first entry). */
-async function lines(file: string): Promise<AsyncGenerator<string[]>> {
+/** One text of a dump: the file itself, or an entry of a zip (`entry` its name). */
+interface Part {
+  entry?: string;
+  lines: () => AsyncGenerator<string[]>;
+  /** A zip entry whose CRC-32 did not match: none of its lines are read. */
+  corrupt?: ZipCorruptError;
+}
+
+/** The texts of a .csv, .csv.gz or .zip (every entry, each checked against its CRC-32 first). */
+async function* parts(file: string): AsyncGenerator<Part> {
   if (/\.zip$/i.test(file)) {
-    const entry = await openZipEntry(file);
-    return readLinesFrom(file, entry.stream, entry.fileBytes);
+    const zip = await ZipReader.open(file);
+    for await (const e of zip.entries()) {
+      try {
+        await zip.check(e);
+      } catch (err) {
+        if (!(err instanceof ZipCorruptError)) throw err;
+        yield { entry: e.name, lines: async function* () {}, corrupt: err };
+        continue;
+      }
+      const { stream, fileBytes } = zip.open(e);
+      yield { entry: e.name, lines: () => readLinesFrom(file, stream, fileBytes) };
+    }
+    return;
   }
   const raw = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   let stream: Readable = raw;
@@ -49,7 +68,7 @@ async function lines(file: string): Promise<AsyncGenerator<string[]>> {
     raw.on('error', (err) => gunzip.destroy(err));
     stream = raw.pipe(gunzip);
   }
-  return readLinesFrom(file, stream, () => raw.bytesRead);
+  yield { lines: () => readLinesFrom(file, stream, () => raw.bytesRead) };
 }
 
 type Parsed = { row: BinanceRow; raw: string };
@@ -61,10 +80,15 @@ type Parsed = { row: BinanceRow; raw: string };
  * which); afterwards a time in the other unit is a bad row (TIME_UNIT_MISMATCH), as is a trade
  * outside the file's date (OUTSIDE_DATE). The trade id goes with each trade (`tradeId`).
  * A damaged file's ReplayTruncatedError comes after the rows before the damage.
+ *
+ * A zip's entries are read one after another, each a CSV of its own (its own header or none); the
+ * unit is the file's, decided on the first entry. `onEntry` is told of each entry before its rows
+ * go out, with its ZipCorruptError when its content does not match its CRC-32 (none of it goes out).
  */
 export async function* binanceEvents(
   dump: BinanceDump,
   onUnit: (choice: UnitChoice) => void,
+  onEntry: (entry: string, corrupt?: ZipCorruptError) => void = () => {},
 ): AsyncGenerator<SourceEvent[]> {
   const { file, venue, symbol, date } = dump;
   let columns: BinanceColumns | undefined;
@@ -107,37 +131,51 @@ export async function* binanceEvents(
     return { kind: 'trade', trade };
   };
   let truncated: ReplayTruncatedError | undefined;
-  try {
-    for await (const chunk of await lines(file)) {
-      const parsed: Parsed[] = [];
-      for (const line of chunk) {
-        if (line.trim() === '') continue;
-        if (columns === undefined) {
-          columns = binanceColumns(file, line);
-          if (columns.header) continue;
-        }
-        parsed.push({ row: binanceRow(line, columns), raw: line });
-      }
-      if (unit === undefined) {
-        pending.push(...parsed);
-        if (pending.length < UNIT_SAMPLE_ROWS) continue;
-        unit = decide(file, pending, onUnit);
-        parsed.splice(0, parsed.length, ...pending);
-        pending = [];
-      }
-      const u = unit;
-      if (parsed.length > 0) yield parsed.map((p) => toEvent(p, u));
-    }
-  } catch (err) {
-    // The rows before the damage still go in; the cut-off line is quarantined.
-    if (!(err instanceof ReplayTruncatedError)) throw err;
-    truncated = err;
-  }
-  let rest: SourceEvent[] = [];
-  if (pending.length > 0) {
+  /** The rows of the current text still held for the unit's detection, as events. */
+  const held = (): SourceEvent[] => {
+    if (pending.length === 0) return [];
     const u = unit ?? decide(file, pending, onUnit);
-    rest = pending.map((p) => toEvent(p, u));
+    unit = u;
+    const out = pending.map((p) => toEvent(p, u));
+    pending = [];
+    return out;
+  };
+  for await (const part of parts(file)) {
+    // An entry's rows all go out before the next entry is announced.
+    const before = held();
+    if (before.length > 0) yield before;
+    if (part.entry !== undefined) onEntry(part.entry, part.corrupt);
+    if (part.corrupt) continue;
+    columns = undefined;
+    try {
+      for await (const chunk of part.lines()) {
+        const parsed: Parsed[] = [];
+        for (const line of chunk) {
+          if (line.trim() === '') continue;
+          if (columns === undefined) {
+            columns = binanceColumns(file, line);
+            if (columns.header) continue;
+          }
+          parsed.push({ row: binanceRow(line, columns), raw: line });
+        }
+        if (unit === undefined) {
+          pending.push(...parsed);
+          if (pending.length < UNIT_SAMPLE_ROWS) continue;
+          unit = decide(file, pending, onUnit);
+          parsed.splice(0, parsed.length, ...pending);
+          pending = [];
+        }
+        const u = unit;
+        if (parsed.length > 0) yield parsed.map((p) => toEvent(p, u));
+      }
+    } catch (err) {
+      // The rows before the damage still go in; the cut-off line is quarantined.
+      if (!(err instanceof ReplayTruncatedError)) throw err;
+      truncated = err;
+      break;
+    }
   }
+  const rest = held();
   if (truncated && truncated.tail !== '') {
     const reason = `line ${truncated.line} (byte offset ${truncated.byteOffset}) is cut off: ${truncated.why}`;
     const code: ImportRowCode = 'FILE_TRUNCATED';

@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 
 /** One bad row as the quarantine file keeps it. */
 export interface QuarantinedRow {
-  /** The data row's number in the file (1-based; header and blank lines not counted). */
+  /** The zip entry the row is in (a zip's rows are numbered per entry). */
+  entry?: string;
+  /** The data row's number in the file or entry (1-based; header and blank lines not counted). */
   row: number;
   code: string;
   reason: string;

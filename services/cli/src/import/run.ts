@@ -16,7 +16,7 @@ import { BinanceFormatError, type ImportRowCode, TimeUnitError } from './binance
 import { binanceEvents, type UnitChoice } from './binance-source.ts';
 import { Quarantine } from './quarantine.ts';
 import { IMPORT_EXIT, type ImportConfig } from './spec.ts';
-import { ZipEntryError } from './zip.ts';
+import { type ZipCorruptError, ZipEntryError } from './zip.ts';
 
 /** A file `tickflow import` cannot take as asked (unknown kind, no symbol): usage error. */
 export class ImportUsageError extends Error {
@@ -41,7 +41,21 @@ export interface FileReport {
   stopped?: string;
   /** Why nothing of the file was imported. */
   error?: string;
+  /** A zip's entries in file order (each a CSV). */
+  entries?: EntryReport[];
   exit: number;
+}
+
+/** What became of one entry of a zip. */
+export interface EntryReport {
+  name: string;
+  rows: number;
+  imported: number;
+  bad: number;
+  /** Why none of it was imported: its content does not match its CRC-32 (exit 3). */
+  corrupt?: string;
+  /** The same, without the file and entry names (for the summary's line of the entry). */
+  corruptWhy?: string;
 }
 
 /** `<SYMBOL>-trades-<YYYY-MM-DD>.csv|.csv.gz|.zip`, Binance's name for a daily trades dump. */
@@ -89,19 +103,38 @@ async function importFile(
   let stage: TickImport | undefined;
   try {
     if (!existsSync(file)) throw new ImportUsageError(`${file}: not found`);
-    const events = await eventsOf(file, kind, binance, c, report);
+    /** The zip entry being read: bad rows name it and count from its first row. */
+    let entry: EntryReport | undefined;
+    const onEntry = (name: string, corrupt?: ZipCorruptError) => {
+      entry = { name, rows: 0, imported: 0, bad: 0 };
+      if (corrupt) {
+        entry.corrupt = corrupt.message;
+        entry.corruptWhy = corrupt.why;
+        report.exit = IMPORT_EXIT.truncated;
+      }
+      report.entries = [...(report.entries ?? []), entry];
+    };
+    const events = await eventsOf(file, kind, binance, c, report, onEntry);
     stage = await TickImport.open(conn);
     const seqs = new Map<string, number>();
     const lastIds = kind === 'binance' ? new Map<string, number>() : undefined;
     const now = Date.now() * 1000;
     const bad = (code: string, reason: string, raw: string) => {
       report.bad[code] = (report.bad[code] ?? 0) + 1;
-      quarantine.add({ row: report.rows, code, reason, raw });
+      if (entry) entry.bad++;
+      quarantine.add({
+        ...(entry ? { entry: entry.name } : {}),
+        row: entry ? entry.rows : report.rows,
+        code,
+        reason,
+        raw,
+      });
     };
     try {
       for await (const batch of events) {
         for (const event of batch) {
           report.rows++;
+          if (entry) entry.rows++;
           if (event.kind === 'invalid') {
             bad(event.code, event.reason, event.raw);
             continue;
@@ -140,12 +173,14 @@ async function importFile(
           seqs.set(key, tick.seq);
           stage.add(date, tick);
           report.imported++;
+          if (entry) entry.imported++;
         }
       }
     } catch (err) {
       if (!(err instanceof ReplayTruncatedError)) throw err;
       const cut = err.tail === '' ? 'at the start of' : 'in the middle of';
-      report.stopped = `${err.why} ${cut} line ${err.line} (byte ${err.byteOffset} of the text, ${err.fileBytes} bytes of the file read); every row before it imported (${report.rows} rows read)`;
+      const where = entry ? `entry ${entry.name}: ` : '';
+      report.stopped = `${where}${err.why} ${cut} line ${err.line} (byte ${err.byteOffset} of the text, ${err.fileBytes} bytes of the file read); every row before it imported (${report.rows} rows read)`;
       report.exit = IMPORT_EXIT.truncated;
     }
     report.dates = await stage.writeArchive(archiveDir);
@@ -158,6 +193,7 @@ async function importFile(
       report.error += ` (${err.cause.message})`;
     report.exit = usage ? IMPORT_EXIT.usage : IMPORT_EXIT.failed;
     report.imported = 0;
+    delete report.entries;
   } finally {
     stage?.close();
     const written = quarantine.close();
@@ -176,6 +212,7 @@ async function eventsOf(
   binance: RegExpExecArray | null,
   c: ImportConfig,
   report: FileReport,
+  onEntry: (name: string, corrupt?: ZipCorruptError) => void,
 ): Promise<AsyncIterable<SourceEvent[]>> {
   if (kind === 'replay') {
     if (formatFromName(file) === undefined)
@@ -194,7 +231,11 @@ async function eventsOf(
   const venue = c.venue ?? BINANCE_VENUE;
   report.lane = `${venue}:${symbol}`;
   const unit = c.timeUnit === 'auto' ? undefined : c.timeUnit;
-  return binanceEvents({ file, venue, symbol, date, unit }, (u) => {
-    report.unit = u;
-  });
+  return binanceEvents(
+    { file, venue, symbol, date, unit },
+    (u) => {
+      report.unit = u;
+    },
+    onEntry,
+  );
 }

@@ -24,6 +24,12 @@ export function renderImportSummary(reports: readonly FileReport[]): string {
     out.push(
       `  rows ${n(r.rows)}, imported ${n(r.imported)}, bad ${n(badTotal)}${codes ? ` (${codes})` : ''}`,
     );
+    for (const e of r.entries ?? [])
+      out.push(
+        e.corrupt !== undefined
+          ? `  entry ${e.name}: CORRUPT (${e.corruptWhy}), nothing of it imported`
+          : `  entry ${e.name}: rows ${n(e.rows)}, imported ${n(e.imported)}, bad ${n(e.bad)}`,
+      );
     if (r.quarantine) out.push(`  bad rows in ${r.quarantine}`);
     for (const d of r.dates)
       out.push(
