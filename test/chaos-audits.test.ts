@@ -1,4 +1,4 @@
-import { Bus, DurablePublisher, encode } from '@tickflow/bus';
+import { Bus, DurablePublisher, encode, liveSubjects } from '@tickflow/bus';
 import type { Decision, Fill, OrderEvent } from '@tickflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditOrders } from './chaos/audit-orders.ts';
@@ -121,7 +121,11 @@ describe('fault campaign audits', () => {
     const publisher = new DurablePublisher(bus.js);
     const d = decision('Z-USD', 1, 'BUY');
     await publisher.publishAcked('decisions.Z-USD', d, d.id);
-    await publisher.publishAcked('decisions.Z-USD', d, d.id); // the stream drops it; the subject does not
+    // The stream drops the copy, and so its live subject never carries it.
+    await publisher.publishAcked('decisions.Z-USD', d, d.id);
+    await waitFor('the live decision', () => live.counts().decisions.received === 1);
+    // A copy on the live subject all the same (no header: counted by the payload's id).
+    bus.nc.publish(liveSubjects.of('decisions.Z-USD'), encode(d));
     await tick('Z-USD', 1);
     await tick('Z-USD', 1); // no Nats-Msg-Id: stored twice, and counted by its venue:symbol:seq
     await waitFor('the live messages', () => live.counts().ticks.received === 2);
