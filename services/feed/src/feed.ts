@@ -4,7 +4,7 @@ import {
   decode,
   encode,
   encodeValidTick,
-  lastMessageOn,
+  lastOn,
   subjects,
   tickMsgId,
   waitForSettled,
@@ -80,6 +80,10 @@ export class FeedService {
 
   /** `--partitions`: with n > 1 each tick's subject carries its partition (`ticks.v.S.p0of2`). */
   partitions = 1;
+  /** The subject of each venue+symbol's last stored tick, as the seq lookup found it. */
+  private readonly storedOn = new Map<string, string>();
+  /** Venue+symbols whose earlier ticks TICKS holds in another subject layout (--partitions changed). */
+  layoutMoves = 0;
 
   constructor(
     private readonly bus: Bus,
@@ -96,14 +100,17 @@ export class FeedService {
       lastSeq ??
       (async (venue, symbol) => {
         // Both layouts: a feed started again with another --partitions continues the sequence.
-        const datas = await Promise.all([
-          lastMessageOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol)),
-          lastMessageOn(this.bus.jsm, 'TICKS', `${subjects.tick(venue, symbol)}.*`),
+        const found = await Promise.all([
+          lastOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol)),
+          lastOn(this.bus.jsm, 'TICKS', `${subjects.tick(venue, symbol)}.*`),
         ]);
         let last = 0;
-        for (const data of datas) {
-          const seq = data ? (decode(data) as Partial<Tick>).seq : undefined;
-          if (typeof seq === 'number' && seq > last) last = seq;
+        for (const m of found) {
+          const seq = m ? (decode(m.data) as Partial<Tick>).seq : undefined;
+          if (typeof seq === 'number' && seq > last && m) {
+            last = seq;
+            this.storedOn.set(`${venue}:${symbol}`, m.subject);
+          }
         }
         return last;
       });
@@ -125,6 +132,14 @@ export class FeedService {
     const last = isValidVenue(venue) && isValidSymbol(symbol) ? await this.lookUpLastSeq(venue, symbol) : 0;
     this.pipeline.resume(venue, symbol, last);
     if (last > 0) this.log.info({ venue, symbol, lastSeq: last }, 'continuing sequence from TICKS');
+    const before = this.storedOn.get(`${venue}:${symbol}`);
+    const now = subjects.tick(venue, symbol, this.partitions);
+    if (last > 0 && before !== undefined && before !== now && this.layoutMoves++ === 0)
+      // Once per feed, at the first venue+symbol that moves: the operator's cue to restart readers.
+      this.log.warn(
+        { venue, symbol, lastSeq: last, storedOn: before, publishingOn: now, partitions: this.partitions },
+        `the feed's --partitions changed: earlier ticks are on ${before}, the next on ${now} (seq continues); run the signals and bot instances with --partition i/${this.partitions} (docs/SCALING.md)`,
+      );
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   lastSeqOn,
   nextOnSubject,
   onlyPlainLayout,
+  otherLayoutsEnd,
   PublishError,
   type StreamLimits,
   subjects,
@@ -218,6 +219,28 @@ export async function startSignals(
   const gapTimer = setInterval(() => void service.order.resolveGaps(), Math.max(50, config.gapTimeoutMs / 4));
   const stopStatus = bus.onStatus((type) => type === 'reconnect' && service.order.rearm());
 
+  // The feed ran with another --partitions earlier (today's first ticks plain, say): this
+  // partition's symbols have ticks on subjects its filter does not match. Read every tick up to the
+  // last of those (the others' skipped, counted), then only this partition's: each lane goes on
+  // from its seq wherever the subject changed, with no gap to wait for.
+  const layoutsEnd = await otherLayoutsEnd(bus.jsm, 'TICKS', partition.count);
+  const catchUp =
+    service.lastApplied < layoutsEnd
+      ? {
+          filterSubject: subjects.allTicks,
+          throughSeq: layoutsEnd,
+          onSwitch: (nextSeq: number) =>
+            log.info(
+              { nextSeq, filter: subjects.ticksOf(partition) },
+              'other layouts read: this partition’s ticks only from here',
+            ),
+        }
+      : undefined;
+  if (catchUp)
+    log.info(
+      { from: service.lastApplied + 1, through: layoutsEnd },
+      'TICKS holds ticks in another partition layout (the feed’s --partitions changed): reading every tick up to its last, this partition’s applied',
+    );
   consumption = await consumeFrom(
     bus,
     'TICKS',
@@ -227,6 +250,7 @@ export async function startSignals(
     {
       // Only this partition's ticks when the feed publishes them partitioned (--partitions n).
       filterSubject: subjects.ticksOf(partition),
+      ...(catchUp ? { catchUp } : {}),
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'tick consumer recreated'),
       // Too many ticks held behind gaps: the server sends no more until the read-back is done.
       beforeFlowControl: () => service.order.backpressure(),
