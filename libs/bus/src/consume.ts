@@ -76,6 +76,11 @@ interface AckGroup {
 export interface Consumption {
   stop(): Promise<void>;
   readonly done: Promise<void>;
+  /**
+   * Messages on the consumption's filter not handled yet, counted by the server (see
+   * OrderedPushConsumer.backlog); undefined when it cannot say now. Ordered consumptions only.
+   */
+  backlog?(): Promise<number | undefined>;
 }
 
 /** What handlers and reads hand out of a JetStream message. */

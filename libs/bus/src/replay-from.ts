@@ -104,5 +104,6 @@ export async function consumeFrom(
       await consumer.stop();
       stopped();
     },
+    backlog: () => consumer.backlog(),
   };
 }

@@ -223,6 +223,7 @@ export async function startBot(
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'mark consumer recreated'),
     },
   );
+  bot.ticksPending = marks.backlog;
   // Before this partition's own: a first start after a layout change takes up the others' too.
   await takeUpOtherLayouts(bus, bot, durable, partition, log);
   const resumed = await resumeUnacked(bus, bot, durable, subjects.decisionsOf(partition));

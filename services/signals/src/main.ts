@@ -165,8 +165,12 @@ export async function startSignals(
     security,
     consuming: () => consumption !== undefined,
     skippedGaps: () => service.order.skippedGaps,
-    // In stream sequences: with partitions, up to this partition's last tick (an upper bound).
-    backlog: async () => Math.max(0, (await ticksEnd()) - service.lastApplied),
+    // A partition's instance: its filter's ticks not handled yet, as the server counts them (the
+    // stream sequences up to its last tick count the other partitions' too). Every tick: exact in
+    // stream sequences.
+    backlog: async () =>
+      (partition.count > 1 ? await consumption?.backlog?.() : undefined) ??
+      Math.max(0, (await ticksEnd()) - service.lastApplied),
   });
 
   // DECISIONS' last sequence as last seen: any value learnt before a checkpoint's state is taken
