@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { type BotConfig, botBacklog, botSpec, executionOf, startBot, streamBackfill } from '@tickflow/bot';
 import { Bus, encode, subjects, TickSubjects } from '@tickflow/bus';
 import { type Fill, type OrderEvent, partitionOf, type Tick } from '@tickflow/core';
+import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
 import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
@@ -138,6 +140,26 @@ describe('the feed restarted mid-day with --partitions 2 after a day begun with 
         .sort();
     expect(ended('EXPIRED')).toEqual([...batch.expired.keys()].sort());
     expect(ended('EXPIRED').length).toBeGreaterThan(0);
+  });
+
+  it('reconciles the day in eod run from the two partitions’ snapshots', async () => {
+    for (const b of bots) await b.close(); // stores the session snapshots
+    const eod = resolveConfig(
+      eodSpec,
+      {
+        date: '2026-04-01',
+        db: join(nats.dir, 'eod.duckdb'),
+        reportsDir: join(nats.dir, 'r'),
+        botPartitions: '2',
+      },
+      { NATS_URL: nats.url },
+    );
+    const { report } = await runEod(eod, silent);
+    const f = report.reconciliation.fills;
+    expect(f.model).toBe('snapshot');
+    expect([f.missing, f.extra, f.differing]).toEqual([0, 0, 0]);
+    expect(f.matched).toBe(f.speed);
+    expect(f.snapshot).toEqual({ positionsEqual: true, detail: [] });
   });
 });
 

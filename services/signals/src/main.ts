@@ -5,7 +5,6 @@ import {
   lastSeqOn,
   nextOnSubject,
   onlyPlainLayout,
-  otherLayoutsEnd,
   PublishError,
   type StreamLimits,
   subjects,
@@ -26,6 +25,7 @@ import {
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import { type SignalsConfig, signalsSpec } from './config.ts';
+import { layoutCatchUp } from './layout-catch-up.ts';
 import { type SignalsCheckpoint, SignalsService } from './signals.ts';
 import { storedDecisionIds } from './stored-decisions.ts';
 import { StreamHub } from './stream-hub.ts';
@@ -223,28 +223,7 @@ export async function startSignals(
   const gapTimer = setInterval(() => void service.order.resolveGaps(), Math.max(50, config.gapTimeoutMs / 4));
   const stopStatus = bus.onStatus((type) => type === 'reconnect' && service.order.rearm());
 
-  // The feed ran with another --partitions earlier (today's first ticks plain, say): this
-  // partition's symbols have ticks on subjects its filter does not match. Read every tick up to the
-  // last of those (the others' skipped, counted), then only this partition's: each lane goes on
-  // from its seq wherever the subject changed, with no gap to wait for.
-  const layoutsEnd = await otherLayoutsEnd(bus.jsm, 'TICKS', partition.count);
-  const catchUp =
-    service.lastApplied < layoutsEnd
-      ? {
-          filterSubject: subjects.allTicks,
-          throughSeq: layoutsEnd,
-          onSwitch: (nextSeq: number) =>
-            log.info(
-              { nextSeq, filter: subjects.ticksOf(partition) },
-              'other layouts read: this partition’s ticks only from here',
-            ),
-        }
-      : undefined;
-  if (catchUp)
-    log.info(
-      { from: service.lastApplied + 1, through: layoutsEnd },
-      'TICKS holds ticks in another partition layout (the feed’s --partitions changed): reading every tick up to its last, this partition’s applied',
-    );
+  const catchUp = await layoutCatchUp(bus, partition, service.lastApplied, log);
   consumption = await consumeFrom(
     bus,
     'TICKS',
