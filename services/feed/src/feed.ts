@@ -1,10 +1,8 @@
 import {
   type Bus,
   type ConfirmingPublisher,
-  decode,
   encode,
   encodeValidTick,
-  lastOn,
   subjects,
   tickMsgId,
   waitForSettled,
@@ -15,13 +13,13 @@ import {
   isValidVenue,
   type RejectedTick,
   systemClock,
-  type Tick,
   WIRE_VERSION,
 } from '@tickflow/core';
 import type { Logger, Registry } from '@tickflow/runtime';
 import { FeedMetrics } from './metrics.ts';
 import type { Outcome, TickPipeline } from './pipeline.ts';
 import type { SourceEvent, TickSource } from './sources/types.ts';
+import { storedLastSeq } from './stored-seq.ts';
 
 /** The last `seq` of a venue+symbol stored in TICKS, 0 when it has none; throws when it cannot tell. */
 export type LastSeqLookup = (venue: string, symbol: string) => Promise<number>;
@@ -98,22 +96,7 @@ export class FeedService {
   ) {
     this.lastSeq =
       lastSeq ??
-      (async (venue, symbol) => {
-        // Both layouts: a feed started again with another --partitions continues the sequence.
-        const found = await Promise.all([
-          lastOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol)),
-          lastOn(this.bus.jsm, 'TICKS', `${subjects.tick(venue, symbol)}.*`),
-        ]);
-        let last = 0;
-        for (const m of found) {
-          const seq = m ? (decode(m.data) as Partial<Tick>).seq : undefined;
-          if (typeof seq === 'number' && seq > last && m) {
-            last = seq;
-            this.storedOn.set(`${venue}:${symbol}`, m.subject);
-          }
-        }
-        return last;
-      });
+      storedLastSeq(bus, (venue, symbol, subject) => this.storedOn.set(`${venue}:${symbol}`, subject));
     this.metrics = new FeedMetrics(
       registry,
       source.name,
