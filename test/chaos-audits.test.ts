@@ -1,4 +1,4 @@
-import { Bus, DurablePublisher, encode, liveSubjects } from '@tickflow/bus';
+import { Bus, DurablePublisher, encode, liveSubjects, readStream } from '@tickflow/bus';
 import type { Decision, Fill, OrderEvent } from '@tickflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditOrders } from './chaos/audit-orders.ts';
@@ -94,7 +94,8 @@ describe('fault campaign audits', () => {
       late: 1,
     });
     expect(ticks.dates).toEqual(['2026-12-07']);
-    expect(ticks.audits.map((a) => a.pass)).toEqual([false, false, false]);
+    // Read to its end: the other three fail on what is in the stream.
+    expect(ticks.audits.map((a) => a.pass)).toEqual([true, false, false, false]);
 
     const orders = await auditOrders(bus, ticks.maxSeq);
     const verdict = Object.fromEntries(orders.audits.map((a) => [a.name, a.pass]));
@@ -113,6 +114,24 @@ describe('fault campaign audits', () => {
       openAtEnd: 1,
       broken: 2,
     });
+  });
+
+  it('fails the tick audits when the read of TICKS stops short of the stream’s last sequence', async () => {
+    const whole = await auditTicks(bus);
+    expect(whole.audits[0]).toMatchObject({ name: 'TICKS read to its end', pass: true });
+    const end = whole.expected.lastSeq;
+    expect(end).toBeGreaterThan(3);
+    // A reader that stops two messages before the end, as one did on a cluster.
+    const short = await auditTicks(bus, (b, on) =>
+      readStream(b.js, b.jsm, 'TICKS', (m) => {
+        if (m.streamSeq <= end - 2) on(m);
+      }),
+    );
+    expect(short.lastRead).toBe(end - 2);
+    expect(short.audits[0]).toMatchObject({ name: 'TICKS read to its end', pass: false });
+    expect(short.audits[0]?.figures).toContain(`to seq ${end - 2} of ${end}`);
+    expect(short.audits[1]).toMatchObject({ name: 'TICKS seq gap-free', pass: false });
+    expect(short.examples[0]).toMatch(/^the read of TICKS stopped short/);
   });
 
   it('counts an id a live subject carried twice, by header or by payload', async () => {

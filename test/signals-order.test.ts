@@ -182,7 +182,7 @@ describe('signals applies each venue+symbol in seq order whatever order TICKS st
     signals = await start({ gapTimeoutMs: '300' });
     await waitFor('the gap given up on', () => signals?.service.view('AAA-USD')?.lastSeq === 60, 10_000);
     expect(signals.service.order.skippedGaps).toEqual([
-      { key: 'ticks.sim.AAA-USD', ranges: [[21, 25]], laneStart: false },
+      { key: 'sim:AAA-USD', ranges: [[21, 25]], laneStart: false },
     ]);
     const port = signals.port;
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
@@ -190,7 +190,7 @@ describe('signals applies each venue+symbol in seq order whatever order TICKS st
       checks: { ticks: { ok: boolean; detail: string } };
     };
     expect(health.status).toBe('degraded');
-    expect(health.checks.ticks.detail).toContain('ticks.sim.AAA-USD 21-25');
+    expect(health.checks.ticks.detail).toContain('sim:AAA-USD 21-25');
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/tickflow_signals_bad_messages_total\{code="GAP_SKIPPED"[^}]*\} 5\n/);
   });

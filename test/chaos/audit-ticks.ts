@@ -1,4 +1,4 @@
-import { type Bus, decodeTick, readStream } from '@tickflow/bus';
+import { type Bus, type BusMessage, decodeTick, readStream } from '@tickflow/bus';
 import { utcDateOf } from '@tickflow/core';
 import { SeqCounter } from './seq-counter.ts';
 
@@ -24,6 +24,9 @@ export interface TickAudit {
   outOfOrder: number;
   worstLag: number;
   unreadable: number;
+  /** What the read should have reached (TICKS' state before it) and what it did reach. */
+  expected: { lastSeq: number; messages: number };
+  lastRead: number;
   examples: string[];
   audits: Audit[];
 }
@@ -31,16 +34,25 @@ export interface TickAudit {
 const n = (x: number) => x.toLocaleString('en-US');
 const DAY_MICROS = 86_400_000_000;
 
+/** Reads every message of TICKS, in stream order (the audit's own reader unless a test gives one). */
+export type TicksReader = (bus: Bus, onMessage: (m: BusMessage) => void) => Promise<unknown>;
+
+const readTicks: TicksReader = (bus, onMessage) => readStream(bus.js, bus.jsm, 'TICKS', onMessage);
+
 /**
  * Reads TICKS from its first message to its last (an ordered consumer, in stream sequence) and
  * checks each venue+symbol's `seq`: from 1 to its highest with none missing, none stored twice, and
  * each stored after every lower one (a tick stored after a higher seq is out of order, however the
- * consumers coped with it).
+ * consumers coped with it). The read itself is checked against TICKS' state taken before it: a
+ * read that stopped short (one did on a cluster) fails the audit instead of auditing part of the day.
  */
-export async function auditTicks(bus: Bus): Promise<TickAudit> {
+export async function auditTicks(bus: Bus, read: TicksReader = readTicks): Promise<TickAudit> {
+  const before = (await bus.jsm.streams.info('TICKS')).state;
+  const expected = { lastSeq: before.last_seq, messages: before.messages };
+  let lastRead = 0;
   const series = new SeqCounter();
   const days = new Set<number>();
-  const r: Omit<TickAudit, 'audits' | 'maxSeq' | 'dates' | 'series'> = {
+  const r: Omit<TickAudit, 'audits' | 'maxSeq' | 'dates' | 'series' | 'expected' | 'lastRead'> = {
     stored: 0,
     missing: 0,
     duplicates: 0,
@@ -49,8 +61,9 @@ export async function auditTicks(bus: Bus): Promise<TickAudit> {
     unreadable: 0,
     examples: [],
   };
-  await readStream(bus.js, bus.jsm, 'TICKS', (m) => {
+  await read(bus, (m) => {
     r.stored++;
+    if (m.streamSeq > lastRead) lastRead = m.streamSeq;
     let t: { venue?: unknown; symbol?: unknown; seq?: unknown; ts?: unknown };
     try {
       t = decodeTick(m.data) as typeof t;
@@ -86,15 +99,29 @@ export async function auditTicks(bus: Bus): Promise<TickAudit> {
       r.examples.push(`${key}: ${n(missing.count)} seqs missing, the first ${missing.first}`);
   }
   const over = `over ${maxSeq.size} series, ${n(r.stored)} ticks stored`;
+  // TICKS only grows during the audit (nothing deletes): everything up to its state before the read
+  // must have been read, the last sequence and as many messages.
+  const whole = lastRead >= expected.lastSeq && r.stored >= expected.messages;
+  if (!whole)
+    r.examples.unshift(
+      `the read of TICKS stopped short: ${n(r.stored)} of ${n(expected.messages)} messages, to seq ${n(lastRead)} of ${n(expected.lastSeq)}`,
+    );
   return {
     ...r,
+    expected,
+    lastRead,
     series: maxSeq.size,
     maxSeq,
     dates: [...days].sort((a, b) => a - b).map((d) => utcDateOf(d * DAY_MICROS)),
     audits: [
       {
+        name: 'TICKS read to its end',
+        pass: whole,
+        figures: `${n(r.stored)} of ${n(expected.messages)} messages, to seq ${n(lastRead)} of ${n(expected.lastSeq)}`,
+      },
+      {
         name: 'TICKS seq gap-free',
-        pass: r.missing === 0 && r.unreadable === 0 && r.stored > 0,
+        pass: r.missing === 0 && r.unreadable === 0 && r.stored > 0 && whole,
         figures: `${n(r.missing)} missing ${over}${r.unreadable ? `; ${r.unreadable} unreadable` : ''}`,
       },
       { name: 'TICKS no duplicates', pass: r.duplicates === 0, figures: `${n(r.duplicates)} stored twice` },

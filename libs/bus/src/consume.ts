@@ -76,6 +76,11 @@ interface AckGroup {
 export interface Consumption {
   stop(): Promise<void>;
   readonly done: Promise<void>;
+  /**
+   * Messages on the consumption's filter not handled yet, counted by the server (see
+   * OrderedPushConsumer.backlog); undefined when it cannot say now. Ordered consumptions only.
+   */
+  backlog?(): Promise<number | undefined>;
 }
 
 /** What handlers and reads hand out of a JetStream message. */
@@ -177,7 +182,8 @@ export async function consumeDurable(
 
 /**
  * Reads a stream from its first message up to the last one present when the call started, through
- * an ordered (ephemeral, unacked) consumer: the batch layer's way to read a day back.
+ * an ordered (ephemeral, unacked) consumer: the batch layer's way to read a day back. `lastRead` is
+ * the stream sequence it got to: a reader that must have everything compares it with `lastSeq`.
  */
 export async function readStream(
   js: JetStreamClient,
@@ -186,21 +192,39 @@ export async function readStream(
   onMessage: (msg: BusMessage) => void,
   /** Start at this stream sequence instead of the first. */
   fromSeq?: number,
-): Promise<{ count: number; lastSeq: number }> {
+): Promise<{ count: number; lastSeq: number; lastRead: number }> {
   const info = await jsm.streams.info(stream);
   const lastSeq = info.state.last_seq;
-  if (info.state.messages === 0 || (fromSeq !== undefined && fromSeq > lastSeq)) return { count: 0, lastSeq };
-  const consumer = await js.consumers.get(stream, fromSeq === undefined ? {} : { opt_start_seq: fromSeq });
-  const messages = await consumer.consume({ max_messages: 5000 });
+  if (info.state.messages === 0 || (fromSeq !== undefined && fromSeq > lastSeq))
+    return { count: 0, lastSeq, lastRead: 0 };
+  /** Stream sequence of the last message read (0: none). */
+  let lastRead = 0;
   let count = 0;
-  for await (const m of messages) {
-    if (m.seq > lastSeq) break;
-    onMessage(toBusMessage(m));
-    count++;
-    if (m.seq >= lastSeq || m.info.pending === 0) break;
+  // An iterator that ends before the end (the consumer lost with a cluster server, say) is read on
+  // from the next sequence, a few times: a reader must not take a short read for the whole stream.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const start = lastRead > 0 ? lastRead + 1 : (fromSeq ?? 1);
+    const consumer = await js.consumers.get(stream, start > 1 ? { opt_start_seq: start } : {});
+    const messages = await consumer.consume({ max_messages: 5000 });
+    let ended = false;
+    for await (const m of messages) {
+      if (m.seq > lastSeq) {
+        ended = true;
+        break;
+      }
+      onMessage(toBusMessage(m));
+      count++;
+      lastRead = m.seq;
+      // Pending 0: nothing stored after it (the last sequence itself may have been deleted).
+      if (m.seq >= lastSeq || m.info.pending === 0) {
+        ended = true;
+        break;
+      }
+    }
+    await messages.close();
+    if (ended) break;
   }
-  await messages.close();
-  return { count, lastSeq };
+  return { count, lastSeq, lastRead };
 }
 
 /** The payload of the last message on a subject, or undefined when there is none. */

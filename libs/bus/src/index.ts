@@ -18,16 +18,17 @@ export {
   ensureDurableConsumer,
   type Handler,
   lastMessageOn,
+  lastOn,
   lastSeqOn,
   readRecent,
   readStream,
 } from './consume.ts';
 export { nextOnSubject } from './direct.ts';
 export { LastStoredReader } from './last-stored.ts';
-export { onlyPlainLayout } from './partition-layout.ts';
+export { onlyPlainLayout, otherLayoutsEnd } from './partition-layout.ts';
 export { DurablePublisher, type DurablePublisherOptions, PublishError } from './publish.ts';
 export { type RangeRead, RangeReadError, readRange } from './read-range.ts';
-export { consumeFrom } from './replay-from.ts';
+export { type CatchUp, type ConsumeFromOptions, consumeFrom } from './replay-from.ts';
 export {
   findNatsServer,
   freePort,

@@ -137,6 +137,21 @@ export class OrderedPushConsumer {
     return this.nextSeq;
   }
 
+  /**
+   * Messages on the consumer's filter not handled yet, as the server counts them: those it has not
+   * delivered (`num_pending`, which counts only the filter's messages) plus those it delivered to
+   * this consumer that have not reached the handler yet. Undefined while the consumer is being
+   * made again. Taken against the handled count before the request: at worst a few over, never under.
+   */
+  async backlog(): Promise<number | undefined> {
+    const name = this.consumerName;
+    const handled = this.expectedDseq - 1;
+    if (!name || this.resetting || this.stopped) return undefined;
+    const info = await this.jsm.consumers.info(this.stream, name).catch(() => undefined);
+    if (!info || this.consumerName !== name) return undefined;
+    return info.num_pending + Math.max(0, info.delivered.consumer_seq - handled);
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

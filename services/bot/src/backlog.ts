@@ -20,8 +20,14 @@ export async function botBacklog(
   const account = (await (await fetch(`http://127.0.0.1:${port}/v1/account`)).json()) as {
     pendingOrders?: number;
     tapeStreamSeq?: number;
+    ticksBacklog?: number | null;
   };
   const after = await consumerBacklog(bus.jsm, 'DECISIONS', durable);
-  const ticks = Math.max(0, ticksEnd - (account.tapeStreamSeq ?? 0));
+  // The marks consumer's own count when it gives one: a partition's ticks only. Else stream
+  // sequences up to the last tick it reads (an upper bound for a partition's instance).
+  const ticks =
+    typeof account.ticksBacklog === 'number'
+      ? account.ticksBacklog
+      : Math.max(0, ticksEnd - (account.tapeStreamSeq ?? 0));
   return ticks + Math.max(0, Math.max(before, after) - (account.pendingOrders ?? 0));
 }

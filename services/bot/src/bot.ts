@@ -91,6 +91,11 @@ export class PaperBot {
   rejected = 0;
   /** TICKS sequence of the last tick the tape has seen: the stream's end less this is its backlog. */
   tapeStreamSeq = 0;
+  /**
+   * Ticks on this instance's filter not yet marked, as the server counts them (its marks consumer),
+   * once that runs: a partition's instance counts only its own, not the stream sequences between.
+   */
+  ticksPending: (() => Promise<number | undefined>) | undefined;
 
   /**
    * Decisions waiting for ticks that have not happened yet: an order that has seen every tick of

@@ -33,6 +33,7 @@ import { buildApp } from './app.ts';
 import { streamBackfill } from './backfill.ts';
 import { OrderAbandonedError, PaperBot } from './bot.ts';
 import { type BotConfig, botSpec } from './config.ts';
+import { takeUpOtherLayouts } from './layout-handover.ts';
 import { rebuildBot } from './rebuild.ts';
 import { TradingSession } from './session.ts';
 import { closeWithin } from './shutdown.ts';
@@ -222,6 +223,9 @@ export async function startBot(
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'mark consumer recreated'),
     },
   );
+  bot.ticksPending = marks.backlog;
+  // Before this partition's own: a first start after a layout change takes up the others' too.
+  await takeUpOtherLayouts(bus, bot, durable, partition, log);
   const resumed = await resumeUnacked(bus, bot, durable, subjects.decisionsOf(partition));
   if (resumed) log.info({ resumed }, 'decisions after the ack floor taken up again in stream order');
   const decisions = await consumeDurable(

@@ -39,6 +39,9 @@ export const AccountBody = Type.Object({
   rejected: Type.Integer(),
   workingOrders: Type.Integer(),
   tapeStreamSeq: Type.Integer({ description: 'TICKS sequence of the last tick marked and taped' }),
+  ticksBacklog: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'ticks on this instance’s filter (its partition’s) not yet marked; null when unknown',
+  }),
   pendingOrders: Type.Integer({
     description: 'decisions taken but not done (working or queued behind one): they wait for later ticks',
   }),

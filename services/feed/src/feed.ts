@@ -1,10 +1,8 @@
 import {
   type Bus,
   type ConfirmingPublisher,
-  decode,
   encode,
   encodeValidTick,
-  lastMessageOn,
   subjects,
   tickMsgId,
   waitForSettled,
@@ -15,13 +13,13 @@ import {
   isValidVenue,
   type RejectedTick,
   systemClock,
-  type Tick,
   WIRE_VERSION,
 } from '@tickflow/core';
 import type { Logger, Registry } from '@tickflow/runtime';
 import { FeedMetrics } from './metrics.ts';
 import type { Outcome, TickPipeline } from './pipeline.ts';
 import type { SourceEvent, TickSource } from './sources/types.ts';
+import { storedLastSeq } from './stored-seq.ts';
 
 /** The last `seq` of a venue+symbol stored in TICKS, 0 when it has none; throws when it cannot tell. */
 export type LastSeqLookup = (venue: string, symbol: string) => Promise<number>;
@@ -80,6 +78,10 @@ export class FeedService {
 
   /** `--partitions`: with n > 1 each tick's subject carries its partition (`ticks.v.S.p0of2`). */
   partitions = 1;
+  /** The subject of each venue+symbol's last stored tick, as the seq lookup found it. */
+  private readonly storedOn = new Map<string, string>();
+  /** Venue+symbols whose earlier ticks TICKS holds in another subject layout (--partitions changed). */
+  layoutMoves = 0;
 
   constructor(
     private readonly bus: Bus,
@@ -94,19 +96,7 @@ export class FeedService {
   ) {
     this.lastSeq =
       lastSeq ??
-      (async (venue, symbol) => {
-        // Both layouts: a feed started again with another --partitions continues the sequence.
-        const datas = await Promise.all([
-          lastMessageOn(this.bus.jsm, 'TICKS', subjects.tick(venue, symbol)),
-          lastMessageOn(this.bus.jsm, 'TICKS', `${subjects.tick(venue, symbol)}.*`),
-        ]);
-        let last = 0;
-        for (const data of datas) {
-          const seq = data ? (decode(data) as Partial<Tick>).seq : undefined;
-          if (typeof seq === 'number' && seq > last) last = seq;
-        }
-        return last;
-      });
+      storedLastSeq(bus, (venue, symbol, subject) => this.storedOn.set(`${venue}:${symbol}`, subject));
     this.metrics = new FeedMetrics(
       registry,
       source.name,
@@ -125,6 +115,14 @@ export class FeedService {
     const last = isValidVenue(venue) && isValidSymbol(symbol) ? await this.lookUpLastSeq(venue, symbol) : 0;
     this.pipeline.resume(venue, symbol, last);
     if (last > 0) this.log.info({ venue, symbol, lastSeq: last }, 'continuing sequence from TICKS');
+    const before = this.storedOn.get(`${venue}:${symbol}`);
+    const now = subjects.tick(venue, symbol, this.partitions);
+    if (last > 0 && before !== undefined && before !== now && this.layoutMoves++ === 0)
+      // Once per feed, at the first venue+symbol that moves: the operator's cue to restart readers.
+      this.log.warn(
+        { venue, symbol, lastSeq: last, storedOn: before, publishingOn: now, partitions: this.partitions },
+        `the feed's --partitions changed: earlier ticks are on ${before}, the next on ${now} (seq continues); run the signals and bot instances with --partition i/${this.partitions} (docs/SCALING.md)`,
+      );
   }
 
   /**

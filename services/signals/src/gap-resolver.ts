@@ -11,6 +11,13 @@ export type SubjectReader = (
 export interface GapResolverOptions {
   /** Messages on one subject a routine read-back looks at before it gives up for now. */
   scanLimit: number;
+  /**
+   * The TICKS subjects a lane's ticks were delivered on: one, or more when the feed changed its
+   * `--partitions` (a venue+symbol moved from `ticks.v.S` to `ticks.v.S.p1of2`). Default: the key.
+   */
+  subjectsOf?: (key: string) => readonly string[];
+  /** Whether a tick read back belongs to the lane (a subject carries one venue+symbol). */
+  belongs?: (key: string, tick: Tick) => boolean;
   /** Told how many missing ticks a read-back found (for a metric). */
   onFound?: (count: number) => void;
 }
@@ -26,7 +33,7 @@ export interface SkippedGap {
 /**
  * Settles the gaps SeqGate holds ticks behind. A gap's ticks were not delivered up to the
  * consumer's position, so they are either further on in TICKS (stored late) or not there at all:
- * the read-back scans the lane's subject from the position on (direct gets), hands what it finds
+ * the read-back scans the lane's subjects from the position on (direct gets), hands what it finds
  * to the gate, and when it reached the end of the stream without finding a seq, that seq is not in
  * TICKS and the lane goes on past it (`onSkipped`). A routine read-back (the gap timed out) stops
  * after `scanLimit` messages and tries again a timeout later; an urgent one (a bound passed) reads
@@ -72,21 +79,32 @@ export class GapResolver {
     const missing = this.gate.gaps(key).reduce((n, [a, b]) => n + b - a + 1, 0);
     if (missing === 0) return; // filled by the consumer meanwhile
     const found = new Map<number, HeldTick>();
-    let from = this.position();
     let scanned = 0;
-    let end = false;
-    while (urgent || scanned < this.opts.scanLimit) {
-      const m = await this.read(key, from);
-      if (!m) {
-        end = true;
-        break;
+    // At the end of the stream on every subject of the lane: the seqs still missing are not in TICKS.
+    let end = true;
+    for (const subject of this.opts.subjectsOf?.(key) ?? [key]) {
+      let from = this.position();
+      let atEnd = false;
+      while (urgent || scanned < this.opts.scanLimit) {
+        const m = await this.read(subject, from);
+        if (!m) {
+          atEnd = true;
+          break;
+        }
+        scanned++;
+        // Whatever the consumer delivered meanwhile went through the gate already: skip past it.
+        from = Math.max(m.seq + 1, this.position());
+        const tick = this.parse(subject, m.data);
+        if (
+          tick &&
+          (this.opts.belongs?.(key, tick) ?? true) &&
+          !found.has(tick.seq) &&
+          this.gate.misses(key, tick.seq)
+        )
+          found.set(tick.seq, { tick, streamSeq: m.seq });
+        if (found.size >= missing) break;
       }
-      scanned++;
-      // Whatever the consumer delivered meanwhile went through the gate already: skip past it.
-      from = Math.max(m.seq + 1, this.position());
-      const tick = this.parse(key, m.data);
-      if (tick && !found.has(tick.seq) && this.gate.misses(key, tick.seq))
-        found.set(tick.seq, { tick, streamSeq: m.seq });
+      if (!atEnd) end = false;
       if (found.size >= missing) break;
     }
     this.gate.fill(key, [...found.values()]);

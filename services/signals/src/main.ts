@@ -25,6 +25,7 @@ import {
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import { type SignalsConfig, signalsSpec } from './config.ts';
+import { layoutCatchUp } from './layout-catch-up.ts';
 import { type SignalsCheckpoint, SignalsService } from './signals.ts';
 import { storedDecisionIds } from './stored-decisions.ts';
 import { StreamHub } from './stream-hub.ts';
@@ -164,8 +165,12 @@ export async function startSignals(
     security,
     consuming: () => consumption !== undefined,
     skippedGaps: () => service.order.skippedGaps,
-    // In stream sequences: with partitions, up to this partition's last tick (an upper bound).
-    backlog: async () => Math.max(0, (await ticksEnd()) - service.lastApplied),
+    // A partition's instance: its filter's ticks not handled yet, as the server counts them (the
+    // stream sequences up to its last tick count the other partitions' too). Every tick: exact in
+    // stream sequences.
+    backlog: async () =>
+      (partition.count > 1 ? await consumption?.backlog?.() : undefined) ??
+      Math.max(0, (await ticksEnd()) - service.lastApplied),
   });
 
   // DECISIONS' last sequence as last seen: any value learnt before a checkpoint's state is taken
@@ -218,6 +223,7 @@ export async function startSignals(
   const gapTimer = setInterval(() => void service.order.resolveGaps(), Math.max(50, config.gapTimeoutMs / 4));
   const stopStatus = bus.onStatus((type) => type === 'reconnect' && service.order.rearm());
 
+  const catchUp = await layoutCatchUp(bus, partition, service.lastApplied, log);
   consumption = await consumeFrom(
     bus,
     'TICKS',
@@ -227,6 +233,7 @@ export async function startSignals(
     {
       // Only this partition's ticks when the feed publishes them partitioned (--partitions n).
       filterSubject: subjects.ticksOf(partition),
+      ...(catchUp ? { catchUp } : {}),
       onReset: (reason, nextSeq) => log.warn({ reason, nextSeq }, 'tick consumer recreated'),
       // Too many ticks held behind gaps: the server sends no more until the read-back is done.
       beforeFlowControl: () => service.order.backpressure(),

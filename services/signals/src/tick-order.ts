@@ -3,6 +3,9 @@ import { Counter, Gauge, type Logger, type Registry } from '@tickflow/runtime';
 import { GapResolver, type SkippedGap, type SubjectReader } from './gap-resolver.ts';
 import { type Offered, SeqGate, type SeqGateOptions } from './seq-gate.ts';
 
+/** A lane's key: its venue+symbol (`synth:BTC-USD`), the checkpoint's key too. */
+const laneOf = (tick: Tick): string => `${tick.venue}:${tick.symbol}`;
+
 /** How signals puts each lane's ticks in seq order. */
 export interface TickOrderOptions extends SeqGateOptions {
   /** Messages on one subject a routine gap read-back looks at before trying again later. */
@@ -43,6 +46,13 @@ export class TickOrder {
   private readonly resolver: GapResolver;
   /** Gaps given up on (ticks not in TICKS) since start, the last 100; /healthz is degraded while any. */
   readonly skippedGaps: SkippedGap[] = [];
+  /**
+   * The subjects each lane's ticks came on. A lane is a venue+symbol, not a subject: when the feed
+   * is restarted with another `--partitions` a symbol's ticks move to another subject and its seq
+   * goes on there, which a lane per subject took for a gap (held until the gap timeout, then
+   * skipped with a false alarm).
+   */
+  private readonly subjects = new Map<string, string[]>();
 
   constructor(
     opts: TickOrderOptions,
@@ -70,15 +80,32 @@ export class TickOrder {
       deps.now,
       (gap) => this.onSkipped(gap),
       deps.log,
-      { scanLimit: opts.scanLimit, onFound: (n) => readBack.inc(n) },
+      {
+        scanLimit: opts.scanLimit,
+        onFound: (n) => readBack.inc(n),
+        subjectsOf: (key) => this.subjects.get(key) ?? [],
+        belongs: (key, tick) => laneOf(tick) === key,
+      },
     );
   }
 
-  /** One delivered tick of lane `subject` (see SeqGate.offer); a passed bound starts a read-back. */
+  /**
+   * One tick delivered on `subject` (see SeqGate.offer), in its venue+symbol's lane whatever the
+   * subject; a passed bound starts a read-back.
+   */
   offer(subject: string, tick: Tick, streamSeq: number): Offered {
-    const r = this.gate.offer(subject, tick, streamSeq);
-    if (r === 'held' && (this.gate.overBound || this.gate.laneOverBound(subject)))
-      void this.resolver.resolve();
+    const key = laneOf(tick);
+    const seen = this.subjects.get(key);
+    if (!seen) this.subjects.set(key, [subject]);
+    else if (!seen.includes(subject)) {
+      seen.push(subject);
+      this.deps.log.info(
+        { venue: tick.venue, symbol: tick.symbol, subject, seq: tick.seq },
+        'venue+symbol continues on another TICKS subject (the feed’s --partitions changed): same lane, no gap',
+      );
+    }
+    const r = this.gate.offer(key, tick, streamSeq);
+    if (r === 'held' && (this.gate.overBound || this.gate.laneOverBound(key))) void this.resolver.resolve();
     return r;
   }
 
@@ -122,7 +149,7 @@ export class TickOrder {
    * and seqs, GAP_SKIPPED counted per missing seq, /healthz degraded.
    */
   private onSkipped(gap: SkippedGap): void {
-    const [, venue, symbol] = gap.key.split('.');
+    const [venue, symbol] = gap.key.split(':');
     const seqs = gap.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
     const n = gap.ranges.reduce((k, [a, b]) => k + b - a + 1, 0);
     this.deps.countSkipped(n);

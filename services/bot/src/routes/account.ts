@@ -22,6 +22,7 @@ export function accountRoutes(bot: PaperBot, session: TradingSession) {
         workingOrders: bot.working.size,
         pendingOrders: bot.pendingOrders,
         tapeStreamSeq: bot.tapeStreamSeq,
+        ticksBacklog: (await bot.ticksPending?.().catch(() => undefined)) ?? null,
       };
     });
     app.get(
