@@ -27,6 +27,7 @@ import type { MsgHdrs } from 'nats';
 import * as ts from 'trading-signals';
 import { measureArchive, measureEod } from '../services/eod/bench/eod.ts';
 import { describeGrid, measureGrid } from './backtest-grid.ts';
+import { describeReplay, measureReplay, replayRate } from './backtest-replay.ts';
 import { type LatencyRow, latencyRounds } from './latency.ts';
 import { measureRest } from './rest.ts';
 
@@ -41,6 +42,7 @@ const EOD_LARGE_N = Number(process.env.BENCH_EOD_LARGE_TICKS ?? 50_000_000);
 /** Disk a day of the bench's log, DuckDB file and archive takes, per tick (measured: ~180 B at 10 M). */
 const EOD_DISK_BYTES_PER_TICK = 250;
 const GRID_N = Number(process.env.BENCH_GRID_TICKS ?? 1_000_000);
+const BACKTEST_REPLAY_N = Number(process.env.BENCH_REPLAY_TICKS ?? 3_000_000);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -510,6 +512,15 @@ async function main(): Promise<void> {
       `${EOD_N.toLocaleString('en-US')} ticks: ${per10M(eod.totalMs, EOD_N)} s per 10 M (total ${(large.totalMs / 1000).toFixed(1)} s, ${large.cpuS} CPU-s against ${eod.cpuS})`,
     ]);
   }
+  // One worker's backtest replay from Parquet against DuckDB's read_parquet of the same rows.
+  progress(`backtest replay, ${BACKTEST_REPLAY_N} ticks, ${RUNS} round(s)`);
+  const replay = await measureReplay({ ticks: BACKTEST_REPLAY_N, runs: RUNS });
+  track();
+  rows.push([
+    `backtest replay from Parquet, ${replay.ticks.toLocaleString('en-US')} ticks, engine + broker (ticks/s)`,
+    Math.round(replayRate(replay)).toLocaleString('en-US'),
+    describeReplay(replay),
+  ]);
   // The backtest grid on worker threads against the same 16 combinations one after another.
   progress(`backtest grid, 16 combinations × ${GRID_N} ticks, ${RUNS} round(s)`);
   const grid = await measureGrid({ ticksPerJob: GRID_N, runs: RUNS });

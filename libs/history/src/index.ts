@@ -27,6 +27,7 @@ export { checkDate, InvalidDateError } from './date.ts';
 export { DayLoader, type LoadCounts, type Watermarks } from './day-loader.ts';
 export { type DuplicateRecord, KEYED_TABLES, type KeyedTable, readDuplicates } from './duplicates.ts';
 export { SqlLiteralError, sqlIdentifier, sqlString } from './literal.ts';
+export { readParquetColumns } from './parquet-baseline.ts';
 export { fastDecimal, PRICE, stagedSelect, TABLE_NAMES, TABLES, type TableName } from './schema.ts';
 export { SCHEMA_VERSION, SchemaVersionError } from './schema-version.ts';
 export { type LaneRows, SymbolTicks, type TickColumns, type TickDictionaries } from './symbol-ticks.ts';
