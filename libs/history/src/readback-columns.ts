@@ -66,6 +66,8 @@ export class GroupColumns {
     private readonly to: number,
     /** Columns to fill (views of their first rows) instead of new ones: see `columnStorage`. */
     storage?: TickColumns,
+    /** New columns on SharedArrayBuffers (see `columnStorage`). */
+    sharedMemory = false,
   ) {
     const total = lanes.slice(from, to).reduce((n, l) => n + l.n, 0);
     this.columns = storage
@@ -77,7 +79,7 @@ export class GroupColumns {
           side: storage.side.subarray(0, total),
           recvTs: storage.recvTs.subarray(0, total),
         }
-      : columnStorage(total);
+      : columnStorage(total, sharedMemory);
     this.cursor = new Float64Array(to - from);
     this.ends = new Float64Array(to - from);
     let offset = 0;
@@ -154,13 +156,15 @@ function sortLaneBySeq(c: TickColumns, from: number, to: number): void {
  * one per group left the last group's ~400 MB for the collector to find while the next was filled
  * (RSS spikes of +400 MB per group at a 50 M-tick close).
  */
-export function columnStorage(rows: number): TickColumns {
+export function columnStorage(rows: number, sharedMemory = false): TickColumns {
+  const doubles = () =>
+    sharedMemory ? new Float64Array(new SharedArrayBuffer(rows * 8)) : new Float64Array(rows);
   return {
-    seq: new Float64Array(rows),
-    ts: new Float64Array(rows),
-    price: new Float64Array(rows),
-    size: new Float64Array(rows),
-    side: new Uint8Array(rows),
-    recvTs: new Float64Array(rows),
+    seq: doubles(),
+    ts: doubles(),
+    price: doubles(),
+    size: doubles(),
+    side: sharedMemory ? new Uint8Array(new SharedArrayBuffer(rows)) : new Uint8Array(rows),
+    recvTs: doubles(),
   };
 }

@@ -1,5 +1,6 @@
 import { type Tick, WIRE_VERSION } from '@tickflow/core';
 import type { Tape, TapeTick } from '@tickflow/paper';
+import { DoubleIndex } from './double-index.ts';
 
 /** The date's ticks as columns, each lane's rows together (lane after lane) in seq order. */
 export interface TickColumns {
@@ -17,6 +18,46 @@ export interface TickColumns {
 export interface TickDictionaries {
   priceOf(key: number): string;
   sizeOf(key: number): string;
+  /** The same as plain data, to rebuild them in another thread (see `SymbolTicks.toShared`). */
+  readonly data?: DictionaryData;
+}
+
+/**
+ * One column's distinct values: `strings[i]` is the value whose key is `keys[i]` (its DOUBLE), or,
+ * with `keys` null, whose key is `i` (its rank).
+ */
+export interface ValueDictionary {
+  keys: number[] | null;
+  strings: string[];
+}
+
+export interface DictionaryData {
+  prices: ValueDictionary;
+  sizes: ValueDictionary;
+}
+
+/** A column's key → its string. */
+export function lookupOf(d: ValueDictionary): (key: number) => string {
+  const { keys, strings } = d;
+  if (keys === null) return (x) => strings[x] as string;
+  const index = new DoubleIndex(keys);
+  return (x) => strings[index.get(x)] as string;
+}
+
+export function dictionariesOf(data: DictionaryData): TickDictionaries {
+  return { priceOf: lookupOf(data.prices), sizeOf: lookupOf(data.sizes), data };
+}
+
+/**
+ * A SymbolTicks as plain data that `postMessage` can send: the columns as they are (on a
+ * SharedArrayBuffer they are shared, not copied; see `ReadSymbolsOptions.sharedMemory`).
+ */
+export interface SharedSymbolTicks {
+  symbol: string;
+  lanes: readonly LaneRows[];
+  columns: TickColumns;
+  dictionaries: DictionaryData;
+  offsets: [string, number][];
 }
 
 /** One venue's rows of a symbol in the columns: [from, to). */
@@ -41,6 +82,32 @@ export class SymbolTicks {
     /** Added to the seq of a venue's ticks (see `withSeqOffsets`). */
     private readonly offsets: ReadonlyMap<string, number> = new Map(),
   ) {}
+
+  /** This view as plain data for another thread; its dictionaries must carry their `data`. */
+  toShared(): SharedSymbolTicks {
+    const data = this.dict.data;
+    if (data === undefined) throw new Error('these ticks have no dictionary data to share');
+    return {
+      symbol: this.symbol,
+      lanes: this.lanes,
+      columns: this.c,
+      dictionaries: data,
+      offsets: [...this.offsets],
+    };
+  }
+
+  /**
+   * The view `toShared` made, in this thread. `dicts` keeps one TickDictionaries per data object,
+   * so the symbols of a day (which share their data) share their look-ups too.
+   */
+  static fromShared(s: SharedSymbolTicks, dicts = new Map<DictionaryData, TickDictionaries>()): SymbolTicks {
+    let dict = dicts.get(s.dictionaries);
+    if (!dict) {
+      dict = dictionariesOf(s.dictionaries);
+      dicts.set(s.dictionaries, dict);
+    }
+    return new SymbolTicks(s.symbol, s.lanes, s.columns, dict, new Map(s.offsets));
+  }
 
   get length(): number {
     return this.lanes.reduce((n, l) => n + l.to - l.from, 0);

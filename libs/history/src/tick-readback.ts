@@ -12,7 +12,7 @@ import {
   ReadbackChangedError,
 } from './readback-columns.ts';
 import { GroupSpill, READ_BLOCK_ROWS, ROW_VALUES } from './readback-spill.ts';
-import type { SymbolTicks } from './symbol-ticks.ts';
+import { lookupOf, type SymbolTicks, type ValueDictionary } from './symbol-ticks.ts';
 
 export interface ReadSymbolsOptions {
   /** Number lanes by a join, as when two lanes' keys collide (tests take that path). */
@@ -29,6 +29,11 @@ export interface ReadSymbolsOptions {
    * groups then share one storage, overwritten group after group, so memory holds one group.
    */
   transientViews?: boolean;
+  /**
+   * Columns on SharedArrayBuffers, so `SymbolTicks.toShared` views reach worker threads without a
+   * copy (the backtest grid reads each day once for all its threads).
+   */
+  sharedMemory?: boolean;
 }
 
 /**
@@ -96,12 +101,12 @@ export async function readSymbols(
              ${prices.unique ? '' : `JOIN ${rank('price', 'p')} ON t.price = p.k`}
              ${sizes.unique ? '' : `JOIN ${rank('size', 'z')} ON t.size = z.k`}`;
     const laneOf = hashed ? (h: number) => byHash.get(h) as number : (lane: number) => lane;
-    const dict = { priceOf: prices.of, sizeOf: sizes.of };
+    const dict = { priceOf: prices.of, sizeOf: sizes.of, data: { prices: prices.data, sizes: sizes.data } };
     const groups = groupLanes(laneList, opts.maxRowsInMemory ?? Number.POSITIVE_INFINITY);
     let read = 0;
     if (groups.length <= 1) {
       // The whole day fits: placed straight from DuckDB's chunks.
-      const group = new GroupColumns(laneList, 0, laneList.length);
+      const group = new GroupColumns(laneList, 0, laneList.length, undefined, opts.sharedMemory);
       await scanChunks(conn, date, sql, (values, rows) => {
         const lane = values[0] as Float64Array;
         for (let r = 0; r < rows; r++) group.place(laneOf(lane[r] as number), values, r);
@@ -120,6 +125,7 @@ export async function readSymbols(
     const storage = opts.transientViews
       ? columnStorage(
           Math.max(...groups.map((g) => laneList.slice(g.from, g.to).reduce((n, l) => n + l.n, 0))),
+          opts.sharedMemory,
         )
       : undefined;
     try {
@@ -136,7 +142,7 @@ export async function readSymbols(
       spill.finish();
       for (let g = 0; g < groups.length; g++) {
         const { from, to } = groups[g] as LaneGroup;
-        const group = new GroupColumns(laneList, from, to, storage);
+        const group = new GroupColumns(laneList, from, to, storage, opts.sharedMemory);
         spill.read(g, (values, rows) => {
           // Row-major values → the per-column arrays `place` reads, reused block after block: new
           // ones per block were ~550 MB of ArrayBuffer garbage per 10 M-tick group, which the
@@ -178,11 +184,9 @@ async function dictionary(conn: HistoryConnection, date: string, column: 'price'
     `SELECT k::DOUBLE AS d, ${plainSql('k')} AS s FROM (SELECT DISTINCT ${column} AS k FROM ticks WHERE trade_date = $date) ORDER BY k`,
     { date },
   )) as [number[], string[]];
-  const byDouble = new Map<number, string>();
-  for (let i = 0; i < keys.length; i++) byDouble.set(keys[i] as number, strings[i] as string);
-  const unique = byDouble.size === keys.length;
-  const of = unique ? (x: number) => byDouble.get(x) as string : (x: number) => strings[x] as string;
-  return { unique, of };
+  const unique = new Set(keys).size === keys.length;
+  const data: ValueDictionary = { keys: unique ? keys : null, strings };
+  return { unique, of: lookupOf(data), data };
 }
 
 /**

@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { History, HistoryConnection } from '@tickflow/history';
 import {
   archivedDates,
   checkDate,
-  type History,
-  type HistoryConnection,
-  openHistory,
-  readSymbols,
-  type SymbolTicks,
+  type SharedSymbolTicks,
+  SymbolTicks,
   sqlString,
-} from '@tickflow/history';
+} from '@tickflow/history/ticks';
+
+/** DuckDB and its read-back, loaded on first use: a grid thread handed its days never loads them. */
+const duckdb = () => import('@tickflow/history');
 
 /** Where a date's ticks come from: its Parquet partition, the DuckDB day table, or nowhere. */
 export type DaySourceKind = 'archive' | 'db' | 'none';
@@ -24,50 +25,104 @@ export type DaySourceKind = 'archive' | 'db' | 'none';
 /** Ticks' columns read back at most at once (~41 bytes each: ~200 MB), whatever a day's size. */
 const READBACK_ROWS = 5_000_000;
 
+/** A day read onto shared memory, as plain data a worker thread can take (`DaySource.preload`). */
+export interface SharedDay {
+  date: string;
+  kind: DaySourceKind;
+  ticks: number;
+  symbols: SharedSymbolTicks[];
+}
+
+interface DaySourceOptions {
+  archiveDir: string;
+  db?: string | undefined;
+  symbols?: readonly string[] | undefined;
+  /** DuckDB's threads (default one per core); a grid's worker thread takes 1, the pool being the parallelism. */
+  threads?: number;
+  /**
+   * Keep days read, up to this many ticks in all (~41 bytes each, outside the heap), to hand them
+   * over again from memory. Default 0: one day in memory at a time.
+   */
+  cacheTicks?: number;
+  /**
+   * Open DuckDB only when a day must be read from it: a grid's worker thread is handed its days
+   * (`preload`) and often needs none (its errors then come from `readDay`).
+   */
+  lazy?: boolean;
+  /** Read days onto SharedArrayBuffers (see `shareDay`). */
+  sharedMemory?: boolean;
+}
+
 export class DaySource {
   /** Each venue+symbol's last seq handed over in the current run, and its last date (see `readDay`). */
   private readonly lastSeq = new Map<string, number>();
   private lastDate = '';
+  private db: Promise<{ history: History; conn: HistoryConnection }> | undefined;
 
   private constructor(
-    private readonly history: History,
-    private readonly conn: HistoryConnection,
-    private readonly archiveDir: string,
+    private readonly o: DaySourceOptions,
     private readonly dbAttached: boolean,
-    private readonly symbols: readonly string[] | undefined,
     private readonly archived: ReadonlySet<string>,
-    private readonly cacheTicks: number,
   ) {}
 
   /** Days kept to be handed over again without DuckDB (a grid replays the same days per combination). */
   private readonly cache = new Map<string, { kind: DaySourceKind; ticks: number; symbols: SymbolTicks[] }>();
   private cached = 0;
 
-  static async open(o: {
-    archiveDir: string;
-    db?: string | undefined;
-    symbols?: readonly string[] | undefined;
-    /** DuckDB's threads (default one per core); a grid's worker thread takes 1, the pool being the parallelism. */
-    threads?: number;
-    /**
-     * Keep days read, up to this many ticks in all (~41 bytes each, outside the heap), to hand them
-     * over again from memory. Default 0: one day in memory at a time.
-     */
-    cacheTicks?: number;
-  }): Promise<DaySource> {
-    const history = await openHistory(':memory:', o.threads === undefined ? {} : { threads: o.threads });
-    const conn = await history.connect();
-    try {
-      // The schema's empty `ticks` table gives way to a view per date.
-      await conn.run('DROP TABLE IF EXISTS ticks');
-      const attach = o.db !== undefined && existsSync(o.db);
-      if (attach) await conn.run(`ATTACH ${sqlString(o.db as string)} AS src (READ_ONLY)`);
-      const archived = new Set(archivedDates(o.archiveDir, 'ticks'));
-      return new DaySource(history, conn, o.archiveDir, attach, o.symbols, archived, o.cacheTicks ?? 0);
-    } catch (err) {
-      history.close();
-      throw err;
-    }
+  static async open(o: DaySourceOptions): Promise<DaySource> {
+    const source = new DaySource(
+      o,
+      o.db !== undefined && existsSync(o.db),
+      new Set(archivedDates(o.archiveDir, 'ticks')),
+    );
+    if (!o.lazy) await source.connection();
+    return source;
+  }
+
+  /** The in-memory DuckDB, opened on first use. */
+  private async connection(): Promise<HistoryConnection> {
+    this.db ??= (async () => {
+      const { openHistory } = await duckdb();
+      const history = await openHistory(
+        ':memory:',
+        this.o.threads === undefined ? {} : { threads: this.o.threads },
+      );
+      try {
+        const conn = await history.connect();
+        // The schema's empty `ticks` table gives way to a view per date.
+        await conn.run('DROP TABLE IF EXISTS ticks');
+        if (this.dbAttached) await conn.run(`ATTACH ${sqlString(this.o.db as string)} AS src (READ_ONLY)`);
+        return { history, conn };
+      } catch (err) {
+        history.close();
+        throw err;
+      }
+    })();
+    return (await this.db).conn;
+  }
+
+  /**
+   * Hands `day` (read by another DaySource over the same archive, database and symbols) over from
+   * memory from now on, as if read here. Does not count against `cacheTicks`.
+   */
+  preload(day: SharedDay): void {
+    const dicts = new Map();
+    this.cache.set(day.date, {
+      kind: day.kind,
+      ticks: day.ticks,
+      symbols: day.symbols.map((s) => SymbolTicks.fromShared(s, dicts)),
+    });
+  }
+
+  /**
+   * `date`'s ticks as read, without the seq carry of a run, as plain data on shared memory (the
+   * source must be opened with `sharedMemory`). The day is not kept here. Undefined, unread, when
+   * it has more than `maxTicks` ticks.
+   */
+  async shareDay(date: string, maxTicks = Number.POSITIVE_INFINITY): Promise<SharedDay | undefined> {
+    const symbols: SharedSymbolTicks[] = [];
+    const read = await this.read(date, (t) => symbols.push(t.toShared()), maxTicks);
+    return read && { date, kind: read.kind, ticks: read.ticks, symbols };
   }
 
   /** Where `date`'s ticks would be read from. */
@@ -75,9 +130,12 @@ export class DaySource {
     checkDate(date);
     if (this.archived.has(date)) return 'archive';
     if (!this.dbAttached) return 'none';
-    const row = await this.conn.one('SELECT count(*) > 0 AS has FROM src.ticks WHERE trade_date = $date', {
-      date,
-    });
+    const row = await (await this.connection()).one(
+      'SELECT count(*) > 0 AS has FROM src.ticks WHERE trade_date = $date',
+      {
+        date,
+      },
+    );
     return row.has === true ? 'db' : 'none';
   }
 
@@ -104,44 +162,55 @@ export class DaySource {
       for (const t of hit.symbols) hand(t);
       return { kind: hit.kind, ticks: hit.ticks, renumbered };
     }
-    const kind = await this.kindOf(date);
-    if (kind === 'none') return { kind, ticks: 0, renumbered };
-    const only = this.symbols?.length
-      ? ` AND symbol IN (${this.symbols.map((s) => sqlString(s)).join(', ')})`
-      : '';
-    // A view takes no parameters: the date is a checked calendar date, the paths vetted literals.
-    const from =
-      kind === 'archive'
-        ? `(SELECT * EXCLUDE (date), DATE '${date}' AS trade_date
-            FROM read_parquet(${sqlString(join(this.archiveDir, 'ticks', `date=${date}`, '*.parquet'))},
-                              hive_partitioning = true))`
-        : 'src.ticks';
-    await this.conn.run(
-      `CREATE OR REPLACE TEMP VIEW ticks AS SELECT * FROM ${from} t WHERE trade_date = DATE '${date}'${only}`,
-    );
-    // Bounded whatever a day's size: a bigger day comes group by group through the temp dir.
-    const readback = { maxRowsInMemory: READBACK_ROWS, spillDir: tmpdir() };
-    if (this.cacheTicks === 0) {
-      const ticks = await readSymbols(this.conn, date, hand, readback);
+    if (this.o.cacheTicks === undefined || this.o.cacheTicks === 0) {
+      const { kind, ticks } = (await this.read(date, hand)) as { kind: DaySourceKind; ticks: number };
       return { kind, ticks, renumbered };
     }
     // Each day's SymbolTicks are views over columns of their own, so keeping them is safe (the
     // seq carry makes new views: the kept ones stay as read).
     const symbols: SymbolTicks[] = [];
-    const ticks = await readSymbols(
-      this.conn,
-      date,
-      (t) => {
-        symbols.push(t);
-        hand(t);
-      },
-      readback,
-    );
-    if (this.cached + ticks <= this.cacheTicks) {
+    const { kind, ticks } = (await this.read(date, (t) => {
+      symbols.push(t);
+      hand(t);
+    })) as { kind: DaySourceKind; ticks: number };
+    if (kind !== 'none' && this.cached + ticks <= this.o.cacheTicks) {
       this.cache.set(date, { kind, ticks, symbols });
       this.cached += ticks;
     }
     return { kind, ticks, renumbered };
+  }
+
+  /** Reads `date` from the archive or the database, handing its symbols over as read. */
+  private async read(
+    date: string,
+    onSymbol: (ticks: SymbolTicks) => void,
+    maxTicks?: number,
+  ): Promise<{ kind: DaySourceKind; ticks: number } | undefined> {
+    const kind = await this.kindOf(date);
+    if (kind === 'none') return { kind, ticks: 0 };
+    const conn = await this.connection();
+    const symbols = this.o.symbols;
+    const only = symbols?.length ? ` AND symbol IN (${symbols.map((s) => sqlString(s)).join(', ')})` : '';
+    // A view takes no parameters: the date is a checked calendar date, the paths vetted literals.
+    const from =
+      kind === 'archive'
+        ? `(SELECT * EXCLUDE (date), DATE '${date}' AS trade_date
+            FROM read_parquet(${sqlString(join(this.o.archiveDir, 'ticks', `date=${date}`, '*.parquet'))},
+                              hive_partitioning = true))`
+        : 'src.ticks';
+    await conn.run(
+      `CREATE OR REPLACE TEMP VIEW ticks AS SELECT * FROM ${from} t WHERE trade_date = DATE '${date}'${only}`,
+    );
+    if (maxTicks !== undefined && Number((await conn.one('SELECT count(*) AS n FROM ticks')).n) > maxTicks)
+      return undefined;
+    // Bounded whatever a day's size: a bigger day comes group by group through the temp dir.
+    const { readSymbols } = await duckdb();
+    const ticks = await readSymbols(conn, date, onSymbol, {
+      maxRowsInMemory: READBACK_ROWS,
+      spillDir: tmpdir(),
+      sharedMemory: this.o.sharedMemory === true,
+    });
+    return { kind, ticks };
   }
 
   /**
@@ -166,6 +235,6 @@ export class DaySource {
   }
 
   close(): void {
-    this.history.close();
+    this.db?.then(({ history }) => history.close()).catch(() => {});
   }
 }

@@ -1,6 +1,6 @@
 import type { ExecutionModel, RiskLimits } from '@tickflow/paper';
 import type { SmaCrossParams } from '@tickflow/strategy';
-import { DaySource } from './day-source.ts';
+import { DaySource, type SharedDay } from './day-source.ts';
 import type { Combination } from './grid.ts';
 import { GridStrategies } from './grid-strategies.ts';
 import { BacktestError, replayRange } from './replay.ts';
@@ -34,6 +34,11 @@ export type BacktestJobResult =
   /** The strategy refused the combination's values (the grid lists it with `error`). */
   | { v: 1; key: string; ok: false; error: string };
 
+/** What names a job's archive reader: jobs that agree on it read the same days. */
+export type DaySourceKey = Pick<BacktestJob, 'archiveDir' | 'db' | 'symbols'>;
+
+export const sourceKey = (job: DaySourceKey) => JSON.stringify([job.archiveDir, job.db, job.symbols]);
+
 /**
  * Ticks a runner keeps in memory to replay for the next job (~41 bytes each: ~80 MiB): a grid runs
  * the same days once per combination, and reading them from memory instead of Parquet saved a
@@ -47,8 +52,17 @@ export const JOB_CACHE_TICKS = 2_000_000;
  * strategy modules.
  */
 export class JobRunner {
-  /** `duckdbThreads`: DuckDB threads per archive reader (default one per core). */
-  constructor(private readonly o: { duckdbThreads?: number } = {}) {}
+  /**
+   * `duckdbThreads`: DuckDB threads per archive reader (default one per core). `lazy`: open an
+   * archive reader's DuckDB only when a day was not handed over (`preload`).
+   */
+  constructor(private readonly o: { duckdbThreads?: number; lazy?: boolean } = {}) {}
+
+  /** Hands days read elsewhere (the grid's main thread) to the reader of `job`'s archive. */
+  async preload(job: DaySourceKey, days: readonly SharedDay[]): Promise<void> {
+    const source = await this.sourceOf(job);
+    for (const day of days) source.preload(day);
+  }
 
   private readonly sources = new Map<string, Promise<DaySource>>();
   private readonly strategies = new Map<string, Promise<GridStrategies>>();
@@ -77,8 +91,8 @@ export class JobRunner {
     this.sources.clear();
   }
 
-  private sourceOf(job: BacktestJob): Promise<DaySource> {
-    const key = JSON.stringify([job.archiveDir, job.db, job.symbols]);
+  private sourceOf(job: DaySourceKey): Promise<DaySource> {
+    const key = sourceKey(job);
     let source = this.sources.get(key);
     if (!source) {
       source = DaySource.open({
@@ -86,6 +100,7 @@ export class JobRunner {
         db: job.db,
         symbols: job.symbols ?? undefined,
         cacheTicks: JOB_CACHE_TICKS,
+        lazy: this.o.lazy === true,
         ...(this.o.duckdbThreads === undefined ? {} : { threads: this.o.duckdbThreads }),
       }).catch((cause) => {
         throw new BacktestError(`could not open the archive or the database: ${(cause as Error).message}`, {

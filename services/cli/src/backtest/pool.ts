@@ -2,13 +2,21 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { bundleIsFresh } from '../../bin/bundle-fresh.mjs';
-import { type BacktestJob, type BacktestJobResult, JobRunner } from './job.ts';
+import type { SharedDay } from './day-source.ts';
+import { type BacktestJob, type BacktestJobResult, type DaySourceKey, JobRunner, sourceKey } from './job.ts';
 import { BacktestError } from './replay.ts';
+import { SharedDays } from './shared-days.ts';
 
 /** Runs BacktestJobs: `size` worker threads, or this thread when size ≤ 1. */
 export interface JobPool {
   run(job: BacktestJob): Promise<BacktestJobResult>;
   close(): Promise<void>;
+}
+
+/** What a thread is sent before a job: days to take from memory instead of reading them. */
+export interface Preload {
+  preload: DaySourceKey;
+  days: SharedDay[];
 }
 
 type Answer = BacktestJobResult | { key: string; failure: { name: string; message: string } };
@@ -48,6 +56,10 @@ class ThreadPool implements JobPool {
   }[] = [];
   private readonly busy = new Map<Worker, (typeof this.queue)[number]>();
   private failed: Error | undefined;
+  /** Each day is read once here and handed to every thread (see SharedDays). */
+  private readonly shared = new SharedDays();
+  /** The days (source key + date) each thread already has. */
+  private readonly handed = new Map<Worker, Set<string>>();
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
@@ -69,6 +81,7 @@ class ThreadPool implements JobPool {
   }
 
   async close(): Promise<void> {
+    this.shared.close();
     await Promise.all(this.all.map((w) => w.terminate()));
   }
 
@@ -78,8 +91,30 @@ class ThreadPool implements JobPool {
       const task = this.queue.shift() as (typeof this.queue)[number];
       this.busy.set(w, task);
       w.ref();
-      w.postMessage(task.job);
+      void this.dispatch(w, task.job);
     }
+  }
+
+  /** Sends the thread the job's days it does not have yet (on shared memory), then the job. */
+  private async dispatch(w: Worker, job: BacktestJob): Promise<void> {
+    const days = await this.shared.daysFor(job);
+    if (this.failed) return;
+    let handed = this.handed.get(w);
+    if (!handed) {
+      handed = new Set();
+      this.handed.set(w, handed);
+    }
+    const prefix = sourceKey(job);
+    const fresh = days.filter((d) => !handed.has(`${prefix}\u0000${d.date}`));
+    for (const d of fresh) handed.add(`${prefix}\u0000${d.date}`);
+    if (fresh.length) {
+      const preload: Preload = {
+        preload: { archiveDir: job.archiveDir, db: job.db, symbols: job.symbols },
+        days: fresh,
+      };
+      w.postMessage(preload);
+    }
+    w.postMessage(job);
   }
 
   private answered(w: Worker, a: Answer): void {

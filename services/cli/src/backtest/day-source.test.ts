@@ -1,0 +1,53 @@
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Tick } from '@tickflow/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSmallArchive } from '../../../../test/backtest-archive.ts';
+import { DaySource } from './day-source.ts';
+
+const DATES = ['2026-05-04', '2026-05-05'];
+
+async function ticksOf(source: DaySource, date: string): Promise<Tick[]> {
+  const out: Tick[] = [];
+  await source.readDay(date, (t) => out.push(...t.toArray()));
+  return out;
+}
+
+describe('DaySource shared days', () => {
+  let archiveDir: string;
+  beforeAll(async () => {
+    archiveDir = await writeSmallArchive(DATES, { perDay: 300, symbols: ['AAA', 'BBB'] });
+  });
+  afterAll(() => rmSync(dirname(archiveDir), { recursive: true, force: true }));
+
+  it('hands a day read in one source, sent as a message, over from memory in another: the same ticks', async () => {
+    const main = await DaySource.open({ archiveDir, sharedMemory: true });
+    const direct = await DaySource.open({ archiveDir });
+    // An empty archive and no database: the days come from memory or not at all.
+    const empty = join(dirname(archiveDir), 'empty');
+    const thread = await DaySource.open({ archiveDir: empty, db: join(empty, 'none.duckdb'), lazy: true });
+    try {
+      for (const date of DATES) {
+        const day = await main.shareDay(date);
+        expect(day?.ticks).toBe(600);
+        expect(day?.symbols[0]?.columns.seq.buffer).toBeInstanceOf(SharedArrayBuffer);
+        thread.preload(structuredClone(day) as NonNullable<typeof day>);
+      }
+      for (const date of DATES) expect(await ticksOf(thread, date)).toEqual(await ticksOf(direct, date));
+      expect((await ticksOf(thread, DATES[1] as string)).length).toBe(600);
+      expect(await thread.kindOf(DATES[0] as string)).toBe('none');
+    } finally {
+      for (const s of [main, direct, thread]) s.close();
+    }
+  });
+
+  it('leaves a day with more ticks than asked for unread', async () => {
+    const main = await DaySource.open({ archiveDir, sharedMemory: true });
+    try {
+      expect(await main.shareDay(DATES[0] as string, 599)).toBeUndefined();
+      expect((await main.shareDay(DATES[0] as string, 600))?.ticks).toBe(600);
+    } finally {
+      main.close();
+    }
+  });
+});
