@@ -1,4 +1,4 @@
-import { Dec, type Decision, type Fill } from '@tickflow/core';
+import { Dec, type Decision, dec, type Fill } from '@tickflow/core';
 import { type ExecutionModel, PaperOrder, type Tape } from '@tickflow/paper';
 import type { Rejection, RiskGate } from './risk-gate.ts';
 
@@ -82,7 +82,8 @@ export class SymbolBroker {
       if (!fill) continue;
       fills.push(fill);
       this.gate?.filled(fill, tick);
-      this.position = fill.side === 'BUY' ? this.position.plus(fill.qty) : this.position.minus(fill.qty);
+      const qty = dec(fill.qty); // parsed once per distinct string
+      this.position = fill.side === 'BUY' ? this.position.plus(qty) : this.position.minus(qty);
     }
     if (order.state === 'EXPIRED') this.expired++;
     return order.state !== 'WORKING';

@@ -1,6 +1,6 @@
 import { Dec, type Decision, type Fill, money } from '@tickflow/core';
 import type { SymbolTicks } from '@tickflow/history';
-import { type ExecutionModel, Portfolio, type RiskLimits } from '@tickflow/paper';
+import { type ExecutionModel, Portfolio, type RiskLimits, type Tape } from '@tickflow/paper';
 import { StrategyEngine, type StrategyFactory, type StrategyFault } from '@tickflow/strategy';
 import { SymbolBroker } from './broker.ts';
 import type { DaySource } from './day-source.ts';
@@ -189,7 +189,17 @@ function replaySymbol(ticks: SymbolTicks, engine: StrategyEngine, broker: Symbol
     const ts = tape.at(tape.length - 1).ts;
     if (!last || ts >= last.ts) last = { ts, venue: lane.venue, row: tape.length - 1 };
   }
-  const fills: Fill[] = broker.runDay(decisions, (venue) => ticks.tape(venue));
+  // One tape per venue for the day (each order used to make its own).
+  const tapes = new Map<string, Tape>();
+  const tapeOf = (venue: string) => {
+    let tape = tapes.get(venue);
+    if (!tape) {
+      tape = ticks.tape(venue);
+      tapes.set(venue, tape);
+    }
+    return tape;
+  };
+  const fills: Fill[] = broker.runDay(decisions, tapeOf);
   const lastPrice = last ? ticks.tape(last.venue).at(last.row).price : undefined;
   return { decisions, fills, duplicates, lastPrice };
 }
