@@ -3,6 +3,7 @@ import type { DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 import type { Tick } from '@tickflow/core';
 import { duckdbConnection, type HistoryConnection } from './connection.ts';
 import { checkDate } from './date.ts';
+import { DoubleIndex } from './double-index.ts';
 import {
   columnStorage,
   GroupColumns,
@@ -100,7 +101,9 @@ export async function readSymbols(
       FROM t ${hashed ? '' : 'JOIN readback_lanes l ON t.symbol = l.symbol AND t.venue = l.venue'}
              ${prices.unique ? '' : `JOIN ${rank('price', 'p')} ON t.price = p.k`}
              ${sizes.unique ? '' : `JOIN ${rank('size', 'z')} ON t.size = z.k`}`;
-    const laneOf = hashed ? (h: number) => byHash.get(h) as number : (lane: number) => lane;
+    // A lane's number by its key, per row: Map.get boxed each double (see DoubleIndex); -1 unknown.
+    const byKey = new DoubleIndex(laneList.map((l) => l.h));
+    const laneOf = hashed ? (h: number) => byKey.get(h) : (lane: number) => lane;
     const dict = { priceOf: prices.of, sizeOf: sizes.of, data: { prices: prices.data, sizes: sizes.data } };
     const groups = groupLanes(laneList, opts.maxRowsInMemory ?? Number.POSITIVE_INFINITY);
     let read = 0;
