@@ -24,6 +24,9 @@ export interface ReplayBench {
   ticks: number;
   rawMs: number[];
   replayMs: number[];
+  /** CPU time (user + system, every thread: DuckDB's too) of each run: what the machine's load does not change. */
+  rawCpuMs: number[];
+  replayCpuMs: number[];
   /** What each replay gave (decisions, fills, P&L): the same every round, or the bench says so. */
   results: string[];
   peakRssMib: number;
@@ -37,7 +40,19 @@ export async function measureReplay(o: { ticks: number; runs: number }): Promise
   const archiveDir = await writeSmallArchive(DATES, { perDay, symbols: SYMBOLS });
   const c = resolveConfig(backtestSpec, {}, {});
   const { factory } = strategySetup(undefined, { fast: c.fast, slow: c.slow, qty: c.qty });
-  const out: ReplayBench = { ticks: 0, rawMs: [], replayMs: [], results: [], peakRssMib: 0 };
+  const out: ReplayBench = {
+    ticks: 0,
+    rawMs: [],
+    replayMs: [],
+    rawCpuMs: [],
+    replayCpuMs: [],
+    results: [],
+    peakRssMib: 0,
+  };
+  const cpuSince = (c0: NodeJS.CpuUsage) => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
   const sample = () => {
     out.peakRssMib = Math.max(out.peakRssMib, Math.round(process.memoryUsage().rss / 2 ** 20));
   };
@@ -48,9 +63,11 @@ export async function measureReplay(o: { ticks: number; runs: number }): Promise
     for (let r = 0; r < o.runs; r++) {
       for (const mode of r % 2 === 0 ? ['raw', 'replay'] : ['replay', 'raw']) {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         if (mode === 'raw') {
           const { rows } = await readParquetColumns(conn, join(archiveDir, 'ticks', 'date=*', '*.parquet'));
           out.rawMs.push(performance.now() - t0);
+          out.rawCpuMs.push(cpuSince(c0));
           out.ticks = rows;
         } else {
           const source = await DaySource.open({ archiveDir });
@@ -63,6 +80,7 @@ export async function measureReplay(o: { ticks: number; runs: number }): Promise
               cash: c.cash,
             });
             out.replayMs.push(performance.now() - t0);
+            out.replayCpuMs.push(cpuSince(c0));
             out.results.push(
               `${f.ticks} ticks, ${f.decisions} decisions, ${f.fills} fills, P&L ${f.pnl.total}`,
             );
@@ -88,8 +106,9 @@ export const replayRate = (b: ReplayBench) => b.ticks / (median(b.replayMs) / 10
 
 export function describeReplay(b: ReplayBench): string {
   const [raw, rep] = [median(b.rawMs), median(b.replayMs)];
+  const [rawCpu, repCpu] = [median(b.rawCpuMs), median(b.replayCpuMs)];
   const same = new Set(b.results).size === 1;
-  return `replay ${mps(b.ticks, rep)} (${(rep / 1000).toFixed(2)} s; target ≥ 1.5 M/s); raw read_parquet → JS columns ${mps(b.ticks, raw)} (${(raw / 1000).toFixed(2)} s); replay / raw time ${(rep / raw).toFixed(1)}×; peak RSS ${b.peakRssMib} MiB; ${same ? b.results[0] : `results DIFFER: ${b.results.join(' | ')}`}; runs replay ${b.replayMs.map((m) => (m / 1000).toFixed(2)).join(' ')} raw ${b.rawMs.map((m) => (m / 1000).toFixed(2)).join(' ')}`;
+  return `replay ${mps(b.ticks, rep)} (${(rep / 1000).toFixed(2)} s; target ≥ 1.5 M/s); raw read_parquet → JS columns ${mps(b.ticks, raw)} (${(raw / 1000).toFixed(2)} s); replay / raw time ${(rep / raw).toFixed(1)}×; CPU replay ${(repCpu / 1000).toFixed(2)} s (${mps(b.ticks, repCpu)} of CPU) vs raw ${(rawCpu / 1000).toFixed(2)} s; peak RSS ${b.peakRssMib} MiB; ${same ? b.results[0] : `results DIFFER: ${b.results.join(' | ')}`}; runs replay ${b.replayMs.map((m) => (m / 1000).toFixed(2)).join(' ')} raw ${b.rawMs.map((m) => (m / 1000).toFixed(2)).join(' ')}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
