@@ -53,16 +53,22 @@ describe('eod reconciliation finds planted breaks (real DuckDB file)', () => {
       fills: FILLS.map((f) => ({ ...f })),
     };
     plant(day.decisions, day.fills);
-    const [one, two, grouped] = await Promise.all([
+    const [one, two, grouped, lent] = await Promise.all([
       closeSwingDay(day, (r) => r),
       closeSwingDay(day, (r) => r, { overlap: true }),
       // One symbol's ticks at most in memory: the two symbols go one at a time through the disk.
       closeSwingDay(day, (r) => r, { overlap: true, maxRowsInMemory: TICKS.length / 2 }),
+      // As `eod run` closes a day bigger than a group: steps one after another, each with its limit.
+      closeSwingDay(day, (r) => r, {
+        maxRowsInMemory: TICKS.length / 2,
+        duckdbMib: { archive: 300, analytics: 300, reconcile: 100 },
+      }),
     ]);
     const stable = (r: Report) => ({ ...r, generatedAt: '', database: '' });
     expect(two.reconciliation.fills.differing).toBe(1);
     expect(stable(two)).toEqual(stable(one));
     expect(stable(grouped)).toEqual(stable(one));
+    expect(stable(lent)).toEqual(stable(one));
   });
 
   it('names a fill the speed layer dropped as missing', async () => {

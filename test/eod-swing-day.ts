@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Decision, Fill, Tick } from '@tickflow/core';
-import { closeDay, type Report } from '@tickflow/eod/internal';
+import { type CloseOptions, closeDay, type Report } from '@tickflow/eod/internal';
 import { DayLoader, openHistory } from '@tickflow/history';
 import { DEFAULT_EXECUTION, simulateExecution } from '@tickflow/paper';
 import { replayDecisions, strategySetup } from '@tickflow/strategy';
@@ -54,7 +54,12 @@ export async function closeSwingDay<R>(
   day: SwingDay,
   inspect: (report: Report, reportsDir: string) => R | Promise<R>,
   /** Close with a second connection: archive and analytics overlap the replay, as `eod run` does. */
-  opts: { overlap?: boolean; maxRowsInMemory?: number } = {},
+  opts: {
+    overlap?: boolean;
+    maxRowsInMemory?: number;
+    /** DuckDB's memory limit lent step by step, as `eod run` does for a day bigger than a group. */
+    duckdbMib?: CloseOptions['duckdbMib'];
+  } = {},
 ): Promise<R> {
   const dir = mkdtempSync(join(tmpdir(), 'tickflow-swing-'));
   const database = join(dir, 'swing.duckdb');
@@ -81,6 +86,7 @@ export async function closeSwingDay<R>(
       ...(opts.maxRowsInMemory
         ? { readback: { maxRowsInMemory: opts.maxRowsInMemory, spillDir: dir }, compareRows: 10 }
         : {}),
+      ...(opts.duckdbMib ? { duckdbMib: opts.duckdbMib } : {}),
     });
     return await inspect(report, join(dir, 'reports', SWING_DATE));
   } finally {

@@ -150,6 +150,16 @@ export class HistoryConnection {
   }
 
   /**
+   * DuckDB's memory limit for the whole database, in MiB (its buffer pool gives back what it holds
+   * beyond a lowered limit): a caller that runs its steps one after another lends each its share.
+   */
+  async setMemoryLimit(mib: number): Promise<void> {
+    if (!Number.isSafeInteger(mib) || mib < 1)
+      throw new RangeError(`memory limit must be a positive number of MiB, got ${mib}`);
+    await this.run('SET memory_limit = $limit', { limit: `${mib}MiB` });
+  }
+
+  /**
    * Makes (or replaces) temp table `table` with `columns` and appends one row per item, a DataChunk
    * of 2,048 at a time: far faster than inserting rows, for hundreds of thousands of items.
    * `table` and the column names are quoted (sqlIdentifier): query them by the same names.

@@ -27,6 +27,21 @@ describe('openHistory', () => {
     }
   });
 
+  it('changes the memory limit of an open database, and refuses one that is not a positive integer', async () => {
+    const history = await openHistory(join(dir, 'limit.duckdb'), { memoryLimit: '256MiB' });
+    const first = await history.connect();
+    const other = await history.connect();
+    try {
+      await first.setMemoryLimit(384);
+      // The whole database's limit: another connection sees it too.
+      expect(await other.one("SELECT current_setting('memory_limit') AS m")).toEqual({ m: '384.0 MiB' });
+      await expect(first.setMemoryLimit(0)).rejects.toThrow(RangeError);
+      await expect(first.setMemoryLimit(1.5)).rejects.toThrow(RangeError);
+    } finally {
+      history.close();
+    }
+  });
+
   it('refuses a memory limit DuckDB cannot read, and threads that are not a positive integer', async () => {
     await expect(openHistory(join(dir, 'b.duckdb'), { memoryLimit: 'lots' })).rejects.toThrow(
       HistoryOpenError,

@@ -64,6 +64,13 @@ export interface CloseOptions {
   side?: { analytics: HistoryConnection; replay: HistoryConnection };
   /** How many ticks' columns the reconciliation holds at most, and where bigger days spill. */
   readback?: ReadSymbolsOptions;
+  /**
+   * DuckDB's memory limit in MiB for each step when the steps run one after another (no `side`):
+   * the budget lent to the step that is running. The archive and the analytics hold nothing in
+   * JavaScript, so DuckDB may have more then than beside the reconciliation's tick columns.
+   * Unset: the limit DuckDB was opened with, throughout.
+   */
+  duckdbMib?: Partial<Record<'archive' | 'analytics' | 'reconcile', number>>;
 }
 
 export const CLOSE_STEPS = ['bars', 'archive', 'analytics', 'reconcile', 'reports'] as const;
@@ -112,9 +119,16 @@ export async function closeDay(
     const { decisions, fills, meanwhile } = r.value;
     return { ...a.value, decisions, fills, archive: meanwhile ?? [] };
   };
+  const lend = async (s: keyof NonNullable<CloseOptions['duckdbMib']>) => {
+    const mib = o.duckdbMib?.[s];
+    if (mib !== undefined) await conn.setMemoryLimit(mib);
+  };
   const sequential = async () => {
+    await lend('archive');
     const archive = await archiving(conn);
+    await lend('analytics');
     const analysed = await analytics(conn);
+    await lend('reconcile');
     const { decisions, fills } = await reconciliation(conn);
     return { ...analysed, decisions, fills, archive };
   };

@@ -86,7 +86,7 @@ export const eodSpec = {
     flag: 'memory-budget-mib',
     env: 'TICKFLOW_EOD_MEMORY_BUDGET_MIB',
     description:
-      "the close's peak memory budget in MiB, whatever the day's size: DuckDB gets 40 % of it (and spills beyond), the reconciliation replays the day in groups of symbols sized to fit the rest",
+      "the close's peak memory budget in MiB, whatever the day's size: DuckDB gets 25–60 % of it by step (and spills beyond), the reconciliation replays the day in groups of symbols sized to fit 30 %",
     default: 1536,
     min: 256,
   }),

@@ -74,30 +74,46 @@ async function openDatabase(database: string, options: HistoryOptions): Promise<
   }
 }
 
-/** Of --memory-budget-mib: DuckDB's memory limit (it spills beyond it). */
-const DUCKDB_SHARE = 0.4;
+/**
+ * Of --memory-budget-mib, DuckDB's memory limit (it spills beyond it), lent by step: the steps
+ * that hold nothing big in JavaScript (the load, the bars, a big day's archive and analytics) get
+ * more than the close's overlapping steps beside a whole day's tick columns, and a big day's
+ * reconciliation, which holds a group of tick columns, gets less.
+ */
+const DUCKDB_SHARE = { alone: 0.6, besideDay: 0.4, besideGroups: 0.25 };
 /** Of --memory-budget-mib: the reconciliation's tick columns (~41 bytes a tick), one group at a time. */
 const READBACK_SHARE = 0.3;
 const TICK_COLUMN_BYTES = 41;
 
 /**
- * How the close keeps within --memory-budget-mib: DuckDB's limit and spill directory, and how many
- * ticks the reconciliation reads back at once (a bigger day goes group by group through the spill
- * directory). The rest of the budget is Node's own (its heap, a symbol's replay, the report).
+ * How the close keeps within --memory-budget-mib: DuckDB's limit for each step and its spill
+ * directory, and how many ticks the reconciliation reads back at once (a bigger day goes group by
+ * group through the spill directory). The rest of the budget is Node's own (its heap, a symbol's
+ * replay, the report).
  */
 export function memoryPlan(config: Pick<EodConfig, 'memoryBudgetMib' | 'spillDir' | 'dataDir' | 'threads'>): {
+  /** DuckDB opened with the limit of the steps that run alone (the load, the bars). */
   duckdb: HistoryOptions;
+  /** DuckDB's limit in MiB beside the whole day's tick columns, and beside a group's. */
+  duckdbMib: { alone: number; besideDay: number; besideGroups: number };
   readback: ReadSymbolsOptions;
   spillDir: string;
 } {
   const spillDir = resolve(config.spillDir ?? join(config.dataDir, 'spill'));
   const budget = config.memoryBudgetMib * 2 ** 20;
+  const mib = (share: number) => Math.max(1, Math.floor(config.memoryBudgetMib * share));
+  const duckdbMib = {
+    alone: mib(DUCKDB_SHARE.alone),
+    besideDay: mib(DUCKDB_SHARE.besideDay),
+    besideGroups: mib(DUCKDB_SHARE.besideGroups),
+  };
   return {
     duckdb: {
-      memoryLimit: `${Math.floor(config.memoryBudgetMib * DUCKDB_SHARE)}MiB`,
+      memoryLimit: `${duckdbMib.alone}MiB`,
       tempDirectory: join(spillDir, 'duckdb'),
       ...(config.threads > 0 ? { threads: config.threads } : {}),
     },
+    duckdbMib,
     readback: { maxRowsInMemory: Math.floor((budget * READBACK_SHARE) / TICK_COLUMN_BYTES), spillDir },
     spillDir,
   };
@@ -213,6 +229,10 @@ export async function runEod(
         "bot partitions' session snapshots missing: the fills are recomputed with the default model, positions not compared",
       );
     const { missingSnapshots: _missing, ...sessionParts } = session ?? { missingSnapshots: [] };
+    // A day bigger than one read-back group runs its close steps one after another, each with its
+    // own share of DuckDB's memory: three at once over 50 M ticks ran DuckDB out of its limit.
+    const grouped = loader.counts.ticks > (memory.readback.maxRowsInMemory ?? 0);
+    if (!grouped) await conn.setMemoryLimit(memory.duckdbMib.besideDay);
     const { report, paths, ...close } = await closeDay(conn, {
       date,
       database,
@@ -225,10 +245,15 @@ export async function runEod(
         progress.step(s);
         log.debug({ step: s, ...memoryNow() }, 'close step');
       },
-      // A day bigger than one read-back group runs its close steps one after another, each with
-      // DuckDB's whole share: three at once over 50 M ticks ran DuckDB out of its limit.
-      side: loader.counts.ticks <= (memory.readback.maxRowsInMemory ?? 0) ? side : undefined,
+      side: grouped ? undefined : side,
       readback: memory.readback,
+      duckdbMib: grouped
+        ? {
+            archive: memory.duckdbMib.alone,
+            analytics: memory.duckdbMib.alone,
+            reconcile: memory.duckdbMib.besideGroups,
+          }
+        : undefined,
     });
     Object.assign(steps, close.steps);
     progress.stop();
