@@ -26,9 +26,15 @@ describe('an order still waiting for its tick when the bot stops', () => {
     await tick(2, '11');
     await publisher.settle();
     await waitFor('the fill', async () => second.bot.filled === 1);
-    const fills = (
-      await readRecent(bus.js, bus.jsm, 'FILLS', { filterSubject: subjects.fill(SYMBOL), limit: 10 })
-    ).map((m) => decode(m.data) as Fill);
+    const stored = async () =>
+      (await readRecent(bus.js, bus.jsm, 'FILLS', { filterSubject: subjects.fill(SYMBOL), limit: 10 })).map(
+        (m) => decode(m.data) as Fill,
+      );
+    // `filled` counts a fill when applied; its PubAck comes a moment later (a loaded CI run read
+    // FILLS in between and found nothing).
+    await waitFor('the fill stored', async () => (await stored()).length > 0);
+    await new Promise((r) => setTimeout(r, 300)); // a second copy, if any, would be stored by now
+    const fills = await stored();
     expect(fills.map((f) => [f.id, f.qty, f.price])).toEqual([[`fill:${d.id}`, '3', '11']]);
     expect(await pendingOrders(second.port)).toBe(0);
     await second.close();
