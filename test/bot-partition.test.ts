@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { type BotConfig, botBacklog, botSpec, executionOf, startBot } from '@tickflow/bot';
-import { Bus, subjects } from '@tickflow/bus';
+import { type BotConfig, botSpec, executionOf, startBot } from '@tickflow/bot';
+import { Bus } from '@tickflow/bus';
 import { type Fill, partitionOf, type Tick } from '@tickflow/core';
 import { eodSpec, runEod } from '@tickflow/eod';
 import { feedSpec, startFeed } from '@tickflow/feed';
@@ -9,7 +9,8 @@ import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll, recomputeFills } from './bot-kit.ts';
-import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+import { partitionsBacklog } from './partition-kit.ts';
 
 const silent = createLogger('test', 'silent');
 const SYMBOLS = 6;
@@ -55,13 +56,7 @@ describe('two signals and two bot instances split the symbols by partition', () 
     await feed.done;
     await feed.close();
     bus = await Bus.connect({ url: nats.url, name: 'bot-partition-test' });
-    const backlog = async () => {
-      let n = 0;
-      for (const s of signals) n += await signalsBacklog(s.port);
-      for (const [i, b] of bots.entries())
-        n += await botBacklog(bus, b.port, `bot-p${i}of2`, subjects.ticksOf({ index: i, count: 2 }));
-      return n;
-    };
+    const backlog = () => partitionsBacklog(bus, signals, bots);
     await waitFor('everything handled', async () => (await backlog()) === 0, 25_000);
     for (const s of signals) await s.close();
   }, 35_000);

@@ -10,6 +10,7 @@ import { replayDecisions, SmaCross } from '@tickflow/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll, recomputeFills } from './bot-kit.ts';
 import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
+import { partitionsBacklog } from './partition-kit.ts';
 
 const silent = createLogger('test', 'silent');
 const SYMBOLS = 6;
@@ -81,13 +82,7 @@ describe('the feed restarted mid-day with --partitions 2 after a day begun with 
       bots.push(await startBot(config, silent));
     }
     await feed(env, 2, 15, feedLog);
-    const backlog = async () => {
-      let n = 0;
-      for (const s of signals) n += await signalsBacklog(s.port);
-      for (const [i, b] of bots.entries())
-        n += await botBacklog(bus, b.port, `bot-p${i}of2`, subjects.ticksOf({ index: i, count: 2 }));
-      return n;
-    };
+    const backlog = () => partitionsBacklog(bus, signals, bots);
     // Well inside the gap timeout: no lane waits for one.
     await waitFor('both hours handled by the two partitions', async () => (await backlog()) === 0, 30_000);
     for (const s of signals) await s.close();
