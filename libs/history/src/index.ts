@@ -30,7 +30,7 @@ export { SqlLiteralError, sqlIdentifier, sqlString } from './literal.ts';
 export { readParquetColumns } from './parquet-baseline.ts';
 export { fastDecimal, PRICE, stagedSelect, TABLE_NAMES, TABLES, type TableName } from './schema.ts';
 export { SCHEMA_VERSION, SchemaVersionError } from './schema-version.ts';
-// The light entry's symbol-ticks views (`@tickflow/history/ticks`): the same modules.
-export * from './ticks.ts';
 export { type ImportedDate, TickImport } from './tick-import.ts';
 export { forEachSymbol, type ReadSymbolsOptions, readSymbols } from './tick-readback.ts';
+// The light entry's symbol-ticks views (`@tickflow/history/ticks`): the same modules.
+export * from './ticks.ts';
