@@ -57,9 +57,11 @@ const {
  * slower, and this is the feed's per-tick cost.
  */
 export function encodeValidTick(t: RawTick): Uint8Array {
+  return Buffer.from(validTickJson(t), 'latin1');
+}
+
+/** encodeValidTick's text, ASCII by the same precondition (for ConfirmingPublisher.publishAscii). */
+export function validTickJson(t: RawTick): string {
   const side = t.side === undefined ? '' : `${SIDE}${t.side}`;
-  return Buffer.from(
-    `${V}${t.v}${VENUE}${t.venue}${SYMBOL}${t.symbol}${SEQ}${t.seq}${TS}${t.ts}${PRICE}${t.price}${SIZE}${t.size}${side}${RECV_TS}${t.recvTs}${END}`,
-    'latin1',
-  );
+  return `${V}${t.v}${VENUE}${t.venue}${SYMBOL}${t.symbol}${SEQ}${t.seq}${TS}${t.ts}${PRICE}${t.price}${SIZE}${t.size}${side}${RECV_TS}${t.recvTs}${END}`;
 }

@@ -1,7 +1,7 @@
 import { ErrorCode, type JetStreamClient, type NatsConnection, NatsError } from 'nats';
 import { Epoch, STALE } from './epoch.ts';
+import { type Frame, FrameWriter, frameData } from './frames.ts';
 import type { LastStoredReader, StoredRef } from './last-stored.ts';
-import { msgIdHeader } from './msg-id-header.ts';
 import { Outbox } from './outbox.ts';
 import { OutboxRoom } from './outbox-room.ts';
 import {
@@ -49,6 +49,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class ConfirmingPublisher {
   private readonly outbox = new Outbox();
+  private readonly frames: FrameWriter;
   private readonly room: OutboxRoom;
   private readonly opts: Required<Omit<ConfirmingPublisherOptions, 'onEvent' | 'onConfirmed'>>;
   private readonly stallMs: number;
@@ -90,6 +91,7 @@ export class ConfirmingPublisher {
     };
     this.stallMs = Math.min(this.opts.confirmTimeoutMs / 5, 100);
     this.room = new OutboxRoom(this.outbox, this.opts.maxOutboxBytes);
+    this.frames = new FrameWriter(nc);
     this.onEvent = options.onEvent;
     this.onConfirmed = options.onConfirmed;
     const stopWatch = subscribeStatus?.((type) => this.statusChanged(type)) ?? (() => {});
@@ -128,20 +130,35 @@ export class ConfirmingPublisher {
   publish(subject: string, data: Uint8Array, msgId: string): undefined | Promise<void> {
     if (this.failure) throw this.failure;
     if (this.closed) throw new PublisherClosedError('publisher is closed');
-    if (!this.room.fits(data.byteLength)) {
+    return this.admit(this.frames.bytes(subject, msgId, data));
+  }
+
+  /**
+   * As `publish`, for a payload the caller knows to be ASCII text (a validated tick's JSON,
+   * encodeValidTick's precondition): written straight into the wire frame, no buffer of its own.
+   */
+  publishAscii(subject: string, ascii: string, msgId: string): undefined | Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new PublisherClosedError('publisher is closed');
+    return this.admit(this.frames.text(subject, msgId, ascii));
+  }
+
+  private admit(frame: Frame): undefined | Promise<void> {
+    const size = frame.bytes.byteLength;
+    if (!this.room.fits(size)) {
       if (this.opts.overflow === 'block')
         return this.room
           .waitFor(
-            data.byteLength,
+            size,
             () => void this.confirm(),
             () => this.failure,
           )
-          .then(() => this.send(subject, data, msgId));
-      const dropped = this.room.dropOldestFor(data.byteLength);
+          .then(() => this.send(frame));
+      const dropped = this.room.dropOldestFor(size);
       this.stats.dropped += dropped;
       this.onEvent?.({ type: 'dropped', count: dropped });
     }
-    this.send(subject, data, msgId);
+    this.send(frame);
     return undefined;
   }
 
@@ -178,10 +195,10 @@ export class ConfirmingPublisher {
     }
   }
 
-  private send(subject: string, data: Uint8Array, msgId: string): void {
-    const index = this.outbox.push({ subject, data, msgId });
+  private send(frame: Frame): void {
+    const index = this.outbox.push(frame);
     if (!this.holding) {
-      this.nc.publish(subject, data, msgIdHeader(msgId));
+      this.frames.send(frame);
       this.sentEnd = index + 1;
     }
     this.stats.published++;
@@ -301,7 +318,7 @@ export class ConfirmingPublisher {
       const first = this.outbox.firstIndex;
       const oldest = this.outbox.at(first);
       if (oldest) {
-        const acked = this.js.publish(oldest.subject, oldest.data, {
+        const acked = this.js.publish(oldest.subject, frameData(oldest), {
           msgID: oldest.msgId,
           timeout: this.opts.confirmTimeoutMs,
         });
@@ -318,7 +335,7 @@ export class ConfirmingPublisher {
     const sentBefore = this.sentTo();
     let resent = 0;
     for (const e of this.outbox.entries()) {
-      this.nc.publish(e.subject, e.data, msgIdHeader(e.msgId));
+      this.frames.send(e);
       resent++;
     }
     resent = Math.min(resent, sentBefore - this.outbox.firstIndex);
@@ -335,8 +352,7 @@ export class ConfirmingPublisher {
 
   /** Sends the held entries, oldest first, and stops holding (everything sent is confirmed). */
   private release(): void {
-    for (const e of this.outbox.entries(this.sentTo()))
-      this.nc.publish(e.subject, e.data, msgIdHeader(e.msgId));
+    for (const e of this.outbox.entries(this.sentTo())) this.frames.send(e);
     this.sentEnd = this.outbox.nextIndex;
     this.holding = false;
   }

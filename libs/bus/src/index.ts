@@ -1,5 +1,13 @@
 export { type BusAuth, type BusTls, redactUrl } from './auth.ts';
-export { DecodeError, decode, decodeText, encode, encodeValidTick, type RawTick } from './codec.ts';
+export {
+  DecodeError,
+  decode,
+  decodeText,
+  encode,
+  encodeValidTick,
+  type RawTick,
+  validTickJson,
+} from './codec.ts';
 export {
   ConfirmingPublisher,
   type ConfirmingPublisherOptions,
@@ -68,6 +76,7 @@ export {
   streamSubjects,
   subjects,
   tickMsgId,
+  tickMsgIdPrefix,
 } from './subjects.ts';
 export { decodeTick } from './tick-decode.ts';
 export { TickSubjects } from './tick-subjects.ts';

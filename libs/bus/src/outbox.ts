@@ -1,9 +1,7 @@
-/** One message kept until the stream has confirmed it. */
-export interface OutboxEntry {
-  subject: string;
-  data: Uint8Array;
-  msgId: string;
-}
+import type { Frame } from './frames.ts';
+
+/** One message kept until the stream has confirmed it: its wire frame, sent again on a re-send. */
+export type OutboxEntry = Frame;
 
 /**
  * A FIFO of unconfirmed messages with absolute indexes (never reused), bounded by the caller on
@@ -32,7 +30,7 @@ export class Outbox {
 
   push(entry: OutboxEntry): number {
     this.items.push(entry);
-    this.bytes += entry.data.byteLength;
+    this.bytes += entry.bytes.byteLength;
     return this.nextIndex - 1;
   }
 
@@ -94,7 +92,7 @@ export class Outbox {
     this.items[this.head] = undefined as unknown as OutboxEntry; // release for GC
     this.head++;
     this.base++;
-    this.bytes -= e.data.byteLength;
+    this.bytes -= e.bytes.byteLength;
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;

@@ -10,7 +10,7 @@ function window(n: number, subjects: string[]): Outbox {
   const o = new Outbox();
   for (let i = 0; i < n + 3; i++) {
     const subject = subjects[(i * 7 + (i >> 3)) % subjects.length] as string;
-    o.push({ subject, data, msgId: `id${i}` });
+    o.push({ subject, msgId: `id${i}`, bytes: data, dataStart: 0 });
   }
   o.dropThrough(2);
   return o;

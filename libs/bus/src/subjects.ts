@@ -108,5 +108,10 @@ export function siblingsOf(subject: string): string | undefined {
 
 /** Dedup id of a tick in TICKS (`Nats-Msg-Id`): a re-published tick is dropped by the window. */
 export function tickMsgId(venue: string, symbol: string, seq: number): string {
-  return `${venue}:${symbol}:${seq}`;
+  return `${tickMsgIdPrefix(venue, symbol)}${seq}`;
+}
+
+/** A venue+symbol's tick ids without the seq (a publisher keeps it per key: id = prefix + seq). */
+export function tickMsgIdPrefix(venue: string, symbol: string): string {
+  return `${venue}:${symbol}:`;
 }

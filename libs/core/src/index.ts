@@ -56,5 +56,6 @@ export {
   type TickValidation,
   TickValidationError,
   type TickValidationOptions,
+  tickError,
   validateTick,
 } from './validate.ts';

@@ -38,10 +38,7 @@ export interface TickValidationOptions {
 
 export type TickValidation = { ok: true; tick: Tick } | { ok: false; error: TickValidationError };
 
-const fail = (code: TickErrorCode, message: string): TickValidation => ({
-  ok: false,
-  error: new TickValidationError(code, message),
-});
+const fail = (code: TickErrorCode, message: string) => new TickValidationError(code, message);
 
 const isMicros = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
 
@@ -50,6 +47,28 @@ const isMicros = (x: unknown): x is number => typeof x === 'number' && Number.is
  * contract fields) or a typed error; it never throws on bad input.
  */
 export function validateTick(input: unknown, opts: TickValidationOptions): TickValidation {
+  const error = tickError(input, opts);
+  if (error) return { ok: false, error };
+  const t = input as Tick;
+  const tick: Tick = {
+    v: WIRE_VERSION,
+    venue: t.venue,
+    symbol: t.symbol,
+    seq: t.seq,
+    ts: t.ts,
+    price: t.price,
+    size: t.size,
+    recvTs: t.recvTs,
+  };
+  if (t.side !== undefined) tick.side = t.side;
+  return { ok: true, tick };
+}
+
+/**
+ * validateTick's checks alone: the error, or undefined when `input` keeps the contract. For a
+ * caller that built the tick itself with only contract fields (the feed's hot path), so no copy.
+ */
+export function tickError(input: unknown, opts: TickValidationOptions): TickValidationError | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return fail('NOT_AN_OBJECT', 'tick must be a JSON object');
   }
@@ -78,16 +97,5 @@ export function validateTick(input: unknown, opts: TickValidationOptions): TickV
   if (t.side !== undefined && t.side !== 'buy' && t.side !== 'sell') {
     return fail('BAD_SIDE', `side must be "buy" or "sell", got ${show(t.side)}`);
   }
-  const tick: Tick = {
-    v: WIRE_VERSION,
-    venue: t.venue,
-    symbol: t.symbol,
-    seq: t.seq,
-    ts: t.ts,
-    price: t.price,
-    size: t.size,
-    recvTs: t.recvTs,
-  };
-  if (t.side !== undefined) tick.side = t.side;
-  return { ok: true, tick };
+  return undefined;
 }

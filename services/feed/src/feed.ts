@@ -2,9 +2,9 @@ import {
   type Bus,
   type ConfirmingPublisher,
   encode,
-  encodeValidTick,
   subjects,
-  tickMsgId,
+  tickMsgIdPrefix,
+  validTickJson,
   waitForSettled,
 } from '@tickflow/bus';
 import {
@@ -279,11 +279,13 @@ export class FeedService {
         }
         this.stats.published++;
         this.metrics.countPublished(t.venue);
-        return this.publisher.publish(
-          subjects.tick(t.venue, t.symbol, this.partitions),
-          encodeValidTick(t),
-          tickMsgId(t.venue, t.symbol, t.seq),
-        );
+        // The key's subject and id prefix, worked out on its first tick (partitions are set by then).
+        o.memo.route ??= {
+          subject: subjects.tick(t.venue, t.symbol, this.partitions),
+          idPrefix: tickMsgIdPrefix(t.venue, t.symbol),
+        };
+        const { subject, idPrefix } = o.memo.route;
+        return this.publisher.publishAscii(subject, validTickJson(t), `${idPrefix}${t.seq}`);
       }
       case 'duplicate':
         this.stats.duplicates++;

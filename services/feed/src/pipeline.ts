@@ -1,4 +1,4 @@
-import { type Micros, type Tick, validateTick, WIRE_VERSION } from '@tickflow/core';
+import { type Micros, type Tick, tickError, WIRE_VERSION } from '@tickflow/core';
 import { RecentIds } from './hygiene/recent-ids.ts';
 import { DEFAULT_SPIKE_FILTER, SpikeFilter, type SpikeFilterOptions } from './hygiene/spike-filter.ts';
 import { MAX_RAW_CHARS } from './sources/mapping.ts';
@@ -18,9 +18,17 @@ export const DEFAULT_PIPELINE: PipelineOptions = {
   maxFutureMicros: 5_000_000,
 };
 
+/**
+ * Where a venue+symbol's ticks go, worked out once by the publisher and kept with the pipeline's
+ * state for that key (its subject and the text before the seq in its msg ids).
+ */
+export interface RouteMemo {
+  route: { subject: string; idPrefix: string } | undefined;
+}
+
 /** What to do with one source event. */
 export type Outcome =
-  | { kind: 'publish'; tick: Tick; outOfOrder: boolean }
+  | { kind: 'publish'; tick: Tick; outOfOrder: boolean; memo: RouteMemo }
   | { kind: 'reject'; venue: string; raw: string; code: string; reason: string }
   | { kind: 'duplicate'; venue: string; symbol: string; tradeId: string };
 
@@ -31,8 +39,8 @@ export type Outcome =
  * Out-of-order exchange timestamps are published (they are real trades) and flagged.
  */
 export class TickPipeline {
-  /** Per venue+symbol: one map lookup per tick for all of its state. */
-  private readonly keys = new Map<string, KeyState>();
+  /** Per venue, per symbol: all of a key's state, found without building a key string per tick. */
+  private readonly keys = new Map<string, Map<string, KeyState>>();
   private readonly spikes: SpikeFilter;
 
   constructor(private readonly opts: PipelineOptions = DEFAULT_PIPELINE) {
@@ -41,35 +49,43 @@ export class TickPipeline {
 
   /** Continues a symbol's sequence after a restart (the last seq found in TICKS; 0 for none). */
   resume(venue: string, symbol: string, lastSeq: number): void {
-    const key = `${venue}:${symbol}`;
-    const state = this.keys.get(key);
-    if (state) state.seq = lastSeq;
-    else this.keys.set(key, { key, seq: lastSeq, lastTs: undefined, recent: undefined });
+    this.stateOf(venue, symbol).seq = lastSeq;
   }
 
   /** Whether the sequence of this venue+symbol is known (resumed or started in this process). */
   knows(venue: string, symbol: string): boolean {
-    return this.keys.has(`${venue}:${symbol}`);
+    return this.keys.get(venue)?.has(symbol) ?? false;
+  }
+
+  private stateOf(venue: string, symbol: string): KeyState {
+    let symbols = this.keys.get(venue);
+    if (!symbols) {
+      symbols = new Map();
+      this.keys.set(venue, symbols);
+    }
+    let state = symbols.get(symbol);
+    if (!state) {
+      state = { key: `${venue}:${symbol}`, seq: 0, lastTs: undefined, recent: undefined, route: undefined };
+      symbols.set(symbol, state);
+    }
+    return state;
   }
 
   handle(event: SourceEvent, now: Micros): Outcome {
     if (event.kind === 'invalid') return { ...event, kind: 'reject' };
     const t = event.trade;
-    const key = `${t.venue}:${t.symbol}`;
-    let state = this.keys.get(key);
-    if (!state) {
-      state = { key, seq: 0, lastTs: undefined, recent: undefined };
-      this.keys.set(key, state);
-    }
+    const state = this.stateOf(t.venue, t.symbol);
     const seq = state.seq + 1;
-    const checked = validateTick(toTick(t, seq), { now, maxFutureMicros: this.opts.maxFutureMicros });
-    if (!checked.ok) return reject(t, checked.error.code, checked.error.message);
+    // Built here with only contract fields, so checked in place rather than copied.
+    const tick = toTick(t, seq);
+    const error = tickError(tick, { now, maxFutureMicros: this.opts.maxFutureMicros });
+    if (error) return reject(t, error.code, error.message);
     if (t.tradeId !== undefined) {
       state.recent ??= new RecentIds(this.opts.dedupWindow);
       if (!state.recent.add(t.tradeId))
         return { kind: 'duplicate', venue: t.venue, symbol: t.symbol, tradeId: t.tradeId };
     }
-    const deviation = this.spikes.check(key, Number(t.price));
+    const deviation = this.spikes.check(state.key, Number(t.price));
     if (deviation !== undefined) {
       return reject(
         t,
@@ -80,11 +96,11 @@ export class TickPipeline {
     state.seq = seq;
     const last = state.lastTs;
     state.lastTs = last === undefined || t.ts > last ? t.ts : last;
-    return { kind: 'publish', tick: checked.tick, outOfOrder: last !== undefined && t.ts < last };
+    return { kind: 'publish', tick, outOfOrder: last !== undefined && t.ts < last, memo: state };
   }
 }
 
-interface KeyState {
+interface KeyState extends RouteMemo {
   key: string;
   seq: number;
   lastTs: Micros | undefined;

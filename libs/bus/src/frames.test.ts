@@ -1,0 +1,79 @@
+import type { NatsConnection } from 'nats';
+import { describe, expect, it } from 'vitest';
+import { FrameWriter, frameData } from './frames.ts';
+
+const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
+
+/** A stand-in connection recording what reaches its outbound buffer (unit test: no server here). */
+function connection(opts: { raw?: boolean; closed?: boolean; draining?: boolean } = {}) {
+  const sent: Uint8Array[] = [];
+  const published: { subject: string; data: Uint8Array; header: Uint8Array }[] = [];
+  const nc = {
+    isClosed: () => opts.closed ?? false,
+    isDraining: () => opts.draining ?? false,
+    publish: (subject: string, data: Uint8Array, o: { headers: { encode(): Uint8Array } }) =>
+      published.push({ subject, data, header: o.headers.encode() }),
+    ...(opts.raw === false ? {} : { protocol: { sendCommand: (b: Uint8Array) => sent.push(b) } }),
+  };
+  return { nc: nc as unknown as NatsConnection, sent, published };
+}
+
+describe('FrameWriter', () => {
+  it('writes the HPUB frame nats.js would send for an ASCII payload', () => {
+    const { nc, sent } = connection();
+    const w = new FrameWriter(nc);
+    const f = w.text('ticks.v.BTC-USD', 'v:BTC-USD:7', '{"v":1}');
+    w.send(f);
+    const header = 'NATS/1.0\r\nNats-Msg-Id: v:BTC-USD:7\r\n\r\n';
+    expect(text(sent[0] as Uint8Array)).toBe(
+      `HPUB ticks.v.BTC-USD ${header.length} ${header.length + 7}\r\n${header}{"v":1}\r\n`,
+    );
+    expect(text(frameData(f))).toBe('{"v":1}');
+    expect(f.subject).toBe('ticks.v.BTC-USD');
+    expect(f.msgId).toBe('v:BTC-USD:7');
+  });
+
+  it('counts bytes, not characters, for a UTF-8 payload and id', () => {
+    const { nc, sent } = connection();
+    const w = new FrameWriter(nc);
+    const data = Buffer.from('{"raw":"é€"}', 'utf8');
+    w.send(w.bytes('rejects.v', 'reject:é', data));
+    const header = Buffer.from('NATS/1.0\r\nNats-Msg-Id: reject:é\r\n\r\n', 'utf8');
+    const frame = sent[0] as Uint8Array;
+    expect(text(frame)).toBe(
+      `HPUB rejects.v ${header.length} ${header.length + data.length}\r\n${header.toString()}{"raw":"é€"}\r\n`,
+    );
+  });
+
+  it('keeps earlier frames intact when it moves to a new chunk', () => {
+    const { nc } = connection();
+    const w = new FrameWriter(nc);
+    const payload = 'x'.repeat(1000);
+    const frames = Array.from({ length: 600 }, (_, i) => w.text(`s.${i}`, `id${i}`, payload)); // > 256 KiB
+    for (const [i, f] of frames.entries()) {
+      expect(text(frameData(f))).toBe(payload);
+      expect(text(f.bytes).startsWith(`HPUB s.${i} `)).toBe(true);
+    }
+    const big = 'y'.repeat(300 * 1024); // larger than a chunk: gets a chunk of its own
+    expect(text(frameData(w.text('s.big', 'big', big)))).toBe(big);
+  });
+
+  it('falls back to publish with the same header when nats.js exposes no sendCommand', () => {
+    const { nc, sent, published } = connection({ raw: false });
+    const w = new FrameWriter(nc);
+    w.send(w.text('ticks.v.S', 'v:S:1', '{}'));
+    expect(sent).toHaveLength(0);
+    expect(published[0]?.subject).toBe('ticks.v.S');
+    expect(text(published[0]?.data as Uint8Array)).toBe('{}');
+    expect(text(published[0]?.header as Uint8Array)).toBe('NATS/1.0\r\nNats-Msg-Id: v:S:1\r\n\r\n');
+  });
+
+  it('refuses to send on a closed or draining connection, as publish does', () => {
+    for (const state of [{ closed: true }, { draining: true }]) {
+      const { nc, sent } = connection(state);
+      const w = new FrameWriter(nc);
+      expect(() => w.send(w.text('s', 'id', '{}'))).toThrow(/CONNECTION_(CLOSED|DRAINING)/);
+      expect(sent).toHaveLength(0);
+    }
+  });
+});
