@@ -180,10 +180,30 @@ export async function consumeDurable(
   };
 }
 
+/** A stream read that kept ending before the stream's end (a consumer lost with a cluster server). */
+export class StreamReadShortError extends Error {
+  override name = 'StreamReadShortError';
+  constructor(
+    readonly stream: string,
+    /** Stream sequence of the last message read, and the end the read had to reach. */
+    readonly lastRead: number,
+    readonly lastSeq: number,
+    readonly count: number,
+  ) {
+    super(
+      `read ${stream} only to seq ${lastRead.toLocaleString('en-US')} of ${lastSeq.toLocaleString('en-US')} (${count.toLocaleString('en-US')} messages): the consumer ended early ${READ_ATTEMPTS} times; nothing is taken from a partial read, try again`,
+    );
+  }
+}
+
+const READ_ATTEMPTS = 3;
+
 /**
  * Reads a stream from its first message up to the last one present when the call started, through
- * an ordered (ephemeral, unacked) consumer: the batch layer's way to read a day back. `lastRead` is
- * the stream sequence it got to: a reader that must have everything compares it with `lastSeq`.
+ * an ordered (ephemeral, unacked) consumer: the batch layer's way to read a day back, the bot's and
+ * signals' way to rebuild. A read that keeps ending before that last message throws
+ * StreamReadShortError (its messages were handed to `onMessage`: a caller that can use part of a
+ * stream catches it), so no caller takes part of a stream for all of it.
  */
 export async function readStream(
   js: JetStreamClient,
@@ -202,11 +222,11 @@ export async function readStream(
   let count = 0;
   // An iterator that ends before the end (the consumer lost with a cluster server, say) is read on
   // from the next sequence, a few times: a reader must not take a short read for the whole stream.
-  for (let attempt = 0; attempt < 3; attempt++) {
+  let ended = false;
+  for (let attempt = 0; attempt < READ_ATTEMPTS && !ended; attempt++) {
     const start = lastRead > 0 ? lastRead + 1 : (fromSeq ?? 1);
     const consumer = await js.consumers.get(stream, start > 1 ? { opt_start_seq: start } : {});
     const messages = await consumer.consume({ max_messages: 5000 });
-    let ended = false;
     for await (const m of messages) {
       if (m.seq > lastSeq) {
         ended = true;
@@ -222,8 +242,8 @@ export async function readStream(
       }
     }
     await messages.close();
-    if (ended) break;
   }
+  if (!ended) throw new StreamReadShortError(stream, lastRead, lastSeq, count);
   return { count, lastSeq, lastRead };
 }
 

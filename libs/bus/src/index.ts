@@ -30,6 +30,7 @@ export {
   lastSeqOn,
   readRecent,
   readStream,
+  StreamReadShortError,
 } from './consume.ts';
 export { nextOnSubject } from './direct.ts';
 export { LastStoredReader } from './last-stored.ts';
