@@ -46,6 +46,7 @@ export { Lifecycle, type ServiceHandle } from './lifecycle.ts';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger.ts';
 export { Counter, createRegistry, Gauge, Histogram, type Registry } from './metrics.ts';
 export { type BusConnectSettings, busAuthFrom, type NatsAuthConfig, natsAuthEnv } from './nats-auth.ts';
+export { OutageLog } from './outage-log.ts';
 export { loadStrategyModule, loadStrategySetup } from './strategy-loader.ts';
 export { type StreamSettingDiff, warnStreamSetting } from './stream-warnings.ts';
 export {

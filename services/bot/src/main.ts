@@ -3,6 +3,7 @@ import {
   consumeDurable,
   consumeFrom,
   decode,
+  isTransientBusError,
   nextOnSubject,
   onlyPlainLayout,
   PublishError,
@@ -26,6 +27,7 @@ import {
   type Logger,
   listen,
   loadHttpSecurity,
+  OutageLog,
   type ServiceHandle,
   warnStreamSetting,
 } from '@tickflow/runtime';
@@ -191,8 +193,10 @@ export async function startBot(
     fatal = reject;
   });
   done.catch(() => {}); // observed by the entry point; never an unhandled rejection
+  const outage = new OutageLog(log, 'decision handling');
   const onError = (err: unknown, m: { subject: string }) => {
     if (err instanceof OrderAbandonedError) return log.debug({ subject: m.subject }, err.message);
+    if (isTransientBusError(err)) return outage.note(err, { subject: m.subject });
     log.error({ err, subject: m.subject }, 'handling failed');
     if (err instanceof PublishError) fatal(err);
   };
