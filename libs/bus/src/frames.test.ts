@@ -5,10 +5,11 @@ import { FrameWriter, frameData } from './frames.ts';
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 
 /** A stand-in connection recording what reaches its outbound buffer (unit test: no server here). */
-function connection(opts: { raw?: boolean; closed?: boolean; draining?: boolean } = {}) {
+function connection(opts: { raw?: boolean; closed?: boolean; draining?: boolean; maxPayload?: number } = {}) {
   const sent: Uint8Array[] = [];
   const published: { subject: string; data: Uint8Array; header: Uint8Array }[] = [];
   const nc = {
+    info: { max_payload: opts.maxPayload ?? 1024 * 1024 },
     isClosed: () => opts.closed ?? false,
     isDraining: () => opts.draining ?? false,
     publish: (subject: string, data: Uint8Array, o: { headers: { encode(): Uint8Array } }) =>
@@ -56,6 +57,17 @@ describe('FrameWriter', () => {
     }
     const big = 'y'.repeat(300 * 1024); // larger than a chunk: gets a chunk of its own
     expect(text(frameData(w.text('s.big', 'big', big)))).toBe(big);
+  });
+
+  it("refuses a message over the server's max_payload, as publish does", () => {
+    const { nc, sent } = connection({ maxPayload: 1024 });
+    const w = new FrameWriter(nc);
+    const id = 'v:S:1';
+    const fits = 1024 - (27 + id.length); // header bytes: 27 + the id
+    expect(() => w.text('s', id, 'x'.repeat(fits))).not.toThrow();
+    expect(() => w.text('s', id, 'x'.repeat(fits + 1))).toThrow(/MAX_PAYLOAD_EXCEEDED/);
+    expect(() => w.bytes('s', id, new Uint8Array(fits + 1))).toThrow(/MAX_PAYLOAD_EXCEEDED/);
+    expect(sent).toHaveLength(0);
   });
 
   it('falls back to publish with the same header when nats.js exposes no sendCommand', () => {

@@ -51,6 +51,7 @@ export class FrameWriter {
    */
   text(subject: string, msgId: string, ascii: string): Frame {
     const hlen = HEADER_FIXED + msgId.length;
+    this.checkPayload(hlen + ascii.length);
     const line = `HPUB ${subject} ${hlen} ${hlen + ascii.length}\r\n`;
     const size = line.length + hlen + ascii.length + 2;
     const at = this.reserve(size);
@@ -61,6 +62,7 @@ export class FrameWriter {
   /** A frame for any payload bytes (ids and subjects may then be any UTF-8). */
   bytes(subject: string, msgId: string, data: Uint8Array): Frame {
     const hlen = HEADER_FIXED + Buffer.byteLength(msgId);
+    this.checkPayload(hlen + data.byteLength);
     const line = `HPUB ${subject} ${hlen} ${hlen + data.byteLength}\r\n`;
     const head = `${line}${HEADER_HEAD}${msgId}\r\n\r\n`;
     const headBytes = Buffer.byteLength(head);
@@ -82,6 +84,15 @@ export class FrameWriter {
     if (this.nc.isClosed()) throw NatsError.errorForCode(ErrorCode.ConnectionClosed);
     if (this.nc.isDraining()) throw NatsError.errorForCode(ErrorCode.ConnectionDraining);
     this.raw.sendCommand(frame.bytes);
+  }
+
+  /**
+   * Refuses a message over the server's max_payload as `publish` does: the server would answer
+   * it with an error and close the connection.
+   */
+  private checkPayload(len: number): void {
+    const max = this.nc.info?.max_payload;
+    if (max !== undefined && len > max) throw NatsError.errorForCode(ErrorCode.MaxPayloadExceeded);
   }
 
   /** Room for `size` bytes: the current chunk, or a new one (a frame never spans two). */
