@@ -3,7 +3,7 @@ import type { SmaCrossParams } from '@tickflow/strategy';
 import { DaySource, type SharedDay } from './day-source.ts';
 import type { Combination } from './grid.ts';
 import { GridStrategies } from './grid-strategies.ts';
-import { BacktestError, replayRange } from './replay.ts';
+import { BacktestError, replayGroup } from './replay.ts';
 import type { BacktestFigures } from './report-schema.ts';
 
 /**
@@ -39,6 +39,12 @@ export type DaySourceKey = Pick<BacktestJob, 'archiveDir' | 'db' | 'symbols'>;
 
 export const sourceKey = (job: DaySourceKey) => JSON.stringify([job.archiveDir, job.db, job.symbols]);
 
+/** What jobs of one lane group agree on: everything but their key and parameters. */
+export const groupKey = (job: BacktestJob) => {
+  const { key: _key, params: _params, ...rest } = job;
+  return JSON.stringify(rest);
+};
+
 /**
  * Ticks a runner keeps in memory to replay for the next job (~41 bytes each: ~80 MiB): a grid runs
  * the same days once per combination, and reading them from memory instead of Parquet saved a
@@ -68,22 +74,49 @@ export class JobRunner {
   private readonly strategies = new Map<string, Promise<GridStrategies>>();
 
   async run(job: BacktestJob): Promise<BacktestJobResult> {
-    const strategies = await this.strategiesOf(job);
-    let factory: ReturnType<GridStrategies['factoryFor']>;
-    try {
-      factory = strategies.factoryFor(job.params);
-    } catch (err) {
-      return { v: 1, key: job.key, ok: false, error: (err as Error).message };
+    return (await this.runGroup([job]))[0] as BacktestJobResult;
+  }
+
+  /**
+   * Jobs that differ only in their key and parameters (`groupKey`), in one pass over their days
+   * (`replayGroup`): each day read once, each tick made once for all of them. Each job's result is
+   * the one it has alone; a combination the strategy refuses gets its error, the others still run.
+   */
+  async runGroup(jobs: readonly BacktestJob[]): Promise<BacktestJobResult[]> {
+    const first = jobs[0];
+    if (first === undefined) return [];
+    const key = groupKey(first);
+    if (jobs.some((j) => groupKey(j) !== key))
+      throw new BacktestError('a lane group holds jobs over different days, archives or settings');
+    const strategies = await this.strategiesOf(first);
+    const out: BacktestJobResult[] = [];
+    const lanes: { at: number; factory: ReturnType<GridStrategies['factoryFor']> }[] = [];
+    for (const [at, job] of jobs.entries()) {
+      try {
+        lanes.push({ at, factory: strategies.factoryFor(job.params) });
+      } catch (err) {
+        out[at] = { v: 1, key: job.key, ok: false, error: (err as Error).message };
+      }
     }
-    const figures = await replayRange({
-      source: await this.sourceOf(job),
-      dates: job.dates,
-      factory,
-      execution: job.execution,
-      limits: job.limits,
-      cash: job.cash,
+    if (lanes.length === 0) return out;
+    const figures = await replayGroup({
+      source: await this.sourceOf(first),
+      dates: first.dates,
+      lanes: lanes.map(({ factory }) => ({
+        factory,
+        execution: first.execution,
+        limits: first.limits,
+        cash: first.cash,
+      })),
     });
-    return { v: 1, key: job.key, ok: true, figures };
+    for (const [k, { at }] of lanes.entries())
+      out[at] = {
+        v: 1,
+        key: (jobs[at] as BacktestJob).key,
+        ok: true,
+        figures: figures[k] as BacktestFigures,
+      };
+    return out;
   }
 
   close(): void {
