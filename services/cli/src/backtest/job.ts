@@ -1,10 +1,15 @@
 import type { ExecutionModel, RiskLimits } from '@tickflow/paper';
-import type { SmaCrossParams } from '@tickflow/strategy';
+import type { SmaCrossParams, StrategyFactory } from '@tickflow/strategy/light';
 import { DaySource, type SharedDay } from './day-source.ts';
 import type { Combination } from './grid.ts';
-import { GridStrategies } from './grid-strategies.ts';
 import { BacktestError, replayGroup } from './replay.ts';
 import type { BacktestFigures } from './report-schema.ts';
+import { smaCrossFactoryFor } from './sma-grid.ts';
+
+/** What makes each combination's strategy factory: GridStrategies, or the built-in SMA cross alone. */
+interface Factories {
+  factoryFor(combination: Combination): StrategyFactory;
+}
 
 /**
  * One grid combination over one date range: plain JSON in, plain JSON out, so the same job runs
@@ -71,7 +76,7 @@ export class JobRunner {
   }
 
   private readonly sources = new Map<string, Promise<DaySource>>();
-  private readonly strategies = new Map<string, Promise<GridStrategies>>();
+  private readonly strategies = new Map<string, Promise<Factories>>();
 
   async run(job: BacktestJob): Promise<BacktestJobResult> {
     return (await this.runGroup([job]))[0] as BacktestJobResult;
@@ -90,7 +95,7 @@ export class JobRunner {
       throw new BacktestError('a lane group holds jobs over different days, archives or settings');
     const strategies = await this.strategiesOf(first);
     const out: BacktestJobResult[] = [];
-    const lanes: { at: number; factory: ReturnType<GridStrategies['factoryFor']> }[] = [];
+    const lanes: { at: number; factory: StrategyFactory }[] = [];
     for (const [at, job] of jobs.entries()) {
       try {
         lanes.push({ at, factory: strategies.factoryFor(job.params) });
@@ -145,11 +150,19 @@ export class JobRunner {
     return source;
   }
 
-  private strategiesOf(job: BacktestJob): Promise<GridStrategies> {
+  /**
+   * A grid without `--strategies` needs only the SMA cross: the config parser (and TypeBox, ~0.3 s
+   * to load in each worker thread) is loaded only for a job that names a config.
+   */
+  private strategiesOf(job: BacktestJob): Promise<Factories> {
     const key = JSON.stringify([job.strategies, job.sma]);
     let s = this.strategies.get(key);
     if (!s) {
-      s = GridStrategies.load(job.strategies ?? undefined, job.sma);
+      const { strategies, sma } = job;
+      s =
+        strategies === null
+          ? Promise.resolve({ factoryFor: (c: Combination) => smaCrossFactoryFor(sma, c) })
+          : import('./grid-strategies.ts').then(({ GridStrategies }) => GridStrategies.load(strategies, sma));
       this.strategies.set(key, s);
     }
     return s;

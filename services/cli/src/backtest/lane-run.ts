@@ -1,6 +1,6 @@
 import { Dec, type Decision, type Fill, money, type Tick } from '@tickflow/core';
 import { type ExecutionModel, Portfolio, type RiskLimits, type Tape } from '@tickflow/paper';
-import { StrategyEngine, type StrategyFactory, type StrategyFault } from '@tickflow/strategy';
+import { StrategyEngine, type StrategyFactory, type StrategyFault } from '@tickflow/strategy/light';
 import { SymbolBroker } from './broker.ts';
 import type { DaySourceKind } from './day-source.ts';
 import { TradeStats } from './metrics.ts';
