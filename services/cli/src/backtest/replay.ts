@@ -33,8 +33,9 @@ export async function replayRange(o: ReplayInput): Promise<BacktestFigures> {
 
 /**
  * Several combinations over the same days in one pass (a grid's lane group): each day is read once
- * and each of its ticks, made once, goes to every combination's own engine in turn; each symbol's
- * tapes are made once for all their brokers. A combination's figures are those it has alone (its
+ * and each of its ticks, filled once into the one Tick object of its venue (`eachReused`: the
+ * engine keeps no tick), goes to every combination's own engine in turn; each symbol's tapes are
+ * made once for all their brokers. A combination's figures are those it has alone (its
  * state is its own: the ticks and tapes it shares are read-only); `replay` is the group's time.
  */
 export async function replayGroup(o: {
@@ -46,9 +47,12 @@ export async function replayGroup(o: {
 }): Promise<BacktestFigures[]> {
   const lanes = o.lanes.map((l) => new LaneRun(l));
   const n = lanes.length;
+  const one = lanes[0] as LaneRun;
+  // Closures, not a bound method: each run's visitor is then the same function to V8, which
+  // inlines it into the tick loop (a fresh bound function per run was ~25 % slower, measured).
   const visit =
     n === 1
-      ? (lanes[0] as LaneRun).tick.bind(lanes[0])
+      ? (t: Tick) => one.tick(t)
       : (t: Tick) => {
           for (let i = 0; i < n; i++) (lanes[i] as LaneRun).tick(t);
         };
@@ -58,7 +62,7 @@ export async function replayGroup(o: {
     const t0 = performance.now();
     const read = await o.source
       .readDay(date, (ticks) => {
-        ticks.each(visit);
+        ticks.eachReused(visit);
         const { tapeOf, lastPrice } = tapesOf(ticks);
         for (const lane of lanes) lane.endSymbol(ticks.symbol, tapeOf, lastPrice);
       })
