@@ -3,7 +3,9 @@
  * combinations (SMA cross fast 2..5 × slow 20..50:10) over a synthetic Parquet archive, once on
  * `workers` threads and once on one thread (the serial baseline), each pool fresh and started
  * and stopped inside the timing: both modes start cold, as a fresh `tickflow backtest` does (the
- * bench's own thread would be warm from the rounds before). Rounds alternate the order; medians.
+ * bench's own thread would be warm from the rounds before). The grid's threads take the
+ * combinations in lane groups (one pass over the ticks for 8 each), as `tickflow backtest --grid`
+ * does; the serial baseline replays each combination alone. Rounds alternate the order; medians.
  * Run alone: `node --import tsx bench/backtest-grid.ts` (BENCH_GRID_TICKS, BENCH_RUNS).
  */
 import { rmSync } from 'node:fs';
@@ -37,7 +39,9 @@ const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
 async function timedRun(workers: number, jobs: BacktestJob[]) {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const pool = openThreadPool(workers);
+  // The grid runs its combinations in lane groups (one pass over the ticks for several); the serial
+  // baseline runs each combination alone, one after another.
+  const pool = openThreadPool(workers, { maxLanes: workers === 1 ? 1 : undefined });
   try {
     // The pool queues: all at once for threads; the inline pool runs them in turn anyway.
     const results = await Promise.all(jobs.map((j) => pool.run(j)));

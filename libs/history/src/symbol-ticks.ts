@@ -164,6 +164,31 @@ export class SymbolTicks {
     }
   }
 
+  /**
+   * Every tick as `each` hands them, but in one Tick object per venue refilled row after row (two:
+   * with and without a side, so neither changes shape): for a callee that keeps nothing of the
+   * object it is handed (the strategy engine), without a million objects a second to collect.
+   */
+  eachReused(visit: (tick: Tick) => void): void {
+    const { c, dict, symbol } = this;
+    for (const { venue, from, to } of this.lanes) {
+      const by = this.offsets.get(venue) ?? 0;
+      const plain: Tick = { v: WIRE_VERSION, venue, symbol, seq: 0, ts: 0, price: '', size: '', recvTs: 0 };
+      const sided: Tick = { ...plain, side: 'buy' };
+      for (let row = from; row < to; row++) {
+        const side = c.side[row];
+        const t = side === 1 || side === 2 ? sided : plain;
+        t.seq = (c.seq[row] as number) + by;
+        t.ts = c.ts[row] as number;
+        t.price = dict.priceOf(c.price[row] as number);
+        t.size = dict.sizeOf(c.size[row] as number);
+        t.recvTs = c.recvTs[row] as number;
+        if (t === sided) t.side = side === 1 ? 'buy' : 'sell';
+        visit(t);
+      }
+    }
+  }
+
   toArray(): Tick[] {
     const out: Tick[] = [];
     this.each((t) => {

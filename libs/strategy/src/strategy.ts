@@ -9,7 +9,8 @@ export interface Strategy {
   readonly name: string;
   /**
    * Feeds one tick; returns a decision when the rule fires. `now` stamps `decidedAt` only. Copy
-   * what you need from `tick`, never keep the object: the batch replay's ticks are short-lived.
+   * what you need from `tick`, never keep or change the object: the batch replay's ticks are
+   * short-lived, and a backtest grid hands the same tick to each of its combinations in turn.
    */
   onTick(tick: Tick, now: Micros): Decision | undefined;
   /** Latest indicator values, for the REST view and the decision snapshot. */

@@ -12,6 +12,7 @@ import {
   strategySetup,
 } from '@tickflow/strategy';
 import type { Combination, GridValue } from './grid.ts';
+import { smaCrossFactoryFor } from './sma-grid.ts';
 
 type Section = { strategy?: unknown; params?: Record<string, unknown> };
 type ConfigJson = { defaults: Section; symbols?: Record<string, Section> };
@@ -71,12 +72,7 @@ export class GridStrategies {
    * values (a StrategyConfigError, a RangeError such as `fast period 20 must be < slow 20`).
    */
   factoryFor(combination: Combination): StrategyFactory {
-    if (this.json === undefined) {
-      const sma = { ...this.sma, ...(combination as Partial<SmaCrossParams>) };
-      const { factory } = strategySetup(undefined, sma);
-      factory('grid', 'CHECK'); // builds it once, so a refused combination fails here
-      return factory;
-    }
+    if (this.json === undefined) return smaCrossFactoryFor(this.sma, combination);
     const json = structuredClone(this.json);
     for (const [name, value] of Object.entries(combination)) {
       const param = name.slice(name.lastIndexOf('.') + 1);

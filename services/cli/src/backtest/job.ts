@@ -1,10 +1,15 @@
 import type { ExecutionModel, RiskLimits } from '@tickflow/paper';
-import type { SmaCrossParams } from '@tickflow/strategy';
+import type { SmaCrossParams, StrategyFactory } from '@tickflow/strategy/light';
 import { DaySource, type SharedDay } from './day-source.ts';
 import type { Combination } from './grid.ts';
-import { GridStrategies } from './grid-strategies.ts';
-import { BacktestError, replayRange } from './replay.ts';
+import { BacktestError, replayGroup } from './replay.ts';
 import type { BacktestFigures } from './report-schema.ts';
+import { smaCrossFactoryFor } from './sma-grid.ts';
+
+/** What makes each combination's strategy factory: GridStrategies, or the built-in SMA cross alone. */
+interface Factories {
+  factoryFor(combination: Combination): StrategyFactory;
+}
 
 /**
  * One grid combination over one date range: plain JSON in, plain JSON out, so the same job runs
@@ -39,6 +44,12 @@ export type DaySourceKey = Pick<BacktestJob, 'archiveDir' | 'db' | 'symbols'>;
 
 export const sourceKey = (job: DaySourceKey) => JSON.stringify([job.archiveDir, job.db, job.symbols]);
 
+/** What jobs of one lane group agree on: everything but their key and parameters. */
+export const groupKey = (job: BacktestJob) => {
+  const { key: _key, params: _params, ...rest } = job;
+  return JSON.stringify(rest);
+};
+
 /**
  * Ticks a runner keeps in memory to replay for the next job (~41 bytes each: ~80 MiB): a grid runs
  * the same days once per combination, and reading them from memory instead of Parquet saved a
@@ -65,25 +76,52 @@ export class JobRunner {
   }
 
   private readonly sources = new Map<string, Promise<DaySource>>();
-  private readonly strategies = new Map<string, Promise<GridStrategies>>();
+  private readonly strategies = new Map<string, Promise<Factories>>();
 
   async run(job: BacktestJob): Promise<BacktestJobResult> {
-    const strategies = await this.strategiesOf(job);
-    let factory: ReturnType<GridStrategies['factoryFor']>;
-    try {
-      factory = strategies.factoryFor(job.params);
-    } catch (err) {
-      return { v: 1, key: job.key, ok: false, error: (err as Error).message };
+    return (await this.runGroup([job]))[0] as BacktestJobResult;
+  }
+
+  /**
+   * Jobs that differ only in their key and parameters (`groupKey`), in one pass over their days
+   * (`replayGroup`): each day read once, each tick made once for all of them. Each job's result is
+   * the one it has alone; a combination the strategy refuses gets its error, the others still run.
+   */
+  async runGroup(jobs: readonly BacktestJob[]): Promise<BacktestJobResult[]> {
+    const first = jobs[0];
+    if (first === undefined) return [];
+    const key = groupKey(first);
+    if (jobs.some((j) => groupKey(j) !== key))
+      throw new BacktestError('a lane group holds jobs over different days, archives or settings');
+    const strategies = await this.strategiesOf(first);
+    const out: BacktestJobResult[] = [];
+    const lanes: { at: number; factory: StrategyFactory }[] = [];
+    for (const [at, job] of jobs.entries()) {
+      try {
+        lanes.push({ at, factory: strategies.factoryFor(job.params) });
+      } catch (err) {
+        out[at] = { v: 1, key: job.key, ok: false, error: (err as Error).message };
+      }
     }
-    const figures = await replayRange({
-      source: await this.sourceOf(job),
-      dates: job.dates,
-      factory,
-      execution: job.execution,
-      limits: job.limits,
-      cash: job.cash,
+    if (lanes.length === 0) return out;
+    const figures = await replayGroup({
+      source: await this.sourceOf(first),
+      dates: first.dates,
+      lanes: lanes.map(({ factory }) => ({
+        factory,
+        execution: first.execution,
+        limits: first.limits,
+        cash: first.cash,
+      })),
     });
-    return { v: 1, key: job.key, ok: true, figures };
+    for (const [k, { at }] of lanes.entries())
+      out[at] = {
+        v: 1,
+        key: (jobs[at] as BacktestJob).key,
+        ok: true,
+        figures: figures[k] as BacktestFigures,
+      };
+    return out;
   }
 
   close(): void {
@@ -112,11 +150,19 @@ export class JobRunner {
     return source;
   }
 
-  private strategiesOf(job: BacktestJob): Promise<GridStrategies> {
+  /**
+   * A grid without `--strategies` needs only the SMA cross: the config parser (and TypeBox, ~0.3 s
+   * to load in each worker thread) is loaded only for a job that names a config.
+   */
+  private strategiesOf(job: BacktestJob): Promise<Factories> {
     const key = JSON.stringify([job.strategies, job.sma]);
     let s = this.strategies.get(key);
     if (!s) {
-      s = GridStrategies.load(job.strategies ?? undefined, job.sma);
+      const { strategies, sma } = job;
+      s =
+        strategies === null
+          ? Promise.resolve({ factoryFor: (c: Combination) => smaCrossFactoryFor(sma, c) })
+          : import('./grid-strategies.ts').then(({ GridStrategies }) => GridStrategies.load(strategies, sma));
       this.strategies.set(key, s);
     }
     return s;

@@ -1,12 +1,10 @@
-import { Dec, type Decision, type Fill, money } from '@tickflow/core';
+import { Dec, money, type Tick } from '@tickflow/core';
 import type { SymbolTicks } from '@tickflow/history';
-import { type ExecutionModel, Portfolio, type RiskLimits, type Tape } from '@tickflow/paper';
-import { StrategyEngine, type StrategyFactory, type StrategyFault } from '@tickflow/strategy';
-import { SymbolBroker } from './broker.ts';
+import type { Tape } from '@tickflow/paper';
 import type { DaySource } from './day-source.ts';
-import { dailyReturns, maxDrawdown, meanExposure, ratios, TradeStats } from './metrics.ts';
+import { type LaneInput, LaneRun } from './lane-run.ts';
+import { dailyReturns, maxDrawdown, meanExposure, ratios } from './metrics.ts';
 import type { BacktestFigures } from './report-schema.ts';
-import { type Rejection, RiskGate } from './risk-gate.ts';
 
 /** A backtest that could not run to its end (exit 1): no ticks in the range, an unreadable archive. */
 export class BacktestError extends Error {
@@ -16,60 +14,57 @@ export class BacktestError extends Error {
   }
 }
 
-export interface ReplayInput {
+export interface ReplayInput extends LaneInput {
   source: DaySource;
   dates: readonly string[];
-  factory: StrategyFactory;
-  execution: ExecutionModel;
-  cash: string;
-  /** The bot's risk limits (`--max-position` …); none set: every order goes out. */
-  limits?: RiskLimits | undefined;
-  /** Each symbol-day's decisions, fills and refused orders as they come (the single run writes them to CSV). */
-  onDecisions?: (decisions: readonly Decision[]) => void;
-  onFills?: (fills: readonly Fill[]) => void;
-  onRejections?: (rejections: readonly Rejection[]) => void;
   progress?: (line: string) => void;
 }
 
 /**
- * Streams `dates` day by day, symbol by symbol, through one strategy engine (each lane's strategy
- * state and seq position carry over midnight) and a paper broker per symbol (positions and working
- * orders carry over too), and returns the run's figures. One day's ticks are in memory at a time.
- * The single run, every grid combination and every walk-forward window are this function.
+ * Streams `dates` day by day, symbol by symbol, through one strategy engine and a paper broker
+ * per symbol (see LaneRun), and returns the run's figures. One day's ticks are in memory at a time.
+ * The single run, every grid combination and every walk-forward window are this function, or
+ * `replayGroup` with this one combination in it.
  */
 export async function replayRange(o: ReplayInput): Promise<BacktestFigures> {
-  const cash = new Dec(o.cash);
-  const paused: StrategyFault[] = [];
-  const engine = new StrategyEngine(o.factory, (f) => paused.push(f));
-  const brokers = new Map<string, SymbolBroker>();
-  const portfolio = new Portfolio(cash);
-  // Only with a limit set: the gate marks and checks at every order and fill.
-  const limited = o.limits && Object.values(o.limits).some((v) => v !== '');
-  const gate = limited ? new RiskGate(o.limits as RiskLimits, portfolio) : undefined;
-  const stats = new TradeStats();
-  const days: BacktestFigures['days'] = [];
-  const totals = { ticks: 0, decisions: 0, fills: 0, duplicates: 0 };
+  const [figures] = await replayGroup({ source: o.source, dates: o.dates, lanes: [o], progress: o.progress });
+  return figures as BacktestFigures;
+}
+
+/**
+ * Several combinations over the same days in one pass (a grid's lane group): each day is read once
+ * and each of its ticks, filled once into the one Tick object of its venue (`eachReused`: the
+ * engine keeps no tick), goes to every combination's own engine in turn; each symbol's tapes are
+ * made once for all their brokers. A combination's figures are those it has alone (its
+ * state is its own: the ticks and tapes it shares are read-only); `replay` is the group's time.
+ */
+export async function replayGroup(o: {
+  source: DaySource;
+  dates: readonly string[];
+  lanes: readonly LaneInput[];
+  /** The first combination's progress, day by day. */
+  progress?: ((line: string) => void) | undefined;
+}): Promise<BacktestFigures[]> {
+  const lanes = o.lanes.map((l) => new LaneRun(l));
+  const n = lanes.length;
+  const one = lanes[0] as LaneRun;
+  // Closures, not a bound method: each run's visitor is then the same function to V8, which
+  // inlines it into the tick loop (a fresh bound function per run was ~25 % slower, measured).
+  const visit =
+    n === 1
+      ? (t: Tick) => one.tick(t)
+      : (t: Tick) => {
+          for (let i = 0; i < n; i++) (lanes[i] as LaneRun).tick(t);
+        };
   let replayMs = 0;
   for (const date of o.dates) {
-    const day = { decisions: 0, fills: 0 };
-    const pnlBefore = portfolio.equity();
-    gate?.openDay(date);
+    for (const lane of lanes) lane.openDay(date);
     const t0 = performance.now();
     const read = await o.source
       .readDay(date, (ticks) => {
-        const broker = brokerOf(brokers, ticks.symbol, o.execution, gate);
-        const r = replaySymbol(ticks, engine, broker);
-        totals.duplicates += r.duplicates;
-        day.decisions += r.decisions.length;
-        day.fills += r.fills.length;
-        if (r.decisions.length) o.onDecisions?.(r.decisions);
-        for (const f of r.fills) {
-          if (!gate) portfolio.apply(f); // the gate applied each as it came
-          stats.add(f);
-        }
-        if (r.fills.length) o.onFills?.(r.fills);
-        if (broker.rejections.length) o.onRejections?.(broker.rejections);
-        if (r.lastPrice !== undefined) portfolio.mark(ticks.symbol, r.lastPrice);
+        ticks.eachReused(visit);
+        const { tapeOf, lastPrice } = tapesOf(ticks);
+        for (const lane of lanes) lane.endSymbol(ticks.symbol, tapeOf, lastPrice);
       })
       .catch((cause) => {
         throw new BacktestError(`could not read the ticks of ${date}: ${(cause as Error).message}`, {
@@ -77,27 +72,23 @@ export async function replayRange(o: ReplayInput): Promise<BacktestFigures> {
         });
       });
     replayMs += performance.now() - t0;
-    totals.ticks += read.ticks;
-    totals.decisions += day.decisions;
-    totals.fills += day.fills;
-    const equity = portfolio.equity();
-    days.push({
-      date,
-      source: read.kind,
-      ticks: read.ticks,
-      ...day,
-      equity: money(equity),
-      pnl: money(equity.minus(pnlBefore)),
-      grossExposure: money(portfolio.grossExposure()),
-    });
-    o.progress?.(
-      `${date}  ${read.kind.padEnd(7)} ${String(read.ticks).padStart(10)} ticks ${String(day.decisions).padStart(7)} decisions ${String(day.fills).padStart(7)} fills  equity ${money(equity)}`,
-    );
+    const rows = lanes.map((lane) => lane.endDay(date, read));
+    const row = rows[0];
+    if (row)
+      o.progress?.(
+        `${date}  ${read.kind.padEnd(7)} ${String(read.ticks).padStart(10)} ticks ${String(row.decisions).padStart(7)} decisions ${String(row.fills).padStart(7)} fills  equity ${row.equity}`,
+      );
   }
+  return lanes.map((lane) => figuresOf(lane, replayMs));
+}
+
+function figuresOf(lane: LaneRun, replayMs: number): BacktestFigures {
+  const { portfolio, stats, gate, brokers, totals } = lane;
+  const cash = lane.input.cash;
   const pnl = portfolio.pnl();
   const seconds = replayMs / 1000;
   return {
-    ...equityFigures(o.cash, days),
+    ...equityFigures(cash, lane.days),
     ticks: totals.ticks,
     decisions: totals.decisions,
     fills: totals.fills,
@@ -107,7 +98,7 @@ export async function replayRange(o: ReplayInput): Promise<BacktestFigures> {
     rejections: { ...gate?.byReason },
     halts: gate?.haltedAt ? [{ date: gate.haltedAt.date, reason: gate.haltReason }] : [],
     duplicateTicks: totals.duplicates,
-    paused: paused.map(({ venue, symbol, tickSeq, error }) => ({ venue, symbol, tickSeq, error })),
+    paused: lane.paused.map(({ venue, symbol, tickSeq, error }) => ({ venue, symbol, tickSeq, error })),
     symbols: portfolio
       .positions()
       .sort((a, b) => a.symbol.localeCompare(b.symbol))
@@ -125,7 +116,7 @@ export async function replayRange(o: ReplayInput): Promise<BacktestFigures> {
       realized: pnl.realized,
       unrealized: pnl.unrealized,
       fees: pnl.fees,
-      startEquity: money(cash),
+      startEquity: money(lane.cash),
       endEquity: pnl.equity,
     },
     turnover: stats.turnover,
@@ -156,40 +147,18 @@ export function equityFigures(
   };
 }
 
-function brokerOf(
-  brokers: Map<string, SymbolBroker>,
-  symbol: string,
-  model: ExecutionModel,
-  gate: RiskGate | undefined,
-): SymbolBroker {
-  let b = brokers.get(symbol);
-  if (!b) {
-    b = new SymbolBroker(symbol, model, gate);
-    brokers.set(symbol, b);
-  }
-  return b;
-}
-
 /**
- * One symbol's day: its ticks through the engine (as the end of day's `replayInOrder`, venue by
- * venue in seq order, `now` = the tick's time), then its decisions through its broker.
+ * One symbol's day as its brokers see it: a tape per venue (made once, for every combination), and
+ * its last price (the latest tick over its venues) to mark positions at.
  */
-function replaySymbol(ticks: SymbolTicks, engine: StrategyEngine, broker: SymbolBroker) {
-  const decisions: Decision[] = [];
-  let duplicates = 0;
+function tapesOf(ticks: SymbolTicks): { tapeOf: (venue: string) => Tape; lastPrice: string | undefined } {
   let last: { ts: number; venue: string; row: number } | undefined;
-  ticks.each((t) => {
-    const r = engine.onTick(t, t.ts);
-    if (r.decision) decisions.push(r.decision);
-    if (r.skip?.kind === 'duplicate') duplicates++;
-  });
   for (const lane of ticks.lanes) {
     if (lane.to === lane.from) continue;
     const tape = ticks.tape(lane.venue);
     const ts = tape.at(tape.length - 1).ts;
     if (!last || ts >= last.ts) last = { ts, venue: lane.venue, row: tape.length - 1 };
   }
-  // One tape per venue for the day (each order used to make its own).
   const tapes = new Map<string, Tape>();
   const tapeOf = (venue: string) => {
     let tape = tapes.get(venue);
@@ -199,7 +168,6 @@ function replaySymbol(ticks: SymbolTicks, engine: StrategyEngine, broker: Symbol
     }
     return tape;
   };
-  const fills: Fill[] = broker.runDay(decisions, tapeOf);
   const lastPrice = last ? ticks.tape(last.venue).at(last.row).price : undefined;
-  return { decisions, fills, duplicates, lastPrice };
+  return { tapeOf, lastPrice };
 }

@@ -1,10 +1,11 @@
 import { parentPort } from 'node:worker_threads';
-import { type BacktestJob, JobRunner } from './job.ts';
-import type { Preload } from './pool.ts';
+import { JobRunner } from './job.ts';
+import type { BatchAnswer, JobBatch, Preload } from './pool.ts';
 
 /**
- * A grid worker thread: takes one BacktestJob at a time from its parent and answers with its
- * BacktestJobResult, or `{ key, failure }` when the job could not run (archive unreadable…).
+ * A grid worker thread: takes one lane group (JobBatch) at a time from its parent, runs it in one
+ * pass over its days, and answers with each job's BacktestJobResult, or `{ key, failure }` when the
+ * group could not run (archive unreadable…).
  */
 const port = parentPort;
 if (port) {
@@ -14,26 +15,28 @@ if (port) {
   // Days handed over are in the runner before the job that follows them runs.
   let ready: Promise<unknown> = Promise.resolve();
   // The pool ends a thread with terminate(): DuckDB holds nothing to flush (in-memory, read-only).
-  port.on('message', (message: BacktestJob | Preload) => {
+  port.on('message', (message: JobBatch | Preload) => {
     if ('preload' in message) {
       const { preload, days } = message;
-      // A preload that fails leaves the days to be read by the job, which reports any error.
+      // A preload that fails leaves the days to be read by the jobs, which report any error.
       ready = ready.then(() => runner.preload(preload, days)).catch(() => {});
       return;
     }
-    const job = message;
+    const { jobs } = message;
     ready = ready
-      .then(() => runner.run(job))
+      .then(() => runner.runGroup(jobs))
       .then(
-        (result) => port.postMessage(result),
-        (err: unknown) =>
-          port.postMessage({
+        (answers): BatchAnswer => ({ answers }),
+        (err: unknown): BatchAnswer => ({
+          answers: jobs.map((job) => ({
             key: job.key,
             failure: {
               name: (err as Error)?.name ?? 'Error',
               message: (err as Error)?.message ?? String(err),
             },
-          }),
-      );
+          })),
+        }),
+      )
+      .then((answer) => port.postMessage(answer));
   });
 }
