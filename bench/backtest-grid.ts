@@ -10,15 +10,12 @@
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { executionOf } from '@tickflow/bot';
-import { resolveConfig } from '@tickflow/runtime';
 import { combinations, parseGrid } from '../services/cli/src/backtest/grid.ts';
 import type { BacktestJob, BacktestJobResult } from '../services/cli/src/backtest/job.ts';
 import { openThreadPool } from '../services/cli/src/backtest/pool.ts';
-import { backtestSpec } from '../services/cli/src/backtest/spec.ts';
-import { writeSmallArchive } from '../test/backtest-archive.ts';
+import { defaultJobBase, writeSmallArchive } from '../test/backtest-archive.ts';
 
 export interface GridBench {
   combinations: number;
@@ -63,19 +60,11 @@ export async function measureGrid(o: {
 }): Promise<GridBench> {
   const perDay = Math.ceil(o.ticksPerJob / DATES.length / SYMBOLS.length);
   const archiveDir = await writeSmallArchive(DATES, { perDay, symbols: SYMBOLS });
-  const c = resolveConfig(backtestSpec, {}, {});
+  const base = defaultJobBase(archiveDir, DATES);
   const jobs: BacktestJob[] = combinations(parseGrid('fast=2..5,slow=20..50:10')).map((params, i) => ({
-    v: 1,
+    ...base,
     key: `bench:${i}`,
-    dates: DATES,
-    archiveDir,
-    db: join(dirname(archiveDir), 'none.duckdb'),
-    symbols: null,
-    strategies: null,
-    sma: { fast: c.fast, slow: c.slow, qty: c.qty },
     params,
-    execution: executionOf(c),
-    cash: c.cash,
   }));
   const workers = o.workers ?? availableParallelism();
   const out: GridBench = {

@@ -1,8 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { executionOf } from '@tickflow/bot';
 import { type Tick, utcDateStartMicros, WIRE_VERSION } from '@tickflow/core';
 import { archiveDate, DayLoader, openHistory } from '@tickflow/history';
+import { resolveConfig } from '@tickflow/runtime';
+import type { BacktestJob } from '../services/cli/src/backtest/job.ts';
+import { backtestSpec } from '../services/cli/src/backtest/spec.ts';
 
 /**
  * A small Parquet archive for the backtest's sweeps: `dates`, each with `perDay` ticks of each
@@ -46,4 +50,23 @@ export async function writeSmallArchive(
     history.close();
   }
   return archive;
+}
+
+/**
+ * A backtest job with the CLI's defaults (SMA cross, execution model) over a small archive and
+ * no DuckDB day tables, without its key and parameters: the grid tests' and bench's base.
+ */
+export function defaultJobBase(archiveDir: string, dates: string[]): Omit<BacktestJob, 'key' | 'params'> {
+  const c = resolveConfig(backtestSpec, {}, {});
+  return {
+    v: 1,
+    dates,
+    archiveDir,
+    db: join(dirname(archiveDir), 'none.duckdb'),
+    symbols: null,
+    strategies: null,
+    sma: { fast: c.fast, slow: c.slow, qty: c.qty },
+    execution: executionOf(c),
+    cash: c.cash,
+  };
 }

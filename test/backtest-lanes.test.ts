@@ -1,13 +1,10 @@
 import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { executionOf } from '@tickflow/bot';
+import { dirname } from 'node:path';
 import { NO_LIMITS } from '@tickflow/paper';
-import { resolveConfig } from '@tickflow/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BacktestJob, type BacktestJobResult, JobRunner } from '../services/cli/src/backtest/job.ts';
 import { openThreadPool } from '../services/cli/src/backtest/pool.ts';
-import { backtestSpec } from '../services/cli/src/backtest/spec.ts';
-import { writeSmallArchive } from './backtest-archive.ts';
+import { defaultJobBase, writeSmallArchive } from './backtest-archive.ts';
 
 /** Four days of 400 ticks of three symbols: enough crosses that every combination trades. */
 const DATES = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05'];
@@ -32,18 +29,7 @@ describe('a grid in lane groups (several combinations in one pass over the ticks
 
   beforeAll(async () => {
     archiveDir = await writeSmallArchive(DATES, { perDay: 400, symbols: ['AAA', 'BBB', 'CCC'] });
-    const c = resolveConfig(backtestSpec, {}, {});
-    const base = {
-      v: 1 as const,
-      dates: DATES,
-      archiveDir,
-      db: join(dirname(archiveDir), 'none.duckdb'),
-      symbols: null,
-      strategies: null,
-      sma: { fast: c.fast, slow: c.slow, qty: c.qty },
-      execution: executionOf(c),
-      cash: '10000',
-    };
+    const base = { ...defaultJobBase(archiveDir, DATES), cash: '10000' };
     jobs = PARAMS.map((params, i) => ({ ...base, key: `lane:${i}`, params }));
     // A risk limit that refuses some orders: the gate's state is per combination too.
     jobs.push({
