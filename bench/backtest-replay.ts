@@ -5,7 +5,8 @@
  * `readParquetColumns`: the least a replay must do) and (ii) `replayRange` of the same rows from
  * the archive through the strategy engine (SMA cross 10/30) and the paper broker (the bot's
  * default execution model), as `tickflow backtest` runs them: a fresh archive reader each round,
- * no day cache. Medians; peak RSS sampled every 20 ms.
+ * no day cache, the second day read on a thread of its own while the first is replayed (ReadAhead;
+ * BENCH_NO_READ_AHEAD=1 reads both in the replay's thread). Medians; peak RSS sampled every 20 ms.
  * Run alone: `node --import tsx bench/backtest-replay.ts` (BENCH_REPLAY_TICKS, BENCH_RUNS).
  */
 import { rmSync } from 'node:fs';
@@ -70,7 +71,10 @@ export async function measureReplay(o: { ticks: number; runs: number }): Promise
           out.rawCpuMs.push(cpuSince(c0));
           out.ticks = rows;
         } else {
-          const source = await DaySource.open({ archiveDir });
+          const source = await DaySource.open({
+            archiveDir,
+            readAhead: process.env.BENCH_NO_READ_AHEAD !== '1',
+          });
           try {
             const f = await replayRange({
               source,

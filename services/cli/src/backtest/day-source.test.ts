@@ -41,6 +41,34 @@ describe('DaySource shared days', () => {
     }
   });
 
+  it('reads the planned days after the first on a reader thread: the same ticks as read here', async () => {
+    const dates = [...DATES, '2026-05-06']; // the last one is not archived
+    const ahead = await DaySource.open({ archiveDir, readAhead: true });
+    const here = await DaySource.open({ archiveDir });
+    try {
+      ahead.plan(dates);
+      for (const date of dates) expect(await ticksOf(ahead, date)).toEqual(await ticksOf(here, date));
+      expect(ahead.daysReadAhead).toBe(2);
+      expect(here.daysReadAhead).toBe(0);
+    } finally {
+      ahead.close();
+      here.close();
+    }
+  }, 30_000);
+
+  it('reads a day bigger than the read-ahead allows here, as before', async () => {
+    const ahead = await DaySource.open({ archiveDir, readAhead: true, readAheadMaxTicks: 599 });
+    const here = await DaySource.open({ archiveDir });
+    try {
+      ahead.plan(DATES);
+      for (const date of DATES) expect(await ticksOf(ahead, date)).toEqual(await ticksOf(here, date));
+      expect(ahead.daysReadAhead).toBe(0);
+    } finally {
+      ahead.close();
+      here.close();
+    }
+  }, 30_000);
+
   it('leaves a day with more ticks than asked for unread', async () => {
     const main = await DaySource.open({ archiveDir, sharedMemory: true });
     try {

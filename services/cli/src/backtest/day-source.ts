@@ -9,6 +9,7 @@ import {
   SymbolTicks,
   sqlString,
 } from '@tickflow/history/ticks';
+import { ReadAhead } from './read-ahead.ts';
 
 /** DuckDB and its read-back, loaded on first use: a grid thread handed its days never loads them. */
 const duckdb = () => import('@tickflow/history');
@@ -51,12 +52,25 @@ interface DaySourceOptions {
   lazy?: boolean;
   /** Read days onto SharedArrayBuffers (see `shareDay`). */
   sharedMemory?: boolean;
+  /**
+   * Read the next planned date (`plan`) on a thread of its own while this one is handed over (see
+   * ReadAhead): a run over several days then waits only for its first. At most two days in memory.
+   */
+  readAhead?: boolean;
+  /** A day with more ticks is not read ahead but here, in groups (default READBACK_ROWS). */
+  readAheadMaxTicks?: number;
 }
 
 export class DaySource {
   /** Each venue+symbol's last seq handed over in the current run, and its last date (see `readDay`). */
   private readonly lastSeq = new Map<string, number>();
   private lastDate = '';
+  /** With `readAhead`: the run's dates in order, and the reads asked of the reader thread. */
+  private planned: readonly string[] = [];
+  private ahead: ReadAhead | undefined;
+  private readonly reading = new Map<string, Promise<SharedDay | undefined>>();
+  /** Days handed over as read by the reader thread. */
+  daysReadAhead = 0;
   private db: Promise<{ history: History; conn: HistoryConnection }> | undefined;
 
   private constructor(
@@ -125,6 +139,36 @@ export class DaySource {
     return read && { date, kind: read.kind, ticks: read.ticks, symbols };
   }
 
+  /**
+   * The dates a run is about to read, in order. With `readAhead`, the first is read here as usual
+   * (waiting for a thread to start and open DuckDB would cost more) while the reader thread reads
+   * the second; each later one is asked for when the one before it is handed over. Without
+   * `readAhead`, nothing changes.
+   */
+  plan(dates: readonly string[]): void {
+    if (!this.o.readAhead || dates.length < 2) return;
+    this.ahead ??= new ReadAhead({ archiveDir: this.o.archiveDir, db: this.o.db, symbols: this.o.symbols });
+    this.planned = dates;
+    this.reading.clear();
+    this.askAhead(dates[1] as string);
+  }
+
+  /** `date` from the reader thread, if it was asked for; asks for the planned date after it. */
+  private readAheadOf(date: string): Promise<SharedDay | undefined> | undefined {
+    const at = this.planned.indexOf(date);
+    if (at < 0) return undefined;
+    const day = this.reading.get(date);
+    this.reading.delete(date);
+    const next = this.planned[at + 1];
+    if (next !== undefined) this.askAhead(next);
+    return day;
+  }
+
+  private askAhead(date: string): void {
+    if (this.ahead && !this.reading.has(date))
+      this.reading.set(date, this.ahead.read(date, this.o.readAheadMaxTicks ?? READBACK_ROWS));
+  }
+
   /** Where `date`'s ticks would be read from. */
   async kindOf(date: string): Promise<DaySourceKind> {
     checkDate(date);
@@ -161,6 +205,13 @@ export class DaySource {
     if (hit) {
       for (const t of hit.symbols) hand(t);
       return { kind: hit.kind, ticks: hit.ticks, renumbered };
+    }
+    const shared = await this.readAheadOf(date);
+    if (shared) {
+      this.daysReadAhead++;
+      const dicts = new Map();
+      for (const s of shared.symbols) hand(SymbolTicks.fromShared(s, dicts));
+      return { kind: shared.kind, ticks: shared.ticks, renumbered };
     }
     if (this.o.cacheTicks === undefined || this.o.cacheTicks === 0) {
       const { kind, ticks } = (await this.read(date, hand)) as { kind: DaySourceKind; ticks: number };
@@ -235,6 +286,7 @@ export class DaySource {
   }
 
   close(): void {
+    this.ahead?.close();
     this.db?.then(({ history }) => history.close()).catch(() => {});
   }
 }

@@ -57,6 +57,7 @@ export async function replayGroup(o: {
           for (let i = 0; i < n; i++) (lanes[i] as LaneRun).tick(t);
         };
   let replayMs = 0;
+  o.source.plan(o.dates);
   for (const date of o.dates) {
     for (const lane of lanes) lane.openDay(date);
     const t0 = performance.now();

@@ -226,7 +226,7 @@ async function singleRun(
   writeSync(rejectedCsv, REJECTION_HEADER);
   let source: DaySource | undefined;
   try {
-    source = await DaySource.open(o).catch((cause) => {
+    source = await DaySource.open({ ...o, readAhead: true }).catch((cause) => {
       throw new BacktestError(`could not open the archive or the database: ${(cause as Error).message}`, {
         cause,
       });
