@@ -60,6 +60,9 @@ export interface TapeTick {
 /** Decimal places a slipped fill price is rounded to (half-even), so fills are finite strings. */
 const PRICE_DP = 10;
 
+/** Basis points per unit, as a Dec: a number operand is converted to a Dec in every operation. */
+const BPS = new Dec(10_000);
+
 /** Fill id: `fill:<decisionId>` for the first fill (unchanged from one-fill orders), `:<n>` after. */
 export function fillId(decisionId: string, n = 1): string {
   return n === 1 ? `fill:${decisionId}` : `fill:${decisionId}:${n}`;
@@ -94,7 +97,8 @@ export class PaperOrder {
 
   constructor(
     readonly decision: Decision,
-    positionBefore: string,
+    /** The position before this order, signed (a Dec saves formatting it only to parse it again). */
+    positionBefore: string | Dec,
     private readonly model: ExecutionModel = DEFAULT_EXECUTION,
   ) {
     if (decision.action === 'FLAT') {
@@ -148,7 +152,7 @@ export class PaperOrder {
     const slipped = this.limit ? undefined : this.slipped(tickPrice, qty, printed);
     const price = this.limit ?? slipped ?? tickPrice;
     const feeBps = dec(this.limit ? this.model.makerFeeBps : this.model.takerFeeBps);
-    const fee = Dec.max(qty.mul(price).mul(feeBps).div(10_000), dec(this.model.minFee));
+    const fee = Dec.max(qty.mul(price).mul(feeBps).div(BPS), dec(this.model.minFee));
     this.remaining = this.remaining.minus(qty);
     if (this.remaining.isZero()) this.state = 'FILLED';
     this.fills++;
@@ -174,7 +178,7 @@ export class PaperOrder {
     const impact = dec(this.model.impactBps);
     if (!impact.isZero() && !printed.isZero()) bps = bps.plus(impact.mul(qty.div(printed)));
     if (bps.isZero()) return undefined;
-    const factor = this.side === 'BUY' ? bps.div(10_000).plus(1) : new Dec(1).minus(bps.div(10_000));
+    const factor = this.side === 'BUY' ? bps.div(BPS).plus(1) : new Dec(1).minus(bps.div(BPS));
     return price.mul(factor).toDecimalPlaces(PRICE_DP, Dec.ROUND_HALF_EVEN);
   }
 }

@@ -62,7 +62,8 @@ export class Portfolio {
     if (!book.qty.isZero() && book.qty.isNegative() !== remaining.isNegative()) {
       const closing = Dec.min(book.qty.abs(), remaining.abs());
       const costRemoved = closing.eq(book.qty.abs()) ? book.cost : book.cost.mul(closing).div(book.qty.abs());
-      const proceeds = closing.mul(price).mul(book.qty.isNegative() ? -1 : 1);
+      const sold = closing.mul(price);
+      const proceeds = book.qty.isNegative() ? sold.neg() : sold;
       book.realized = book.realized.plus(proceeds).minus(costRemoved);
       book.cost = book.cost.minus(costRemoved);
       book.qty = book.qty.plus(remaining.isNegative() ? closing.neg() : closing);

@@ -57,7 +57,7 @@ export function simulateExecution(
       continue;
     }
     const before = position.get(d.symbol) ?? new Dec(0);
-    const order = new PaperOrder(d, before.toFixed(), model);
+    const order = new PaperOrder(d, before, model);
     const given = tape(d.venue, d.symbol);
     const ticks = Array.isArray(given) ? arrayTape(given) : (given as Tape);
     let net = before;

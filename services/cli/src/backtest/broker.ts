@@ -53,7 +53,7 @@ export class SymbolBroker {
     this.working = undefined;
     for (let k = 0; k < queue.length; k++) {
       const d = queue[k] as Decision;
-      const order = new PaperOrder(d, this.position.toFixed(), this.model);
+      const order = new PaperOrder(d, this.position, this.model);
       if (this.gate && order.state === 'WORKING' && order.side) {
         const verdict = this.gate.check(d, order, this.position, tapeOf(d.venue));
         if (verdict) {

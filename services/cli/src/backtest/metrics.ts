@@ -1,4 +1,4 @@
-import { Dec, type Fill, money } from '@tickflow/core';
+import { Dec, dec, type Fill, money } from '@tickflow/core';
 import type { BacktestFigures } from './report-schema.ts';
 
 /**
@@ -76,8 +76,9 @@ export class TradeStats {
   private readonly books = new Map<string, { qty: Dec; cost: Dec }>();
 
   add(fill: Fill): void {
-    const qty = new Dec(fill.qty);
-    const price = new Dec(fill.price);
+    // dec(): parsed once per distinct string (the Portfolio has just parsed this fill's).
+    const qty = dec(fill.qty);
+    const price = dec(fill.price);
     this.notional = this.notional.plus(qty.mul(price));
     let book = this.books.get(fill.symbol);
     if (!book) {
@@ -90,8 +91,9 @@ export class TradeStats {
       const held = book.qty.abs();
       const closing = Dec.min(held, qty);
       const costRemoved = closing.eq(held) ? book.cost : book.cost.mul(closing).div(held);
-      const proceeds = closing.mul(price).mul(book.qty.isNegative() ? -1 : 1);
-      const result = proceeds.minus(costRemoved).minus(fill.fee);
+      const sold = closing.mul(price);
+      const proceeds = book.qty.isNegative() ? sold.neg() : sold;
+      const result = proceeds.minus(costRemoved).minus(dec(fill.fee));
       book.cost = book.cost.minus(costRemoved);
       book.qty = book.qty.plus(signed.isNegative() ? closing.neg() : closing);
       signed = signed.isNegative() ? signed.plus(closing) : signed.minus(closing);
