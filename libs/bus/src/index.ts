@@ -25,18 +25,14 @@ export {
   type DurableConsumerOptions,
   ensureDurableConsumer,
   type Handler,
-  lastMessageOn,
-  lastOn,
-  lastSeqOn,
-  readRecent,
-  readStream,
-  StreamReadShortError,
 } from './consume.ts';
 export { nextOnSubject } from './direct.ts';
+export { lastMessageOn, lastOn, lastSeqOn } from './last-on.ts';
 export { LastStoredReader } from './last-stored.ts';
 export { onlyPlainLayout, otherLayoutsEnd } from './partition-layout.ts';
 export { DurablePublisher, type DurablePublisherOptions, PublishError } from './publish.ts';
 export { type RangeRead, RangeReadError, readRange } from './read-range.ts';
+export { readRecent, readStream, StreamReadShortError } from './read-stream.ts';
 export { type CatchUp, type ConsumeFromOptions, consumeFrom } from './replay-from.ts';
 export {
   findNatsServer,

@@ -1,5 +1,5 @@
 import type { JetStreamManager } from 'nats';
-import { lastMessageOn, lastSeqOn } from './consume.ts';
+import { lastMessageOn, lastSeqOn } from './last-on.ts';
 import { streamSubjects } from './subjects.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { JetStreamClient, JetStreamManager } from 'nats';
 import { describe, expect, it } from 'vitest';
-import { readStream, StreamReadShortError } from './consume.ts';
+import { readStream, StreamReadShortError } from './read-stream.ts';
 
 /**
  * A stream of `last` messages whose consumers end after `perRead` messages each (what a consumer

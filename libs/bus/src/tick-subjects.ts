@@ -1,5 +1,5 @@
 import type { JetStreamManager } from 'nats';
-import { lastOn } from './consume.ts';
+import { lastOn } from './last-on.ts';
 import { subjects } from './subjects.ts';
 
 /**

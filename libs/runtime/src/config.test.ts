@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bool,
-  ConfigError,
-  choice,
-  commonSpec,
-  int,
-  optionalDate,
-  optionalStr,
-  resolveConfig,
-  str,
-  unknownEnv,
-  url,
-} from './config.ts';
+import { commonSpec } from './common-spec.ts';
+import { ConfigError, resolveConfig, unknownEnv } from './config.ts';
+import { bool, choice, int, optionalDate, optionalStr, str, url } from './config-fields.ts';
 
 const spec = {
   natsUrl: url({

@@ -1,24 +1,15 @@
+export { commonSpec, natsAuthSpec } from './common-spec.ts';
 export {
   addOptions,
-  bool,
   ConfigError,
   type ConfigOf,
-  choice,
-  commonSpec,
   type Field,
-  int,
-  natsAuthSpec,
-  num,
-  optionalDate,
-  optionalStr,
   readSettingFile,
   resolveConfig,
   type Spec,
-  str,
   unknownEnv,
-  url,
-  urlList,
 } from './config.ts';
+export { bool, choice, int, num, optionalDate, optionalStr, str, url, urlList } from './config-fields.ts';
 export {
   closeWithin,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { int } from './config.ts';
+import { int } from './config-fields.ts';
 import { createHttpApp, listen, PortUnavailableError } from './http.ts';
 import { createRegistry } from './metrics.ts';
 

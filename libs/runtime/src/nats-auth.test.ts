@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, commonSpec, resolveConfig } from './config.ts';
+import { commonSpec } from './common-spec.ts';
+import { ConfigError, resolveConfig } from './config.ts';
 import { busAuthFrom, natsAuthEnv } from './nats-auth.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tickflow-nats-auth-'));

@@ -1,4 +1,5 @@
-import { ConfigError, natsAuthSpec, readSettingFile } from './config.ts';
+import { natsAuthSpec } from './common-spec.ts';
+import { ConfigError, readSettingFile } from './config.ts';
 
 /** The resolved settings busAuthFrom reads (all optional, so a test's hand-made config may omit them). */
 export type NatsAuthConfig = { natsUrl: string } & Partial<

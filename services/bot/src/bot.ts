@@ -1,21 +1,5 @@
-import {
-  type Bus,
-  type BusMessage,
-  DurablePublisher,
-  decode,
-  decodeTick,
-  subjects,
-  TickSubjects,
-} from '@tickflow/bus';
-import {
-  type Dec,
-  type Decision,
-  decisionProblem,
-  type Fill,
-  isDecimalString,
-  isValidSymbol,
-  type OrderEvent,
-} from '@tickflow/core';
+import { type Bus, type BusMessage, decode, TickSubjects } from '@tickflow/bus';
+import { type Dec, type Decision, decisionProblem, type Fill, type OrderEvent } from '@tickflow/core';
 import {
   type ExecutionModel,
   fillId,
@@ -28,22 +12,12 @@ import {
 import type { Logger, Registry } from '@tickflow/runtime';
 import { botMetrics } from './bot-metrics.ts';
 import { DecisionFills } from './decision-fills.ts';
-import { orderEvent } from './order-event.ts';
-import { type BackfillFrom, Tape } from './tape.ts';
+import { type Lane, OrderLanes } from './order-lanes.ts';
+import { OrderPublications } from './order-publications.ts';
+import type { Tape } from './tape.ts';
+import { TapeOrders } from './tape-orders.ts';
+import { tickFieldsOf } from './tick-message.ts';
 import { UnseenLanes } from './unseen-lanes.ts';
-
-/** An order given up because the bot stops: its decision is left unacked for the next process. */
-export class OrderAbandonedError extends Error {
-  override name = 'OrderAbandonedError';
-}
-
-interface Lane {
-  tail: Promise<void>;
-  /** Orders of the symbol not yet done (the working one and those queued behind it). */
-  count: number;
-  /** Whether the working order has matched every tick so far and waits for the next one. */
-  headWaiting: boolean;
-}
 
 export interface PaperBotOptions {
   execution: ExecutionModel;
@@ -67,24 +41,16 @@ export interface PaperBotOptions {
  * redelivered decision recomputes the same fills and applies none twice.
  */
 export class PaperBot {
-  private readonly publisher: DurablePublisher;
+  private readonly publications: OrderPublications;
   private readonly metrics: ReturnType<typeof botMetrics>;
   readonly tape: Tape;
   readonly decisionFills = new DecisionFills();
   /** Decisions the bot rejected or expired (from ORDERS at start, then its own): never re-executed. */
   readonly closedDecisions = new Set<string>();
-  /** Each symbol's order chain: the next order of the symbol starts after the tail. */
-  private readonly lanes = new Map<string, Lane>();
-  /** Orders in progress by decision id, until all they caused is stored: a redelivery joins them. */
-  private readonly inProgress = new Map<string, Promise<void>>();
-  /**
-   * Publishes of this process not yet acknowledged (fills by fill id, order events by decision id):
-   * what a recomputation finds already applied is either here (wait for it) or already stored.
-   */
-  private readonly unstoredFills = new Map<string, Promise<void>>();
-  private readonly unstoredEvents = new Map<string, Promise<void>>();
-  private stopping = false;
-  private readonly abandons = new Set<() => void>();
+  /** Each symbol's order chain, and the orders in progress by decision id. */
+  private readonly lanes = new OrderLanes();
+  /** The tape and the orders run against it; abandons those waiting when the bot stops. */
+  private readonly tapeOrders: TapeOrders;
   /** Working orders, for GET /v1/orders. */
   readonly working = new Map<string, PaperOrder>();
   filled = 0;
@@ -104,9 +70,7 @@ export class PaperBot {
    * backlog equals this count.
    */
   get pendingOrders(): number {
-    let n = 0;
-    for (const lane of this.lanes.values()) if (lane.headWaiting) n += lane.count;
-    return n;
+    return this.lanes.waitingForTicks;
   }
   /** The kill switch: while halted no decision is filled. */
   halted = false;
@@ -139,7 +103,7 @@ export class PaperBot {
     private readonly log: Logger,
     registry: Registry,
   ) {
-    this.publisher = new DurablePublisher(bus.js, { maxInFlight: 1000, readBack: bus.jsm });
+    this.publications = new OrderPublications(bus);
     this.tickSubjects = opts.tickSubjects ?? new TickSubjects(bus.jsm);
     this.unseenLanes = new UnseenLanes(bus, {
       latestSeq: (venue, symbol) => this.tape.latestSeq(venue, symbol),
@@ -150,25 +114,8 @@ export class PaperBot {
       subjectOf: (venue, symbol) => this.tickSubjects.of(venue, symbol),
     });
     this.metrics = botMetrics(registry);
-    const lostAfterMs = opts.lostTickMs ?? 0;
-    this.tape = new Tape(
-      opts.tapeCapacity,
-      opts.backfill,
-      (venue, symbol, seq) =>
-        log.warn({ venue, symbol, seq }, 'an order waits for a tick missing from TICKS below newer ones'),
-      lostAfterMs > 0
-        ? {
-            afterMs: lostAfterMs,
-            onLost: (venue, symbol, seq) => {
-              this.metrics.lostTicks.inc();
-              log.error(
-                { venue, symbol, seq, waitedMs: lostAfterMs },
-                'a tick missing from TICKS never came: the order passes over it, as the end of day does (--lost-tick-ms)',
-              );
-            },
-          }
-        : undefined,
-    );
+    this.tapeOrders = new TapeOrders(opts, log, () => this.metrics.lostTicks.inc());
+    this.tape = this.tapeOrders.tape;
   }
 
   /**
@@ -197,39 +144,14 @@ export class PaperBot {
       this.metrics.foreign.inc();
       return undefined; // another partition's instance handles it
     }
-    const running = this.inProgress.get(d.id);
+    const running = this.lanes.running(d.id);
     if (running) return running;
     // Rejected or expired: stored (read from ORDERS at start), or being stored by this process.
-    if (this.closedDecisions.has(d.id)) return this.unstoredEvents.get(d.id);
+    if (this.closedDecisions.has(d.id)) return this.publications.unstoredEvent(d.id);
     // Filled in full before (a consumer whose ack floor went back redelivers old decisions): its
-    // fills are stored (an order in flight is still in `inProgress`); nothing to run again.
+    // fills are stored (an order in flight is still in progress in `lanes`); nothing to run again.
     if (d.action !== 'FLAT' && this.decisionFills.filledQty(d.symbol, d.id)?.eq(d.qty)) return undefined;
-    let lane = this.lanes.get(d.symbol);
-    if (!lane) {
-      lane = { tail: Promise.resolve(), count: 0, headWaiting: false };
-      this.lanes.set(d.symbol, lane);
-    }
-    const own = lane;
-    own.count++;
-    // The next order of the symbol starts once this one is matched (its state applied); the decision
-    // is acked once, in addition, everything it caused is stored.
-    const matched = own.tail.then(() => this.execute(d, own));
-    const done = matched.then((r) => r.stored);
-    const tail = matched.then(
-      () => {},
-      () => {}, // a failed order must not stall the orders behind it
-    );
-    own.tail = tail;
-    this.inProgress.set(d.id, done);
-    const forget = () => {
-      if (this.inProgress.get(d.id) === done) this.inProgress.delete(d.id);
-    };
-    done.then(forget, forget);
-    void tail.then(() => {
-      own.headWaiting = false;
-      if (--own.count === 0 && this.lanes.get(d.symbol) === own) this.lanes.delete(d.symbol);
-    });
-    return done;
+    return this.lanes.enqueue(d, (lane) => this.execute(d, lane));
   }
 
   /**
@@ -250,42 +172,22 @@ export class PaperBot {
   onTick(msg: BusMessage): number | undefined {
     this.tapeStreamSeq = msg.streamSeq;
     this.ticksReceived++;
-    let t: {
-      venue?: unknown;
-      symbol?: unknown;
-      price?: unknown;
-      size?: unknown;
-      seq?: unknown;
-      ts?: unknown;
-    };
-    try {
-      t = decodeTick(msg.data) as typeof t;
-    } catch {
+    const t = tickFieldsOf(msg.data);
+    if (!t) {
       this.metrics.bad.inc({ stream: 'TICKS' });
       return undefined;
     }
     const { venue, symbol, price, size, seq, ts } = t;
-    if (
-      !isValidSymbol(symbol) ||
-      !isDecimalString(price) ||
-      !isDecimalString(size) ||
-      typeof venue !== 'string' ||
-      !Number.isSafeInteger(seq) ||
-      !Number.isSafeInteger(ts)
-    ) {
-      this.metrics.bad.inc({ stream: 'TICKS' });
-      return undefined;
-    }
     // Marked at the latest trade by seq, as the batch layer's close: a tick stored late (the feed
     // re-sent it after a broker hiccup) is older than what the tape already has (kept, not marked).
     if (!this.owns(venue, symbol)) {
       this.foreignTicks++;
-      return ts as number; // another partition's: only the clock moves
+      return ts; // another partition's: only the clock moves
     }
     this.tickSubjects.seen(venue, symbol, msg.subject);
-    const tick = { seq: seq as number, ts: ts as number, price, size, streamSeq: msg.streamSeq };
+    const tick = { seq, ts, price, size, streamSeq: msg.streamSeq };
     if (this.tape.push(venue, symbol, tick)) this.portfolio.mark(symbol, price);
-    return ts as number;
+    return ts;
   }
 
   /**
@@ -294,9 +196,7 @@ export class PaperBot {
    * recomputes the same fills from the stream.
    */
   abandonOrders(): void {
-    this.stopping = true;
-    for (const abandon of this.abandons) abandon();
-    this.abandons.clear();
+    this.tapeOrders.abandonAll();
   }
 
   /**
@@ -305,7 +205,7 @@ export class PaperBot {
    * async function would adopt a returned promise, and the lane need not wait for the PubAcks).
    */
   private async execute(d: Decision, lane: Lane): Promise<{ stored: Promise<void> }> {
-    if (this.stopping) throw new OrderAbandonedError(`order for ${d.id} not started: the bot is stopping`);
+    this.tapeOrders.checkStart(d);
     const before = this.decisionFills.positionBefore(this.portfolio, d);
     const order = new PaperOrder(d, before.toFixed(), this.opts.execution);
     if (order.state !== 'WORKING' || !order.side) return { stored: Promise.resolve() }; // a FLAT with nothing to close
@@ -319,43 +219,17 @@ export class PaperBot {
     await this.unseenLanes.markIfUnseen(d.venue, d.symbol);
     this.working.set(d.id, order);
     const stored: Promise<void>[] = [];
-    let abandon = () => {};
     try {
-      await new Promise<void>((resolve, reject) => {
-        const from: BackfillFrom =
-          d.tickStreamSeq !== undefined
-            ? { streamSeq: d.tickStreamSeq + 1 }
-            : { since: new Date(Math.floor(d.decidedAt / 1000) - 60_000) };
-        let stop: (() => void) | undefined;
-        let finished = false;
-        const onTick = (tick: Parameters<PaperOrder['onTick']>[0]): boolean => {
-          if (finished) return true;
-          const fill = order.onTick(tick);
-          if (fill) stored.push(this.record(fill));
-          if (order.state !== 'WORKING') {
-            finished = true;
-            stop?.();
-            resolve();
-          }
-          return finished;
-        };
-        abandon = () => {
-          if (finished) return;
-          finished = true;
-          stop?.();
-          reject(new OrderAbandonedError(`order for ${d.id} abandoned: the bot is stopping`));
-        };
-        this.abandons.add(abandon);
-        if (this.stopping) abandon();
-        this.tape.follow(d.venue, d.symbol, d.tickSeq, from, onTick, reject).then((s) => {
-          stop = s;
-          if (finished) s();
-          else lane.headWaiting = true; // it has seen the whole tape: it waits for the next tick
-        }, reject);
-      });
+      await this.tapeOrders.follow(
+        d,
+        order,
+        (fill) => stored.push(this.record(fill)),
+        () => {
+          lane.headWaiting = true;
+        },
+      );
     } finally {
       this.working.delete(d.id);
-      this.abandons.delete(abandon);
     }
     if (order.expiredAt > 0) {
       this.metrics.expired.inc();
@@ -388,38 +262,22 @@ export class PaperBot {
    * redelivery may come long after it.
    */
   private record(fill: Fill): Promise<void> {
-    if (!this.portfolio.apply(fill)) return this.unstoredFills.get(fill.id) ?? Promise.resolve();
+    if (!this.portfolio.apply(fill)) return this.publications.unstoredFill(fill.id) ?? Promise.resolve();
     this.decisionFills.add(fill);
     this.filled++;
     this.metrics.fills.inc({ side: fill.side });
     this.afterFill();
-    return this.track(
-      this.unstoredFills,
-      fill.id,
-      this.publisher.publishAcked(subjects.fill(fill.symbol), fill, fill.id),
-    );
-  }
-
-  /** Keeps a publish in `map` until acknowledged (a failed one stays: the service stops on it). */
-  private track(map: Map<string, Promise<void>>, key: string, acked: Promise<void>): Promise<void> {
-    map.set(key, acked);
-    acked.then(
-      () => {
-        if (map.get(key) === acked) map.delete(key);
-      },
-      () => {},
-    );
-    return acked;
+    return this.publications.fill(fill);
   }
 
   /** Decisions whose order runs or whose fills are not all stored yet: unacked. */
   inHand(): string[] {
-    return [...this.inProgress.keys()];
+    return this.lanes.decisionIds();
   }
 
   /** Fills and order events published and not yet acknowledged: what a stop could leave behind. */
   unstored(): { fills: string[]; orderEvents: string[] } {
-    return { fills: [...this.unstoredFills.keys()], orderEvents: [...this.unstoredEvents.keys()] };
+    return this.publications.unstored();
   }
 
   private reject(d: Decision, order: PaperOrder, verdict: RiskVerdict): Promise<void> {
@@ -437,8 +295,6 @@ export class PaperBot {
   ): Promise<void> {
     // Once per decision: a closed decision is never executed again (onDecision).
     this.closedDecisions.add(d.id);
-    const event = orderEvent(d, order, status, why, Date.now() * 1000);
-    const subject = subjects.orderEvent(status === 'REJECTED' ? 'rejected' : 'expired', d.symbol);
-    return this.track(this.unstoredEvents, d.id, this.publisher.publishAcked(subject, event, event.id));
+    return this.publications.orderEvent(d, order, status, why);
   }
 }

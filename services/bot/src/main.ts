@@ -33,12 +33,13 @@ import {
 } from '@tickflow/runtime';
 import { buildApp } from './app.ts';
 import { streamBackfill } from './backfill.ts';
-import { OrderAbandonedError, PaperBot } from './bot.ts';
+import { PaperBot } from './bot.ts';
 import { type BotConfig, botSpec } from './config.ts';
 import { takeUpOtherLayouts } from './layout-handover.ts';
 import { rebuildBot } from './rebuild.ts';
 import { TradingSession } from './session.ts';
 import { closeWithin } from './shutdown.ts';
+import { OrderAbandonedError } from './tape-orders.ts';
 
 /** Deletes the durable TICKS consumer earlier versions used for marks, so it stops holding messages. */
 async function dropLegacyMarksConsumer(bus: Bus, name: string, log: Logger): Promise<void> {

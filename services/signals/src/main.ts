@@ -26,7 +26,8 @@ import {
 import { buildApp } from './app.ts';
 import { type SignalsConfig, signalsSpec } from './config.ts';
 import { layoutCatchUp } from './layout-catch-up.ts';
-import { type SignalsCheckpoint, SignalsService } from './signals.ts';
+import { SignalsService } from './signals.ts';
+import type { SignalsCheckpoint } from './signals-checkpoint.ts';
 import { storedDecisionIds } from './stored-decisions.ts';
 import { StreamHub } from './stream-hub.ts';
 

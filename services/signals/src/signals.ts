@@ -1,48 +1,13 @@
-import {
-  type Bus,
-  type BusMessage,
-  type ConfirmingPublisher,
-  decodeTick,
-  encode,
-  nextOnSubject,
-  subjects,
-} from '@tickflow/bus';
+import { type Bus, type BusMessage, decodeTick, nextOnSubject } from '@tickflow/bus';
 import { type Clock, type Decision, partitionOf, systemClock, type Tick, validateTick } from '@tickflow/core';
-import { Counter, Histogram, type Logger, type Registry } from '@tickflow/runtime';
-import {
-  type EngineState,
-  StrategyEngine,
-  type StrategyFactory,
-  type StrategyPause,
-} from '@tickflow/strategy';
+import type { Logger, Registry } from '@tickflow/runtime';
+import { StrategyEngine, type StrategyFactory, type StrategyPause } from '@tickflow/strategy';
 import { BarStore } from './bars.ts';
+import { DecisionPublisher } from './decision-publisher.ts';
 import type { SubjectReader } from './gap-resolver.ts';
+import type { SignalsCheckpoint } from './signals-checkpoint.ts';
+import { signalsMetrics } from './signals-metrics.ts';
 import { DEFAULT_TICK_ORDER, TickOrder, type TickOrderOptions } from './tick-order.ts';
-
-/** What signals stores in NATS KV to resume after a restart (see SignalsService.checkpoint). */
-export interface SignalsCheckpoint {
-  v: 1;
-  /**
-   * TICKS stream sequence to resume after: every tick stored up to it is in the state. It stays
-   * below any tick held behind a gap, so ticks after it may be in the state too (their replay is
-   * skipped by seq).
-   */
-  streamSeq: number;
-  /** Last TICKS stream sequence handled when it was taken (≥ streamSeq). */
-  handledSeq?: number;
-  /**
-   * DECISIONS' last stream sequence just before it was taken: every decision the replay re-emits
-   * is stored after it, so a restart reads the ids from there and publishes none twice.
-   */
-  decisionsSeq?: number;
-  /** Fingerprint of the strategy setup (see strategySetup). */
-  strategies: string;
-  engine: EngineState;
-  venueOf: [string, string][];
-  lastDecisions: Decision[];
-  /** `i/n` of the instance that wrote it. */
-  partition?: string;
-}
 
 export interface SymbolView {
   venue: string;
@@ -66,14 +31,8 @@ export class SignalsService {
   private readonly lastDecisions = new Map<string, Decision>();
   /** Symbol → the venue it was first seen on, for symbol-keyed look-ups. */
   private readonly venueOf = new Map<string, string>();
-  private readonly publisher: ConfirmingPublisher;
-  /** Publishes that had to wait for outbox room; the next commit waits for them. */
-  private waiting: Promise<void>[] = [];
-  private readonly ticks: Counter;
-  private readonly decisions: Counter<'action'>;
-  private readonly bad: Counter<'code'>;
-  private readonly strategyErrors: Counter<'strategy'>;
-  private readonly latency: Histogram;
+  private readonly publisher: DecisionPublisher;
+  private readonly metrics: ReturnType<typeof signalsMetrics>;
   consumed = 0;
   decided = 0;
   /** Decisions the replay re-emitted that DECISIONS already held (not published again). */
@@ -109,7 +68,7 @@ export class SignalsService {
   ) {
     // A strategy that fails pauses its venue+symbol only: said in the log, /metrics and the REST view.
     this.engine = new StrategyEngine(factory, (fault) => {
-      this.strategyErrors.inc({ strategy: fault.strategy });
+      this.metrics.strategyErrors.inc({ strategy: fault.strategy });
       log.error(fault, 'strategy failed: venue+symbol paused, the others go on');
     });
     this.order = new TickOrder(order, {
@@ -118,55 +77,13 @@ export class SignalsService {
       position: () => this.lastApplied + 1,
       now: () => this.clock.nowMicros() / 1000,
       reader: order.reader ?? ((subject, fromSeq) => nextOnSubject(bus.jsm, 'TICKS', subject, fromSeq)),
-      countSkipped: (n) => this.bad.inc({ code: 'GAP_SKIPPED' }, n),
+      countSkipped: (n) => this.metrics.bad.inc({ code: 'GAP_SKIPPED' }, n),
       log,
       registry,
     });
-    // Decisions go out at once as core publishes with their id as Nats-Msg-Id; `commit()` waits
-    // until DECISIONS confirmed them, and only then are the ticks that caused them acked.
-    this.publisher = bus.confirmingPublisher({
-      confirmEvery: 500,
-      confirmIntervalMs: 10,
-      // Re-sends reach live subscribers again: say so, as the feed does.
-      onEvent: (e) => {
-        if (e.type === 'dropped')
-          log.error({ dropped: e.count }, 'outbox full: unconfirmed decisions dropped');
-        else
-          log.warn(
-            { count: e.count, err: e.error },
-            e.type === 'resent' ? 'decisions re-sent' : 'decision confirmation failed',
-          );
-      },
-    });
-    this.ticks = new Counter({
-      name: 'tickflow_signals_ticks_total',
-      help: 'Ticks applied',
-      registers: [registry],
-    });
-    this.decisions = new Counter({
-      name: 'tickflow_signals_decisions_total',
-      help: 'Decisions published',
-      labelNames: ['action'],
-      registers: [registry],
-    });
-    this.bad = new Counter({
-      name: 'tickflow_signals_bad_messages_total',
-      help: 'Messages on TICKS that were not valid ticks, duplicates (DUPLICATE_SEQ), or seqs given up on as not in TICKS (GAP_SKIPPED), by code',
-      labelNames: ['code'],
-      registers: [registry],
-    });
-    this.strategyErrors = new Counter({
-      name: 'tickflow_signals_strategy_errors_total',
-      help: 'Strategies that threw or returned an invalid decision (each pauses its venue+symbol), by strategy',
-      labelNames: ['strategy'],
-      registers: [registry],
-    });
-    this.latency = new Histogram({
-      name: 'tickflow_signals_tick_to_decision_seconds',
-      help: 'From the feed receiving a tick (recvTs) to its decision being stamped (decidedAt)',
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [registry],
-    });
+    // Decisions are confirmed by DECISIONS before the ticks that caused them are acked (commit()).
+    this.publisher = new DecisionPublisher(bus, log);
+    this.metrics = signalsMetrics(registry);
   }
 
   /**
@@ -210,7 +127,8 @@ export class SignalsService {
     const tick = this.parse(msg.subject, msg.data, msg.streamSeq);
     if (!tick) return;
     const r = this.order.offer(msg.subject, tick, msg.streamSeq);
-    if (r === 'duplicate' && msg.streamSeq > this.replayedThrough) this.bad.inc({ code: 'DUPLICATE_SEQ' });
+    if (r === 'duplicate' && msg.streamSeq > this.replayedThrough)
+      this.metrics.bad.inc({ code: 'DUPLICATE_SEQ' });
   }
 
   /**
@@ -223,7 +141,7 @@ export class SignalsService {
       raw = decodeTick(data);
     } catch {
       if (quiet) return undefined;
-      this.bad.inc({ code: 'BAD_JSON' });
+      this.metrics.bad.inc({ code: 'BAD_JSON' });
       this.log.warn({ subject, streamSeq }, 'TICKS message is not JSON; skipped');
       return undefined;
     }
@@ -234,7 +152,7 @@ export class SignalsService {
     });
     if (!checked.ok) {
       if (quiet) return undefined;
-      this.bad.inc({ code: checked.error.code });
+      this.metrics.bad.inc({ code: checked.error.code });
       this.log.warn(
         { subject, code: checked.error.code, reason: checked.error.message },
         'invalid tick skipped',
@@ -246,7 +164,7 @@ export class SignalsService {
 
   /** Decisions sent but not yet confirmed by DECISIONS. */
   get unconfirmedDecisions(): number {
-    return this.publisher.stats.outboxMessages;
+    return this.publisher.unconfirmed;
   }
 
   /** Decision ids already in DECISIONS: the replay after a restart does not publish them again. */
@@ -293,14 +211,10 @@ export class SignalsService {
 
   /** Resolves when every decision sent so far is stored in DECISIONS. */
   async commit(): Promise<void> {
-    const waiting = this.waiting;
-    this.waiting = [];
-    await Promise.all(waiting);
-    await this.publisher.confirmed();
+    await this.publisher.commit();
   }
 
   async close(): Promise<void> {
-    await this.commit();
     await this.publisher.close();
   }
 
@@ -318,17 +232,17 @@ export class SignalsService {
     if (result.skip?.kind === 'duplicate') return;
     this.consumed++;
     this.lastTickAt = now;
-    this.ticks.inc();
+    this.metrics.ticks.inc();
     this.bars.update(tick.symbol, Number(tick.price), Number(tick.size), tick.ts, closing);
     this.listener?.touched(tick.symbol);
     const d = result.decision;
     if (!d) return;
     if (streamSeq > 0) d.tickStreamSeq = streamSeq;
     d.tickRecvTs = tick.recvTs;
-    this.latency.observe((d.decidedAt - tick.recvTs) / 1e6);
+    this.metrics.latency.observe((d.decidedAt - tick.recvTs) / 1e6);
     this.lastDecisions.set(`${d.venue}:${d.symbol}`, d);
     this.decided++;
-    this.decisions.inc({ action: d.action });
+    this.metrics.decisions.inc({ action: d.action });
     this.listener?.decision(d);
     if (this.stored?.delete(d.id)) {
       // Re-emitted by the replay after a restart, and already in DECISIONS: not published twice.
@@ -336,12 +250,7 @@ export class SignalsService {
       if (this.stored.size === 0) this.stored = undefined;
       return;
     }
-    const wait = this.publisher.publish(
-      subjects.decision(d.symbol, d.venue, this.decisionPartitions),
-      encode(d),
-      d.id,
-    );
-    if (wait) this.waiting.push(wait);
+    this.publisher.publish(d, this.decisionPartitions);
   }
 
   /** Latest state of one symbol (on the first venue it was seen on), or undefined. O(1). */
