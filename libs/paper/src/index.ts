@@ -6,7 +6,7 @@ export {
   PaperOrder,
   type TapeTick,
 } from './order.ts';
-export { type PnlSummary, Portfolio } from './portfolio.ts';
+export { type AppliedFill, type PnlSummary, Portfolio } from './portfolio.ts';
 export {
   checkRisk,
   lossLimitBreached,

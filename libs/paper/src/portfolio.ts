@@ -18,6 +18,16 @@ function markOf(b: Book): Dec | undefined {
   return b.markDec;
 }
 
+/** What applying one fill did, as told to a Portfolio's listener (the backtest's trade statistics). */
+export interface AppliedFill {
+  fill: Fill;
+  qty: Dec;
+  price: Dec;
+  fee: Dec;
+  /** The realized P&L it booked before its fee, when it reduced (closed, flipped) a position. */
+  realized: Dec | undefined;
+}
+
 export interface PnlSummary {
   realized: string;
   unrealized: string;
@@ -44,7 +54,11 @@ export class Portfolio {
   private cash: Dec;
   private readonly applied = new Set<string>();
 
-  constructor(readonly initialCash: Dec = new Dec(100_000)) {
+  constructor(
+    readonly initialCash: Dec = new Dec(100_000),
+    /** Told of each fill applied, with what it booked: nothing needs to recompute the book. */
+    private readonly onApplied?: (applied: AppliedFill) => void,
+  ) {
     this.cash = initialCash;
   }
 
@@ -55,7 +69,9 @@ export class Portfolio {
     const book = this.book(fill.symbol);
     const price = dec(fill.price);
     const fee = dec(fill.fee);
-    let remaining = fill.side === 'BUY' ? dec(fill.qty) : dec(fill.qty).neg();
+    const qty = dec(fill.qty);
+    let remaining = fill.side === 'BUY' ? qty : qty.neg();
+    let realized: Dec | undefined;
     this.cash = this.cash.minus(remaining.mul(price)).minus(fee);
     book.fees = book.fees.plus(fee);
     // Reduce (or close) an opposite position first, then open with whatever is left: a flip.
@@ -64,7 +80,9 @@ export class Portfolio {
       const costRemoved = closing.eq(book.qty.abs()) ? book.cost : book.cost.mul(closing).div(book.qty.abs());
       const sold = closing.mul(price);
       const proceeds = book.qty.isNegative() ? sold.neg() : sold;
+      // Summed in this order, as ever (a cost basis from a division can carry 40 digits).
       book.realized = book.realized.plus(proceeds).minus(costRemoved);
+      if (this.onApplied) realized = proceeds.minus(costRemoved);
       book.cost = book.cost.minus(costRemoved);
       book.qty = book.qty.plus(remaining.isNegative() ? closing.neg() : closing);
       remaining = remaining.isNegative() ? remaining.plus(closing) : remaining.minus(closing);
@@ -77,6 +95,7 @@ export class Portfolio {
       book.markText = fill.price;
       book.markDec = price;
     }
+    this.onApplied?.({ fill, qty, price, fee, realized });
     return true;
   }
 

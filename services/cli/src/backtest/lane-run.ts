@@ -46,7 +46,7 @@ export class LaneRun {
     const o = input;
     this.cash = new Dec(o.cash);
     this.engine = new StrategyEngine(o.factory, (f) => this.paused.push(f));
-    this.portfolio = new Portfolio(this.cash);
+    this.portfolio = new Portfolio(this.cash, (a) => this.stats.applied(a));
     // Only with a limit set: the gate marks and checks at every order and fill.
     const limited = o.limits && Object.values(o.limits).some((v) => v !== '');
     this.gate = limited ? new RiskGate(o.limits as RiskLimits, this.portfolio) : undefined;
@@ -75,10 +75,8 @@ export class LaneRun {
     this.day.decisions += decisions.length;
     this.day.fills += fills.length;
     if (decisions.length) this.input.onDecisions?.(decisions);
-    for (const f of fills) {
-      if (!this.gate) this.portfolio.apply(f); // the gate applied each as it came
-      this.stats.add(f);
-    }
+    // The gate applied each as it came; the portfolio tells the trade statistics.
+    if (!this.gate) for (const f of fills) this.portfolio.apply(f);
     if (fills.length) this.input.onFills?.(fills);
     if (broker.rejections.length) this.input.onRejections?.(broker.rejections);
     if (lastPrice !== undefined) this.portfolio.mark(symbol, lastPrice);

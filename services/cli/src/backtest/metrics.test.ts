@@ -1,4 +1,5 @@
 import { Dec, type Fill } from '@tickflow/core';
+import { Portfolio } from '@tickflow/paper';
 import { describe, expect, it } from 'vitest';
 import { dailyReturns, maxDrawdown, meanExposure, ratios, TradeStats } from './metrics.ts';
 
@@ -41,11 +42,12 @@ describe('backtest metrics', () => {
 
   it('counts a reducing fill as a trade, net of its fee, on the average cost; a flip opens the rest', () => {
     const s = new TradeStats();
-    s.add(fill('BUY', '2', '10'));
-    s.add(fill('BUY', '2', '12')); // average cost 11
-    s.add(fill('SELL', '1', '13', '0.5')); // +2 − 0.5
-    s.add(fill('SELL', '4', '10', '0.1')); // closes 3 at −1 each − 0.1, opens 1 short at 10
-    s.add(fill('BUY', '1', '9')); // +1
+    const p = new Portfolio(new Dec(1000), (a) => s.applied(a));
+    p.apply(fill('BUY', '2', '10'));
+    p.apply(fill('BUY', '2', '12')); // average cost 11
+    p.apply(fill('SELL', '1', '13', '0.5')); // +2 − 0.5
+    p.apply(fill('SELL', '4', '10', '0.1')); // closes 3 at −1 each − 0.1, opens 1 short at 10
+    p.apply(fill('BUY', '1', '9')); // +1
     expect(s.trades).toBe(3);
     expect(s.winRate).toBeCloseTo(2 / 3, 12);
     expect(s.profitFactor).toBeCloseTo((1.5 + 1) / 3.1, 12);

@@ -1,4 +1,5 @@
-import { Dec, dec, type Fill, money } from '@tickflow/core';
+import { Dec, money } from '@tickflow/core';
+import type { AppliedFill } from '@tickflow/paper';
 import type { BacktestFigures } from './report-schema.ts';
 
 /**
@@ -63,9 +64,9 @@ export function maxDrawdown(startEquity: Dec, equities: readonly Dec[]): { abs: 
 }
 
 /**
- * Trade results and turnover, summed fill by fill (nothing kept per fill). The realized P&L of a
- * fill comes from an average-cost book per symbol, the method of the bot's Portfolio, kept here
- * because reading the Portfolio's rounded figures back twice a fill cost more than the replay.
+ * Trade results and turnover, summed fill by fill (nothing kept per fill), as the run's Portfolio
+ * applies each (`applied`, its listener): the realized P&L a fill books is the Portfolio's own,
+ * average-cost method included, so nothing here keeps a second book.
  */
 export class TradeStats {
   trades = 0;
@@ -73,40 +74,17 @@ export class TradeStats {
   private gains = new Dec(0);
   private losses = new Dec(0);
   private notional = new Dec(0);
-  private readonly books = new Map<string, { qty: Dec; cost: Dec }>();
 
-  add(fill: Fill): void {
-    // dec(): parsed once per distinct string (the Portfolio has just parsed this fill's).
-    const qty = dec(fill.qty);
-    const price = dec(fill.price);
-    this.notional = this.notional.plus(qty.mul(price));
-    let book = this.books.get(fill.symbol);
-    if (!book) {
-      book = { qty: new Dec(0), cost: new Dec(0) };
-      this.books.set(fill.symbol, book);
-    }
-    let signed = fill.side === 'BUY' ? qty : qty.neg();
-    if (!book.qty.isZero() && book.qty.isNegative() !== signed.isNegative()) {
-      // Reduces (or closes, or flips) the position: a trade, whose result is booked here.
-      const held = book.qty.abs();
-      const closing = Dec.min(held, qty);
-      const costRemoved = closing.eq(held) ? book.cost : book.cost.mul(closing).div(held);
-      const sold = closing.mul(price);
-      const proceeds = book.qty.isNegative() ? sold.neg() : sold;
-      const result = proceeds.minus(costRemoved).minus(dec(fill.fee));
-      book.cost = book.cost.minus(costRemoved);
-      book.qty = book.qty.plus(signed.isNegative() ? closing.neg() : closing);
-      signed = signed.isNegative() ? signed.plus(closing) : signed.minus(closing);
-      this.trades++;
-      if (result.gt(0)) {
-        this.wins++;
-        this.gains = this.gains.plus(result);
-      } else this.losses = this.losses.plus(result.neg());
-    }
-    if (!signed.isZero()) {
-      book.qty = book.qty.plus(signed);
-      book.cost = book.cost.plus(signed.mul(price));
-    }
+  applied(a: AppliedFill): void {
+    this.notional = this.notional.plus(a.qty.mul(a.price));
+    if (a.realized === undefined) return;
+    // Reduced (or closed, or flipped) a position: a trade, its result net of its fee.
+    const result = a.realized.minus(a.fee);
+    this.trades++;
+    if (result.gt(0)) {
+      this.wins++;
+      this.gains = this.gains.plus(result);
+    } else this.losses = this.losses.plus(result.neg());
   }
 
   get turnover(): string {
