@@ -13,7 +13,7 @@ import {
   ReadbackChangedError,
 } from './readback-columns.ts';
 import { GroupSpill, READ_BLOCK_ROWS, ROW_VALUES } from './readback-spill.ts';
-import { lookupOf, type SymbolTicks, type ValueDictionary } from './symbol-ticks.ts';
+import { lookupOf, type SymbolTicks, type TickColumns, type ValueDictionary } from './symbol-ticks.ts';
 
 export interface ReadSymbolsOptions {
   /** Number lanes by a join, as when two lanes' keys collide (tests take that path). */
@@ -30,6 +30,13 @@ export interface ReadSymbolsOptions {
    * groups then share one storage, overwritten group after group, so memory holds one group.
    */
   transientViews?: boolean;
+  /**
+   * Columns to fill when the day is read in one go, instead of new ones: called with the day's
+   * ticks, it returns columns at least that long (views of their first rows are filled). A reader
+   * of day after day can then reuse a few storages instead of leaving a new one per day to the
+   * collector (see the backtest's read-ahead).
+   */
+  storageFor?: (rows: number) => TickColumns;
   /**
    * A day of at most this many ticks read in one go is taken from a materialised result, a bigger
    * one streamed (default MATERIALIZE_ROWS; 0 always streams).
@@ -114,7 +121,14 @@ export async function readSymbols(
     let read = 0;
     if (groups.length <= 1) {
       // The whole day fits: placed straight from DuckDB's chunks.
-      const group = new GroupColumns(laneList, 0, laneList.length, undefined, opts.sharedMemory);
+      const rows = laneList.reduce((n, l) => n + l.n, 0);
+      const group = new GroupColumns(
+        laneList,
+        0,
+        laneList.length,
+        opts.storageFor?.(rows),
+        opts.sharedMemory,
+      );
       const materialize = group.columns.seq.length <= (opts.materializeRows ?? MATERIALIZE_ROWS);
       await scanChunks(conn, date, sql, materialize, (values, rows) => {
         const lane = values[0] as Float64Array;

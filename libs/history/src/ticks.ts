@@ -6,6 +6,7 @@
 export { archivedDates } from './archive.ts';
 export { checkDate, InvalidDateError } from './date.ts';
 export { sqlString } from './literal.ts';
+export { columnStorage } from './readback-columns.ts';
 export {
   type DictionaryData,
   type LaneRows,

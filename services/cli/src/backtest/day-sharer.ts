@@ -1,3 +1,4 @@
+import { columnStorage, type TickColumns } from '@tickflow/history/ticks';
 import { DaySource } from './day-source.ts';
 import type { ShareAnswer, ShareRequest } from './read-ahead.ts';
 
@@ -8,6 +9,13 @@ import type { ShareAnswer, ShareRequest } from './read-ahead.ts';
 export class DaySharer {
   private readonly sources = new Map<string, Promise<DaySource>>();
   private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Two storages filled in turn. The replay asks for a day when it starts the one before it, so
+   * the day two back, in the other storage, is done with by then (ReadAhead keeps to that order):
+   * no new shared columns per day, whose memory would wait for both threads' collectors.
+   */
+  private readonly ring: (TickColumns | undefined)[] = [undefined, undefined];
+  private turn = 0;
 
   answer(r: ShareRequest): Promise<ShareAnswer> {
     const answer = this.tail.then(() => this.share(r));
@@ -24,10 +32,22 @@ export class DaySharer {
       const key = JSON.stringify([r.share.archiveDir, r.share.db ?? null, r.share.symbols ?? null]);
       let source = this.sources.get(key);
       if (!source) {
-        source = DaySource.open({ ...r.share, sharedMemory: true });
+        // Streamed: a materialised result's memory would wait for this thread's collector too.
+        source = DaySource.open({ ...r.share, sharedMemory: true, materializeRows: 0 });
         this.sources.set(key, source);
       }
-      return { id: r.id, day: await (await source).shareDay(r.date, r.maxTicks) };
+      let used = false;
+      const storageFor = (rows: number): TickColumns => {
+        used = true;
+        const have = this.ring[this.turn];
+        if (have && have.seq.length >= rows) return have;
+        const fresh = columnStorage(rows, true);
+        this.ring[this.turn] = fresh;
+        return fresh;
+      };
+      const day = await (await source).shareDay(r.date, r.maxTicks, storageFor);
+      if (used) this.turn = 1 - this.turn;
+      return { id: r.id, day };
     } catch (err) {
       return { id: r.id, failure: (err as Error)?.message ?? String(err) };
     }

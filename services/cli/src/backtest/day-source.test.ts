@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Tick } from '@tickflow/core';
+import type { SymbolTicks } from '@tickflow/history/ticks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSmallArchive } from '../../../../test/backtest-archive.ts';
 import { DaySource } from './day-source.ts';
@@ -78,4 +79,32 @@ describe('DaySource shared days', () => {
       main.close();
     }
   });
+});
+
+describe('DaySource read-ahead over many days', () => {
+  const dates = ['2026-05-04', '2026-05-05', '2026-05-06', '2026-05-07', '2026-05-08'];
+  let archiveDir: string;
+  beforeAll(async () => {
+    archiveDir = await writeSmallArchive(dates, { perDay: 200, symbols: ['AAA', 'BBB'] });
+  });
+  afterAll(() => rmSync(dirname(archiveDir), { recursive: true, force: true }));
+
+  it('keeps a day handed over intact while the thread reads the next one into its other storage', async () => {
+    const ahead = await DaySource.open({ archiveDir, readAhead: true });
+    const here = await DaySource.open({ archiveDir });
+    try {
+      ahead.plan(dates);
+      for (const date of dates) {
+        const views: SymbolTicks[] = [];
+        await ahead.readDay(date, (t) => views.push(t));
+        // Meanwhile the thread reads the next day: into the storage two days back, not this one's.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(views.flatMap((v) => v.toArray())).toEqual(await ticksOf(here, date));
+      }
+      expect(ahead.daysReadAhead).toBe(dates.length - 1);
+    } finally {
+      ahead.close();
+      here.close();
+    }
+  }, 30_000);
 });

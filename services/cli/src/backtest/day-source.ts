@@ -8,6 +8,7 @@ import {
   type SharedSymbolTicks,
   SymbolTicks,
   sqlString,
+  type TickColumns,
 } from '@tickflow/history/ticks';
 import { ReadAhead } from './read-ahead.ts';
 
@@ -59,6 +60,8 @@ interface DaySourceOptions {
   readAhead?: boolean;
   /** A day with more ticks is not read ahead but here, in groups (default READBACK_ROWS). */
   readAheadMaxTicks?: number;
+  /** See ReadSymbolsOptions.materializeRows (0: always streamed). */
+  materializeRows?: number;
 }
 
 export class DaySource {
@@ -131,11 +134,15 @@ export class DaySource {
   /**
    * `date`'s ticks as read, without the seq carry of a run, as plain data on shared memory (the
    * source must be opened with `sharedMemory`). The day is not kept here. Undefined, unread, when
-   * it has more than `maxTicks` ticks.
+   * it has more than `maxTicks` ticks. `storageFor`: see ReadSymbolsOptions.
    */
-  async shareDay(date: string, maxTicks = Number.POSITIVE_INFINITY): Promise<SharedDay | undefined> {
+  async shareDay(
+    date: string,
+    maxTicks = Number.POSITIVE_INFINITY,
+    storageFor?: (rows: number) => TickColumns,
+  ): Promise<SharedDay | undefined> {
     const symbols: SharedSymbolTicks[] = [];
-    const read = await this.read(date, (t) => symbols.push(t.toShared()), maxTicks);
+    const read = await this.read(date, (t) => symbols.push(t.toShared()), maxTicks, storageFor);
     return read && { date, kind: read.kind, ticks: read.ticks, symbols };
   }
 
@@ -185,7 +192,8 @@ export class DaySource {
 
   /**
    * Hands `date`'s ticks over symbol by symbol (SymbolTicks: each venue in seq order), as the end
-   * of day's recomputation reads them. Returns the ticks read and where from.
+   * of day's recomputation reads them. Returns the ticks read and where from. With `readAhead`,
+   * a day's views hold until the next `readDay` starts (the reader thread then refills them).
    */
   async readDay(
     date: string,
@@ -236,6 +244,7 @@ export class DaySource {
     date: string,
     onSymbol: (ticks: SymbolTicks) => void,
     maxTicks?: number,
+    storageFor?: (rows: number) => TickColumns,
   ): Promise<{ kind: DaySourceKind; ticks: number } | undefined> {
     const kind = await this.kindOf(date);
     if (kind === 'none') return { kind, ticks: 0 };
@@ -260,6 +269,8 @@ export class DaySource {
       maxRowsInMemory: READBACK_ROWS,
       spillDir: tmpdir(),
       sharedMemory: this.o.sharedMemory === true,
+      ...(storageFor ? { storageFor } : {}),
+      ...(this.o.materializeRows === undefined ? {} : { materializeRows: this.o.materializeRows }),
     });
     return { kind, ticks };
   }
