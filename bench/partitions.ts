@@ -1,7 +1,7 @@
 /**
  * What a second partition adds (docs/SCALING.md), on one nats-server on loopback. A benchmark, not
  * a test: it prints tables and asserts nothing.
- *   npm run bench:partitions        (BENCH_PARTITION_TICKS, _REPEAT, _RATES, _SECONDS to change it)
+ *   npm run bench:partitions        (BENCH_PARTITION_TICKS, _REPEAT, _RATES, _SECONDS, _PARTS, _NODE_FLAGS)
  * Intake: N ticks stored once with the feed (`--partitions 2`, 50 symbols), then read by one signals
  * process (`--partition 0/1`, every tick) and by two (`0/2`, `1/2`, each only its subjects), each
  * time from the start with DECISIONS emptied; ticks/s = N / (last instance done − first tick
@@ -37,8 +37,11 @@ const server = await startNatsServer({ storeDir: join(dir, 'nats') });
 const env = { NATS_URL: server.url, TICKFLOW_LOG_LEVEL: 'error' };
 const bus = await Bus.connect({ url: server.url, name: 'bench-partitions' });
 
+/** Node/V8 flags for the processes it starts, e.g. `--single-threaded-gc` (BENCH_PARTITION_NODE_FLAGS). */
+const NODE_FLAGS = (process.env.BENCH_PARTITION_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 function child(args: string[]): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+  return spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
