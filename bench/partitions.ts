@@ -22,7 +22,8 @@ import { Bus, consumeFrom, freePort, STREAM_NAMES, startNatsServer, subjects } f
 import { PipelineMonitor } from '../services/cli/src/monitor.ts';
 
 const BIN = fileURLToPath(new URL('../services/cli/bin/tickflow.mjs', import.meta.url));
-const N = Number(process.env.BENCH_PARTITION_TICKS ?? 300_000);
+// 1.5 M: with 300,000 a second process's start-up (~1.4 s) weighed as much as its share of the work.
+const N = Number(process.env.BENCH_PARTITION_TICKS ?? 1_500_000);
 const REPEAT = Number(process.env.BENCH_PARTITION_REPEAT ?? 3);
 const RATES = (process.env.BENCH_PARTITION_RATES ?? '10000,15000,20000,30000,40000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_PARTITION_SECONDS ?? 8);
