@@ -12,11 +12,11 @@ export interface LiveCount {
 }
 
 /**
- * Decisions and fills on the live subjects the streams republish to (once, whatever the faults);
- * ticks on the subject the feed publishes to (TICKS republishes only with --live-ticks).
+ * The live subjects the streams republish what they store to: once each, whatever the faults (the
+ * campaign makes TICKS with --live-ticks; see runCampaign).
  */
 const LIVE_SUBJECTS = {
-  ticks: 'ticks.>',
+  ticks: liveSubjects.allTicks,
   decisions: liveSubjects.allDecisions,
   fills: liveSubjects.allFills,
 } as const;

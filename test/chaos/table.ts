@@ -24,7 +24,7 @@ export function renderTable(r: CampaignResult): string {
   lines.push(`  ${'total'.padEnd(9)} ${String(total).padStart(7)}`);
   if (o.cluster)
     lines.push(
-      `  on a ${o.cluster}-node cluster; broker kills took down ${r.killedNodes?.join(', ') || 'no node'} (each leading TICKS then); ticks.> copies (not audited on a cluster; decisions and fills are, on their live subjects): ${n(r.live.ticks.duplicated)}`,
+      `  on a ${o.cluster}-node cluster; broker kills took down ${r.killedNodes?.join(', ') || 'no node'} (each leading TICKS then)`,
     );
   const c = r.counts;
   const e = r.ends;
