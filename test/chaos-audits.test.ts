@@ -17,7 +17,8 @@ describe('fault campaign audits', () => {
   beforeAll(async () => {
     nats = await startTestNats();
     bus = await Bus.connect({ url: nats.url, name: 'chaos-audits-test' });
-    await bus.ensureStreams();
+    // As the campaign makes them: TICKS republishes to live.ticks.>, which its live subscriber follows.
+    await bus.ensureStreams({ liveTicks: true });
   });
   afterAll(async () => {
     await bus.drain();
