@@ -1,5 +1,6 @@
 import { columnStorage, type TickColumns } from '@tickflow/history/ticks';
 import { DaySource } from './day-source.ts';
+import { sourceKey } from './job.ts';
 import type { ShareAnswer, ShareRequest } from './read-ahead.ts';
 
 /**
@@ -29,7 +30,8 @@ export class DaySharer {
 
   private async share(r: ShareRequest): Promise<ShareAnswer> {
     try {
-      const key = JSON.stringify([r.share.archiveDir, r.share.db ?? null, r.share.symbols ?? null]);
+      const { archiveDir, db = '', symbols } = r.share;
+      const key = sourceKey({ archiveDir, db, symbols: symbols ? [...symbols] : null });
       let source = this.sources.get(key);
       if (!source) {
         // Streamed: a materialised result's memory would wait for this thread's collector too.
