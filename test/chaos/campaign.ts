@@ -8,6 +8,7 @@ import { type Audit, auditTicks } from './audit-ticks.ts';
 import { ClusterBroker } from './cluster-broker.ts';
 import { drain } from './drain.ts';
 import { type LiveCount, type LiveKind, LiveSubscriber } from './live-subscriber.ts';
+import { waitForOneDate } from './one-day.ts';
 import type { ChaosOptions, VictimName } from './options.ts';
 import { Broker, ServiceProcess, type VictimStats } from './processes.ts';
 import { type KillRecord, runKillSchedule, seededRandom, type Victim } from './schedule.ts';
@@ -48,6 +49,13 @@ const SERVICES = ['feed', 'signals', 'bot', 'archive'] as const;
  * schedule, a clean stop and drain, then the audits. `say` gets the progress lines.
  */
 export async function runCampaign(o: ChaosOptions, say: (line: string) => void): Promise<CampaignResult> {
+  const wait = waitForOneDate(Date.now(), o.duration);
+  if (wait > 0) {
+    say(
+      `● waiting ${(wait / 1000).toFixed(0)} s for UTC midnight: the run and its end of day stay in one date`,
+    );
+    await new Promise((r) => setTimeout(r, wait));
+  }
   const logs = join(o.out, 'logs');
   const dataDir = join(o.out, 'data');
   mkdirSync(logs, { recursive: true });
