@@ -53,7 +53,15 @@ export async function launchChromium(): Promise<TestBrowser> {
         late,
       ]);
       clearTimeout(timer);
-      if (ended === 'late') await server.kill();
+      if (ended === 'late') {
+        console.warn(`chromium did not close within ${CLOSE_GRACE_MS} ms: killing it`);
+        // The kill waits for the process to exit; bounded too, so a stuck exit cannot hang a teardown.
+        const killed = await Promise.race([
+          server.kill().then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), CLOSE_GRACE_MS).unref()),
+        ]);
+        if (!killed) console.warn(`chromium still running ${CLOSE_GRACE_MS} ms after its kill`);
+      }
     },
   };
 }
@@ -104,4 +112,23 @@ export function measureCharts(): Record<string, ChartDrawn> {
     };
   }
   return out;
+}
+
+/**
+ * Runs teardown steps in turn, each given at most `ms`: one that overruns is named on stderr and
+ * the others still run (a suite whose assertions passed must not fail on a slow stop, and the
+ * next overrun says which step it was; a 60 s hook timeout once hid that).
+ */
+export async function teardown(steps: [string, () => Promise<unknown> | undefined][], ms = 15_000) {
+  for (const [name, step] of steps) {
+    const t0 = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => {
+      timer = setTimeout(() => r('late'), ms);
+    });
+    const outcome = await Promise.race([Promise.resolve(step()).then(() => 'done' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'late')
+      console.warn(`teardown: ${name} still not done after ${Date.now() - t0} ms; going on`);
+  }
 }

@@ -7,7 +7,7 @@ import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type TestBrowser } from './browser.ts';
+import { launchChromium, type TestBrowser, teardown } from './browser.ts';
 import { startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 
 const silent = createLogger('test', 'silent');
@@ -78,11 +78,13 @@ describe('dashboard with bearer tokens, in a real Chromium', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await signals?.close();
-    await bot?.close();
-    await nats?.stop();
-  });
+    await teardown([
+      ['chromium', () => browser?.close()],
+      ['signals', () => signals?.close()],
+      ['bot', () => bot?.close()],
+      ['nats-server', () => nats?.stop()],
+    ]);
+  }, 120_000);
 
   it('serves the page and its code without a token, and the API only with one', async () => {
     expect((await fetch(`${base}/`)).status).toBe(200);

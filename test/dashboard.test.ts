@@ -7,7 +7,7 @@ import { createLogger, resolveConfig } from '@tickflow/runtime';
 import { signalsSpec, startSignals } from '@tickflow/signals';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type TestBrowser } from './browser.ts';
+import { launchChromium, type TestBrowser, teardown } from './browser.ts';
 import { signalsBacklog, startTestNats, type TestNats, waitFor } from './nats-harness.ts';
 
 const silent = createLogger('test', 'silent');
@@ -148,13 +148,15 @@ describe('dashboard served by signals, in a real Chromium', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await feed?.close();
-    await signals?.close();
-    await bot?.close();
-    await bus?.drain();
-    await nats?.stop();
-  });
+    await teardown([
+      ['chromium', () => browser?.close()],
+      ['feed', () => feed?.close()],
+      ['signals', () => signals?.close()],
+      ['bot', () => bot?.close()],
+      ['bus', () => bus?.drain()],
+      ['nats-server', () => nats?.stop()],
+    ]);
+  }, 120_000);
 
   it('serves the page, lightweight-charts from node_modules, the bot through a proxy, and EOD reports', async () => {
     const base = `http://127.0.0.1:${signalsPort}`;
