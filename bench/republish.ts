@@ -64,7 +64,9 @@ async function main(): Promise<void> {
           createLogger('bench', 'warn'),
         );
         const stats = await feed.done;
-        const rate = stats.published / (((stats.finishedAt ?? Date.now()) - stats.startedAt) / 1000);
+        const rate =
+          stats.published /
+          (((stats.finishedAt ?? Date.now()) - (stats.firstEventsAt ?? stats.startedAt)) / 1000);
         await feed.close();
         const cpuPerMillion = ((cpuSeconds(pid) - cpuBefore) / stats.published) * 1e6;
         rates[mode].push(rate);

@@ -169,7 +169,10 @@ async function main(): Promise<void> {
       );
       const stats = await feed.done;
       // From the first tick to the stream's confirmation of the last (start-up excluded).
-      feedRates.push(stats.published / (((stats.finishedAt ?? Date.now()) - stats.startedAt) / 1000));
+      feedRates.push(
+        stats.published /
+          (((stats.finishedAt ?? Date.now()) - (stats.firstEventsAt ?? stats.startedAt)) / 1000),
+      );
       await feed.close();
       track();
       const stored = (await storedTicks(bus)) - before;
@@ -254,7 +257,10 @@ async function main(): Promise<void> {
       const stats = await feed.done;
       await feed.close();
       if (stats.published !== REPLAY_N) throw new Error(`replay published ${stats.published} of ${REPLAY_N}`);
-      replayRates.push(stats.published / (((stats.finishedAt ?? Date.now()) - stats.startedAt) / 1000));
+      replayRates.push(
+        stats.published /
+          (((stats.finishedAt ?? Date.now()) - (stats.firstEventsAt ?? stats.startedAt)) / 1000),
+      );
       track();
     }
     rows.push([

@@ -30,7 +30,9 @@ describe('feed service', () => {
 
   it('continues each symbol’s seq after a restart instead of starting again at 1', async () => {
     await run({ count: '300', symbols: '3', start: '2026-01-05T14:00:00Z', timeScale: '100' });
-    await run({ count: '200', symbols: '3', start: '2026-01-05T15:00:00Z', timeScale: '100' });
+    const second = await run({ count: '200', symbols: '3', start: '2026-01-05T15:00:00Z', timeScale: '100' });
+    // The restart first waits for TICKS to settle (1 s by default); a rate counts from the first events.
+    expect((second.firstEventsAt ?? 0) - second.startedAt).toBeGreaterThanOrEqual(900);
     const seqs = new Map<string, number[]>();
     await readStream(bus.js, bus.jsm, 'TICKS', (m) => {
       const t = decode(m.data) as { symbol: string; seq: number };

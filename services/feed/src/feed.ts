@@ -52,6 +52,11 @@ export interface FeedStats {
   duplicates: number;
   outOfOrder: number;
   startedAt: number;
+  /**
+   * When the source gave its first events, after the start-up waits (TICKS settling for the
+   * venue, ≥ 1 s by default): a rate is measured from here.
+   */
+  firstEventsAt?: number;
   finishedAt?: number;
 }
 
@@ -205,6 +210,7 @@ export class FeedService {
           throw err;
         }
         if (next.done) break;
+        this.stats.firstEventsAt ??= Date.now();
         try {
           const wait = this.handleBatch(next.value);
           if (wait) await wait;
