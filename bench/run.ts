@@ -12,7 +12,6 @@ import {
   DurablePublisher,
   decode,
   encode,
-  encodeValidTick,
   readStream,
   startNatsServer,
   subjects,
@@ -28,6 +27,7 @@ import * as ts from 'trading-signals';
 import { measureArchive, measureEod } from '../services/eod/bench/eod.ts';
 import { describeGrid, measureGrid } from './backtest-grid.ts';
 import { describeReplay, measureReplay, replayRate } from './backtest-replay.ts';
+import { feedShapedTicks, type ShapedTick } from './feed-shaped.ts';
 import { type LatencyRow, latencyRounds } from './latency.ts';
 import { measureRest } from './rest.ts';
 
@@ -178,15 +178,15 @@ async function main(): Promise<void> {
       const stored = (await storedTicks(bus)) - before;
       if (stored !== FEED_N) throw new Error(`ledger: published ${FEED_N}, TICKS holds ${stored} new`);
 
-      // 10,000 encoded ticks cycled: the stream stores every copy (no msg ids), memory stays small.
-      const encodedTicks = Array.from({ length: 10_000 }, (_, k) =>
-        encodeValidTick({ ...tick(k), venue: `raw${r}` }),
-      );
+      // 10,000 of the feed's own kind of ticks cycled (feed-shaped.ts): the stream stores every
+      // copy (no msg ids), memory stays small.
+      const shaped = feedShapedTicks(`rawbench${r}`);
       const base = await storedTicks(bus);
       rawStored.push(
         await timed(async () => {
           for (let i = 0; i < FEED_N; i++) {
-            bus.nc.publish(`ticks.raw${r}.S${i % 50}`, encodedTicks[i % 10_000] as Uint8Array);
+            const t = shaped[i % 10_000] as ShapedTick;
+            bus.nc.publish(t.subject, t.data);
             if (i % 10_000 === 0) await new Promise((res) => setImmediate(res));
           }
           while ((await storedTicks(bus)) - base < FEED_N) {
@@ -197,13 +197,15 @@ async function main(): Promise<void> {
       );
       // The same core publishes each carrying a unique `Nats-Msg-Id` (pre-encoded, as the feed
       // sends them), no confirmation: the ceiling of any design that keeps an id on every tick,
-      // since the server then tracks each id for the duplicate window.
+      // since the server then tracks each id for the duplicate window. Same sizes as the feed's.
+      const ceiling = feedShapedTicks(`ceilbench${r}`);
       const idBase = await storedTicks(bus);
       rawWithIds.push(
         await timed(async () => {
           for (let i = 0; i < FEED_N; i++) {
-            const id = Buffer.from(`NATS/1.0\r\nNats-Msg-Id: rawid${r}:S${i % 50}:${i}\r\n\r\n`, 'latin1');
-            bus.nc.publish(`ticks.rawid${r}.S${i % 50}`, encodedTicks[i % 10_000] as Uint8Array, {
+            const t = ceiling[i % 10_000] as ShapedTick;
+            const id = Buffer.from(`NATS/1.0\r\nNats-Msg-Id: ${t.idPrefix}${i + 1}\r\n\r\n`, 'latin1');
+            bus.nc.publish(t.subject, t.data, {
               // Only encode() is called on headers during a publish (see msg-id-header.ts).
               headers: { encode: () => id } as unknown as MsgHdrs,
             });
