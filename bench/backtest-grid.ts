@@ -107,7 +107,10 @@ const s = (ms: number) => (ms / 1000).toFixed(2);
  */
 export function describeGrid(b: GridBench): string {
   const [g, sr, gc, sc] = [median(b.gridMs), median(b.serialMs), median(b.gridCpuMs), median(b.serialCpuMs)];
-  return `grid ${b.combinations} combinations × ${b.ticksPerJob.toLocaleString('en-US')} ticks on ${b.workers} threads ${s(g)} s, serial ${s(sr)} s: ratio ${(g / sr).toFixed(2)} (target ≤ 0.6); cores used ${(gc / g).toFixed(2)} vs ${(sc / sr).toFixed(2)}; CPU ${s(gc)} s vs ${s(sc)} s (${(gc / sc).toFixed(2)}×); identical ${b.identical ? 'yes' : 'NO'}; runs grid ${b.gridMs.map(s).join(' ')} serial ${b.serialMs.map(s).join(' ')}`;
+  // The least wall time the grid's CPU work can take on this machine's cores: what it can reach
+  // unless it does less work than the serial run (see docs/BENCHMARKS.md, grid).
+  const floor = gc / Math.min(b.workers, availableParallelism());
+  return `grid ${b.combinations} combinations × ${b.ticksPerJob.toLocaleString('en-US')} ticks on ${b.workers} threads ${s(g)} s, serial ${s(sr)} s: ratio ${(g / sr).toFixed(2)} (target ≤ 0.6); CPU floor ${s(floor)} s = ${(floor / sr).toFixed(2)}× serial, the grid at ${(g / floor).toFixed(2)}× its floor; cores used ${(gc / g).toFixed(2)} vs ${(sc / sr).toFixed(2)}; CPU ${s(gc)} s vs ${s(sc)} s (${(gc / sc).toFixed(2)}×); identical ${b.identical ? 'yes' : 'NO'}; runs grid ${b.gridMs.map(s).join(' ')} serial ${b.serialMs.map(s).join(' ')}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
