@@ -37,7 +37,9 @@ describe('tickflow HTTP access flags', () => {
 
   it('goes past the check with --insecure (then stops at the missing broker, exit 1)', async () => {
     const nats = `nats://127.0.0.1:${await freePort()}`;
-    const r = tickflow(['bot', '--host', '0.0.0.0', '--port', '0', '--insecure'], { NATS_URL: nats });
+    const r = tickflow(['bot', '--host', '0.0.0.0', '--port', '0', '--insecure', '--nats-wait-s', '1'], {
+      NATS_URL: nats,
+    });
     expect(r.code).toBe(1);
     expect(r.err).toContain('does not answer');
   });

@@ -46,7 +46,7 @@ describe('tickflow CLI', () => {
 
   it('says clearly when the NATS server it was given does not answer', async () => {
     const port = await freePort();
-    const r = tickflow(['demo', '--duration', '1'], {
+    const r = tickflow(['demo', '--duration', '1', '--nats-wait-s', '1'], {
       NATS_URL: `nats://127.0.0.1:${port}`,
       TICKFLOW_DATA_DIR: '/tmp/tickflow-cli-test',
     });

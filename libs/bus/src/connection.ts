@@ -23,7 +23,11 @@ export interface BusOptions {
   auth?: BusAuth;
   /** Connection name shown by the server (`tickflow-feed`, ...). */
   name: string;
-  /** Give up on the first connect after this many ms (0 = keep trying forever). Default 5000. */
+  /**
+   * How long the first connect keeps trying while NATS does not answer (refused, unreachable, a
+   * broker restarting), in ms; 0 = keep trying forever. Default 5000. Refused credentials or a
+   * failed TLS handshake end it at once.
+   */
   connectTimeoutMs?: number;
   /** Called on connection status changes (disconnect, reconnect, errors) for logging. */
   onStatus?: (event: { type: string; data: string }) => void;
@@ -100,26 +104,68 @@ export class Bus {
     // nats.js quotes the server's -ERR text ('Authorization Violation'): the quotes add nothing.
     const clean = (err: unknown) => scrub((err as Error).message, parts.secrets).replace(/^'(.*)'$/, '$1');
     let nc: NatsConnection;
-    try {
-      nc = await connect({
-        ...connectOptions,
-        timeout: timeout > 0 ? timeout : 20_000,
-        waitOnFirstConnect: timeout === 0,
-      });
-    } catch (cause) {
-      if (isAuthRefusal(cause))
-        throw new BusAuthError(`NATS at ${url} refused the credentials (${clean(cause)})`, { cause });
-      if (isTlsFailure(cause))
-        throw new BusConnectError(
-          `NATS at ${url} failed the TLS handshake (${clean(cause)}; see --nats-tls-ca, --nats-tls-cert)`,
-          { cause },
-        );
-      const hint =
-        connectOptions.tls && !connectOptions.tls.cert
-          ? '; a server that verifies clients (mTLS) also drops a connection without a client certificate: --nats-tls-cert, --nats-tls-key'
-          : '';
-      throw new BusConnectError(`NATS at ${url} does not answer (${clean(cause)}${hint})`, { cause });
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // One try of every seed server per attempt: a refused connection fails it at once, which
+        // nats.js's own waitOnFirstConnect would retry forever without a word.
+        nc = await connect({
+          ...connectOptions,
+          timeout: timeout > 0 ? Math.min(5000, Math.max(timeout, 500)) : 5000,
+          waitOnFirstConnect: false,
+        });
+        if (attempt > 1)
+          opts.onStatus?.({
+            type: 'connected',
+            data: `NATS at ${url} answered after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          });
+        break;
+      } catch (cause) {
+        const left = timeout > 0 ? started + timeout - Date.now() : Number.POSITIVE_INFINITY;
+        if (isAuthRefusal(cause) || isTlsFailure(cause) || left <= 0) {
+          Bus.connectFailed(cause, url, connectOptions, clean, attempt > 1 ? Date.now() - started : 0);
+        }
+        if (attempt === 1)
+          opts.onStatus?.({
+            type: 'waiting',
+            data: `NATS at ${url} does not answer (${clean(cause)}); trying again ${timeout > 0 ? `for up to ${(timeout / 1000).toFixed(0)} s` : 'until it does'}`,
+          });
+        await new Promise((r) => setTimeout(r, Math.min(left, Math.min(250 * attempt, 2000))));
+      }
     }
+    return Bus.withJetStream(nc, url, clean, opts, connectOptions);
+  }
+
+  /** Throws the error that ends a first connect: refused credentials, TLS, or no answer in time. */
+  private static connectFailed(
+    cause: unknown,
+    url: string,
+    connectOptions: ConnectionOptions,
+    clean: (err: unknown) => string,
+    triedMs: number,
+  ): never {
+    if (isAuthRefusal(cause))
+      throw new BusAuthError(`NATS at ${url} refused the credentials (${clean(cause)})`, { cause });
+    if (isTlsFailure(cause))
+      throw new BusConnectError(
+        `NATS at ${url} failed the TLS handshake (${clean(cause)}; see --nats-tls-ca, --nats-tls-cert)`,
+        { cause },
+      );
+    const hint =
+      connectOptions.tls && !connectOptions.tls.cert
+        ? '; a server that verifies clients (mTLS) also drops a connection without a client certificate: --nats-tls-cert, --nats-tls-key'
+        : '';
+    const tried = triedMs > 0 ? ` after ${(triedMs / 1000).toFixed(0)} s of trying (--nats-wait-s)` : '';
+    throw new BusConnectError(`NATS at ${url} does not answer (${clean(cause)}${hint})${tried}`, { cause });
+  }
+
+  private static async withJetStream(
+    nc: NatsConnection,
+    url: string,
+    clean: (err: unknown) => string,
+    opts: BusOptions,
+    connectOptions: ConnectionOptions,
+  ): Promise<Bus> {
     let jsm: JetStreamManager;
     try {
       jsm = await nc.jetstreamManager({ timeout: 5000 });

@@ -1,6 +1,7 @@
 import type { JetStreamManager } from 'nats';
 import { storedMessage } from './direct.ts';
 import type { StreamName } from './streams.ts';
+import { isTransientBusError } from './transient.ts';
 
 export interface SettleOptions {
   /** The last stored message must stay the same this long. Default 1,000 ms. */
@@ -38,15 +39,31 @@ export async function waitForSettled(
   const maxMs = opts.maxMs ?? 10_000;
   const pollMs = opts.pollMs ?? 100;
   const started = performance.now();
-  let last = await lastSeqOn(jsm, stream, subjects);
+  // A read the broker cannot answer (restarting, a moment away) is not quiet: the wait goes on,
+  // and only when no read at all has been answered by `maxMs` does its error end it.
+  let failure: unknown;
+  const read = async (): Promise<number | undefined> => {
+    try {
+      return await lastSeqOn(jsm, stream, subjects);
+    } catch (err) {
+      if (!isTransientBusError(err)) throw err;
+      failure = err;
+      return undefined;
+    }
+  };
+  let last = await read();
   let since = performance.now();
   for (;;) {
     const now = performance.now();
-    if (now - since >= quietMs) return { quiet: true, lastSeq: last, waitedMs: now - started };
-    if (now - started >= maxMs) return { quiet: false, lastSeq: last, waitedMs: now - started };
+    if (last !== undefined && now - since >= quietMs)
+      return { quiet: true, lastSeq: last, waitedMs: now - started };
+    if (now - started >= maxMs) {
+      if (last === undefined) throw failure;
+      return { quiet: false, lastSeq: last, waitedMs: now - started };
+    }
     await new Promise((r) => setTimeout(r, pollMs));
-    const seq = await lastSeqOn(jsm, stream, subjects);
-    if (seq !== last) {
+    const seq = await read();
+    if (seq === undefined || seq !== last) {
       last = seq;
       since = performance.now();
     }

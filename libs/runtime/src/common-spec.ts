@@ -84,6 +84,15 @@ export const commonSpec = {
     protocols: ['nats', 'tls'],
   }),
   ...natsAuthSpec,
+  natsWaitS: int({
+    flag: 'nats-wait-s',
+    env: 'TICKFLOW_NATS_WAIT_S',
+    description:
+      'seconds a starting process keeps trying while NATS does not answer (a broker restarting) before it exits 1; 0 = until it answers',
+    default: 30,
+    min: 0,
+    max: 86_400,
+  }),
   replicas: int({
     flag: 'replicas',
     env: 'TICKFLOW_REPLICAS',

@@ -18,7 +18,11 @@ const resolve = (flags: Record<string, string>, env: Record<string, string> = {}
 describe('busAuthFrom', () => {
   it('reads user and password from flags and files, the file trimmed of its newline', () => {
     const c = resolve({ natsUser: 'feed', natsPasswordFile: file('pw', 's3cret\n') });
-    expect(busAuthFrom(c)).toEqual({ url: 'nats://127.0.0.1:4222', auth: { user: 'feed', pass: 's3cret' } });
+    expect(busAuthFrom(c)).toEqual({
+      url: 'nats://127.0.0.1:4222',
+      auth: { user: 'feed', pass: 's3cret' },
+      connectTimeoutMs: 30_000,
+    });
   });
 
   it('takes the settings from the environment (the nats CLI names)', () => {
@@ -68,6 +72,12 @@ describe('busAuthFrom', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_USER: 'feed',
       NATS_PASSWORD_FILE: '/run/secrets/pw',
+      TICKFLOW_NATS_WAIT_S: '30',
     });
+  });
+
+  it('keeps trying the first connect for --nats-wait-s seconds (0: until NATS answers)', () => {
+    expect(busAuthFrom(resolve({ natsWaitS: '5' })).connectTimeoutMs).toBe(5000);
+    expect(busAuthFrom(resolve({}, { TICKFLOW_NATS_WAIT_S: '0' })).connectTimeoutMs).toBe(0);
   });
 });

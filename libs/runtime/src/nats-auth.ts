@@ -2,13 +2,15 @@ import { natsAuthSpec } from './common-spec.ts';
 import { ConfigError, readSettingFile } from './config.ts';
 
 /** The resolved settings busAuthFrom reads (all optional, so a test's hand-made config may omit them). */
-export type NatsAuthConfig = { natsUrl: string } & Partial<
+export type NatsAuthConfig = { natsUrl: string; natsWaitS?: number } & Partial<
   Record<keyof typeof natsAuthSpec, string | undefined>
 >;
 
 /** What Bus.connect takes (`{ url, auth }`), structurally the same as @tickflow/bus's BusAuth. */
 export interface BusConnectSettings {
   url: string;
+  /** How long the first connect keeps trying (`--nats-wait-s`); Bus.connect's default when absent. */
+  connectTimeoutMs?: number;
   auth: {
     user?: string;
     pass?: string;
@@ -67,7 +69,11 @@ export function busAuthFrom(c: NatsAuthConfig): BusConnectSettings {
   if (creds !== undefined) auth.creds = creds;
   if (c.natsInboxPrefix !== undefined) auth.inboxPrefix = c.natsInboxPrefix;
   if (tls.ca || tls.cert) auth.tls = Object.fromEntries(Object.entries(tls).filter(([, v]) => v));
-  return { url: c.natsUrl, auth };
+  return {
+    url: c.natsUrl,
+    auth,
+    ...(c.natsWaitS === undefined ? {} : { connectTimeoutMs: c.natsWaitS * 1000 }),
+  };
 }
 
 /**
@@ -76,6 +82,7 @@ export function busAuthFrom(c: NatsAuthConfig): BusConnectSettings {
  */
 export function natsAuthEnv(c: NatsAuthConfig): Record<string, string> {
   const env: Record<string, string> = { NATS_URL: c.natsUrl };
+  if (c.natsWaitS !== undefined) env.TICKFLOW_NATS_WAIT_S = String(c.natsWaitS);
   for (const [key, field] of Object.entries(natsAuthSpec)) {
     const value = c[key as keyof typeof natsAuthSpec];
     if (value !== undefined && field.env) env[field.env] = value;

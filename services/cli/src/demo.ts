@@ -40,6 +40,7 @@ export const demoSpec = {
   }),
   // Credentials for --nats-url, passed on to the services through their environment.
   ...natsAuthSpec,
+  natsWaitS: commonSpec.natsWaitS,
   logLevel: commonSpec.logLevel,
   duration: num({
     flag: 'duration',

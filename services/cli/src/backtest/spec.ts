@@ -103,6 +103,7 @@ export const backtestSpec = {
   }),
   // How --queue authenticates: the services' NATS options (flags and NATS_* variables).
   ...natsAuthSpec,
+  natsWaitS: commonSpec.natsWaitS,
   dataDir: str({
     flag: 'data-dir',
     env: 'TICKFLOW_DATA_DIR',
@@ -133,6 +134,7 @@ export type BacktestConfig = ConfigOf<typeof backtestSpec>;
 export const backtestWorkerSpec = {
   natsUrl: commonSpec.natsUrl,
   ...natsAuthSpec,
+  natsWaitS: commonSpec.natsWaitS,
   logLevel: commonSpec.logLevel,
   shutdownTimeoutMs: commonSpec.shutdownTimeoutMs,
 };
