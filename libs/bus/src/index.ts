@@ -77,7 +77,7 @@ export {
 } from './subjects.ts';
 export { decodeTick } from './tick-decode.ts';
 export { TickSubjects } from './tick-subjects.ts';
-export { isTransientBusError } from './transient.ts';
+export { isTransientBusError, retryWhileAway } from './transient.ts';
 export {
   ensureWorkQueue,
   type QueueWorker,

@@ -6,6 +6,7 @@ import {
   nextOnSubject,
   onlyPlainLayout,
   PublishError,
+  retryWhileAway,
   type StreamLimits,
   subjects,
   waitForSettled,
@@ -95,9 +96,14 @@ export async function startSignals(
   });
   done.catch(() => {}); // observed by the entry point; never an unhandled rejection
 
+  // Start-up reads outlast a broker restart (--nats-wait-s) instead of ending the process.
+  const whileAway = <T>(what: string, request: () => Promise<T>) =>
+    retryWhileAway(request, config.natsWaitS * 1000, (err, attempt) => {
+      if (attempt === 1) log.warn({ err, what }, 'broker away while starting: trying again');
+    });
   // Restore the last checkpoint, then replay TICKS from the position it records.
   const key = `signals.${config.durable}`;
-  const saved = await bus.objectGet<SignalsCheckpoint>(CHECKPOINT_BUCKET, key);
+  const saved = await whileAway('checkpoint', () => bus.objectGet<SignalsCheckpoint>(CHECKPOINT_BUCKET, key));
   let decisionsFrom = 1;
   if (saved) {
     const refused =
@@ -124,12 +130,12 @@ export async function startSignals(
       { waitedMs: Math.round(settle.waitedMs) },
       'DECISIONS still busy; reading the stored decision ids anyway',
     );
-  const read = await storedDecisionIds(bus, decisionsFrom, partition);
+  const read = await whileAway('stored decision ids', () => storedDecisionIds(bus, decisionsFrom, partition));
   service.alreadyStored(read.ids);
   if (read.ids.size)
     log.info({ decisions: read.ids.size, from: decisionsFrom }, 'decision ids already in DECISIONS');
 
-  const ticksInfo = await bus.jsm.streams.info('TICKS');
+  const ticksInfo = await whileAway('TICKS', () => bus.jsm.streams.info('TICKS'));
   // The last tick this instance reads: TICKS' last, or its partition's (the others' come after).
   const ticksEnd = async () =>
     partition.count > 1
@@ -181,7 +187,7 @@ export async function startSignals(
   // fault campaign saw a checkpoint taken mid-replay skip them, and 497 decisions sent twice).
   // Refreshed in the background after each checkpoint, so a JetStream API round trip (slow while
   // the streams are busy) never delays one.
-  const predecessorEnd = await ticksEnd();
+  const predecessorEnd = await whileAway("TICKS' end", ticksEnd);
   let decisionsSeq = service.lastApplied >= predecessorEnd ? read.lastSeq : decisionsFrom - 1;
   let refreshing = false;
   const refreshDecisionsSeq = () => {
