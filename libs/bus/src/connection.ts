@@ -11,6 +11,7 @@ import { ConfirmingPublisher, type ConfirmingPublisherOptions } from './confirmi
 import { LastStoredReader } from './last-stored.ts';
 import { serverLossDetector } from './server-lost.ts';
 import { type EnsureOptions, ensureStreams, type StreamMismatch, type StreamSettings } from './streams.ts';
+import { retryWhileAway } from './transient.ts';
 
 export interface BusOptions {
   /**
@@ -51,6 +52,9 @@ export class Bus {
 
   /** Replicas of the object stores this bus creates: those ensureStreams was given (see objectPut). */
   private bucketReplicas = 1;
+
+  /** How long start-up requests (ensureStreams) are tried again while the broker is away: connectTimeoutMs. */
+  private startWaitMs = 5000;
 
   /** A second connection for the publishers' read-backs (see readConnection), made on first use. */
   private readConn: Promise<NatsConnection> | undefined;
@@ -182,6 +186,7 @@ export class Bus {
       );
     }
     const bus = new Bus(nc, nc.jetstream(), jsm, url, opts.name, connectOptions);
+    bus.startWaitMs = opts.connectTimeoutMs ?? 5000;
     if (opts.onStatus) {
       const onStatus = opts.onStatus;
       // Only the events an operator acts on; nats.js debug events (pingTimer, reconnecting, ...)
@@ -261,7 +266,8 @@ export class Bus {
     options?: EnsureOptions,
   ): Promise<StreamMismatch[]> {
     if (settings?.replicas !== undefined) this.bucketReplicas = settings.replicas;
-    return ensureStreams(this.jsm, settings, onMismatch, options);
+    // Creating a missing stream again is a no-op once it exists: safe to try again.
+    return retryWhileAway(() => ensureStreams(this.jsm, settings, onMismatch, options), this.startWaitMs);
   }
 
   get isConnected(): boolean {
