@@ -8,6 +8,7 @@ import {
   onlyPlainLayout,
   PublishError,
   readRange,
+  retryWhileAway,
   subjects,
   TickSubjects,
 } from '@tickflow/bus';
@@ -162,7 +163,14 @@ export async function startBot(
   if (partition.count > 1)
     bot.owns = (venue, symbol) => partitionOf(venue, symbol, partition.count) === partition.index;
   // Where the live tape starts; rebuild marks from the ticks up to it, so none falls in between.
-  const ticksEnd = (await bus.jsm.streams.info('TICKS')).state.last_seq;
+  // Tried again while the broker is away (--nats-wait-s), as signals' start-up reads are.
+  const ticksEnd = (
+    await retryWhileAway(
+      () => bus.jsm.streams.info('TICKS'),
+      config.natsWaitS * 1000,
+      (err, attempt) => attempt === 1 && log.warn({ err }, 'broker away while starting: trying again'),
+    )
+  ).state.last_seq;
   bot.tape.startLive(ticksEnd + 1);
   const rebuilt = await rebuildBot(bus, bot, ticksEnd);
   if (rebuilt.fills || rebuilt.closed) log.info(rebuilt, 'positions rebuilt from FILLS and ORDERS');
