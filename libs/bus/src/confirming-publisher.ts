@@ -1,3 +1,4 @@
+import type { WireTick } from '@tickflow/core';
 import type { JetStreamClient, NatsConnection } from 'nats';
 import { Epoch } from './epoch.ts';
 import type { Frame } from './frames.ts';
@@ -131,6 +132,13 @@ export class ConfirmingPublisher {
     if (this.failure) throw this.failure;
     if (this.closed) throw new PublisherClosedError('publisher is closed');
     return this.admit(this.window.frames.text(subject, msgId, ascii));
+  }
+
+  /** As `publishAscii(subject, validTickJson(t), msgId)`, the frame written without any string. */
+  publishTick(subject: string, t: WireTick, msgId: string): undefined | Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new PublisherClosedError('publisher is closed');
+    return this.admit(this.window.frames.tick(subject, msgId, t));
   }
 
   private admit(frame: Frame): undefined | Promise<void> {

@@ -1,5 +1,7 @@
+import type { WireTick } from '@tickflow/core';
 import type { NatsConnection } from 'nats';
 import { describe, expect, it } from 'vitest';
+import { validTickJson } from './codec.ts';
 import { FrameWriter, frameData } from './frames.ts';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -19,7 +21,55 @@ function connection(opts: { raw?: boolean; closed?: boolean; draining?: boolean;
   return { nc: nc as unknown as NatsConnection, sent, published };
 }
 
+/** Ticks over the ranges the feed meets: short and long names, seqs and times of every length. */
+function randomTicks(n: number): WireTick[] {
+  let x = 7;
+  const rnd = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+  return Array.from({ length: n }, () => {
+    const t: WireTick = {
+      v: 1,
+      venue: pick(['x', 'binance', 'feedbench0', 'coinbase_pro']),
+      symbol: pick(['BTC-USD', 'A', 'SYN0042-USD', 'XAU-USD']),
+      seq: pick([1, 9, 10, 99, 100, Math.floor(rnd() * 1e9), Number.MAX_SAFE_INTEGER]),
+      ts: pick([0, 9, 1_770_000_000_000_000 + Math.floor(rnd() * 1e12)]),
+      price: pick(['0.0001', '123.45', '65000', '1e-8'.length ? '0.00000001' : '1']),
+      size: pick(['1', '0.001', '1.250', '123456.789']),
+      recvTs: pick([10, 1_770_000_000_000_000 + Math.floor(rnd() * 1e12)]),
+    };
+    const side = pick(['buy', 'sell', undefined]);
+    if (side) t.side = side as WireTick['side'];
+    return t;
+  });
+}
+
 describe('FrameWriter', () => {
+  it('writes a tick frame byte for byte as the frame of its validTickJson text', () => {
+    const { nc } = connection();
+    const w = new FrameWriter(nc);
+    for (const t of randomTicks(2000)) {
+      const subject = `ticks.${t.venue}.${t.symbol}`;
+      const id = `${t.venue}:${t.symbol}:${t.seq}`;
+      const direct = w.tick(subject, id, t);
+      const viaText = w.text(subject, id, validTickJson(t));
+      expect(text(direct.bytes)).toBe(text(viaText.bytes));
+      expect(direct.dataStart).toBe(viaText.dataStart);
+      expect(JSON.parse(text(frameData(direct)))).toEqual(t);
+    }
+  });
+
+  it('falls back to the text frame for a tick whose numbers are not safe integers', () => {
+    const { nc } = connection();
+    const w = new FrameWriter(nc);
+    const t = { ...(randomTicks(1)[0] as WireTick), ts: 1.5 };
+    expect(text(w.tick('ticks.a.B', 'a:B:1', t).bytes)).toBe(
+      text(w.text('ticks.a.B', 'a:B:1', validTickJson(t)).bytes),
+    );
+  });
+
   it('writes the HPUB frame nats.js would send for an ASCII payload', () => {
     const { nc, sent } = connection();
     const w = new FrameWriter(nc);

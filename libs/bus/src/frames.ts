@@ -1,5 +1,8 @@
+import type { WireTick } from '@tickflow/core';
 import { ErrorCode, type NatsConnection, NatsError } from 'nats';
+import { validTickJson } from './codec.ts';
 import { msgIdHeader } from './msg-id-header.ts';
+import { tickFrameSize, writableTick, writeTickFrame } from './tick-frame.ts';
 
 /** One message as it goes on the wire: an HPUB frame with its `Nats-Msg-Id` header. */
 export interface Frame {
@@ -57,6 +60,19 @@ export class FrameWriter {
     const at = this.reserve(size);
     this.chunk.write(`${line}${HEADER_HEAD}${msgId}\r\n\r\n${ascii}\r\n`, at, size, 'latin1');
     return { subject, msgId, bytes: this.chunk.subarray(at, at + size), dataStart: line.length + hlen };
+  }
+
+  /**
+   * A frame for a validated tick (encodeValidTick's precondition), its JSON written straight into
+   * the chunk: the bytes of `text(subject, msgId, validTickJson(t))` without building any string.
+   */
+  tick(subject: string, msgId: string, t: WireTick): Frame {
+    if (!writableTick(t)) return this.text(subject, msgId, validTickJson(t));
+    const size = tickFrameSize(subject, msgId, t);
+    this.checkPayload(size.hlen + size.payload);
+    const at = this.reserve(size.frame);
+    const dataStart = writeTickFrame(this.chunk, at, subject, msgId, t, size);
+    return { subject, msgId, bytes: this.chunk.subarray(at, at + size.frame), dataStart };
   }
 
   /** A frame for any payload bytes (ids and subjects may then be any UTF-8). */

@@ -4,7 +4,6 @@ import {
   encode,
   subjects,
   tickMsgIdPrefix,
-  validTickJson,
   waitForSettled,
 } from '@tickflow/bus';
 import {
@@ -291,7 +290,7 @@ export class FeedService {
           idPrefix: tickMsgIdPrefix(t.venue, t.symbol),
         };
         const { subject, idPrefix } = o.memo.route;
-        return this.publisher.publishAscii(subject, validTickJson(t), `${idPrefix}${t.seq}`);
+        return this.publisher.publishTick(subject, t, `${idPrefix}${t.seq}`);
       }
       case 'duplicate':
         this.stats.duplicates++;
