@@ -2,7 +2,7 @@ import type { WireTick } from '@tickflow/core';
 import { ErrorCode, type NatsConnection, NatsError } from 'nats';
 import { validTickJson } from './codec.ts';
 import { msgIdHeader } from './msg-id-header.ts';
-import { tickFrameSize, writableTick, writeTickFrame } from './tick-frame.ts';
+import { MSG_ID_HEADER_HEAD, tickFrameSize, writableTick, writeTickFrame } from './tick-frame.ts';
 
 /** One message as it goes on the wire: an HPUB frame with its `Nats-Msg-Id` header. */
 export interface Frame {
@@ -18,7 +18,7 @@ export interface Frame {
 export const frameData = (f: Frame): Uint8Array => f.bytes.subarray(f.dataStart, f.bytes.length - 2);
 
 const CHUNK_BYTES = 256 * 1024;
-const HEADER_HEAD = 'NATS/1.0\r\nNats-Msg-Id: ';
+const HEADER_HEAD = MSG_ID_HEADER_HEAD;
 const HEADER_FIXED = HEADER_HEAD.length + 4; // + `\r\n\r\n` after the id
 
 /** The part of nats.js's protocol handler a frame is handed to (internal to nats.js 2.x). */

@@ -8,7 +8,9 @@ import { TICK_JSON_BEFORE, TICK_JSON_END, type WireTick } from '@tickflow/core';
  */
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const HPUB = ascii('HPUB ');
-const HEADER_HEAD = ascii('NATS/1.0\r\nNats-Msg-Id: ');
+/** A message's header up to its id, as FrameWriter.text writes it too. */
+export const MSG_ID_HEADER_HEAD = 'NATS/1.0\r\nNats-Msg-Id: ';
+const HEADER_HEAD = ascii(MSG_ID_HEADER_HEAD);
 const HEADER_END = ascii('\r\n\r\n');
 const B = {
   v: ascii(TICK_JSON_BEFORE.v),
